@@ -1,0 +1,3 @@
+module github.com/petstoreapi/petstore-webhooks
+
+go 1.26

@@ -1,0 +1,90 @@
+package event
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Override sets one path of the event to a value.
+type Override struct {
+	Path  []string
+	Value any
+}
+
+// ParseOverride reads PATH=VALUE. VALUE is JSON when it parses as JSON, else
+// the string as written.
+func ParseOverride(s string) (Override, error) {
+	p, v, ok := strings.Cut(s, "=")
+	if !ok {
+		return Override{}, fmt.Errorf("override %q: want PATH=VALUE", s)
+	}
+	path, err := ParsePath(p)
+	if err != nil {
+		return Override{}, fmt.Errorf("override %q: %w", s, err)
+	}
+	value, err := DecodeJSON([]byte(v))
+	if err != nil {
+		value = v
+	}
+	return Override{Path: path, Value: value}, nil
+}
+
+// Edits change a fixture before it is sent, applied in this order.
+type Edits struct {
+	Merge     any // deep-merged over the fixture (--data)
+	Overrides []Override
+	Removes   [][]string
+}
+
+// Build turns a fixture into the bytes of one event: a fresh id and
+// timestamp, the edits, then fresh placeholder values.
+func Build(fixture []byte, edits Edits, g Generator) ([]byte, Envelope, error) {
+	v, err := DecodeJSON(fixture)
+	if err != nil {
+		return nil, Envelope{}, fmt.Errorf("fixture is not valid JSON: %w", err)
+	}
+	root, ok := v.(*Object)
+	if !ok {
+		return nil, Envelope{}, fmt.Errorf("fixture must be a JSON object")
+	}
+	root.Set(presentKey(root, "id", "eventId"), "{{uuid}}")
+	root.Set(presentKey(root, "timestamp", "created_at"), "{{now}}")
+	if edits.Merge != nil {
+		if _, ok := edits.Merge.(*Object); !ok {
+			return nil, Envelope{}, fmt.Errorf("--data must hold a JSON object")
+		}
+		Merge(root, edits.Merge)
+	}
+	for _, o := range edits.Overrides {
+		if _, err := SetPath(root, o.Path, o.Value); err != nil {
+			return nil, Envelope{}, fmt.Errorf("--override %s: %w", strings.Join(o.Path, "."), err)
+		}
+	}
+	for _, p := range edits.Removes {
+		if _, err := RemovePath(root, p); err != nil {
+			return nil, Envelope{}, fmt.Errorf("--remove %s: %w", strings.Join(p, "."), err)
+		}
+	}
+	if _, err := g.ExpandPlaceholders(root); err != nil {
+		return nil, Envelope{}, err
+	}
+	body, err := EncodeJSON(root)
+	if err != nil {
+		return nil, Envelope{}, err
+	}
+	env, err := ParseEnvelope(body)
+	if err != nil {
+		return nil, Envelope{}, err
+	}
+	return body, env, nil
+}
+
+// presentKey returns the first key the object has, else the first one given.
+func presentKey(o *Object, keys ...string) string {
+	for _, k := range keys {
+		if _, ok := o.Get(k); ok {
+			return k
+		}
+	}
+	return keys[0]
+}

@@ -1,0 +1,147 @@
+package event
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Placeholders documents the syntax that fixtures may use inside JSON strings.
+// Each send replaces them with fresh values.
+var Placeholders = []struct{ Syntax, Meaning string }{
+	{"{{uuid}}", "a new UUIDv7, like the event ids"},
+	{"{{id:PREFIX}}", "PREFIX_ and 16 random letters and digits, like pet_fYrZzCW9E1WIOyGw"},
+	{"{{now}}", "the send time, RFC 3339 in UTC"},
+	{"{{today}}", "the send date, YYYY-MM-DD in UTC"},
+	{"{{digits:N}}", "N random decimal digits (1 to 32), like a card's last4"},
+}
+
+// Generator makes the fresh values of one event.
+type Generator struct {
+	Now time.Time
+}
+
+// ExpandPlaceholders replaces the placeholders in every string value of v.
+func (g Generator) ExpandPlaceholders(v any) (any, error) {
+	switch t := v.(type) {
+	case string:
+		return g.ExpandString(t)
+	case *Object:
+		for _, k := range t.Keys() {
+			old, _ := t.Get(k)
+			nv, err := g.ExpandPlaceholders(old)
+			if err != nil {
+				return nil, err
+			}
+			t.Set(k, nv)
+		}
+	case []any:
+		for i := range t {
+			nv, err := g.ExpandPlaceholders(t[i])
+			if err != nil {
+				return nil, err
+			}
+			t[i] = nv
+		}
+	}
+	return v, nil
+}
+
+// ExpandString replaces each {{name}} or {{name:arg}} in s. Text that does not
+// have that shape is left as it is; a well-formed but unknown name is an error.
+func (g Generator) ExpandString(s string) (string, error) {
+	var out strings.Builder
+	for {
+		start := strings.Index(s, "{{")
+		if start < 0 {
+			out.WriteString(s)
+			return out.String(), nil
+		}
+		end := strings.Index(s[start+2:], "}}")
+		if end < 0 {
+			out.WriteString(s)
+			return out.String(), nil
+		}
+		inner := s[start+2 : start+2+end]
+		name, arg, hasArg := strings.Cut(inner, ":")
+		if !isPlaceholderName(name) {
+			out.WriteString(s[:start+2])
+			s = s[start+2:]
+			continue
+		}
+		val, err := g.value(name, arg, hasArg)
+		if err != nil {
+			return "", fmt.Errorf("placeholder {{%s}}: %w", inner, err)
+		}
+		out.WriteString(s[:start])
+		out.WriteString(val)
+		s = s[start+2+end+2:]
+	}
+}
+
+func isPlaceholderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func (g Generator) value(name, arg string, hasArg bool) (string, error) {
+	switch name {
+	case "uuid", "now", "today":
+		if hasArg {
+			return "", fmt.Errorf("%s takes no argument", name)
+		}
+	}
+	switch name {
+	case "uuid":
+		return NewUUIDv7(g.Now), nil
+	case "now":
+		return g.Now.UTC().Format(time.RFC3339), nil
+	case "today":
+		return g.Now.UTC().Format(time.DateOnly), nil
+	case "id":
+		if arg == "" {
+			return "", fmt.Errorf("id needs a prefix, as in {{id:pet}}")
+		}
+		return arg + "_" + randomString(alphanumeric, 16), nil
+	case "digits":
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 1 || n > 32 {
+			return "", fmt.Errorf("digits takes a count from 1 to 32, as in {{digits:4}}")
+		}
+		return randomString("0123456789", n), nil
+	}
+	return "", fmt.Errorf("unknown placeholder (known: %s)", knownSyntax())
+}
+
+func knownSyntax() string {
+	names := make([]string, len(Placeholders))
+	for i, p := range Placeholders {
+		names[i] = p.Syntax
+	}
+	return strings.Join(names, ", ")
+}
+
+const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+func randomString(alphabet string, n int) string {
+	b := make([]byte, n)
+	max := big.NewInt(int64(len(alphabet)))
+	for i := range b {
+		k, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err) // crypto/rand does not fail on supported platforms
+		}
+		b[i] = alphabet[k.Int64()]
+	}
+	return string(b)
+}
