@@ -29,6 +29,12 @@ func ParseOverride(s string) (Override, error) {
 	return Override{Path: path, Value: value}, nil
 }
 
+// EditError is an edit that does not fit the fixture: the user's input is at fault.
+type EditError struct{ Err error }
+
+func (e *EditError) Error() string { return e.Err.Error() }
+func (e *EditError) Unwrap() error { return e.Err }
+
 // Edits change a fixture before it is sent, applied in this order.
 type Edits struct {
 	Merge     any // deep-merged over the fixture (--data)
@@ -37,7 +43,8 @@ type Edits struct {
 }
 
 // Build turns a fixture into the bytes of one event: a fresh id and
-// timestamp, the edits, then fresh placeholder values.
+// timestamp, the edits, then fresh placeholder values. It leaves edits as
+// they were, so that they can build the next event.
 func Build(fixture []byte, edits Edits, g Generator) ([]byte, Envelope, error) {
 	v, err := DecodeJSON(fixture)
 	if err != nil {
@@ -51,18 +58,18 @@ func Build(fixture []byte, edits Edits, g Generator) ([]byte, Envelope, error) {
 	root.Set(presentKey(root, "timestamp", "created_at"), "{{now}}")
 	if edits.Merge != nil {
 		if _, ok := edits.Merge.(*Object); !ok {
-			return nil, Envelope{}, fmt.Errorf("--data must hold a JSON object")
+			return nil, Envelope{}, &EditError{fmt.Errorf("--data must hold a JSON object")}
 		}
-		Merge(root, edits.Merge)
+		Merge(root, Clone(edits.Merge))
 	}
 	for _, o := range edits.Overrides {
-		if _, err := SetPath(root, o.Path, o.Value); err != nil {
-			return nil, Envelope{}, fmt.Errorf("--override %s: %w", strings.Join(o.Path, "."), err)
+		if _, err := SetPath(root, o.Path, Clone(o.Value)); err != nil {
+			return nil, Envelope{}, &EditError{fmt.Errorf("--override %s: %w", strings.Join(o.Path, "."), err)}
 		}
 	}
 	for _, p := range edits.Removes {
 		if _, err := RemovePath(root, p); err != nil {
-			return nil, Envelope{}, fmt.Errorf("--remove %s: %w", strings.Join(p, "."), err)
+			return nil, Envelope{}, &EditError{fmt.Errorf("--remove %s: %w", strings.Join(p, "."), err)}
 		}
 	}
 	if _, err := g.ExpandPlaceholders(root); err != nil {

@@ -247,3 +247,22 @@ func TestParseOverride(t *testing.T) {
 		t.Fatal("accepted an override without =")
 	}
 }
+
+func TestBuildLeavesEditsForTheNextEvent(t *testing.T) {
+	fixture := []byte(`{"eventType":"x","data":{}}`)
+	merge, _ := DecodeJSON([]byte(`{"data":{"a":"{{uuid}}"}}`))
+	o, _ := ParseOverride(`data.b={"id":"{{uuid}}"}`)
+	edits := Edits{Merge: merge, Overrides: []Override{o}}
+	first, _, _ := Build(fixture, edits, Generator{Now: time.Now()})
+	second, _, _ := Build(fixture, edits, Generator{Now: time.Now()})
+	ids := regexp.MustCompile(`"([0-9a-f-]{36})"`)
+	a, b := ids.FindAllString(string(first), -1), ids.FindAllString(string(second), -1)
+	if len(a) != 3 || len(b) != 3 {
+		t.Fatalf("ids: %v %v", a, b)
+	}
+	for i := range a {
+		if a[i] == b[i] {
+			t.Fatalf("two builds share %s:\n%s\n%s", a[i], first, second)
+		}
+	}
+}

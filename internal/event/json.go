@@ -196,3 +196,22 @@ func Merge(dst, src any) any {
 	}
 	return d
 }
+
+// Clone deep-copies a decoded JSON value.
+func Clone(v any) any {
+	switch t := v.(type) {
+	case *Object:
+		c := NewObject()
+		for _, k := range t.keys {
+			c.Set(k, Clone(t.values[k]))
+		}
+		return c
+	case []any:
+		c := make([]any, len(t))
+		for i, e := range t {
+			c[i] = Clone(e)
+		}
+		return c
+	}
+	return v
+}

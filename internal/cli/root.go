@@ -1,0 +1,186 @@
+// Package cli builds the command tree and runs it: the only place that turns
+// errors into exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	configcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/config"
+	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/commands/listen"
+	"github.com/petstoreapi/petstore-webhooks/internal/commands/signing"
+	"github.com/petstoreapi/petstore-webhooks/internal/commands/trigger"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+)
+
+// Set through -ldflags "-X github.com/petstoreapi/petstore-webhooks/internal/cli.version=1.2.3".
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
+
+// Main runs the program and returns its exit code.
+func Main() cmdutil.ExitCode {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var configFile string
+	f := newFactory(&configFile)
+	root := NewCmdRoot(f, &configFile)
+	root.SetArgs(os.Args[1:])
+	cmd, err := root.ExecuteContextC(ctx)
+	return reportError(f.IOStreams, cmd, err)
+}
+
+// reportError prints err as one line on stderr (with usage for usage errors)
+// and returns its exit code.
+func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmdutil.ExitCode {
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	if isCobraUsageError(err) {
+		err = &cmdutil.FlagError{Err: err}
+	}
+	code := cmdutil.CodeOf(err)
+	var ee *cmdutil.ExitError
+	switch {
+	case errors.Is(err, cmdutil.ErrSilent), errors.As(err, &ee) && ee.Err == nil:
+	case errors.Is(err, cmdutil.ErrCancel):
+		fmt.Fprintln(ios.ErrOut, "interrupted")
+	default:
+		fmt.Fprintln(ios.ErrOut, ios.ErrStyles().Failure("Error:"), oneLine(err.Error()))
+	}
+	var fe *cmdutil.FlagError
+	if errors.As(err, &fe) && cmd != nil {
+		fmt.Fprintf(ios.ErrOut, "\n%s", cmd.UsageString())
+	}
+	return code
+}
+
+// isCobraUsageError recognises the errors cobra makes itself for unknown
+// commands; flag errors come through SetFlagErrorFunc.
+func isCobraUsageError(err error) bool {
+	return strings.HasPrefix(err.Error(), "unknown command ") || strings.HasPrefix(err.Error(), "unknown flag")
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// NewCmdRoot builds the whole command tree.
+func NewCmdRoot(f *cmdutil.Factory, configFile *string) *cobra.Command {
+	var colorMode string
+	root := &cobra.Command{
+		Use:   "petstore-webhooks <command>",
+		Short: "Receive, verify, send and relay Petstore API webhooks",
+		Long: `petstore-webhooks is a developer tool for webhooks from the Petstore API.
+
+Run a local receiver that verifies signatures and shows each event, and send it
+signed sample events built from fixtures bundled in the binary.`,
+		Example: `  # terminal 1: a receiver on http://127.0.0.1:8080/webhooks
+  petstore-webhooks listen
+
+  # terminal 2: a signed sample event, sent to it
+  petstore-webhooks trigger pet.adopted`,
+		Version:       versionString(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.IOStreams.SetColorMode(colorMode); err != nil {
+				return &cmdutil.FlagError{Err: err}
+			}
+			return nil
+		},
+	}
+	root.SetVersionTemplate("petstore-webhooks {{.Version}}\n")
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &cmdutil.FlagError{Err: err}
+	})
+	root.PersistentFlags().StringVar(configFile, "config", "", "config file (default $XDG_CONFIG_HOME/petstore-webhooks/config.yaml)")
+	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never")
+	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(iostreams.ColorModes, cobra.ShellCompDirectiveNoFileComp))
+
+	root.AddCommand(
+		listen.NewCmdListen(f, nil),
+		trigger.NewCmdTrigger(f, nil),
+		signing.NewCmdSign(f, nil),
+		signing.NewCmdVerify(f, nil),
+		fixturescmd.NewCmdFixtures(f),
+		configcmd.NewCmdConfig(f),
+		newCmdVersion(f),
+		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp()),
+		newHelpTopic("environment", "Environment variables that petstore-webhooks reads", environmentHelp()),
+	)
+	return root
+}
+
+func versionString() string {
+	v := version
+	if commit != "" {
+		v += " (" + commit
+		if date != "" {
+			v += ", " + date
+		}
+		v += ")"
+	}
+	return v
+}
+
+func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprintf(f.IOStreams.Out, "petstore-webhooks %s\n", versionString())
+			return err
+		},
+	}
+}
+
+func newHelpTopic(name, short, long string) *cobra.Command {
+	return &cobra.Command{
+		Use:   name,
+		Short: short,
+		Long:  long,
+		// No Run: cobra lists it under "Additional help topics" and
+		// `help NAME` prints Long.
+	}
+}
+
+func exitCodesHelp() string {
+	var b strings.Builder
+	b.WriteString("Exit codes of petstore-webhooks, for scripts:\n\n")
+	for _, c := range cmdutil.ExitCodes {
+		fmt.Fprintf(&b, "  %3d  %s\n", c.Code, c.Meaning)
+	}
+	return b.String()
+}
+
+func environmentHelp() string {
+	var b strings.Builder
+	b.WriteString("Environment variables (a flag wins over them; they win over the config file):\n\n")
+	for _, s := range cmdutil.Settings {
+		fmt.Fprintf(&b, "  %-24s %s (config key %s)\n", s.Env, s.Help, s.Key)
+	}
+	for _, e := range [][2]string{
+		{"XDG_CONFIG_HOME", "where config.yaml lives: $XDG_CONFIG_HOME/petstore-webhooks/ (default ~/.config)"},
+		{"NO_COLOR", "set to anything: no colour (--color always still wins)"},
+		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
+		{"CLICOLOR", "set to 0: no colour"},
+	} {
+		fmt.Fprintf(&b, "  %-24s %s\n", e[0], e[1])
+	}
+	return b.String()
+}

@@ -1,0 +1,86 @@
+// Package cmdutil is what every command shares: the Factory, the typed errors
+// and their exit codes, and the configuration.
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ExitCode is the process's exit status.
+type ExitCode int
+
+const (
+	ExitOK          ExitCode = 0
+	ExitFailure     ExitCode = 1
+	ExitUsage       ExitCode = 2
+	ExitNon2xx      ExitCode = 3
+	ExitUnreachable ExitCode = 4
+	ExitTimeout     ExitCode = 5
+	ExitInterrupted ExitCode = 130
+)
+
+// ExitCodes documents every code, for `help exit-codes`.
+var ExitCodes = []struct {
+	Code    ExitCode
+	Meaning string
+}{
+	{ExitOK, "success; for trigger, every delivery got a 2xx answer; for verify, the signature is valid"},
+	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use ...); for verify, the signature is not valid"},
+	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type"},
+	{ExitNon2xx, "trigger: a receiver answered with a status outside 2xx (and every receiver was reached)"},
+	{ExitUnreachable, "trigger: could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
+	{ExitTimeout, "listen: --timeout passed before --max-events valid events arrived"},
+	{ExitInterrupted, "interrupted (SIGINT) before the work was done; listen exits 0 on SIGINT instead"},
+}
+
+// FlagError is a usage error: the command's usage is shown after it.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// FlagErrorf builds a FlagError.
+func FlagErrorf(format string, args ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, args...)}
+}
+
+// ErrSilent means the error was already shown; exit 1 and print nothing.
+var ErrSilent = errors.New("silent error")
+
+// ErrCancel means the user interrupted the command.
+var ErrCancel = errors.New("interrupted")
+
+// ExitError carries its own exit code; Err, when set, is printed.
+type ExitError struct {
+	Code ExitCode
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Exit returns an error that ends the process with code, printing err if not nil.
+func Exit(code ExitCode, err error) error { return &ExitError{Code: code, Err: err} }
+
+// CodeOf maps an error to its exit code.
+func CodeOf(err error) ExitCode {
+	var fe *FlagError
+	var ee *ExitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.As(err, &fe):
+		return ExitUsage
+	case errors.Is(err, ErrCancel):
+		return ExitInterrupted
+	}
+	return ExitFailure
+}

@@ -1,0 +1,82 @@
+package cmdutil
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+)
+
+// Factory hands commands their dependencies, built when first asked for.
+type Factory struct {
+	AppVersion string
+	IOStreams  *iostreams.IOStreams
+	Getenv     func(string) string
+	Now        func() time.Time
+	HTTPClient func() *http.Client
+	Config     func() (*Config, error)
+	Fixtures   func() (*fixtures.Set, error)
+}
+
+// UserAgent names this program in outgoing requests.
+func (f *Factory) UserAgent() string { return "petstore-webhooks/" + f.AppVersion }
+
+// NoArgs rejects positional arguments as a usage error.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return FlagErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// MaxArgs allows at most n positional arguments.
+func MaxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return FlagErrorf("%s takes at most %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// ExactArgs wants exactly n positional arguments, named in the error.
+func ExactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return FlagErrorf("%s needs %s", cmd.CommandPath(), names)
+		}
+		return nil
+	}
+}
+
+// FormatFlag registers --format human|json on cmd.
+func FormatFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVar(target, "format", "human", "output format: human or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"human", "json"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// CheckFormat validates a --format value.
+func CheckFormat(format string) error {
+	if format != "human" && format != "json" {
+		return FlagErrorf("invalid --format %q: want human or json", format)
+	}
+	return nil
+}
+
+// Timestamp formats a time for human output.
+func Timestamp(t time.Time) string { return t.Local().Format("15:04:05") }
+
+// Latency formats a duration for human output.
+func Latency(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}

@@ -1,0 +1,194 @@
+// Package config holds the config command: read and change settings.
+package config
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
+)
+
+// NewCmdConfig builds `config` and its subcommands.
+func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config <command>",
+		Short: "Show and change configuration",
+		Long: `Show and change the configuration file, config.yaml under
+$XDG_CONFIG_HOME/petstore-webhooks/ unless --config names another.
+
+A flag wins over an environment variable, which wins over the file, which wins
+over the default. The file is written with mode 0600.`,
+		Example: `  petstore-webhooks config list
+  petstore-webhooks config set api_base http://127.0.0.1:4010/v1
+  petstore-webhooks config get webhook_secret`,
+		Args: cmdutil.NoArgs,
+	}
+	cmd.AddCommand(newCmdList(f), newCmdGet(f), newCmdSet(f), newCmdUnset(f), newCmdPath(f))
+	return cmd
+}
+
+func newCmdList(f *cmdutil.Factory) *cobra.Command {
+	var reveal bool
+	var format string
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List every setting, its value and where it comes from",
+		Example: "  petstore-webhooks config list\n  petstore-webhooks config list --reveal --format json",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cmdutil.CheckFormat(format); err != nil {
+				return err
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			type row struct {
+				Key    string `json:"key"`
+				Value  string `json:"value"`
+				Source string `json:"source"`
+			}
+			var rows []row
+			for _, s := range cmdutil.Settings {
+				v, src := cfg.Value(s)
+				if s.Secret && !reveal {
+					v = cmdutil.Mask(v)
+				}
+				rows = append(rows, row{s.Key, v, src})
+			}
+			ios := f.IOStreams
+			if format == "json" {
+				return render.JSONLine(ios.Out, rows)
+			}
+			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "KEY", "VALUE", "SOURCE")
+			for _, r := range rows {
+				t.Row(r.Key, r.Value, r.Source)
+			}
+			return t.Render()
+		},
+	}
+	cmd.Flags().BoolVar(&reveal, "reveal", false, "show secrets instead of masking them")
+	cmdutil.FormatFlag(cmd, &format)
+	return cmd
+}
+
+func newCmdGet(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:               "get KEY",
+		Short:             "Print the value of a setting (secrets included)",
+		Example:           "  petstore-webhooks config get api_base",
+		Args:              cmdutil.ExactArgs(1, "a key"),
+		ValidArgsFunction: completeKeys,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := cmdutil.LookupSetting(args[0])
+			if err != nil {
+				return err
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			v, _ := cfg.Value(s)
+			if v == "" {
+				return fmt.Errorf("%s is not set", s.Key)
+			}
+			_, err = fmt.Fprintln(f.IOStreams.Out, v)
+			return err
+		},
+	}
+}
+
+func newCmdSet(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:               "set KEY VALUE",
+		Short:             "Save a setting in the config file",
+		Example:           "  petstore-webhooks config set webhook_secret whsec_mysecret",
+		Args:              cmdutil.ExactArgs(2, "a key and a value"),
+		ValidArgsFunction: completeKeys,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := cmdutil.LookupSetting(args[0])
+			if err != nil {
+				return err
+			}
+			if err := validate(s.Key, args[1]); err != nil {
+				return err
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if err := cfg.SetInFile(s.Key, args[1]); err != nil {
+				return err
+			}
+			if v := f.Getenv(s.Env); v != "" {
+				fmt.Fprintf(f.IOStreams.ErrOut, "note: %s is set in the environment and wins over the file\n", s.Env)
+			}
+			return nil
+		},
+	}
+}
+
+func newCmdUnset(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:               "unset KEY",
+		Short:             "Remove a setting from the config file",
+		Example:           "  petstore-webhooks config unset fixtures_dir",
+		Args:              cmdutil.ExactArgs(1, "a key"),
+		ValidArgsFunction: completeKeys,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := cmdutil.LookupSetting(args[0])
+			if err != nil {
+				return err
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			return cfg.UnsetInFile(s.Key)
+		},
+	}
+}
+
+func newCmdPath(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "path",
+		Short:   "Print the config file's path",
+		Example: "  petstore-webhooks config path",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(f.IOStreams.Out, cfg.Path)
+			return err
+		},
+	}
+}
+
+func validate(key, value string) error {
+	if value == "" {
+		return cmdutil.FlagErrorf("the value must not be empty: use `config unset %s` to remove it", key)
+	}
+	if key == "api_base" {
+		u, err := url.Parse(value)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %q", value)
+		}
+	}
+	return nil
+}
+
+func completeKeys(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var keys []cobra.Completion
+	for _, s := range cmdutil.Settings {
+		keys = append(keys, cobra.CompletionWithDesc(s.Key, s.Help))
+	}
+	return keys, cobra.ShellCompDirectiveNoFileComp
+}

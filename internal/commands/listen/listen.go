@@ -1,0 +1,153 @@
+// Package listen holds the listen command: a local receiver that verifies
+// and shows each event.
+package listen
+
+import (
+	"context"
+	"net"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+)
+
+// Options are listen's inputs.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Config func() (*cmdutil.Config, error)
+	Now    func() time.Time
+
+	Addr        string
+	Path        string
+	Secrets     []string
+	SkipVerify  bool
+	MaxBody     int64
+	Verbose     bool
+	Format      string
+	Events      []string
+	MaxEvents   int
+	Timeout     time.Duration
+	PrintSecret bool
+}
+
+// NewCmdListen builds `listen`.
+func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now}
+	var events string
+	cmd := &cobra.Command{
+		Use:   "listen",
+		Short: "Receive webhooks locally, verify their signatures and show them",
+		Long: `Run a webhook receiver on 127.0.0.1:8080/webhooks (see --addr and --path).
+
+Each POST is checked against the webhook secrets, then parsed as a Petstore
+event. It answers 200 {"received":true} for a valid event, 401 when the
+signature is missing or wrong, 400 when the body is not an event, 413 when it
+is larger than --max-body, 405 for other methods and 404 for other paths.
+
+The ready line, progress and the closing summary go to stderr; events go to
+stdout, one line each (one JSON object each with --format json).
+
+With no secret configured, the first run makes a whsec_ secret and saves it in
+the config file, where 'trigger' finds it.`,
+		Example: `  petstore-webhooks listen
+  petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
+  petstore-webhooks listen --events 'pet.*,order.created'
+  petstore-webhooks listen --secret "$NEW" --secret "$OLD"
+
+  # in a CI script: wait for two events, at most 30 seconds
+  petstore-webhooks listen --format json --max-events 2 --timeout 30s > events.jsonl &`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFlags(cmd, opts, events); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1)")
+	fl.StringVar(&opts.Path, "path", "/webhooks", "URL path that receives events")
+	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
+	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")
+	fl.Int64Var(&opts.MaxBody, "max-body", 1<<20, "largest body accepted, in bytes; larger gets 413")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers and body")
+	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created'")
+	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
+	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
+	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")
+	cmdutil.FormatFlag(cmd, &opts.Format)
+	return cmd
+}
+
+func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
+	if err := cmdutil.CheckFormat(opts.Format); err != nil {
+		return err
+	}
+	addr, err := normalizeAddr(opts.Addr)
+	if err != nil {
+		return err
+	}
+	opts.Addr = addr
+	switch {
+	case !strings.HasPrefix(opts.Path, "/"):
+		return cmdutil.FlagErrorf("--path must start with /, got %q", opts.Path)
+	case opts.MaxBody < 1:
+		return cmdutil.FlagErrorf("--max-body must be at least 1 byte, got %d", opts.MaxBody)
+	case opts.MaxEvents < 0:
+		return cmdutil.FlagErrorf("--max-events must not be negative, got %d", opts.MaxEvents)
+	case cmd.Flags().Changed("timeout") && opts.Timeout <= 0:
+		return cmdutil.FlagErrorf("--timeout must be positive, got %s", opts.Timeout)
+	}
+	for _, s := range opts.Secrets {
+		if s == "" {
+			return cmdutil.FlagErrorf("--secret must not be empty")
+		}
+	}
+	opts.Events = nil
+	for _, g := range strings.Split(events, ",") {
+		if g = strings.TrimSpace(g); g == "" {
+			continue
+		}
+		if _, err := path.Match(g, ""); err != nil {
+			return cmdutil.FlagErrorf("--events: bad glob %q", g)
+		}
+		opts.Events = append(opts.Events, g)
+	}
+	return nil
+}
+
+// normalizeAddr accepts HOST:PORT, :PORT (every interface) or a bare PORT
+// (loopback).
+func normalizeAddr(addr string) (string, error) {
+	if !strings.Contains(addr, ":") {
+		addr = "127.0.0.1:" + addr
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "", cmdutil.FlagErrorf("--addr %q: want HOST:PORT or PORT", addr)
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return "", cmdutil.FlagErrorf("--addr %q: bad port %q", addr, port)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// matches reports whether an event type passes the --events globs.
+func matches(globs []string, eventType string) bool {
+	if len(globs) == 0 {
+		return true
+	}
+	for _, g := range globs {
+		if ok, _ := path.Match(g, eventType); ok {
+			return true
+		}
+	}
+	return false
+}

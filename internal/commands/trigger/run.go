@@ -1,0 +1,321 @@
+package trigger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/sender"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+)
+
+// delivery is one sent event and its outcome.
+type delivery struct {
+	SentAt    time.Time
+	EventID   string
+	EventType string
+	sender.Result
+}
+
+// deliveryJSON is a delivery as --format json prints it.
+type deliveryJSON struct {
+	SentAt    string  `json:"sentAt"`
+	EventID   string  `json:"eventId"`
+	EventType string  `json:"eventType"`
+	URL       string  `json:"url"`
+	Status    int     `json:"status"`
+	LatencyMs float64 `json:"latencyMs"`
+	Error     string  `json:"error,omitempty"`
+}
+
+func run(ctx context.Context, opts *Options) error {
+	tpls, err := templates(opts)
+	if err != nil {
+		return err
+	}
+	secret, err := signingSecret(opts)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		return dryRun(opts, tpls, secret)
+	}
+	if err := checkBuilds(opts, tpls); err != nil {
+		return err
+	}
+
+	loadMode := opts.Count > 1
+	var stats sender.Stats
+	var printMu sync.Mutex
+	var printErr error
+	report := func(d delivery) {
+		stats.Add(d.Result)
+		printMu.Lock()
+		defer printMu.Unlock()
+		if printErr == nil {
+			printErr = printDelivery(opts, d, loadMode)
+		}
+	}
+
+	total := opts.Count * len(tpls)
+	stopProgress := startProgress(opts, &stats, total)
+	start := time.Now()
+	jobs := make(chan template)
+	var wg sync.WaitGroup
+	for range min(opts.Concurrency, total) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range jobs {
+				report(deliver(ctx, opts, t, secret))
+			}
+		}()
+	}
+send:
+	for _, t := range tpls {
+		for range opts.Count {
+			select {
+			case jobs <- t:
+			case <-ctx.Done():
+				break send
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	stopProgress()
+	if printErr != nil {
+		return printErr
+	}
+	sum := stats.Summary(elapsed)
+	if loadMode {
+		if err := printSummary(opts, sum); err != nil {
+			return err
+		}
+	}
+	if ctx.Err() != nil {
+		return cmdutil.ErrCancel
+	}
+	return outcome(sum)
+}
+
+// checkBuilds builds each template once, so that a bad edit or fixture is
+// reported before anything is sent.
+func checkBuilds(opts *Options, tpls []template) error {
+	for _, t := range tpls {
+		if _, _, err := t.build(opts.Now()); err != nil {
+			var ee *event.EditError
+			if errors.As(err, &ee) {
+				return &cmdutil.FlagError{Err: err}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// deliver builds one fresh event from t, signs it and sends it.
+func deliver(ctx context.Context, opts *Options, t template, secret string) delivery {
+	now := opts.Now()
+	body, env, err := t.build(now)
+	if err != nil {
+		return delivery{SentAt: now, EventType: t.name, Result: sender.Result{Err: err}}
+	}
+	header, err := requestHeader(opts, body, env, now, secret)
+	if err != nil {
+		return delivery{SentAt: now, EventType: env.Type, Result: sender.Result{Err: err}}
+	}
+	res := sender.Send(ctx, opts.HTTPClient(), opts.URL, header, body)
+	return delivery{SentAt: now, EventID: env.ID, EventType: env.Type, Result: res}
+}
+
+func requestHeader(opts *Options, body []byte, env event.Envelope, now time.Time, secret string) (http.Header, error) {
+	h, err := signature.Petstore.Sign(signature.Payload{Body: body, ID: env.ID, Timestamp: now}, secret)
+	if err != nil {
+		return nil, err
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", opts.UserAgent)
+	for k, v := range opts.Headers {
+		h[k] = v
+	}
+	return h, nil
+}
+
+// signingSecret is --secret, else the configured secret, else a new one
+// saved in the config so that `listen` will use it too.
+func signingSecret(opts *Options) (string, error) {
+	if opts.Secret != "" {
+		return opts.Secret, nil
+	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return "", err
+	}
+	secret, generated, err := cfg.EnsureWebhookSecret()
+	if err != nil {
+		return "", err
+	}
+	if generated {
+		fmt.Fprintf(opts.IO.ErrOut, "Made a webhook secret and saved it in %s\n", cfg.Path)
+	}
+	return secret, nil
+}
+
+func dryRun(opts *Options, tpls []template, secret string) error {
+	if err := checkBuilds(opts, tpls); err != nil {
+		return err
+	}
+	for i, t := range tpls {
+		now := opts.Now()
+		body, env, err := t.build(now)
+		if err != nil {
+			return err
+		}
+		header, err := requestHeader(opts, body, env, now, secret)
+		if err != nil {
+			return err
+		}
+		if opts.Format == "json" {
+			headers := map[string]string{}
+			for k := range header {
+				headers[k] = header.Get(k)
+			}
+			if err := render.JSONLine(opts.IO.Out, map[string]any{"method": "POST", "url": opts.URL, "headers": headers, "body": string(body)}); err != nil {
+				return err
+			}
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(opts.IO.Out)
+		}
+		if err := writeRequest(opts.IO.Out, opts.URL, header, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeRequest(w io.Writer, target string, header http.Header, body []byte) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "POST %s\n", target)
+	keys := make([]string, 0, len(header))
+	for k := range header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range header[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	fmt.Fprintf(&b, "Content-Length: %d\n\n", len(body))
+	b.Write(body)
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func printDelivery(opts *Options, d delivery, loadMode bool) error {
+	out := opts.IO.Out
+	if opts.Format == "json" {
+		j := deliveryJSON{SentAt: d.SentAt.UTC().Format(time.RFC3339Nano), EventID: d.EventID, EventType: d.EventType,
+			URL: opts.URL, Status: d.Status, LatencyMs: float64(d.Latency.Microseconds()) / 1000}
+		if d.Err != nil {
+			j.Error = d.Err.Error()
+		}
+		return render.JSONLine(out, j)
+	}
+	if loadMode {
+		return nil
+	}
+	st := opts.IO.OutStyles()
+	status := fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))
+	if d.Err != nil {
+		status = "error: " + d.Err.Error()
+	}
+	id := d.EventID
+	if id == "" {
+		id = "-"
+	}
+	cells := []string{cmdutil.Timestamp(d.SentAt), d.EventType, id, status, cmdutil.Latency(d.Latency)}
+	if !opts.IO.IsStdoutTTY() {
+		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
+		return err
+	}
+	_, err := fmt.Fprintf(out, "%s  %s  %s  %s  %s\n", st.Faint(cells[0]), st.EventType(fmt.Sprintf("%-20s", cells[1])),
+		id, st.Status(d.Status, status), st.Faint(cells[4]))
+	return err
+}
+
+func printSummary(opts *Options, s sender.Summary) error {
+	w := opts.IO.Out
+	st := opts.IO.OutStyles()
+	if opts.Format == "json" {
+		w, st = opts.IO.ErrOut, opts.IO.ErrStyles()
+	}
+	_, err := fmt.Fprintf(w, "sent %d  %s  %s  %s\nlatency p50 %s  p95 %s  p99 %s  %.1f events/s\n",
+		s.Sent, st.Success(fmt.Sprintf("2xx %d", s.OK)), colorIf(st.Failure, s.Non2xx > 0, fmt.Sprintf("non-2xx %d", s.Non2xx)),
+		colorIf(st.Failure, s.ConnErrors > 0, fmt.Sprintf("connection errors %d", s.ConnErrors)),
+		cmdutil.Latency(s.P50), cmdutil.Latency(s.P95), cmdutil.Latency(s.P99), s.PerSecond)
+	return err
+}
+
+func colorIf(style func(string) string, cond bool, s string) string {
+	if cond {
+		return style(s)
+	}
+	return s
+}
+
+// outcome maps the run to its exit status: unreachable wins over non-2xx.
+func outcome(s sender.Summary) error {
+	switch {
+	case s.ConnErrors > 0:
+		return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d deliveries could not reach the receiver", s.ConnErrors, s.Sent))
+	case s.Non2xx > 0:
+		return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d deliveries got a non-2xx answer", s.Non2xx, s.Sent))
+	}
+	return nil
+}
+
+// startProgress draws a bar on stderr while a load runs, when stderr is a
+// terminal; the returned function clears it.
+func startProgress(opts *Options, stats *sender.Stats, total int) (stop func()) {
+	if total < 2 || !opts.IO.IsStderrTTY() {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(opts.IO.ErrOut, "\r\x1b[K")
+				return
+			case <-tick.C:
+				n := stats.Sent()
+				const width = 30
+				filled := width * n / total
+				fmt.Fprintf(opts.IO.ErrOut, "\r[%s%s] %d/%d", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), n, total)
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}

@@ -1,0 +1,210 @@
+// Package trigger holds the trigger command: signed sample events, sent.
+package trigger
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+)
+
+// DefaultURL is where `listen` receives by default.
+const DefaultURL = "http://127.0.0.1:8080/webhooks"
+
+// Options are trigger's inputs.
+type Options struct {
+	IO         *iostreams.IOStreams
+	HTTPClient func() *http.Client
+	Config     func() (*cmdutil.Config, error)
+	Fixtures   func() (*fixtures.Set, error)
+	Now        func() time.Time
+	UserAgent  string
+
+	Events      []string
+	URL         string
+	Secret      string
+	Overrides   []event.Override
+	Removes     [][]string
+	DataFile    string
+	FixtureFile string
+	RawFile     string
+	Headers     http.Header
+	DryRun      bool
+	Count       int
+	Concurrency int
+	Format      string
+}
+
+// NewCmdTrigger builds `trigger`.
+func NewCmdTrigger(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, Config: f.Config, Fixtures: f.Fixtures, Now: f.Now, UserAgent: f.UserAgent()}
+	var overrides, removes, headers []string
+	cmd := &cobra.Command{
+		Use:   "trigger EVENT [EVENT...]",
+		Short: "Send signed sample events to a receiver",
+		Long: `Build each EVENT from its fixture (see 'petstore-webhooks fixtures'), give it a
+fresh id and timestamp, sign it with the webhook secret and POST it to --url.
+
+One line is printed per delivery: time, event type, event id, status, latency.
+With --count above 1 a summary replaces those lines: sent, 2xx, non-2xx,
+connection errors, latency percentiles and events per second.
+
+Exit status: 0 when every delivery got a 2xx answer, 3 when a receiver answered
+otherwise, 4 when it could not be reached, 2 for usage errors.`,
+		Example: `  petstore-webhooks trigger pet.adopted
+  petstore-webhooks trigger order.created payment.succeeded --url http://127.0.0.1:3000/hooks
+  petstore-webhooks trigger order.created --override data.order.items.0.quantity=3 --remove data.customer
+  petstore-webhooks trigger pet.adopted --data adopter.json --dry-run
+  petstore-webhooks trigger --raw captured.json -H 'X-Request-Id: 42'
+  petstore-webhooks trigger payment.failed --count 1000 --concurrency 20
+  petstore-webhooks trigger pet.adopted --format json | jq .status`,
+		ValidArgsFunction: fixturescmd.CompleteEventTypes(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Events = args
+			if err := parseFlags(cmd, opts, overrides, removes, headers); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.URL, "url", DefaultURL, "receiver to POST the events to")
+	fl.StringVar(&opts.Secret, "secret", "", "secret to sign with (default: the configured webhook secret)")
+	fl.StringArrayVar(&overrides, "override", nil, "set PATH=VALUE in the event (dotted path, array indexes; VALUE is JSON or a string); repeatable")
+	fl.StringArrayVar(&removes, "remove", nil, "remove PATH from the event; repeatable")
+	fl.StringVar(&opts.DataFile, "data", "", "JSON file deep-merged over the fixture")
+	fl.StringVar(&opts.FixtureFile, "fixture", "", "send this fixture file instead of a bundled one")
+	fl.StringVar(&opts.RawFile, "raw", "", "send exactly the bytes of this file, signed")
+	fl.StringArrayVarP(&headers, "header", "H", nil, `extra request header "Name: value"; repeatable`)
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the signed request (headers and body) and send nothing")
+	fl.IntVar(&opts.Count, "count", 1, "send each event this many times, each with a fresh id")
+	fl.IntVar(&opts.Concurrency, "concurrency", 1, "deliveries in flight at once")
+	cmdutil.FormatFlag(cmd, &opts.Format)
+	_ = cmd.MarkFlagFilename("data", "json")
+	_ = cmd.MarkFlagFilename("fixture", "json")
+	_ = cmd.MarkFlagFilename("raw")
+	return cmd
+}
+
+func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers []string) error {
+	if err := cmdutil.CheckFormat(opts.Format); err != nil {
+		return err
+	}
+	sources := 0
+	for _, set := range []bool{len(opts.Events) > 0, opts.FixtureFile != "", opts.RawFile != ""} {
+		if set {
+			sources++
+		}
+	}
+	switch {
+	case sources == 0:
+		return cmdutil.FlagErrorf("name an event type to send (see 'petstore-webhooks fixtures'), or use --fixture or --raw")
+	case sources > 1:
+		return cmdutil.FlagErrorf("choose one of: event types, --fixture FILE, --raw FILE")
+	case opts.RawFile != "" && (len(overrides) > 0 || len(removes) > 0 || opts.DataFile != ""):
+		return cmdutil.FlagErrorf("--raw sends the file as it is: it does not go with --override, --remove or --data")
+	case opts.Count < 1:
+		return cmdutil.FlagErrorf("--count must be at least 1, got %d", opts.Count)
+	case opts.Concurrency < 1:
+		return cmdutil.FlagErrorf("--concurrency must be at least 1, got %d", opts.Concurrency)
+	case cmd.Flags().Changed("secret") && opts.Secret == "":
+		return cmdutil.FlagErrorf("--secret must not be empty")
+	}
+	u, err := url.Parse(opts.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return cmdutil.FlagErrorf("--url must be an absolute http(s) URL, got %q", opts.URL)
+	}
+	for _, o := range overrides {
+		ov, err := event.ParseOverride(o)
+		if err != nil {
+			return &cmdutil.FlagError{Err: err}
+		}
+		opts.Overrides = append(opts.Overrides, ov)
+	}
+	for _, r := range removes {
+		p, err := event.ParsePath(r)
+		if err != nil {
+			return cmdutil.FlagErrorf("--remove %q: %w", r, err)
+		}
+		opts.Removes = append(opts.Removes, p)
+	}
+	opts.Headers = http.Header{}
+	for _, h := range headers {
+		name, value, ok := strings.Cut(h, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return cmdutil.FlagErrorf(`--header %q: want "Name: value"`, h)
+		}
+		opts.Headers.Add(name, strings.TrimSpace(value))
+	}
+	return nil
+}
+
+// template is one kind of event to send; build makes a fresh copy of it.
+type template struct {
+	name  string
+	build func(now time.Time) (body []byte, env event.Envelope, err error)
+}
+
+func templates(opts *Options) ([]template, error) {
+	if opts.RawFile != "" {
+		body, err := cmdutil.ReadInput(opts.IO.In, opts.RawFile)
+		if err != nil {
+			return nil, err
+		}
+		env, _ := event.ParseEnvelope(body) // raw bytes need not be an event
+		return []template{{name: opts.RawFile, build: func(time.Time) ([]byte, event.Envelope, error) { return body, env, nil }}}, nil
+	}
+	edits := event.Edits{Overrides: opts.Overrides, Removes: opts.Removes}
+	if opts.DataFile != "" {
+		raw, err := cmdutil.ReadInput(opts.IO.In, opts.DataFile)
+		if err != nil {
+			return nil, err
+		}
+		if edits.Merge, err = event.DecodeJSON(raw); err != nil {
+			return nil, fmt.Errorf("--data %s is not valid JSON: %w", opts.DataFile, err)
+		}
+	}
+	fromFixture := func(name string, fixture []byte) template {
+		return template{name: name, build: func(now time.Time) ([]byte, event.Envelope, error) {
+			body, env, err := event.Build(fixture, edits, event.Generator{Now: now})
+			if err != nil {
+				return nil, env, fmt.Errorf("%s: %w", name, err)
+			}
+			return body, env, nil
+		}}
+	}
+	if opts.FixtureFile != "" {
+		fixture, err := cmdutil.ReadInput(opts.IO.In, opts.FixtureFile)
+		if err != nil {
+			return nil, err
+		}
+		return []template{fromFixture(opts.FixtureFile, fixture)}, nil
+	}
+	set, err := opts.Fixtures()
+	if err != nil {
+		return nil, err
+	}
+	var out []template
+	for _, name := range opts.Events {
+		fx, err := set.Get(name)
+		if err != nil {
+			return nil, &cmdutil.FlagError{Err: err}
+		}
+		out = append(out, fromFixture(name, fx.Body))
+	}
+	return out, nil
+}

@@ -1,0 +1,57 @@
+package iostreams
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestColorEnabled(t *testing.T) {
+	tests := []struct {
+		mode string
+		tty  bool
+		env  map[string]string
+		want bool
+	}{
+		{"auto", true, nil, true},
+		{"auto", false, nil, false},
+		{"always", false, nil, true},
+		{"always", true, map[string]string{"NO_COLOR": "1"}, true},
+		{"never", true, nil, false},
+		{"never", true, map[string]string{"CLICOLOR_FORCE": "1"}, false},
+		{"auto", true, map[string]string{"NO_COLOR": "1"}, false},
+		{"auto", false, map[string]string{"CLICOLOR_FORCE": "1"}, true},
+		{"auto", false, map[string]string{"CLICOLOR_FORCE": "0"}, false},
+		{"auto", true, map[string]string{"CLICOLOR": "0"}, false},
+		{"auto", true, map[string]string{"TERM": "dumb"}, false},
+		{"auto", true, map[string]string{"NO_COLOR": "1", "CLICOLOR_FORCE": "1"}, false},
+	}
+	for _, tt := range tests {
+		got := ColorEnabled(tt.mode, tt.tty, func(k string) string { return tt.env[k] })
+		if got != tt.want {
+			t.Errorf("ColorEnabled(%s, tty=%v, %v) = %v, want %v", tt.mode, tt.tty, tt.env, got, tt.want)
+		}
+	}
+}
+
+func TestStylesFollowTheDecision(t *testing.T) {
+	ios, _, _, _ := Test()
+	if s := ios.OutStyles().Success("ok"); s != "ok" {
+		t.Fatalf("piped output coloured: %q", s)
+	}
+	if s := ios.OutStyles().JSON(`{"a": 1}`); s != `{"a": 1}` {
+		t.Fatalf("piped JSON coloured: %q", s)
+	}
+	ios.SetTTY(false, true, false)
+	if s := ios.OutStyles().Success("ok"); !strings.Contains(s, "\x1b[") {
+		t.Fatalf("terminal output not coloured: %q", s)
+	}
+	if s := ios.OutStyles().JSON(`{"a": "b", "n": -1.5, "t": true}`); strings.Count(s, "\x1b[") < 5 {
+		t.Fatalf("JSON not coloured by token: %q", s)
+	}
+	if s := ios.ErrStyles().Failure("no"); s != "no" {
+		t.Fatalf("piped stderr coloured: %q", s)
+	}
+	if err := ios.SetColorMode("sometimes"); err == nil {
+		t.Fatal("accepted --color sometimes")
+	}
+}

@@ -1,0 +1,179 @@
+// Package receiver is the http.Handler behind `listen`: it limits, verifies,
+// parses and deduplicates each request, answers it, and tells a sink what
+// happened. It never prints.
+package receiver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+)
+
+// Verification results.
+const (
+	Verified   = "verified"
+	Rejected   = "rejected"
+	Unverified = "unverified" // accepted with SkipVerify
+)
+
+// Request is what the receiver saw and how it answered.
+type Request struct {
+	ReceivedAt   time.Time
+	Method       string
+	Path         string
+	Header       http.Header
+	Body         []byte
+	Status       int
+	Verification string // "" when the request never reached verification
+	Reason       string // why verification or parsing failed
+	Event        *event.Envelope
+	Duplicate    bool
+}
+
+// Accepted reports an event that was answered 200.
+func (r Request) Accepted() bool { return r.Status == http.StatusOK }
+
+// Config sets up a Handler.
+type Config struct {
+	Path       string
+	Scheme     signature.Scheme
+	Secrets    []string
+	SkipVerify bool
+	MaxBody    int64
+	Now        func() time.Time
+	// Sink is told of every request before it is answered; it must be safe
+	// for concurrent use.
+	Sink func(Request)
+}
+
+// Stats counts the requests of a run.
+type Stats struct {
+	Received, Verified, Unverified, Rejected, Duplicates int64
+}
+
+// Handler receives webhooks.
+type Handler struct {
+	cfg   Config
+	seen  *idSet
+	stats struct{ received, verified, unverified, rejected, duplicates atomic.Int64 }
+}
+
+// New returns a Handler.
+func New(cfg Config) *Handler {
+	return &Handler{cfg: cfg, seen: newIDSet(100_000)}
+}
+
+// Stats returns the counts so far.
+func (h *Handler) Stats() Stats {
+	return Stats{h.stats.received.Load(), h.stats.verified.Load(), h.stats.unverified.Load(), h.stats.rejected.Load(), h.stats.duplicates.Load()}
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.stats.received.Add(1)
+	req := Request{ReceivedAt: h.cfg.Now(), Method: r.Method, Path: r.URL.Path, Header: r.Header}
+	if r.URL.Path != h.cfg.Path {
+		h.finish(w, &req, http.StatusNotFound, "not_found", "no receiver at "+r.URL.Path+"; events go to "+h.cfg.Path)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.finish(w, &req, http.StatusMethodNotAllowed, "method_not_allowed", "send events with POST")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
+	req.Body = body
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			h.finish(w, &req, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("body is larger than the limit of %d bytes", h.cfg.MaxBody))
+			return
+		}
+		h.finish(w, &req, http.StatusBadRequest, "body_unreadable", "could not read the body: "+err.Error())
+		return
+	}
+
+	verr := h.cfg.Scheme.Verify(r.Header, body, h.cfg.Secrets, req.ReceivedAt)
+	env, perr := event.ParseEnvelope(body)
+	if perr == nil {
+		req.Event = &env
+	}
+	switch {
+	case verr == nil:
+		req.Verification = Verified
+	case h.cfg.SkipVerify:
+		req.Verification, req.Reason = Unverified, verr.Error()
+	default:
+		req.Verification, req.Reason = Rejected, verr.Error()
+		h.finish(w, &req, http.StatusUnauthorized, "invalid_signature", verr.Error())
+		return
+	}
+	if perr != nil {
+		req.Reason = perr.Error()
+		h.finish(w, &req, http.StatusBadRequest, "invalid_event", perr.Error())
+		return
+	}
+	if req.Verification == Verified {
+		h.stats.verified.Add(1)
+	} else {
+		h.stats.unverified.Add(1)
+	}
+	if env.ID != "" && !h.seen.add(env.ID) {
+		req.Duplicate = true
+		h.stats.duplicates.Add(1)
+	}
+	h.finish(w, &req, http.StatusOK, "", "")
+}
+
+// finish tells the sink, then answers: 200 {"received":true}, else a JSON error.
+func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, message string) {
+	req.Status = status
+	if status != http.StatusOK {
+		h.stats.rejected.Add(1)
+	}
+	if h.cfg.Sink != nil {
+		h.cfg.Sink(*req)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if status == http.StatusOK {
+		_, _ = io.WriteString(w, `{"received":true}`+"\n")
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "message": message})
+}
+
+// idSet remembers the last n event ids.
+type idSet struct {
+	mu    sync.Mutex
+	ids   map[string]struct{}
+	order []string
+	next  int
+}
+
+func newIDSet(n int) *idSet {
+	return &idSet{ids: make(map[string]struct{}), order: make([]string, n)}
+}
+
+// add records id and reports whether it was new.
+func (s *idSet) add(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.ids[id]; ok {
+		return false
+	}
+	if old := s.order[s.next]; old != "" {
+		delete(s.ids, old)
+	}
+	s.order[s.next] = id
+	s.next = (s.next + 1) % len(s.order)
+	s.ids[id] = struct{}{}
+	return true
+}

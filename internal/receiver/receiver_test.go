@@ -1,0 +1,134 @@
+package receiver
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+)
+
+const secret = "whsec_test"
+
+type recorder struct {
+	mu   sync.Mutex
+	reqs []Request
+}
+
+func (r *recorder) sink(req Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, req)
+}
+
+func newHandler(skip bool) (*Handler, *recorder) {
+	rec := &recorder{}
+	h := New(Config{Path: "/webhooks", Scheme: signature.Petstore, Secrets: []string{secret}, SkipVerify: skip,
+		MaxBody: 64, Now: time.Now, Sink: rec.sink})
+	return h, rec
+}
+
+func signed(body, key string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(body))
+	h, _ := signature.Petstore.Sign(signature.Payload{Body: []byte(body)}, key)
+	r.Header.Set(signature.PetstoreHeader, h.Get(signature.PetstoreHeader))
+	return r
+}
+
+func TestReceiverAnswers(t *testing.T) {
+	event := `{"id":"e1","eventType":"pet.adopted","data":{}}`
+	tests := []struct {
+		name         string
+		req          *http.Request
+		skip         bool
+		status       int
+		body         string
+		verification string
+		reason       string
+	}{
+		{"valid event", signed(event, secret), false, 200, `{"received":true}`, Verified, ""},
+		{"wrong secret", signed(event, "whsec_other"), false, 401, `{"error":"invalid_signature","message":"signature does not match the secret"}`, Rejected, "signature does not match the secret"},
+		{"unsigned", httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(event)), false, 401, `{"error":"invalid_signature","message":"X-Petstore-Signature header missing"}`, Rejected, "X-Petstore-Signature header missing"},
+		{"unsigned, skip verify", httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(event)), true, 200, `{"received":true}`, Unverified, "X-Petstore-Signature header missing"},
+		{"not JSON", signed("hello", secret), false, 400, `{"error":"invalid_event","message":"body is not JSON: invalid character 'h' looking for beginning of value at byte 1"}`, Verified, "body is not JSON: invalid character 'h' looking for beginning of value at byte 1"},
+		{"no event type", signed(`{"id":"x"}`, secret), false, 400, `{"error":"invalid_event","message":"event has no type: want an eventType or type field"}`, Verified, "event has no type: want an eventType or type field"},
+		{"too large", signed(strings.Repeat(" ", 65)+event, secret), false, 413, `{"error":"body_too_large","message":"body is larger than the limit of 64 bytes"}`, "", ""},
+		{"GET", httptest.NewRequest(http.MethodGet, "/webhooks", nil), false, 405, `{"error":"method_not_allowed","message":"send events with POST"}`, "", ""},
+		{"other path", httptest.NewRequest(http.MethodPost, "/other", nil), false, 404, `{"error":"not_found","message":"no receiver at /other; events go to /webhooks"}`, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, rec := newHandler(tt.skip)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, tt.req)
+			if w.Code != tt.status || strings.TrimSpace(w.Body.String()) != tt.body {
+				t.Fatalf("answer %d %s, want %d %s", w.Code, w.Body, tt.status, tt.body)
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+				t.Fatalf("Content-Type %q", ct)
+			}
+			if tt.status == 405 && w.Header().Get("Allow") != "POST" {
+				t.Fatalf("Allow = %q", w.Header().Get("Allow"))
+			}
+			if len(rec.reqs) != 1 {
+				t.Fatalf("sink got %d requests", len(rec.reqs))
+			}
+			got := rec.reqs[0]
+			if got.Status != tt.status || got.Verification != tt.verification || got.Reason != tt.reason {
+				t.Fatalf("sink got status %d verification %q reason %q", got.Status, got.Verification, got.Reason)
+			}
+		})
+	}
+}
+
+func TestReceiverRejectedEventStillShowsItsType(t *testing.T) {
+	h, rec := newHandler(false)
+	h.ServeHTTP(httptest.NewRecorder(), signed(`{"id":"e9","eventType":"order.created"}`, "whsec_wrong"))
+	if ev := rec.reqs[0].Event; ev == nil || ev.Type != "order.created" || ev.ID != "e9" {
+		t.Fatalf("event = %+v", ev)
+	}
+}
+
+func TestReceiverDuplicatesAndStats(t *testing.T) {
+	h, rec := newHandler(false)
+	for _, body := range []string{`{"id":"a","type":"x"}`, `{"id":"b","type":"x"}`, `{"id":"a","type":"x"}`} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, signed(body, secret))
+		if w.Code != 200 {
+			t.Fatalf("%s answered %d", body, w.Code)
+		}
+	}
+	h.ServeHTTP(httptest.NewRecorder(), signed(`{"id":"c","type":"x"}`, "bad"))
+	if !rec.reqs[2].Duplicate || rec.reqs[0].Duplicate || rec.reqs[1].Duplicate {
+		t.Fatal("duplicate not marked on the third request only")
+	}
+	if got, want := h.Stats(), (Stats{Received: 4, Verified: 3, Rejected: 1, Duplicates: 1}); got != want {
+		t.Fatalf("stats = %+v, want %+v", got, want)
+	}
+}
+
+func TestReceiverRotatedSecrets(t *testing.T) {
+	rec := &recorder{}
+	h := New(Config{Path: "/webhooks", Scheme: signature.Petstore, Secrets: []string{"new", "old"}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink})
+	for _, key := range []string{"new", "old"} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, signed(`{"id":"`+key+`","type":"x"}`, key))
+		if w.Code != 200 {
+			t.Fatalf("signed with %s: %d", key, w.Code)
+		}
+	}
+}
+
+func TestIDSetForgetsOldest(t *testing.T) {
+	s := newIDSet(2)
+	if !s.add("a") || !s.add("b") || s.add("a") {
+		t.Fatal("first ids")
+	}
+	s.add("c") // evicts a
+	if !s.add("a") || s.add("c") {
+		t.Fatal("eviction")
+	}
+}

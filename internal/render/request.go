@@ -1,0 +1,134 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+)
+
+// sensitiveHeaders have their values masked wherever requests are shown.
+var sensitiveHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true, "Set-Cookie": true}
+
+// RequestJSON is a received request as `listen --format json` prints it.
+type RequestJSON struct {
+	ReceivedAt   string            `json:"receivedAt"`
+	ID           string            `json:"id"`
+	Type         string            `json:"type"`
+	Status       int               `json:"status"`
+	Verification string            `json:"verification"`
+	Reason       string            `json:"reason,omitempty"`
+	Duplicate    bool              `json:"duplicate"`
+	Method       string            `json:"method"`
+	Path         string            `json:"path"`
+	Headers      map[string]string `json:"headers"`
+	Event        json.RawMessage   `json:"event"`
+}
+
+// NewRequestJSON converts a received request.
+func NewRequestJSON(r receiver.Request) RequestJSON {
+	j := RequestJSON{ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification,
+		Reason: r.Reason, Duplicate: r.Duplicate, Method: r.Method, Path: r.Path, Headers: map[string]string{}, Event: json.RawMessage("null")}
+	if r.Event != nil {
+		j.ID, j.Type = r.Event.ID, r.Event.Type
+		if json.Valid(r.Body) {
+			var compact bytes.Buffer
+			_ = json.Compact(&compact, r.Body)
+			j.Event = compact.Bytes()
+		}
+	}
+	for k := range r.Header {
+		j.Headers[k] = headerValue(r.Header, k)
+	}
+	return j
+}
+
+func headerValue(h http.Header, k string) string {
+	v := strings.Join(h.Values(k), ", ")
+	if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+		return "****"
+	}
+	return v
+}
+
+// RequestLine is one line about a received request. On a terminal it is
+// aligned and coloured; piped, its fields are separated by tabs.
+func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string {
+	evType, id := "-", "-"
+	if r.Event != nil {
+		evType, id = r.Event.Type, orDash(r.Event.ID)
+	} else if r.Verification == "" {
+		evType = r.Method + " " + r.Path
+	}
+	result, detail := outcome(r)
+	if !terminal {
+		return strings.Join([]string{r.ReceivedAt.Local().Format("15:04:05"), "-->", evType, id, result, detail}, "\t")
+	}
+	var styled string
+	switch {
+	case r.Status == http.StatusOK && r.Verification == receiver.Verified:
+		styled = st.Success("✓ " + result)
+	case r.Status == http.StatusOK:
+		styled = st.Warning("! " + result)
+	default:
+		styled = st.Failure("✗ " + result)
+	}
+	if detail != "" {
+		styled += " " + detail
+	}
+	return fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(r.ReceivedAt.Local().Format("15:04:05")), st.EventType(fmt.Sprintf("%-20s", evType)), id, styled)
+}
+
+// outcome names what happened to a request in a word or two, with the detail.
+func outcome(r receiver.Request) (result, detail string) {
+	switch {
+	case r.Status == http.StatusOK:
+		result = r.Verification
+		if r.Verification == receiver.Unverified {
+			detail = "(" + r.Reason + ")"
+		}
+		if r.Duplicate {
+			detail = strings.TrimSpace(detail + " duplicate")
+		}
+		return result, detail
+	case r.Verification == receiver.Rejected:
+		return fmt.Sprintf("%d rejected", r.Status), r.Reason
+	case r.Reason != "":
+		return fmt.Sprintf("%d bad event", r.Status), r.Reason
+	}
+	return fmt.Sprintf("%d %s", r.Status, strings.ToLower(http.StatusText(r.Status))), ""
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// RequestDetail is what --verbose adds under the line: the headers, sorted,
+// and the body, indented and coloured when it is JSON.
+func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
+	var b strings.Builder
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "    %s %s\n", st.Faint(k+":"), headerValue(r.Header, k))
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, r.Body, "    ", "  ") == nil {
+		b.WriteString("    " + st.JSON(pretty.String()) + "\n")
+	} else if len(r.Body) > 0 {
+		b.WriteString("    " + strings.ReplaceAll(strings.TrimRight(string(r.Body), "\n"), "\n", "\n    ") + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,121 @@
+// Package sender posts signed events to a URL, times each delivery and
+// summarises a run of many.
+package sender
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Result is the outcome of one delivery. Err is set when the receiver could
+// not be reached or did not answer; Status is then 0.
+type Result struct {
+	Status  int
+	Latency time.Duration
+	Err     error
+}
+
+// OK reports a 2xx answer.
+func (r Result) OK() bool { return r.Err == nil && r.Status >= 200 && r.Status < 300 }
+
+// Send POSTs body with header to target and reads the answer to the end.
+func Send(ctx context.Context, client *http.Client, target string, header http.Header, body []byte) Result {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return Result{Err: err}
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if h := header.Get("Host"); h != "" {
+		req.Host = h
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return Result{Latency: time.Since(start), Err: cause(err)}
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return Result{Status: resp.StatusCode, Latency: time.Since(start)}
+}
+
+// cause drops the `Post "URL": ` wrapping, which the caller already shows.
+func cause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// Stats gathers the results of a run; safe for concurrent use.
+type Stats struct {
+	mu        sync.Mutex
+	latencies []time.Duration
+	ok        int
+	non2xx    int
+	errors    int
+}
+
+// Add records one result.
+func (s *Stats) Add(r Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case r.Err != nil:
+		s.errors++
+	case r.OK():
+		s.ok++
+	default:
+		s.non2xx++
+	}
+	if r.Err == nil {
+		s.latencies = append(s.latencies, r.Latency)
+	}
+}
+
+// Sent is how many results were added.
+func (s *Stats) Sent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ok + s.non2xx + s.errors
+}
+
+// Summary is a run's totals; latencies are over the answered requests.
+type Summary struct {
+	Sent, OK, Non2xx, ConnErrors int
+	P50, P95, P99                time.Duration
+	PerSecond                    float64
+}
+
+// Summary totals the run, which took elapsed.
+func (s *Stats) Summary(elapsed time.Duration) Summary {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lat := append([]time.Duration(nil), s.latencies...)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	sum := Summary{Sent: s.ok + s.non2xx + s.errors, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors,
+		P50: Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
+	if elapsed > 0 {
+		sum.PerSecond = float64(sum.Sent) / elapsed.Seconds()
+	}
+	return sum
+}
+
+// Percentile returns the nearest-rank p-th percentile of sorted values.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	return sorted[max(rank, 1)-1]
+}

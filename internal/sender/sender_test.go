@@ -1,0 +1,66 @@
+package sender
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSendDeliversBytesAndHeaders(t *testing.T) {
+	var gotBody, gotSig, gotType string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotBody, gotSig, gotType = string(b), r.Header.Get("X-Petstore-Signature"), r.Header.Get("Content-Type")
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	h := http.Header{"X-Petstore-Signature": {"sha256=ab"}, "Content-Type": {"application/json"}}
+	r := Send(context.Background(), srv.Client(), srv.URL, h, []byte("{ \"a\" : 1 }\n"))
+	if !r.OK() || r.Status != 202 || r.Latency <= 0 {
+		t.Fatalf("result = %+v", r)
+	}
+	if gotBody != "{ \"a\" : 1 }\n" || gotSig != "sha256=ab" || gotType != "application/json" {
+		t.Fatalf("received %q %q %q", gotBody, gotSig, gotType)
+	}
+}
+
+func TestSendNon2xxAndUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no", http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	if r := Send(context.Background(), srv.Client(), srv.URL, nil, nil); r.OK() || r.Status != 401 || r.Err != nil {
+		t.Fatalf("401 result = %+v", r)
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	r := Send(context.Background(), http.DefaultClient, "http://"+addr+"/", nil, nil)
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "connection refused") || strings.Contains(r.Err.Error(), "Post ") {
+		t.Fatalf("unreachable result = %+v", r)
+	}
+}
+
+func TestStatsSummary(t *testing.T) {
+	var s Stats
+	for i := 1; i <= 100; i++ {
+		s.Add(Result{Status: 200, Latency: time.Duration(i) * time.Millisecond})
+	}
+	s.Add(Result{Status: 500, Latency: 200 * time.Millisecond})
+	s.Add(Result{Err: io.EOF})
+	sum := s.Summary(2 * time.Second)
+	if sum.Sent != 102 || sum.OK != 100 || sum.Non2xx != 1 || sum.ConnErrors != 1 {
+		t.Fatalf("counts = %+v", sum)
+	}
+	if sum.P50 != 51*time.Millisecond || sum.P95 != 96*time.Millisecond || sum.P99 != 100*time.Millisecond {
+		t.Fatalf("percentiles = %v %v %v", sum.P50, sum.P95, sum.P99)
+	}
+	if sum.PerSecond != 51 {
+		t.Fatalf("rate = %v", sum.PerSecond)
+	}
+}
