@@ -82,12 +82,17 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 	}
 	v := viper.New()
 	v.SetConfigType("yaml")
-	for _, s := range Settings {
-		v.SetDefault(s.Key, s.Default)
-		_ = v.BindEnv(s.Key, s.Env) // fails only without a key
-	}
 	if err := v.ReadConfig(bytes.NewReader(raw)); err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	for _, s := range Settings {
+		v.SetDefault(s.Key, s.Default)
+		// The environment is read through getenv so that tests can fake it.
+		// No flag is bound to this viper (commands apply their own flags), so
+		// Set, viper's top layer, puts the environment over the file.
+		if val := getenv(s.Env); val != "" {
+			v.Set(s.Key, val)
+		}
 	}
 	c := &Config{Path: path, file: file, getenv: getenv}
 	if err := v.Unmarshal(c); err != nil {

@@ -5,20 +5,25 @@ package sender
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"math"
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Result is the outcome of one delivery. Err is set when the receiver could
-// not be reached or did not answer; Status is then 0.
+// not be reached or did not answer; Status is then 0. Reason is the
+// receiver's own word on a non-2xx answer, when it gave one.
 type Result struct {
 	Status  int
+	Reason  string
 	Latency time.Duration
 	Err     error
 }
@@ -43,9 +48,40 @@ func Send(ctx context.Context, client *http.Client, target string, header http.H
 	if err != nil {
 		return Result{Latency: time.Since(start), Err: cause(err)}
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
-	return Result{Status: resp.StatusCode, Latency: time.Since(start)}
+	res := Result{Status: resp.StatusCode, Latency: time.Since(start)}
+	if !res.OK() {
+		res.Reason = reason(answer)
+	}
+	return res
+}
+
+// reason picks the message out of an error answer: a JSON "message",
+// "detail" or "error" field, else the first line of text, kept short.
+func reason(answer []byte) string {
+	var fields map[string]any
+	if json.Unmarshal(answer, &fields) == nil {
+		for _, k := range []string{"message", "detail", "error", "title"} {
+			if s, ok := fields[k].(string); ok && s != "" {
+				return shorten(s)
+			}
+		}
+		return ""
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(answer)), "\n")
+	if !utf8.ValidString(line) {
+		return ""
+	}
+	return shorten(line)
+}
+
+func shorten(s string) string {
+	const max = 120
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
 }
 
 // cause drops the `Post "URL": ` wrapping, which the caller already shows.

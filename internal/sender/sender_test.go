@@ -34,7 +34,7 @@ func TestSendNon2xxAndUnreachable(t *testing.T) {
 		http.Error(w, "no", http.StatusUnauthorized)
 	}))
 	defer srv.Close()
-	if r := Send(context.Background(), srv.Client(), srv.URL, nil, nil); r.OK() || r.Status != 401 || r.Err != nil {
+	if r := Send(context.Background(), srv.Client(), srv.URL, nil, nil); r.OK() || r.Status != 401 || r.Err != nil || r.Reason != "no" {
 		t.Fatalf("401 result = %+v", r)
 	}
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -62,5 +62,20 @@ func TestStatsSummary(t *testing.T) {
 	}
 	if sum.PerSecond != 51 {
 		t.Fatalf("rate = %v", sum.PerSecond)
+	}
+}
+
+func TestReasonOfAnAnswer(t *testing.T) {
+	tests := map[string]string{
+		`{"error":"invalid_signature","message":"signature does not match the secret"}`: "signature does not match the secret",
+		`{"type":"about:blank","title":"Bad","detail":"url is required"}`:               "url is required",
+		"plain text\nsecond line": "plain text",
+		`{"unrelated":1}`:         "",
+		strings.Repeat("x", 200):  strings.Repeat("x", 120) + "…",
+	}
+	for in, want := range tests {
+		if got := reason([]byte(in)); got != want {
+			t.Errorf("reason(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

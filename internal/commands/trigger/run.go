@@ -34,6 +34,7 @@ type deliveryJSON struct {
 	URL       string  `json:"url"`
 	Status    int     `json:"status"`
 	LatencyMs float64 `json:"latencyMs"`
+	Reason    string  `json:"reason,omitempty"`
 	Error     string  `json:"error,omitempty"`
 }
 
@@ -232,7 +233,7 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	out := opts.IO.Out
 	if opts.Format == "json" {
 		j := deliveryJSON{SentAt: d.SentAt.UTC().Format(time.RFC3339Nano), EventID: d.EventID, EventType: d.EventType,
-			URL: opts.URL, Status: d.Status, LatencyMs: float64(d.Latency.Microseconds()) / 1000}
+			URL: opts.URL, Status: d.Status, Reason: d.Reason, LatencyMs: float64(d.Latency.Microseconds()) / 1000}
 		if d.Err != nil {
 			j.Error = d.Err.Error()
 		}
@@ -243,6 +244,9 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	}
 	st := opts.IO.OutStyles()
 	status := fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))
+	if d.Reason != "" {
+		status += ": " + d.Reason
+	}
 	if d.Err != nil {
 		status = "error: " + d.Err.Error()
 	}

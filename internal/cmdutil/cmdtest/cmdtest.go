@@ -1,0 +1,60 @@
+// Package cmdtest builds Factories for command tests: buffers for streams,
+// a config file in a temporary directory, a fixed clock.
+package cmdtest
+
+import (
+	"bytes"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+)
+
+// Now is the test clock's time.
+var Now = time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
+
+// Env is a fake environment for a test.
+type Env map[string]string
+
+// Streams are a test's standard streams.
+type Streams struct {
+	In, Out, Err *bytes.Buffer
+}
+
+// Factory returns a Factory whose config file is config.yaml in a temporary
+// directory, holding the given file contents when not empty.
+func Factory(t *testing.T, env Env) (*cmdutil.Factory, Streams) {
+	t.Helper()
+	ios, in, out, errOut := iostreams.Test()
+	getenv := func(k string) string { return env[k] }
+	ios.SetGetenv(getenv)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	f := &cmdutil.Factory{
+		AppVersion: "test",
+		IOStreams:  ios,
+		Getenv:     getenv,
+		Now:        func() time.Time { return Now },
+		HTTPClient: func() *http.Client { return &http.Client{Timeout: 5 * time.Second} },
+	}
+	f.Config = func() (*cmdutil.Config, error) { return cmdutil.LoadConfig(path, getenv) }
+	f.Fixtures = func() (*fixtures.Set, error) { return fixtures.Load("") }
+	return f, Streams{in, out, errOut}
+}
+
+// Run executes cmd with args the way the root would, and returns its error.
+func Run(cmd *cobra.Command, args ...string) error {
+	cmd.SetArgs(args)
+	cmd.SilenceErrors = true
+	cmd.SilenceUsage = true
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
+	_, err := cmd.ExecuteC()
+	return err
+}

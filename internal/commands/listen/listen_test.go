@@ -1,0 +1,94 @@
+package listen
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+)
+
+func TestListenFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		check   func(*Options) bool
+		wantErr string
+	}{
+		{"defaults", nil, func(o *Options) bool {
+			return o.Addr == "127.0.0.1:8080" && o.Path == "/webhooks" && o.MaxBody == 1<<20 && o.Format == "human" && o.Events == nil && o.MaxEvents == 0
+		}, ""},
+		{"bare port binds loopback", []string{"--addr", "9000"}, func(o *Options) bool { return o.Addr == "127.0.0.1:9000" }, ""},
+		{"every interface when asked", []string{"--addr", ":9000"}, func(o *Options) bool { return o.Addr == ":9000" }, ""},
+		{"globs", []string{"--events", "pet.*, order.created,"}, func(o *Options) bool {
+			return len(o.Events) == 2 && o.Events[0] == "pet.*" && o.Events[1] == "order.created"
+		}, ""},
+		{"scripts", []string{"--max-events", "3", "--timeout", "2s", "--format", "json", "--secret", "a", "--secret", "b"}, func(o *Options) bool {
+			return o.MaxEvents == 3 && o.Timeout == 2*time.Second && o.Format == "json" && len(o.Secrets) == 2
+		}, ""},
+		{"bad addr", []string{"--addr", "localhost:port"}, nil, `--addr "localhost:port": bad port "port"`},
+		{"bad path", []string{"--path", "hooks"}, nil, `--path must start with /, got "hooks"`},
+		{"bad max body", []string{"--max-body", "0"}, nil, "--max-body must be at least 1 byte, got 0"},
+		{"bad max events", []string{"--max-events", "-1"}, nil, "--max-events must not be negative, got -1"},
+		{"bad timeout", []string{"--timeout", "0s"}, nil, "--timeout must be positive, got 0s"},
+		{"bad glob", []string{"--events", "pet.[x"}, nil, `--events: bad glob "pet.[x"`},
+		{"empty secret", []string{"--secret", ""}, nil, "--secret must not be empty"},
+		{"argument", []string{"extra"}, nil, `listen takes no arguments, got "extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := cmdtest.Factory(t, nil)
+			var got *Options
+			err := cmdtest.Run(NewCmdListen(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
+			if tt.wantErr != "" {
+				var fe *cmdutil.FlagError
+				if !errors.As(err, &fe) || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v, want usage error %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !tt.check(got) {
+				t.Fatalf("err = %v, options = %+v", err, got)
+			}
+		})
+	}
+}
+
+func TestMatches(t *testing.T) {
+	globs := []string{"pet.*", "order.created"}
+	for typ, want := range map[string]bool{"pet.adopted": true, "pet.status_changed": true, "order.created": true, "order.status_changed": false, "payment.failed": false} {
+		if matches(globs, typ) != want {
+			t.Errorf("matches(%s) = %v", typ, !want)
+		}
+	}
+	if !matches(nil, "anything") {
+		t.Error("no globs must match everything")
+	}
+}
+
+func TestPrintSecret(t *testing.T) {
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_fromenv"})
+	if err := cmdtest.Run(NewCmdListen(f, nil), "--print-secret"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Out.String() != "whsec_fromenv\n" {
+		t.Fatalf("stdout = %q", s.Out)
+	}
+}
+
+func TestListenPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
+	addr := busy.Addr().String()
+	err = run(context.Background(), &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: addr, Path: "/"})
+	if err == nil || err.Error() != "cannot listen on "+addr+": bind: address already in use" {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,218 @@
+package trigger
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+)
+
+func TestTriggerFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		check   func(*Options) bool
+		wantErr string
+	}{
+		{"defaults", []string{"pet.adopted"}, func(o *Options) bool {
+			return o.URL == DefaultURL && o.Count == 1 && o.Concurrency == 1 && o.Format == "human" && o.Events[0] == "pet.adopted"
+		}, ""},
+		{"edits", []string{"order.created", "--override", "data.order.items.0.quantity=3", "--remove", "data.customer", "-H", "X-A: b c"}, func(o *Options) bool {
+			return len(o.Overrides) == 1 && o.Overrides[0].Value != nil && len(o.Removes) == 1 && o.Headers.Get("X-A") == "b c"
+		}, ""},
+		{"raw alone", []string{"--raw", "f.json"}, func(o *Options) bool { return o.RawFile == "f.json" }, ""},
+		{"nothing to send", nil, nil, "name an event type to send (see 'petstore-webhooks fixtures'), or use --fixture or --raw"},
+		{"two sources", []string{"pet.adopted", "--raw", "x"}, nil, "choose one of: event types, --fixture FILE, --raw FILE"},
+		{"raw with edits", []string{"--raw", "x", "--override", "a=1"}, nil, "--raw sends the file as it is: it does not go with --override, --remove or --data"},
+		{"bad count", []string{"pet.adopted", "--count", "0"}, nil, "--count must be at least 1, got 0"},
+		{"bad concurrency", []string{"pet.adopted", "--concurrency", "-1"}, nil, "--concurrency must be at least 1, got -1"},
+		{"bad url", []string{"pet.adopted", "--url", "localhost:8080"}, nil, `--url must be an absolute http(s) URL, got "localhost:8080"`},
+		{"bad override", []string{"pet.adopted", "--override", "novalue"}, nil, `override "novalue": want PATH=VALUE`},
+		{"bad remove", []string{"pet.adopted", "--remove", "a..b"}, nil, `--remove "a..b": path "a..b" has an empty segment`},
+		{"bad header", []string{"pet.adopted", "-H", "NoColon"}, nil, `--header "NoColon": want "Name: value"`},
+		{"bad format", []string{"pet.adopted", "--format", "xml"}, nil, `invalid --format "xml": want human or json`},
+		{"empty secret", []string{"pet.adopted", "--secret", ""}, nil, "--secret must not be empty"},
+		{"unknown flag", []string{"pet.adopted", "--nope"}, nil, "unknown flag: --nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := cmdtest.Factory(t, nil)
+			var got *Options
+			cmd := NewCmdTrigger(f, func(_ context.Context, o *Options) error { got = o; return nil })
+			err := cmdtest.Run(cmd, tt.args...)
+			if tt.wantErr != "" {
+				var fe *cmdutil.FlagError
+				if !errors.As(err, &fe) || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v, want usage error %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !tt.check(got) {
+				t.Fatalf("err = %v, options = %+v", err, got)
+			}
+		})
+	}
+}
+
+// receiver is a test server that checks each request's signature.
+type receiver struct {
+	*httptest.Server
+	mu     sync.Mutex
+	bodies [][]byte
+	status int
+}
+
+func newReceiver(t *testing.T, secret string, status int) *receiver {
+	r := &receiver{status: status}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		if err := signature.Petstore.Verify(req.Header, body, []string{secret}, cmdtest.Now); err != nil {
+			t.Errorf("signature: %v", err)
+		}
+		if req.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("Content-Type %q", req.Header.Get("Content-Type"))
+		}
+		r.mu.Lock()
+		r.bodies = append(r.bodies, body)
+		r.mu.Unlock()
+		w.WriteHeader(r.status)
+		io.WriteString(w, `{"message":"nope"}`)
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+func runTrigger(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
+	err = cmdtest.Run(NewCmdTrigger(f, nil), args...)
+	return s.Out.String(), s.Err.String(), err
+}
+
+func TestTriggerSendsSignedEvents(t *testing.T) {
+	r := newReceiver(t, "whsec_test", 200)
+	out, errOut, err := runTrigger(t, "pet.adopted", "order.created", "--url", r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := regexp.MustCompile(`^\d\d:\d\d:\d\d\t(pet\.adopted|order\.created)\t[0-9a-f-]{36}\t200 OK\t[0-9.]+(µs|ms|s)$`)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !line.MatchString(lines[0]) || !line.MatchString(lines[1]) || errOut != "" {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	if len(r.bodies) != 2 {
+		t.Fatalf("receiver got %d events", len(r.bodies))
+	}
+}
+
+func TestTriggerJSONAndExitCodes(t *testing.T) {
+	r := newReceiver(t, "whsec_test", 401)
+	out, _, err := runTrigger(t, "payment.failed", "--url", r.URL, "--format", "json")
+	if cmdutil.CodeOf(err) != cmdutil.ExitNon2xx || err.Error() != "1 of 1 deliveries got a non-2xx answer" {
+		t.Fatalf("err = %v (code %d)", err, cmdutil.CodeOf(err))
+	}
+	var d map[string]any
+	if json.Unmarshal([]byte(out), &d) != nil || d["status"] != 401.0 || d["eventType"] != "payment.failed" || d["url"] != r.URL || d["reason"] != "nope" {
+		t.Fatalf("json = %s", out)
+	}
+	r.Close()
+	out, _, err = runTrigger(t, "payment.failed", "--url", r.URL, "--format", "json")
+	if cmdutil.CodeOf(err) != cmdutil.ExitUnreachable || !strings.Contains(out, `"status":0`) || !strings.Contains(out, "connection refused") {
+		t.Fatalf("unreachable: err = %v, out = %s", err, out)
+	}
+}
+
+func TestTriggerLoadModeSummary(t *testing.T) {
+	r := newReceiver(t, "whsec_test", 200)
+	out, _, err := runTrigger(t, "pet.adopted", "--url", r.URL, "--count", "25", "--concurrency", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^sent 25  2xx 25  non-2xx 0  connection errors 0\nlatency p50 \S+  p95 \S+  p99 \S+  [0-9.]+ events/s\n$`).MatchString(out) {
+		t.Fatalf("summary:\n%s", out)
+	}
+	ids := map[string]bool{}
+	for _, b := range r.bodies {
+		var e struct{ ID string }
+		json.Unmarshal(b, &e)
+		ids[e.ID] = true
+	}
+	if len(ids) != 25 {
+		t.Fatalf("%d distinct ids in 25 events", len(ids))
+	}
+}
+
+func TestTriggerDryRunSendsNothing(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.json")
+	os.WriteFile(data, []byte(`{"data":{"adopter":{"name":"Ada"}}}`), 0o644)
+	out, _, err := runTrigger(t, "pet.adopted", "--url", "http://127.0.0.1:1/x", "--dry-run", "--data", data,
+		"--override", "data.pet.name=Rex", "--remove", "data.adoptionDate", "-H", "X-Test: 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, body, _ := strings.Cut(out, "\n\n")
+	for _, want := range []string{"POST http://127.0.0.1:1/x", "Content-Type: application/json", "X-Test: 1", "User-Agent: petstore-webhooks/test"} {
+		if !strings.Contains(head, want) {
+			t.Errorf("headers lack %q:\n%s", want, head)
+		}
+	}
+	sig := regexp.MustCompile(`X-Petstore-Signature: (sha256=[0-9a-f]{64})`).FindStringSubmatch(head)
+	h := http.Header{signature.PetstoreHeader: {sig[1]}}
+	if err := signature.Petstore.Verify(h, []byte(body), []string{"whsec_test"}, cmdtest.Now); err != nil {
+		t.Fatalf("dry-run signature does not verify the printed body: %v", err)
+	}
+	if !strings.Contains(body, `"name": "Rex"`) || !strings.Contains(body, `"name": "Ada"`) || strings.Contains(body, "adoptionDate") {
+		t.Fatalf("edits not applied:\n%s", body)
+	}
+}
+
+func TestTriggerRawSendsExactBytes(t *testing.T) {
+	r := newReceiver(t, "whsec_test", 200)
+	raw := filepath.Join(t.TempDir(), "raw.json")
+	content := "{ \"type\" :\"x\",  \"name\": \"Zoë\" }\r\n"
+	os.WriteFile(raw, []byte(content), 0o644)
+	if _, _, err := runTrigger(t, "--raw", raw, "--url", r.URL); err != nil {
+		t.Fatal(err)
+	}
+	if string(r.bodies[0]) != content {
+		t.Fatalf("sent %q, want %q", r.bodies[0], content)
+	}
+}
+
+func TestTriggerUsageErrorsFromContent(t *testing.T) {
+	_, _, err := runTrigger(t, "pet.sold")
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "known: order.created") {
+		t.Fatalf("unknown event: %v", err)
+	}
+	_, _, err = runTrigger(t, "pet.adopted", "--override", "data.pet.name.first=x")
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != `pet.adopted: --override data.pet.name.first: cannot set "first" inside a string` {
+		t.Fatalf("bad override: %v", err)
+	}
+}
+
+func TestTriggerMakesAndSavesASecret(t *testing.T) {
+	f, s := cmdtest.Factory(t, nil)
+	if err := cmdtest.Run(NewCmdTrigger(f, nil), "pet.adopted", "--dry-run"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := f.Config()
+	if !strings.HasPrefix(cfg.WebhookSecret, "whsec_") || !strings.Contains(s.Err.String(), "Made a webhook secret and saved it in "+cfg.Path) {
+		t.Fatalf("secret %q, stderr %q", cfg.WebhookSecret, s.Err)
+	}
+	if strings.Contains(s.Err.String()+s.Out.String(), cfg.WebhookSecret) {
+		t.Fatal("the secret was printed")
+	}
+}

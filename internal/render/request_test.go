@@ -1,0 +1,112 @@
+package render
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+)
+
+var at = time.Date(2025, 1, 6, 12, 0, 0, 0, time.Local)
+
+func req(status int, verification, reason string, dup bool) receiver.Request {
+	return receiver.Request{ReceivedAt: at, Method: "POST", Path: "/webhooks", Status: status, Verification: verification, Reason: reason, Duplicate: dup,
+		Header: http.Header{"Authorization": {"Bearer tok"}, "X-Petstore-Signature": {"sha256=ab"}},
+		Body:   []byte(`{"id":"e1","eventType":"pet.adopted"}`), Event: &event.Envelope{ID: "e1", Type: "pet.adopted"}}
+}
+
+func TestRequestLine(t *testing.T) {
+	notFound := receiver.Request{ReceivedAt: at, Method: "GET", Path: "/x", Status: 404}
+	tests := []struct {
+		name          string
+		r             receiver.Request
+		piped, styled string
+	}{
+		{"verified", req(200, receiver.Verified, "", false),
+			"12:00:00\t-->\tpet.adopted\te1\tverified\t",
+			"12:00:00  -->  pet.adopted           e1  ✓ verified"},
+		{"duplicate", req(200, receiver.Verified, "", true),
+			"12:00:00\t-->\tpet.adopted\te1\tverified\tduplicate",
+			"12:00:00  -->  pet.adopted           e1  ✓ verified duplicate"},
+		{"rejected", req(401, receiver.Rejected, "signature does not match the secret", false),
+			"12:00:00\t-->\tpet.adopted\te1\t401 rejected\tsignature does not match the secret",
+			"12:00:00  -->  pet.adopted           e1  ✗ 401 rejected signature does not match the secret"},
+		{"unverified", req(200, receiver.Unverified, "X-Petstore-Signature header missing", false),
+			"12:00:00\t-->\tpet.adopted\te1\tunverified\t(X-Petstore-Signature header missing)",
+			"12:00:00  -->  pet.adopted           e1  ! unverified (X-Petstore-Signature header missing)"},
+		{"not found", notFound,
+			"12:00:00\t-->\tGET /x\t-\t404 not found\t",
+			"12:00:00  -->  GET /x                -  ✗ 404 not found"},
+	}
+	ios, _, _, _ := iostreams.Test()
+	plain := ios.OutStyles()
+	ios.SetTTY(false, true, false)
+	colored := ios.OutStyles()
+	for _, tt := range tests {
+		if got := RequestLine(plain, false, tt.r); got != tt.piped {
+			t.Errorf("%s piped:\n got %q\nwant %q", tt.name, got, tt.piped)
+		}
+		if got := RequestLine(plain, true, tt.r); got != tt.styled {
+			t.Errorf("%s terminal without colour:\n got %q\nwant %q", tt.name, got, tt.styled)
+		}
+		got := RequestLine(colored, true, tt.r)
+		if !strings.Contains(got, "\x1b[") || stripANSI(got) != tt.styled {
+			t.Errorf("%s terminal in colour: %q", tt.name, got)
+		}
+	}
+}
+
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b {
+			for i < len(s) && s[i] != 'm' {
+				i++
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func TestRequestJSONMasksCredentials(t *testing.T) {
+	j := NewRequestJSON(req(200, receiver.Verified, "", false))
+	b, _ := json.Marshal(j)
+	want := `{"receivedAt":"` + at.UTC().Format(time.RFC3339Nano) + `","id":"e1","type":"pet.adopted","status":200,"verification":"verified","duplicate":false,"method":"POST","path":"/webhooks","headers":{"Authorization":"****","X-Petstore-Signature":"sha256=ab"},"event":{"id":"e1","eventType":"pet.adopted"}}`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+}
+
+func TestRequestDetail(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	got := RequestDetail(ios.OutStyles(), req(200, receiver.Verified, "", false))
+	want := "    Authorization: ****\n    X-Petstore-Signature: sha256=ab\n    {\n      \"id\": \"e1\",\n      \"eventType\": \"pet.adopted\"\n    }\n"
+	if got != want {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestTable(t *testing.T) {
+	var b strings.Builder
+	tb := NewTable(&b, true, "EVENT", "DESCRIPTION")
+	tb.Row("pet.adopted", "a pet was adopted")
+	tb.Row("order.created", "an order")
+	tb.Render()
+	if b.String() != "EVENT          DESCRIPTION\npet.adopted    a pet was adopted\norder.created  an order\n" {
+		t.Fatalf("terminal table:\n%q", b.String())
+	}
+	b.Reset()
+	tb = NewTable(&b, false, "EVENT", "DESCRIPTION")
+	tb.Row("pet.adopted", "a pet was adopted")
+	tb.Render()
+	if b.String() != "pet.adopted\ta pet was adopted\n" {
+		t.Fatalf("piped table: %q", b.String())
+	}
+}
