@@ -16,6 +16,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	// The binary is built from source by TestMain, out of sight of the test
+	// cache; importing the command tree ties the cached result to the code.
+	_ "github.com/petstoreapi/petstore-webhooks/internal/cli"
 )
 
 var binary string

@@ -60,11 +60,11 @@ func headerValue(h http.Header, k string) string {
 // RequestLine is one line about a received request. On a terminal it is
 // aligned and coloured; piped, its fields are separated by tabs.
 func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string {
-	evType, id := "-", "-"
+	var evType, id string
 	if r.Event != nil {
 		evType, id = r.Event.Type, orDash(r.Event.ID)
-	} else if r.Verification == "" {
-		evType = r.Method + " " + r.Path
+	} else {
+		evType, id = r.Method+" "+r.Path, "-"
 	}
 	result, detail := outcome(r)
 	if !terminal {
@@ -79,8 +79,12 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 	default:
 		styled = st.Failure("✗ " + result)
 	}
-	if detail != "" {
+	switch {
+	case detail == "":
+	case r.Status == http.StatusOK:
 		styled += " " + detail
+	default:
+		styled += ": " + detail
 	}
 	return fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(r.ReceivedAt.Local().Format("15:04:05")), st.EventType(fmt.Sprintf("%-20s", evType)), id, styled)
 }

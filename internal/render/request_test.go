@@ -35,7 +35,7 @@ func TestRequestLine(t *testing.T) {
 			"12:00:00  -->  pet.adopted           e1  ✓ verified duplicate"},
 		{"rejected", req(401, receiver.Rejected, "signature does not match the secret", false),
 			"12:00:00\t-->\tpet.adopted\te1\t401 rejected\tsignature does not match the secret",
-			"12:00:00  -->  pet.adopted           e1  ✗ 401 rejected signature does not match the secret"},
+			"12:00:00  -->  pet.adopted           e1  ✗ 401 rejected: signature does not match the secret"},
 		{"unverified", req(200, receiver.Unverified, "X-Petstore-Signature header missing", false),
 			"12:00:00\t-->\tpet.adopted\te1\tunverified\t(X-Petstore-Signature header missing)",
 			"12:00:00  -->  pet.adopted           e1  ! unverified (X-Petstore-Signature header missing)"},
