@@ -314,3 +314,33 @@ func TestUserFixturesAndShow(t *testing.T) {
 		t.Fatalf("completion:\n%s", r.stdout)
 	}
 }
+
+func TestColorConfigFileAndEnvironmentHelp(t *testing.T) {
+	u := newUser(t)
+	other := filepath.Join(u.dir, "elsewhere.yaml")
+	if r := u.run("--config", other, "config", "set", "webhook_secret", "whsec_elsewhere"); r.code != 0 {
+		t.Fatalf("config set --config: %+v", r)
+	}
+	if r := u.run("--config", other, "config", "path"); r.stdout != other+"\n" {
+		t.Fatalf("config path: %+v", r)
+	}
+	r := u.run("--config", other, "--color", "always", "trigger", "pet.adopted", "--dry-run")
+	if !strings.Contains(r.stdout, "X-Petstore-Signature: sha256=") {
+		t.Fatalf("dry run: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(u.dir, "config", "petstore-webhooks", "config.yaml")); !os.IsNotExist(err) {
+		t.Fatal("--config still wrote the default config file")
+	}
+	if r := u.run("--color", "always", "verify", "--signature", "x", "--secret", "s", other); !strings.HasPrefix(r.stderr, "\x1b[") {
+		t.Fatalf("--color always left stderr plain: %q", r.stderr)
+	}
+	if r := u.run("--color", "sometimes", "version"); r.code != 2 || !strings.HasPrefix(r.stderr, `Error: invalid --color "sometimes": want auto, always or never`) {
+		t.Fatalf("bad --color: %+v", r)
+	}
+	r = u.run("help", "environment")
+	for _, v := range []string{"PETSTORE_WEBHOOK_SECRET", "PETSTORE_API_KEY", "PETSTORE_API_BASE", "PETSTORE_FIXTURES_DIR", "NO_COLOR", "CLICOLOR_FORCE", "XDG_CONFIG_HOME"} {
+		if !strings.Contains(r.stdout, v) {
+			t.Errorf("help environment lacks %s", v)
+		}
+	}
+}

@@ -216,3 +216,20 @@ func TestTriggerMakesAndSavesASecret(t *testing.T) {
 		t.Fatal("the secret was printed")
 	}
 }
+
+func TestTriggerTerminalOutput(t *testing.T) {
+	r := newReceiver(t, "whsec_test", 200)
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
+	f.IOStreams.SetTTY(false, true, false)
+	if err := cmdtest.Run(NewCmdTrigger(f, nil), "pet.adopted", "--url", r.URL); err != nil {
+		t.Fatal(err)
+	}
+	out := s.Out.String()
+	plain := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(out, "")
+	if out == plain {
+		t.Fatalf("no colour on a terminal: %q", out)
+	}
+	if !regexp.MustCompile(`^\d\d:\d\d:\d\d  pet\.adopted           [0-9a-f-]{36}  200 OK  [0-9.]+(µs|ms|s)\n$`).MatchString(plain) {
+		t.Fatalf("terminal line: %q", plain)
+	}
+}
