@@ -4,6 +4,7 @@ package cmdtest
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -57,4 +58,13 @@ func Run(cmd *cobra.Command, args ...string) error {
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	_, err := cmd.ExecuteC()
 	return err
+}
+
+// AssertUsageError fails the test unless err is a usage error saying want.
+func AssertUsageError(t *testing.T, err error, want string) {
+	t.Helper()
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) || err.Error() != want {
+		t.Fatalf("err = %v, want usage error %q", err, want)
+	}
 }

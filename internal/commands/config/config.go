@@ -83,11 +83,7 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 		Args:              cmdutil.ExactArgs(1, "a key"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := cmdutil.LookupSetting(args[0])
-			if err != nil {
-				return err
-			}
-			cfg, err := f.Config()
+			s, cfg, err := settingAndConfig(f, args[0])
 			if err != nil {
 				return err
 			}
@@ -109,15 +105,11 @@ func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 		Args:              cmdutil.ExactArgs(2, "a key and a value"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := cmdutil.LookupSetting(args[0])
+			s, cfg, err := settingAndConfig(f, args[0])
 			if err != nil {
 				return err
 			}
 			if err := validate(s.Key, args[1]); err != nil {
-				return err
-			}
-			cfg, err := f.Config()
-			if err != nil {
 				return err
 			}
 			if err := cfg.SetInFile(s.Key, args[1]); err != nil {
@@ -139,11 +131,7 @@ func newCmdUnset(f *cmdutil.Factory) *cobra.Command {
 		Args:              cmdutil.ExactArgs(1, "a key"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := cmdutil.LookupSetting(args[0])
-			if err != nil {
-				return err
-			}
-			cfg, err := f.Config()
+			s, cfg, err := settingAndConfig(f, args[0])
 			if err != nil {
 				return err
 			}
@@ -167,6 +155,16 @@ func newCmdPath(f *cmdutil.Factory) *cobra.Command {
 			return err
 		},
 	}
+}
+
+// settingAndConfig looks up a key and loads the configuration.
+func settingAndConfig(f *cmdutil.Factory, key string) (cmdutil.Setting, *cmdutil.Config, error) {
+	s, err := cmdutil.LookupSetting(key)
+	if err != nil {
+		return s, nil, err
+	}
+	cfg, err := f.Config()
+	return s, cfg, err
 }
 
 func validate(key, value string) error {

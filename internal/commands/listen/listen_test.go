@@ -2,12 +2,10 @@ package listen
 
 import (
 	"context"
-	"errors"
 	"net"
 	"testing"
 	"time"
 
-	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 )
 
@@ -44,10 +42,7 @@ func TestListenFlags(t *testing.T) {
 			var got *Options
 			err := cmdtest.Run(NewCmdListen(f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
-				var fe *cmdutil.FlagError
-				if !errors.As(err, &fe) || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want usage error %q", err, tt.wantErr)
-				}
+				cmdtest.AssertUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil || !tt.check(got) {

@@ -3,7 +3,6 @@ package trigger
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -53,10 +52,7 @@ func TestTriggerFlags(t *testing.T) {
 			cmd := NewCmdTrigger(f, func(_ context.Context, o *Options) error { got = o; return nil })
 			err := cmdtest.Run(cmd, tt.args...)
 			if tt.wantErr != "" {
-				var fe *cmdutil.FlagError
-				if !errors.As(err, &fe) || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want usage error %q", err, tt.wantErr)
-				}
+				cmdtest.AssertUsageError(t, err, tt.wantErr)
 				return
 			}
 			if err != nil || !tt.check(got) {
