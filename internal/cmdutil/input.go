@@ -4,12 +4,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
-// ReadInput reads the named file, or the input stream when name is "" or "-".
-func ReadInput(in io.Reader, name string) ([]byte, error) {
+// ReadInput reads the named file, or standard input when name is "" or "-".
+// A terminal on standard input is an error rather than a silent wait.
+func ReadInput(ios *iostreams.IOStreams, name string) ([]byte, error) {
 	if name == "" || name == "-" {
-		b, err := io.ReadAll(in)
+		if ios.IsStdinTTY() {
+			return nil, FlagErrorf("no input: name a FILE or pipe the payload into standard input")
+		}
+		b, err := io.ReadAll(ios.In)
 		if err != nil {
 			return nil, fmt.Errorf("reading standard input: %w", err)
 		}

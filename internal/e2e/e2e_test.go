@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -113,7 +114,9 @@ func TestUnreachableReceiver(t *testing.T) {
 	u := newUser(t)
 	l := u.listen()
 	url := l.URL
-	l.interrupt(t)
+	if code := l.stop(t, syscall.SIGTERM); code != 0 || !strings.Contains(l.stderr.String(), "Stopped. received 0") {
+		t.Fatalf("SIGTERM: exit %d\n%s", code, l.stderr)
+	}
 	r := u.run("trigger", "pet.adopted", "--url", url)
 	if r.code != 4 || !strings.Contains(r.stdout, "connection refused") || r.stderr != "Error: 1 of 1 deliveries could not reach the receiver\n" {
 		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)

@@ -151,8 +151,10 @@ func (l *listener) wait(t *testing.T) int {
 	return l.code
 }
 
-func (l *listener) interrupt(t *testing.T) int {
-	l.cmd.Process.Signal(syscall.SIGINT)
+func (l *listener) interrupt(t *testing.T) int { return l.stop(t, syscall.SIGINT) }
+
+func (l *listener) stop(t *testing.T, sig os.Signal) int {
+	l.cmd.Process.Signal(sig)
 	return l.wait(t)
 }
 

@@ -57,7 +57,7 @@ func signRun(opts *SignOptions) error {
 	if err != nil {
 		return err
 	}
-	body, err := cmdutil.ReadInput(opts.IO.In, opts.File)
+	body, err := cmdutil.ReadInput(opts.IO, opts.File)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,9 @@ func TestSignErrors(t *testing.T) {
 	if err := cmdtest.Run(NewCmdSign(f, nil), "a", "b"); cmdutil.CodeOf(err) != cmdutil.ExitUsage {
 		t.Fatalf("two files: %v", err)
 	}
+	f.IOStreams.SetTTY(true, false, false)
+	err = cmdtest.Run(NewCmdSign(f, nil), "--secret", "s")
+	cmdtest.AssertUsageError(t, err, "no input: name a FILE or pipe the payload into standard input")
 }
 
 func TestVerify(t *testing.T) {

@@ -67,7 +67,7 @@ func verifyRun(opts *VerifyOptions) error {
 		}
 		secrets = []string{s}
 	}
-	body, err := cmdutil.ReadInput(opts.IO.In, opts.File)
+	body, err := cmdutil.ReadInput(opts.IO, opts.File)
 	if err != nil {
 		return err
 	}

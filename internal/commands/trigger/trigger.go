@@ -161,7 +161,7 @@ type template struct {
 
 func templates(opts *Options) ([]template, error) {
 	if opts.RawFile != "" {
-		body, err := cmdutil.ReadInput(opts.IO.In, opts.RawFile)
+		body, err := cmdutil.ReadInput(opts.IO, opts.RawFile)
 		if err != nil {
 			return nil, err
 		}
@@ -170,7 +170,7 @@ func templates(opts *Options) ([]template, error) {
 	}
 	edits := event.Edits{Overrides: opts.Overrides, Removes: opts.Removes}
 	if opts.DataFile != "" {
-		raw, err := cmdutil.ReadInput(opts.IO.In, opts.DataFile)
+		raw, err := cmdutil.ReadInput(opts.IO, opts.DataFile)
 		if err != nil {
 			return nil, err
 		}
@@ -188,7 +188,7 @@ func templates(opts *Options) ([]template, error) {
 		}}
 	}
 	if opts.FixtureFile != "" {
-		fixture, err := cmdutil.ReadInput(opts.IO.In, opts.FixtureFile)
+		fixture, err := cmdutil.ReadInput(opts.IO, opts.FixtureFile)
 		if err != nil {
 			return nil, err
 		}

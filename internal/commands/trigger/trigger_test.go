@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
@@ -227,5 +228,26 @@ func TestTriggerTerminalOutput(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^\d\d:\d\d:\d\d  pet\.adopted           [0-9a-f-]{36}  200 OK  [0-9.]+(µs|ms|s)\n$`).MatchString(plain) {
 		t.Fatalf("terminal line: %q", plain)
+	}
+}
+
+func TestTriggerProgressBarOnlyOnATerminal(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(40 * time.Millisecond)
+	}))
+	defer slow.Close()
+	for _, terminal := range []bool{false, true} {
+		f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
+		f.IOStreams.SetTTY(false, false, terminal)
+		if err := cmdtest.Run(NewCmdTrigger(f, nil), "pet.adopted", "--count", "8", "--url", slow.URL); err != nil {
+			t.Fatal(err)
+		}
+		bar := regexp.MustCompile(`^(\r\[[= ]{30}\] \d/8)+\r\x1b\[K$`)
+		if terminal && !bar.MatchString(s.Err.String()) {
+			t.Fatalf("stderr on a terminal: %q", s.Err)
+		}
+		if !terminal && s.Err.Len() != 0 {
+			t.Fatalf("stderr when piped: %q", s.Err)
+		}
 	}
 }
