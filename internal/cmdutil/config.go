@@ -2,8 +2,6 @@ package cmdutil
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/viper"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -134,7 +134,7 @@ func (c *Config) EnsureWebhookSecret() (secret string, generated bool, err error
 	}
 	err = c.updateFile(func(file map[string]string) {
 		if file["webhook_secret"] == "" {
-			file["webhook_secret"] = NewWebhookSecret()
+			file["webhook_secret"] = signature.NewSecret()
 			generated = true
 		}
 		secret = file["webhook_secret"]
@@ -144,13 +144,6 @@ func (c *Config) EnsureWebhookSecret() (secret string, generated bool, err error
 	}
 	c.WebhookSecret = secret
 	return secret, generated, nil
-}
-
-// NewWebhookSecret returns "whsec_" and 24 random bytes in base64.
-func NewWebhookSecret() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b) // never fails (crypto/rand documents it)
-	return "whsec_" + base64.StdEncoding.EncodeToString(b)
 }
 
 // updateFile re-reads the file under a lock, changes it and writes it back

@@ -112,7 +112,7 @@ func (g Generator) value(name, arg string, hasArg bool) (string, error) {
 		if arg == "" {
 			return "", fmt.Errorf("id needs a prefix, as in {{id:pet}}")
 		}
-		return arg + "_" + randomString(alphanumeric, 16), nil
+		return NewID(arg), nil
 	case "digits":
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 || n > 32 {
@@ -130,6 +130,9 @@ func knownSyntax() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// NewID returns prefix, "_" and 16 random letters and digits.
+func NewID(prefix string) string { return prefix + "_" + randomString(alphanumeric, 16) }
 
 const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 

@@ -3,6 +3,8 @@
 package signature
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -58,6 +60,13 @@ func ReasonOf(err error) Reason {
 		return ve.Reason
 	}
 	return ""
+}
+
+// NewSecret returns a new webhook secret: "whsec_" and 24 random bytes in base64.
+func NewSecret() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b) // never fails (crypto/rand documents it)
+	return "whsec_" + base64.StdEncoding.EncodeToString(b)
 }
 
 var schemes = map[string]Scheme{

@@ -1,0 +1,297 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+const key = "test-key"
+
+func newAPI(t *testing.T, schedule ...time.Duration) (*API, *store.Store) {
+	t.Helper()
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	fx, _ := fixtures.Load("")
+	if schedule == nil {
+		schedule = DefaultSchedule
+	}
+	eng := &Engine{Store: st, Client: &http.Client{}, Schedule: schedule, Now: time.Now, UserAgent: "test"}
+	return &API{Store: st, Engine: eng, APIKey: key, Fixtures: fx, Now: time.Now}, st
+}
+
+func call(t *testing.T, h http.Handler, method, path, body string, mods ...func(*http.Request)) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Header.Set("Authorization", "Bearer "+key)
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for _, m := range mods {
+		m(r)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func problem(t *testing.T, w *httptest.ResponseRecorder) petstore.Problem {
+	t.Helper()
+	if ct := w.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type %q for %d %s", ct, w.Code, w.Body)
+	}
+	var p petstore.Problem
+	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || p.Status != w.Code {
+		t.Fatalf("problem %s: %v", w.Body, err)
+	}
+	return p
+}
+
+func TestAPIErrors(t *testing.T) {
+	api, _ := newAPI(t)
+	noAuth := func(r *http.Request) { r.Header.Del("Authorization") }
+	wrongAuth := func(r *http.Request) { r.Header.Set("Authorization", "Bearer nope") }
+	textBody := func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") }
+	tests := []struct {
+		name, method, path, body string
+		mod                      func(*http.Request)
+		status                   int
+		summary                  string
+	}{
+		{"no token", "GET", "/v1/webhooks", "", noAuth, 401, "Unauthorized: missing or wrong API key: send Authorization: Bearer <key>"},
+		{"wrong token", "GET", "/v1/webhooks", "", wrongAuth, 401, "Unauthorized: missing or wrong API key: send Authorization: Bearer <key>"},
+		{"unknown path", "GET", "/v1/pets", "", nil, 404, "Not Found: no such endpoint: /v1/pets"},
+		{"unknown id", "GET", "/v1/webhooks/wh_nope", "", nil, 404, "Not Found: no webhook with id wh_nope"},
+		{"wrong method", "PUT", "/v1/webhooks", "", nil, 405, "Method Not Allowed: PUT is not allowed here; use GET or POST"},
+		{"not JSON content", "POST", "/v1/webhooks", `{}`, textBody, 415, "Unsupported Media Type: send the body as Content-Type: application/json"},
+		{"broken JSON", "POST", "/v1/webhooks", `{"url":`, nil, 400, "Bad Request: the body is not a valid JSON object for this call: unexpected EOF"},
+		{"unknown field", "POST", "/v1/webhooks", `{"uri":"x"}`, nil, 400, `Bad Request: the body is not a valid JSON object for this call: unknown field "uri"`},
+		{"missing fields", "POST", "/v1/webhooks", `{}`, nil, 422, "Validation Failed: the request has invalid fields (url: is required; events: list at least one event type)"},
+		{"relative URL", "POST", "/v1/webhooks", `{"url":"/hooks","events":["pet.adopted"]}`, nil, 422, "Validation Failed: the request has invalid fields (url: must be an absolute http or https URL)"},
+		{"unknown event", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.sold"]}`, nil, 422, `Validation Failed: the request has invalid fields (events: unknown event type "pet.sold": must be one of order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)`},
+		{"short secret", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.adopted"],"secret":"abc"}`, nil, 422, "Validation Failed: the request has invalid fields (secret: must be at least 8 characters)"},
+		{"bad limit", "GET", "/v1/webhooks?limit=500", "", nil, 422, "Validation Failed: the request has invalid fields (limit: must be a whole number from 1 to 100)"},
+		{"bad cursor", "GET", "/v1/webhooks?cursor=zzz", "", nil, 400, "Bad Request: cursor is not one this API returned"},
+		{"event of unknown type", "POST", "/v1/events", `{"eventType":"x"}`, nil, 422, "Validation Failed: the request has invalid fields (eventType: must be one of order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)"},
+		{"event data not an object", "POST", "/v1/events", `{"eventType":"pet.adopted","data":[1]}`, nil, 422, "Validation Failed: the request has invalid fields (data: must be a JSON object)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mods []func(*http.Request)
+			if tt.mod != nil {
+				mods = append(mods, tt.mod)
+			}
+			w := call(t, api, tt.method, tt.path, tt.body, mods...)
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", w.Code, tt.status, w.Body)
+			}
+			if got := problem(t, w).Summary(); got != tt.summary {
+				t.Fatalf("problem:\n got %s\nwant %s", got, tt.summary)
+			}
+		})
+	}
+	if w := call(t, api, "GET", "/v1/webhooks", "", noAuth); w.Header().Get("WWW-Authenticate") == "" {
+		t.Error("401 without WWW-Authenticate")
+	}
+	if w := call(t, api, "DELETE", "/v1/webhooks", ""); w.Header().Get("Allow") != "GET, POST" {
+		t.Errorf("Allow = %q", w.Header().Get("Allow"))
+	}
+}
+
+func TestAPIWebhookLifecycle(t *testing.T) {
+	api, _ := newAPI(t)
+	w := call(t, api, "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/h","events":["pet.adopted","pet.adopted","order.created"]}`)
+	var created petstore.Webhook
+	if w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &created) != nil {
+		t.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+	if !strings.HasPrefix(created.ID, "wh_") || !strings.HasPrefix(created.Secret, "whsec_") || created.Status != "active" ||
+		strings.Join(created.Events, ",") != "pet.adopted,order.created" || w.Header().Get("Location") != "/v1/webhooks/"+created.ID {
+		t.Fatalf("created = %+v", created)
+	}
+	for range 2 {
+		call(t, api, "POST", "/v1/webhooks", `{"url":"https://example.test/h","events":["payment.failed"],"secret":"whsec_mine123"}`)
+	}
+	var page petstore.WebhookList
+	json.Unmarshal(call(t, api, "GET", "/v1/webhooks?limit=2", "").Body.Bytes(), &page)
+	if len(page.Data) != 2 || page.NextCursor == nil || page.Data[0].ID != created.ID {
+		t.Fatalf("first page = %+v", page)
+	}
+	json.Unmarshal(call(t, api, "GET", "/v1/webhooks?limit=2&cursor="+*page.NextCursor, "").Body.Bytes(), &page)
+	if len(page.Data) != 1 || page.NextCursor != nil || page.Data[0].Secret != "whsec_mine123" {
+		t.Fatalf("second page = %+v", page)
+	}
+	w = call(t, api, "PATCH", "/v1/webhooks/"+created.ID, `{"status":"disabled","events":["payment.failed"]}`)
+	var updated petstore.Webhook
+	json.Unmarshal(w.Body.Bytes(), &updated)
+	if w.Code != 200 || updated.Status != "disabled" || updated.Events[0] != "payment.failed" || updated.URL != created.URL {
+		t.Fatalf("update: %d %s", w.Code, w.Body)
+	}
+	if w := call(t, api, "PATCH", "/v1/webhooks/"+created.ID, `{"status":"paused"}`); w.Code != 422 {
+		t.Fatalf("bad status: %d", w.Code)
+	}
+	if w := call(t, api, "PATCH", "/v1/webhooks/"+created.ID, `{}`); w.Code != 422 {
+		t.Fatalf("empty patch: %d", w.Code)
+	}
+	if w := call(t, api, "POST", "/v1/webhooks/"+created.ID+"/test", `{"eventType":"payment.failed"}`); w.Code != 409 {
+		t.Fatalf("test of a disabled webhook: %d %s", w.Code, w.Body)
+	}
+	if w := call(t, api, "DELETE", "/v1/webhooks/"+created.ID, ""); w.Code != 204 || w.Body.Len() != 0 {
+		t.Fatalf("delete: %d", w.Code)
+	}
+	if w := call(t, api, "DELETE", "/v1/webhooks/"+created.ID, ""); w.Code != 404 {
+		t.Fatalf("second delete: %d", w.Code)
+	}
+}
+
+// target is a receiver that answers with the statuses given, in turn, then 200.
+type target struct {
+	*httptest.Server
+	mu       sync.Mutex
+	statuses []int
+	got      []*http.Request
+	bodies   [][]byte
+}
+
+func newTarget(t *testing.T, statuses ...int) *target {
+	tg := &target{statuses: statuses}
+	tg.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		tg.mu.Lock()
+		tg.got, tg.bodies = append(tg.got, r), append(tg.bodies, b)
+		status := 200
+		if len(tg.statuses) > 0 {
+			status, tg.statuses = tg.statuses[0], tg.statuses[1:]
+		}
+		tg.mu.Unlock()
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(tg.Close)
+	return tg
+}
+
+func (tg *target) count() int {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	return len(tg.got)
+}
+
+func register(t *testing.T, api *API, url string, events ...string) petstore.Webhook {
+	t.Helper()
+	b, _ := json.Marshal(petstore.CreateWebhook{URL: url, Events: events})
+	var h petstore.Webhook
+	if w := call(t, api, "POST", "/v1/webhooks", string(b)); w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &h) != nil {
+		t.Fatalf("register: %d %s", w.Code, w.Body)
+	}
+	return h
+}
+
+func TestTestEndpointDeliversSignedEvent(t *testing.T) {
+	api, _ := newAPI(t)
+	tg := newTarget(t)
+	h := register(t, api, tg.URL, "pet.adopted")
+	w := call(t, api, "POST", "/v1/webhooks/"+h.ID+"/test", `{"eventType":"pet.adopted","data":{"custom":true}}`)
+	var d petstore.Delivery
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &d) != nil || d.Status != 200 || d.Attempt != 1 || d.EventType != "pet.adopted" {
+		t.Fatalf("test: %d %s", w.Code, w.Body)
+	}
+	if err := signature.Petstore.Verify(tg.got[0].Header, tg.bodies[0], []string{h.Secret}, time.Now()); err != nil {
+		t.Fatalf("delivered event does not verify: %v", err)
+	}
+	if !strings.Contains(string(tg.bodies[0]), `"custom": true`) || !strings.Contains(string(tg.bodies[0]), d.EventID) {
+		t.Fatalf("body:\n%s", tg.bodies[0])
+	}
+}
+
+func TestEngineRetriesThenDisables(t *testing.T) {
+	api, st := newAPI(t, 0, 5*time.Millisecond, 5*time.Millisecond)
+	tg := newTarget(t, 500, 503, 500)
+	ok := newTarget(t)
+	failing := register(t, api, tg.URL, "order.created")
+	healthy := register(t, api, ok.URL, "order.created", "pet.adopted")
+	register(t, api, ok.URL, "pet.adopted") // not subscribed
+
+	var mu sync.Mutex
+	var logs []AttemptLog
+	api.Engine.OnAttempt = func(l AttemptLog) { mu.Lock(); logs = append(logs, l); mu.Unlock() }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go api.Engine.Run(ctx)
+
+	w := call(t, api, "POST", "/v1/events", `{"eventType":"order.created"}`)
+	var sent petstore.EventSent
+	if w.Code != 202 || json.Unmarshal(w.Body.Bytes(), &sent) != nil || sent.Webhooks != 2 {
+		t.Fatalf("events: %d %s", w.Code, w.Body)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		hk, _ := st.GetWebhook(context.Background(), failing.ID)
+		if hk.Status == "disabled" && ok.count() == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 5s: status %s, %d attempts at the failing target, %d at the healthy one", hk.Status, tg.count(), ok.count())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if tg.count() != 3 {
+		t.Fatalf("failing target got %d attempts, want 3", tg.count())
+	}
+	var list petstore.DeliveryList
+	json.Unmarshal(call(t, api, "GET", "/v1/webhooks/"+failing.ID+"/deliveries", "").Body.Bytes(), &list)
+	if len(list.Data) != 3 || list.Data[0].Status != 500 || list.Data[1].Status != 503 || list.Data[2].Attempt != 3 || list.Data[2].EventID != sent.ID {
+		t.Fatalf("deliveries = %+v", list.Data)
+	}
+	json.Unmarshal(call(t, api, "GET", "/v1/webhooks/"+healthy.ID+"/deliveries", "").Body.Bytes(), &list)
+	if len(list.Data) != 1 || list.Data[0].Status != 200 {
+		t.Fatalf("healthy deliveries = %+v", list.Data)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var last AttemptLog
+	for _, l := range logs {
+		if l.WebhookID == failing.ID {
+			last = l
+		}
+	}
+	if !last.Disabled || last.Attempt.Attempt != 3 || last.Of != 3 {
+		t.Fatalf("last log = %+v", last)
+	}
+}
+
+func TestEngineResumesDueDeliveriesAfterRestart(t *testing.T) {
+	api, st := newAPI(t, 0, 10*time.Millisecond)
+	tg := newTarget(t)
+	h := register(t, api, tg.URL, "pet.adopted")
+	// Queued while no engine runs, as if the emulator had stopped.
+	call(t, api, "POST", "/v1/events", `{"eventType":"pet.adopted"}`)
+	if tg.count() != 0 {
+		t.Fatal("delivered without an engine")
+	}
+	restarted := &Engine{Store: st, Client: &http.Client{}, Schedule: api.Engine.Schedule, Now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go restarted.Run(ctx)
+	deadline := time.Now().Add(5 * time.Second)
+	for tg.count() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	atts, _ := st.Attempts(context.Background(), h.ID)
+	if tg.count() != 1 || len(atts) != 1 || atts[0].Status != 200 {
+		t.Fatalf("after restart: %d deliveries, attempts %+v", tg.count(), atts)
+	}
+}

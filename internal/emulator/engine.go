@@ -1,0 +1,191 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
+	"github.com/petstoreapi/petstore-webhooks/internal/sender"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// DefaultSchedule is the Petstore API's: the delay before each attempt,
+// counted from the one before. After the last one fails, the webhook is disabled.
+var DefaultSchedule = []time.Duration{0, time.Minute, 5 * time.Minute, 30 * time.Minute, time.Hour}
+
+// AnswerTimeout is how long a receiver has to answer an attempt.
+const AnswerTimeout = 5 * time.Second
+
+// Engine delivers events to webhooks and retries failed attempts on the
+// schedule. Pending attempts live in the store and survive a restart.
+type Engine struct {
+	Store     *store.Store
+	Client    *http.Client
+	Schedule  []time.Duration
+	Now       func() time.Time
+	UserAgent string
+	// OnAttempt is told of every attempt once it is recorded.
+	OnAttempt func(AttemptLog)
+
+	wakeOnce sync.Once
+	wake     chan struct{}
+}
+
+// AttemptLog is an attempt with what a log line needs.
+type AttemptLog struct {
+	store.Attempt
+	URL      string
+	Of       int
+	Retrying bool
+	RetryIn  time.Duration
+	Disabled bool
+}
+
+func (e *Engine) wakeChan() chan struct{} {
+	e.wakeOnce.Do(func() { e.wake = make(chan struct{}, 1) })
+	return e.wake
+}
+
+// Enqueue stores a delivery of body to w, due after the schedule's first delay.
+func (e *Engine) Enqueue(ctx context.Context, w store.Webhook, eventID, eventType string, body []byte) error {
+	_, err := e.Store.EnqueueDelivery(ctx, store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body,
+		NextAttemptAt: e.Now().Add(e.Schedule[0])})
+	if err != nil {
+		return err
+	}
+	select {
+	case e.wakeChan() <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// DeliverNow makes the first attempt of a new delivery at once and returns
+// its outcome; a failure is retried later like any other.
+func (e *Engine) DeliverNow(ctx context.Context, w store.Webhook, eventID, eventType string, body []byte) (petstore.Delivery, error) {
+	id, err := e.Store.EnqueueDelivery(ctx, store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body})
+	if err != nil {
+		return petstore.Delivery{}, err
+	}
+	d, err := e.Store.GetDelivery(ctx, id)
+	if err != nil {
+		return petstore.Delivery{}, err
+	}
+	a, err := e.attempt(ctx, d)
+	if err != nil {
+		return petstore.Delivery{}, err
+	}
+	return DeliveryJSON(a.Attempt, w.URL), nil
+}
+
+// Run delivers due attempts until ctx ends.
+func (e *Engine) Run(ctx context.Context) error {
+	const batch = 32
+	for {
+		due, err := e.Store.DueDeliveries(ctx, e.Now(), batch)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 8)
+		for _, d := range due {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				_, _ = e.attempt(ctx, d) // a store error leaves it pending, to try again
+			}()
+		}
+		wg.Wait()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if len(due) == batch {
+			continue
+		}
+		wait := time.Hour
+		if next, ok, err := e.Store.NextDue(ctx); err == nil && ok {
+			wait = max(next.Sub(e.Now()), 0)
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-e.wakeChan():
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// attempt makes one attempt at d and records it. An attempt cut short by
+// ctx is not recorded: the delivery stays due and runs after a restart.
+func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, error) {
+	w, err := e.Store.GetWebhook(ctx, d.WebhookID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && w.Status != petstore.StatusActive) {
+		return AttemptLog{}, e.Store.CancelDelivery(ctx, d.ID)
+	}
+	if err != nil {
+		return AttemptLog{}, err
+	}
+	header, err := signature.Petstore.Sign(signature.Payload{Body: d.Body, ID: d.EventID, Timestamp: e.Now()}, w.Secret)
+	if err != nil {
+		return AttemptLog{}, err
+	}
+	header.Set("Content-Type", "application/json")
+	header.Set("User-Agent", e.UserAgent)
+	attemptCtx, cancel := context.WithTimeout(ctx, AnswerTimeout)
+	defer cancel()
+	at := e.Now()
+	res := sender.Send(attemptCtx, e.Client, w.URL, header, d.Body)
+	if ctx.Err() != nil {
+		return AttemptLog{}, ctx.Err()
+	}
+	a := store.Attempt{DeliveryID: d.ID, WebhookID: w.ID, EventID: d.EventID, EventType: d.EventType, Attempt: d.Attempts + 1,
+		AttemptedAt: at, Status: res.Status, Latency: res.Latency}
+	if res.Err != nil {
+		a.Error = res.Err.Error()
+		if errors.Is(res.Err, context.DeadlineExceeded) {
+			a.Error = fmt.Sprintf("no answer within %s", AnswerTimeout)
+		}
+	}
+	log := AttemptLog{Attempt: a, URL: w.URL, Of: len(e.Schedule)}
+	var retryAt time.Time
+	if !res.OK() {
+		if a.Attempt < len(e.Schedule) {
+			log.Retrying, log.RetryIn = true, e.Schedule[a.Attempt]
+			retryAt = e.Now().Add(log.RetryIn)
+		} else {
+			log.Disabled = true
+		}
+	}
+	if err := e.Store.RecordAttempt(ctx, a, res.OK(), retryAt, log.Disabled); err != nil {
+		return AttemptLog{}, err
+	}
+	if !retryAt.IsZero() {
+		select {
+		case e.wakeChan() <- struct{}{}:
+		default:
+		}
+	}
+	if e.OnAttempt != nil {
+		e.OnAttempt(log)
+	}
+	return log, nil
+}
+
+// DeliveryJSON is an attempt as the API shows it.
+func DeliveryJSON(a store.Attempt, url string) petstore.Delivery {
+	return petstore.Delivery{EventID: a.EventID, EventType: a.EventType, Attempt: a.Attempt, AttemptedAt: a.AttemptedAt.UTC(),
+		Status: a.Status, LatencyMs: float64(a.Latency.Microseconds()) / 1000, Error: a.Error, URL: url}
+}

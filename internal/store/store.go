@@ -1,0 +1,153 @@
+// Package store is the embedded SQLite database (pure Go, no cgo) with
+// versioned migrations. It holds the emulator's state.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNotFound is returned when a row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is an open database.
+type Store struct {
+	db *sql.DB
+}
+
+// migrations run in order, once each; append, never edit.
+var migrations = []string{
+	`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+	CREATE TABLE webhooks (
+		seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+		id         TEXT NOT NULL UNIQUE,
+		url        TEXT NOT NULL,
+		events     TEXT NOT NULL,
+		secret     TEXT NOT NULL,
+		status     TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL
+	);
+	CREATE TABLE deliveries (
+		id              INTEGER PRIMARY KEY AUTOINCREMENT,
+		webhook_id      TEXT NOT NULL,
+		event_id        TEXT NOT NULL,
+		event_type      TEXT NOT NULL,
+		body            BLOB NOT NULL,
+		attempts        INTEGER NOT NULL DEFAULT 0,
+		state           TEXT NOT NULL,
+		next_attempt_at TEXT
+	);
+	CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+	CREATE TABLE attempts (
+		id           INTEGER PRIMARY KEY AUTOINCREMENT,
+		delivery_id  INTEGER NOT NULL,
+		webhook_id   TEXT NOT NULL,
+		event_id     TEXT NOT NULL,
+		event_type   TEXT NOT NULL,
+		attempt      INTEGER NOT NULL,
+		attempted_at TEXT NOT NULL,
+		status       INTEGER NOT NULL,
+		latency_ms   REAL NOT NULL,
+		error        TEXT NOT NULL
+	);
+	CREATE INDEX attempts_webhook ON attempts (webhook_id, id);`,
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+// ":memory:" is a database that lives as long as the Store.
+func Open(path string) (*Store, error) {
+	dsn := ":memory:"
+	if path != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("database directory: %w", err)
+		}
+		dsn = "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// One connection: an in-memory database is per connection, and the
+	// emulator's load never needs more.
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) migrate() error {
+	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	var current int
+	if err := s.db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return err
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("made by a newer petstore-webhooks (schema %d, this one knows %d)", current, len(migrations))
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		err := s.inTx(context.Background(), func(tx *sql.Tx) error {
+			if _, err := tx.Exec(migrations[v-1]); err != nil {
+				return err
+			}
+			_, err := tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, formatTime(time.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Setting returns a stored setting, or "" when unset.
+func (s *Store) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetSetting stores a setting.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
