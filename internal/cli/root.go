@@ -15,10 +15,12 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	configcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/config"
+	emulatorcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/emulator"
 	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/listen"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/signing"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/trigger"
+	"github.com/petstoreapi/petstore-webhooks/internal/commands/webhooks"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
@@ -85,7 +87,9 @@ func NewCmdRoot(f *cmdutil.Factory, configFile *string) *cobra.Command {
 		Long: `petstore-webhooks is a developer tool for webhooks from the Petstore API.
 
 Run a local receiver that verifies signatures and shows each event, and send it
-signed sample events built from fixtures bundled in the binary.`,
+signed sample events built from fixtures bundled in the binary. Manage webhook
+registrations against the Petstore API, or against the emulator that the binary
+carries.`,
 		Example: `  # terminal 1: a receiver on http://127.0.0.1:8080/webhooks
   petstore-webhooks listen
 
@@ -117,11 +121,13 @@ signed sample events built from fixtures bundled in the binary.`,
 		signing.NewCmdSign(f, nil),
 		signing.NewCmdVerify(f, nil),
 		fixturescmd.NewCmdFixtures(f),
+		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
 		newCmdVersion(f),
 		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp()),
 		newHelpTopic("environment", "Environment variables that petstore-webhooks reads", environmentHelp()),
 	)
+	root.AddCommand(webhooks.NewCmds(f)...)
 	return root
 }
 
@@ -176,6 +182,7 @@ func environmentHelp() string {
 	}
 	for _, e := range [][2]string{
 		{"XDG_CONFIG_HOME", "where config.yaml lives: $XDG_CONFIG_HOME/petstore-webhooks/ (default ~/.config)"},
+		{"XDG_DATA_HOME", "where the emulator keeps emulator.db: $XDG_DATA_HOME/petstore-webhooks/ (default ~/.local/share)"},
 		{"NO_COLOR", "set to anything: no colour (--color always still wins)"},
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},

@@ -17,6 +17,9 @@ const (
 	ExitNon2xx      ExitCode = 3
 	ExitUnreachable ExitCode = 4
 	ExitTimeout     ExitCode = 5
+	ExitNotFound    ExitCode = 6
+	ExitAuth        ExitCode = 7
+	ExitAPI         ExitCode = 8
 	ExitInterrupted ExitCode = 130
 )
 
@@ -28,9 +31,12 @@ var ExitCodes = []struct {
 	{ExitOK, "success; for trigger, every delivery got a 2xx answer; for verify, the signature is valid"},
 	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use ...); for verify, the signature is not valid"},
 	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type"},
-	{ExitNon2xx, "trigger: a receiver answered with a status outside 2xx (and every receiver was reached)"},
-	{ExitUnreachable, "trigger: could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
+	{ExitNon2xx, "trigger, webhooks test: a receiver answered with a status outside 2xx (and every receiver was reached)"},
+	{ExitUnreachable, "trigger, webhooks test: could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
 	{ExitTimeout, "listen: --timeout passed before --max-events valid events arrived"},
+	{ExitNotFound, "the Petstore API has no webhook with that id (404)"},
+	{ExitAuth, "the Petstore API refused the API key (401, 403), or no API key is set"},
+	{ExitAPI, "the Petstore API failed or refused the call (other 4xx, 5xx), or could not be reached"},
 	{ExitInterrupted, "interrupted (SIGINT) before the work was done; listen exits 0 on SIGINT instead"},
 }
 

@@ -43,15 +43,20 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	secret, err := signingSecret(opts)
-	if err != nil {
-		return err
+	secret := ""
+	if !opts.ViaAPI {
+		if secret, err = signingSecret(opts); err != nil {
+			return err
+		}
 	}
 	if opts.DryRun {
 		return dryRun(opts, tpls, secret)
 	}
 	if err := checkBuilds(opts, tpls); err != nil {
 		return err
+	}
+	if opts.ViaAPI {
+		return sendViaAPI(ctx, opts, tpls)
 	}
 
 	loadMode := opts.Count > 1

@@ -43,11 +43,15 @@ type Options struct {
 	Count       int
 	Concurrency int
 	Format      string
+	ViaAPI      bool
+	API         cmdutil.APIFlags
+	apiClient   func() (apiSender, error)
 }
 
 // NewCmdTrigger builds `trigger`.
 func NewCmdTrigger(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, Config: f.Config, Fixtures: f.Fixtures, Now: f.Now, UserAgent: f.UserAgent()}
+	opts.apiClient = func() (apiSender, error) { return opts.API.Client(f) }
 	var overrides, removes, headers []string
 	cmd := &cobra.Command{
 		Use:   "trigger EVENT [EVENT...]",
@@ -59,6 +63,10 @@ One line is printed per delivery: time, event type, event id, status, latency.
 With --count above 1 a summary replaces those lines: sent, 2xx, non-2xx,
 connection errors, latency percentiles and events per second.
 
+With --api the events are not posted to a URL: the Petstore API (or the
+emulator, see PETSTORE_API_BASE) is asked to send each one to the webhooks
+subscribed to its type, through its emulator-only POST /v1/events.
+
 Exit status: 0 when every delivery got a 2xx answer, 3 when a receiver answered
 otherwise, 4 when it could not be reached, 2 for usage errors.`,
 		Example: `  petstore-webhooks trigger pet.adopted
@@ -67,7 +75,8 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
   petstore-webhooks trigger pet.adopted --data adopter.json --dry-run
   petstore-webhooks trigger --raw captured.json -H 'X-Request-Id: 42'
   petstore-webhooks trigger payment.failed --count 1000 --concurrency 20
-  petstore-webhooks trigger pet.adopted --format json | jq .status`,
+  petstore-webhooks trigger pet.adopted --format json | jq .status
+  petstore-webhooks trigger order.created --api   # to every subscribed webhook, through the emulator`,
 		ValidArgsFunction: fixturescmd.CompleteEventTypes(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Events = args
@@ -92,6 +101,8 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the signed request (headers and body) and send nothing")
 	fl.IntVar(&opts.Count, "count", 1, "send each event this many times, each with a fresh id")
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, "deliveries in flight at once")
+	fl.BoolVar(&opts.ViaAPI, "api", false, "ask the Petstore API to send the events to its subscribers instead of posting to --url")
+	opts.API.Register(cmd)
 	cmdutil.FormatFlag(cmd, &opts.Format)
 	_ = cmd.MarkFlagFilename("data", "json")
 	_ = cmd.MarkFlagFilename("fixture", "json")
@@ -122,6 +133,14 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		return cmdutil.FlagErrorf("--concurrency must be at least 1, got %d", opts.Concurrency)
 	case cmd.Flags().Changed("secret") && opts.Secret == "":
 		return cmdutil.FlagErrorf("--secret must not be empty")
+	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key")):
+		return cmdutil.FlagErrorf("--api-base and --api-key go with --api")
+	case opts.ViaAPI:
+		for _, name := range []string{"url", "raw", "header", "secret", "count", "concurrency"} {
+			if cmd.Flags().Changed(name) {
+				return cmdutil.FlagErrorf("--api lets the API build, sign and send the events: it does not go with --%s", name)
+			}
+		}
 	}
 	u, err := url.Parse(opts.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

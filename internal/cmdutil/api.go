@@ -1,0 +1,67 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
+)
+
+// APIFlags are --api-base and --api-key, which win over the configuration.
+type APIFlags struct {
+	Base string
+	Key  string
+}
+
+// Register adds the flags to cmd.
+func (a *APIFlags) Register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&a.Base, "api-base", "", "Petstore API base URL (default: api_base, PETSTORE_API_BASE, https://api.petstoreapi.com/v1)")
+	cmd.Flags().StringVar(&a.Key, "api-key", "", "Petstore API key (default: api_key, PETSTORE_API_KEY)")
+}
+
+// ErrNoAPIKey explains how to give an API key.
+var ErrNoAPIKey = Exit(ExitAuth, errors.New("no API key: pass --api-key, set PETSTORE_API_KEY, or run `petstore-webhooks config set api_key KEY`"))
+
+// Client builds the API client from the flags over the configuration.
+func (a *APIFlags) Client(f *Factory) (*petstore.Client, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	base, key := a.Base, a.Key
+	if base == "" {
+		base = cfg.APIBase
+	}
+	if key == "" {
+		key = cfg.APIKey
+	}
+	if key == "" {
+		return nil, ErrNoAPIKey
+	}
+	c, err := petstore.NewClient(base, key, f.HTTPClient(), f.UserAgent())
+	if err != nil {
+		return nil, &FlagError{Err: err}
+	}
+	return c, nil
+}
+
+// APIError gives an API call's error its exit code and a hint where one helps.
+func APIError(err error, id string) error {
+	var ae *petstore.APIError
+	var ne *petstore.NetworkError
+	switch {
+	case errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden):
+		return Exit(ExitAuth, fmt.Errorf("%w; check the API key (--api-key, PETSTORE_API_KEY or config api_key)", err))
+	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
+		if id != "" {
+			return Exit(ExitNotFound, fmt.Errorf("webhook %s not found: %w", id, err))
+		}
+		return Exit(ExitNotFound, err)
+	case errors.As(err, &ae), errors.As(err, &ne):
+		return Exit(ExitAPI, err)
+	}
+	return err
+}

@@ -1,0 +1,202 @@
+// Package emulator holds the emulator command: a local Petstore webhooks API.
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// Options are emulator's inputs.
+type Options struct {
+	Addr     string
+	DB       string
+	APIKey   string
+	Schedule []time.Duration
+}
+
+// NewCmdEmulator builds `emulator`.
+func NewCmdEmulator(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{}
+	var schedule string
+	cmd := &cobra.Command{
+		Use:   "emulator",
+		Short: "Run a local Petstore webhooks API",
+		Long: `Serve the Petstore webhook endpoints under /v1 on --addr, keeping the
+registrations in an SQLite database, and deliver real signed events to them:
+POST /v1/webhooks/{id}/test and POST /v1/events (emulator only) build events
+from the bundled fixtures.
+
+A delivery is a 2xx answer within 5 seconds; anything else is retried on the
+schedule (at once, then after 1m, 5m, 30m and 1h), and after the last failed
+attempt the webhook is disabled. Attempts that are due survive a restart.
+GET /v1/webhooks/{id}/deliveries (emulator only) lists the attempts.
+
+The base URL, the API key and an export line go to stderr; each request and
+each delivery attempt is logged to stdout.`,
+		Example: `  petstore-webhooks emulator
+  eval "$(petstore-webhooks emulator 2>&1 >/dev/null | grep ^export)"   # in scripts, see README
+  petstore-webhooks emulator --addr 127.0.0.1:0 --db :memory: --api-key test --retry-schedule 0s,100ms,200ms`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Schedule, err = parseSchedule(schedule); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("api-key") && strings.TrimSpace(opts.APIKey) == "" {
+				return cmdutil.FlagErrorf("--api-key must not be empty")
+			}
+			if opts.DB == "" {
+				if opts.DB, err = defaultDB(f.Getenv); err != nil {
+					return err
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return run(cmd.Context(), f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:4010", "address to serve on")
+	fl.StringVar(&opts.DB, "db", "", "database file, or :memory: for a throwaway run (default $XDG_DATA_HOME/petstore-webhooks/emulator.db)")
+	fl.StringVar(&opts.APIKey, "api-key", "", "API key clients must send (default: one made on first run and kept in the database)")
+	fl.StringVar(&schedule, "retry-schedule", "0s,1m,5m,30m,1h", "delay before each delivery attempt, comma-separated; its length is the number of attempts")
+	return cmd
+}
+
+func parseSchedule(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, part := range strings.Split(s, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < 0 {
+			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is not a duration such as 0s, 500ms or 5m", strings.TrimSpace(part))
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func defaultDB(getenv func(string) string) (string, error) {
+	dir := getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return "", fmt.Errorf("cannot find the data directory: set XDG_DATA_HOME or use --db")
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "petstore-webhooks", "emulator.db"), nil
+}
+
+func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
+	st, err := store.Open(opts.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	key, err := apiKey(ctx, st, opts.APIKey)
+	if err != nil {
+		return err
+	}
+	fx, err := f.Fixtures()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, err)
+	}
+	log := &logger{f: f}
+	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule, Now: f.Now,
+		UserAgent: "Petstore-Webhooks-Emulator/" + f.AppVersion, OnAttempt: log.attempt}
+	api := &emulator.API{Store: st, Engine: engine, APIKey: key, Fixtures: fx, Now: f.Now, OnRequest: log.request}
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+
+	engineCtx, stopEngine := context.WithCancel(context.Background())
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- engine.Run(engineCtx) }()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	base := fmt.Sprintf("http://%s/v1", ln.Addr())
+	es := f.IOStreams.ErrStyles()
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s Petstore API emulator on %s · database %s · Ctrl+C to quit\nAPI key: %s\nexport PETSTORE_API_BASE=%s PETSTORE_API_KEY=%s\n",
+		es.Success("Ready!"), es.Bold(base), opts.DB, key, base, key)
+
+	var result error
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		result = fmt.Errorf("server stopped: %w", err)
+	case err := <-engineDone:
+		result = fmt.Errorf("delivery engine stopped: %w", err)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdownCtx)
+	stopEngine()
+	<-engineDone
+	fmt.Fprintln(f.IOStreams.ErrOut, "Stopped. Pending deliveries are kept and resume on the next start.")
+	return result
+}
+
+// apiKey is the flag's key, else the one kept in the database, else a new one kept there.
+func apiKey(ctx context.Context, st *store.Store, flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	key, err := st.Setting(ctx, "api_key")
+	if err != nil || key != "" {
+		return key, err
+	}
+	key = event.NewID("pk_emulator")
+	return key, st.SetSetting(ctx, "api_key", key)
+}
+
+// logger writes one line per request and per delivery attempt to stdout.
+type logger struct {
+	f  *cmdutil.Factory
+	mu sync.Mutex
+}
+
+func (l *logger) request(method, path string, status int, latency time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ios := l.f.IOStreams
+	st := ios.OutStyles()
+	fmt.Fprintf(ios.Out, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), method, path,
+		st.Status(status, fmt.Sprint(status)), st.Faint(cmdutil.Latency(latency)))
+}
+
+func (l *logger) attempt(a emulator.AttemptLog) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ios := l.f.IOStreams
+	st := ios.OutStyles()
+	outcome := st.Status(a.Status, fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
+	if a.Error != "" {
+		outcome = st.Failure("error: " + a.Error)
+	}
+	next := ""
+	switch {
+	case a.Disabled:
+		next = st.Warning(" · webhook disabled")
+	case a.Retrying:
+		next = fmt.Sprintf(" · retry in %s", a.RetryIn)
+	}
+	fmt.Fprintf(ios.Out, "%s  deliver %s %s → %s  attempt %d/%d  %s  %s%s\n", st.Faint(cmdutil.Timestamp(a.AttemptedAt)),
+		st.EventType(a.EventType), a.EventID, a.URL, a.Attempt.Attempt, a.Of, outcome, st.Faint(cmdutil.Latency(a.Latency)), next)
+}

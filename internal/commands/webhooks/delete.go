@@ -1,0 +1,54 @@
+package webhooks
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+)
+
+func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
+	var api cmdutil.APIFlags
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "delete ID",
+		Short: "Delete a webhook",
+		Long: `Delete a webhook. On a terminal it asks first; where it cannot ask (a script,
+CI), --yes is required.`,
+		Example: `  petstore-webhooks delete wh_fYrZzCW9E1WIOyGw
+  petstore-webhooks delete wh_fYrZzCW9E1WIOyGw --yes`,
+		Args: idArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id := args[0]
+			ios := f.IOStreams
+			interactive := ios.IsStdinTTY() && ios.IsStderrTTY()
+			if !yes && !interactive {
+				return cmdutil.FlagErrorf("--yes is required to delete without a terminal to ask on")
+			}
+			c, err := api.Client(f)
+			if err != nil {
+				return err
+			}
+			if !yes {
+				fmt.Fprintf(ios.ErrOut, "Delete webhook %s? It stops receiving events. [y/N] ", id)
+				answer, _ := bufio.NewReader(ios.In).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+					return cmdutil.Exit(cmdutil.ExitFailure, errors.New("not deleted"))
+				}
+			}
+			if err := c.DeleteWebhook(cmd.Context(), id); err != nil {
+				return cmdutil.APIError(err, id)
+			}
+			fmt.Fprintf(ios.ErrOut, "%s Deleted webhook %s\n", ios.ErrStyles().Success("✓"), id)
+			return nil
+		},
+	}
+	cmd.ValidArgsFunction = completeIDs(f, &api)
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	api.Register(cmd)
+	return cmd
+}

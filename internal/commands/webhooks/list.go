@@ -1,0 +1,69 @@
+package webhooks
+
+import (
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
+)
+
+func newCmdList(f *cmdutil.Factory) *cobra.Command {
+	var api cmdutil.APIFlags
+	var format string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the registered webhooks",
+		Long: `List every registered webhook, following the API's pages to the end (or to
+--limit). Secrets are masked.`,
+		Example: `  petstore-webhooks list
+  petstore-webhooks list --format json | jq -r '.[] | select(.status == "disabled") | .id'`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cmdutil.CheckFormat(format); err != nil {
+				return err
+			}
+			if limit < 0 {
+				return cmdutil.FlagErrorf("--limit must not be negative, got %d", limit)
+			}
+			c, err := api.Client(f)
+			if err != nil {
+				return err
+			}
+			hooks, err := c.ListWebhooks(cmd.Context(), limit)
+			if err != nil {
+				return cmdutil.APIError(err, "")
+			}
+			for i := range hooks {
+				hooks[i].Secret = cmdutil.Mask(hooks[i].Secret)
+			}
+			ios := f.IOStreams
+			if format == "json" {
+				if hooks == nil {
+					return render.JSONLine(ios.Out, []any{})
+				}
+				return render.JSONLine(ios.Out, hooks)
+			}
+			if len(hooks) == 0 && ios.IsStdoutTTY() {
+				_, err := ios.Out.Write([]byte("No webhooks registered. Add one with 'petstore-webhooks register'.\n"))
+				return err
+			}
+			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "ID", "URL", "EVENTS", "STATUS", "CREATED")
+			for _, h := range hooks {
+				status := h.Status
+				if ios.IsStdoutTTY() {
+					status = statusStyle(f, h.Status)
+				}
+				t.Row(h.ID, h.URL, strings.Join(h.Events, ","), status, h.CreatedAt.UTC().Format(time.RFC3339))
+			}
+			return t.Render()
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 0, "show at most this many (0: all)")
+	api.Register(cmd)
+	cmdutil.FormatFlag(cmd, &format)
+	return cmd
+}

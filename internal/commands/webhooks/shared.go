@@ -1,0 +1,136 @@
+// Package webhooks holds the commands that manage webhook registrations:
+// register, list, get, update, delete, test and deliveries.
+package webhooks
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
+)
+
+// NewCmds returns the webhook management commands.
+func NewCmds(f *cmdutil.Factory) []*cobra.Command {
+	return []*cobra.Command{
+		NewCmdRegister(f, nil), newCmdList(f), newCmdGet(f), NewCmdUpdate(f, nil),
+		newCmdDelete(f), newCmdTest(f), newCmdDeliveries(f),
+	}
+}
+
+// knownEventTypes are the event types the Petstore API publishes.
+func knownEventTypes() []string {
+	set, _ := fixtures.Load("") // the bundled set always loads
+	return set.Types()
+}
+
+// parseEvents splits comma-separated event types and checks each one.
+func parseEvents(flag string, values []string) ([]string, error) {
+	known := knownEventTypes()
+	var out []string
+	for _, v := range values {
+		for _, e := range strings.Split(v, ",") {
+			e = strings.TrimSpace(e)
+			if e == "" {
+				continue
+			}
+			if !contains(known, e) {
+				return nil, cmdutil.FlagErrorf("%s: unknown event type %q (known: %s)", flag, e, strings.Join(known, ", "))
+			}
+			if !contains(out, e) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// printWebhook shows one webhook as KEY VALUE rows, or as JSON.
+func printWebhook(f *cmdutil.Factory, format string, w petstore.Webhook, showSecret bool) error {
+	if !showSecret {
+		w.Secret = cmdutil.Mask(w.Secret)
+	}
+	ios := f.IOStreams
+	if format == "json" {
+		return render.JSONLine(ios.Out, w)
+	}
+	st := ios.OutStyles()
+	status := w.Status
+	if ios.IsStdoutTTY() {
+		status = statusStyle(f, w.Status)
+	}
+	t := render.NewTable(ios.Out, ios.IsStdoutTTY())
+	t.Row(st.Bold("ID"), w.ID)
+	t.Row(st.Bold("URL"), w.URL)
+	t.Row(st.Bold("Events"), strings.Join(w.Events, ", "))
+	t.Row(st.Bold("Status"), status)
+	t.Row(st.Bold("Secret"), w.Secret)
+	t.Row(st.Bold("Created"), w.CreatedAt.UTC().Format(time.RFC3339))
+	return t.Render()
+}
+
+func statusStyle(f *cmdutil.Factory, status string) string {
+	if status == petstore.StatusActive {
+		return f.IOStreams.OutStyles().Success(status)
+	}
+	return f.IOStreams.OutStyles().Warning(status)
+}
+
+// completeIDs offers the webhooks' ids when the API answers within 3 seconds.
+func completeIDs(f *cmdutil.Factory, api *cmdutil.APIFlags) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		c, err := api.Client(f)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		hooks, err := c.ListWebhooks(ctx, 0)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, h := range hooks {
+			out = append(out, cobra.CompletionWithDesc(h.ID, h.URL))
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeEventList completes comma-separated event types.
+func completeEventList(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	prefix := ""
+	if i := strings.LastIndex(toComplete, ","); i >= 0 {
+		prefix = toComplete[:i+1]
+	}
+	var out []cobra.Completion
+	for _, e := range knownEventTypes() {
+		out = append(out, prefix+e)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// idArgs wants the one webhook id that get, update, delete, test and deliveries take.
+func idArgs(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 || args[0] == "" {
+		return cmdutil.FlagErrorf("%s needs a webhook id (see 'petstore-webhooks list')", cmd.CommandPath())
+	}
+	return nil
+}

@@ -1,0 +1,233 @@
+package petstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// stub answers one expected call; the registry fails the test when a stub
+// goes unused or a call has no stub.
+type stub struct {
+	method, path string // path with query
+	status       int
+	header       http.Header
+	body         string
+	check        func(*http.Request, string)
+	used         bool
+}
+
+type registry struct {
+	t     *testing.T
+	mu    sync.Mutex
+	stubs []*stub
+}
+
+func (r *registry) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	body := ""
+	if req.Body != nil {
+		b, _ := io.ReadAll(req.Body)
+		body = string(b)
+	}
+	for _, s := range r.stubs {
+		if !s.used && s.method == req.Method && s.path == req.URL.RequestURI() {
+			s.used = true
+			if s.check != nil {
+				s.check(req, body)
+			}
+			h := s.header
+			if h == nil {
+				h = http.Header{"Content-Type": {"application/json"}}
+			}
+			return &http.Response{StatusCode: s.status, Header: h, Body: io.NopCloser(strings.NewReader(s.body)), Request: req}, nil
+		}
+	}
+	r.t.Errorf("no stub for %s %s", req.Method, req.URL.RequestURI())
+	return nil, errors.New("no stub")
+}
+
+func newClient(t *testing.T, stubs ...*stub) (*Client, *[]time.Duration) {
+	t.Helper()
+	reg := &registry{t: t, stubs: stubs}
+	t.Cleanup(func() {
+		for _, s := range reg.stubs {
+			if !s.used {
+				t.Errorf("stub %s %s was not called", s.method, s.path)
+			}
+		}
+	})
+	c, err := NewClient("http://api.test/v1/", "tok_secret", &http.Client{Transport: reg}, "test/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slept []time.Duration
+	c.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	return c, &slept
+}
+
+const hookJSON = `{"id":"wh_1","url":"http://127.0.0.1:8080/webhooks","events":["pet.adopted"],"secret":"whsec_x","status":"active","createdAt":"2025-01-06T12:00:00Z"}`
+
+var ctx = context.Background()
+
+func TestCreateSendsTheBodyAndToken(t *testing.T) {
+	c, _ := newClient(t, &stub{method: "POST", path: "/v1/webhooks", status: 201, body: hookJSON, check: func(r *http.Request, body string) {
+		if r.Header.Get("Authorization") != "Bearer tok_secret" || r.Header.Get("Content-Type") != "application/json" || r.Header.Get("User-Agent") != "test/1" {
+			t.Errorf("headers %v", r.Header)
+		}
+		if body != `{"url":"http://127.0.0.1:8080/webhooks","events":["pet.adopted"]}` {
+			t.Errorf("body %s", body)
+		}
+	}})
+	w, err := c.CreateWebhook(ctx, CreateWebhook{URL: "http://127.0.0.1:8080/webhooks", Events: []string{"pet.adopted"}})
+	if err != nil || w.ID != "wh_1" || w.Secret != "whsec_x" || w.CreatedAt.Year() != 2025 {
+		t.Fatalf("%+v %v", w, err)
+	}
+}
+
+func TestUpdateSendsOnlyWhatChanged(t *testing.T) {
+	status := "disabled"
+	c, _ := newClient(t, &stub{method: "PATCH", path: "/v1/webhooks/wh_1", status: 200, body: hookJSON, check: func(_ *http.Request, body string) {
+		if body != `{"status":"disabled"}` {
+			t.Errorf("body %s", body)
+		}
+	}})
+	if _, err := c.UpdateWebhook(ctx, "wh_1", UpdateWebhook{Status: &status}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestListFollowsPagesAndAcceptsABareArray(t *testing.T) {
+	page := func(ids []string, next string) string {
+		var items []string
+		for _, id := range ids {
+			items = append(items, strings.Replace(hookJSON, "wh_1", id, 1))
+		}
+		n := "null"
+		if next != "" {
+			n = `"` + next + `"`
+		}
+		return fmt.Sprintf(`{"data":[%s],"nextCursor":%s}`, strings.Join(items, ","), n)
+	}
+	c, _ := newClient(t,
+		&stub{method: "GET", path: "/v1/webhooks?limit=100", status: 200, body: page([]string{"a", "b"}, "c2")},
+		&stub{method: "GET", path: "/v1/webhooks?cursor=c2&limit=100", status: 200, body: page([]string{"c"}, "")},
+	)
+	all, err := c.ListWebhooks(ctx, 0)
+	if err != nil || len(all) != 3 || all[2].ID != "c" {
+		t.Fatalf("%+v %v", all, err)
+	}
+	c, _ = newClient(t, &stub{method: "GET", path: "/v1/webhooks?limit=2", status: 200, body: page([]string{"a", "b"}, "more")})
+	if all, err := c.ListWebhooks(ctx, 2); err != nil || len(all) != 2 {
+		t.Fatalf("limit: %+v %v", all, err)
+	}
+	c, _ = newClient(t, &stub{method: "GET", path: "/v1/webhooks?limit=100", status: 200, body: "[" + hookJSON + "]"})
+	if all, err := c.ListWebhooks(ctx, 0); err != nil || len(all) != 1 {
+		t.Fatalf("bare array: %+v %v", all, err)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	problemHeader := http.Header{"Content-Type": {"application/problem+json"}}
+	tests := []struct {
+		name   string
+		stub   *stub
+		status int
+		msg    string
+	}{
+		{"problem with field errors", &stub{status: 422, header: problemHeader, body: `{"type":"x","title":"Validation Failed","status":422,"detail":"the request has invalid fields","errors":[{"field":"url","message":"is required"}]}`},
+			422, "Validation Failed: the request has invalid fields (url: is required) (422)"},
+		{"not found", &stub{status: 404, header: problemHeader, body: `{"title":"Not Found","status":404,"detail":"no webhook with id wh_1"}`}, 404, "Not Found: no webhook with id wh_1 (404)"},
+		{"plain text", &stub{status: 500, body: "database on fire"}, 500, "Internal Server Error: database on fire (500)"},
+		{"html page", &stub{status: 502, body: "<html>bad gateway</html>"}, 502, "Bad Gateway (502)"},
+		{"wrong shape", &stub{status: 200, body: `{"id":42}`}, 0, "the API answered with JSON of an unexpected shape: json: cannot unmarshal number into Go struct field Webhook.id of type string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.stub.method, tt.stub.path = "POST", "/v1/webhooks"
+			c, _ := newClient(t, tt.stub)
+			_, err := c.CreateWebhook(ctx, CreateWebhook{})
+			if err == nil || err.Error() != tt.msg || StatusOf(err) != tt.status {
+				t.Fatalf("err = %v (status %d), want %q", err, StatusOf(err), tt.msg)
+			}
+			if strings.Contains(err.Error(), "tok_secret") {
+				t.Fatal("token in the error")
+			}
+		})
+	}
+}
+
+func TestRetries(t *testing.T) {
+	retryAfter := http.Header{"Retry-After": {"7"}}
+	c, slept := newClient(t,
+		&stub{method: "GET", path: "/v1/webhooks/wh_1", status: 503, body: ""},
+		&stub{method: "GET", path: "/v1/webhooks/wh_1", status: 429, header: retryAfter},
+		&stub{method: "GET", path: "/v1/webhooks/wh_1", status: 200, body: hookJSON},
+	)
+	if _, err := c.GetWebhook(ctx, "wh_1"); err != nil {
+		t.Fatal(err)
+	}
+	if len(*slept) != 2 || (*slept)[0] < 500*time.Millisecond || (*slept)[0] >= 750*time.Millisecond || (*slept)[1] != 7*time.Second {
+		t.Fatalf("slept %v", *slept)
+	}
+
+	// DELETE gives up after MaxRetries.
+	var stubs []*stub
+	for range 4 {
+		stubs = append(stubs, &stub{method: "DELETE", path: "/v1/webhooks/wh_1", status: 504})
+	}
+	c, slept = newClient(t, stubs...)
+	if err := c.DeleteWebhook(ctx, "wh_1"); StatusOf(err) != 504 || len(*slept) != 3 {
+		t.Fatalf("err %v after %d sleeps", err, len(*slept))
+	}
+
+	// POST and PATCH are not retried on 503, only on 429.
+	c, slept = newClient(t, &stub{method: "POST", path: "/v1/webhooks", status: 503})
+	if _, err := c.CreateWebhook(ctx, CreateWebhook{}); StatusOf(err) != 503 || len(*slept) != 0 {
+		t.Fatalf("POST on 503: %v, %d sleeps", err, len(*slept))
+	}
+	c, slept = newClient(t, &stub{method: "PATCH", path: "/v1/webhooks/wh_1", status: 429, header: retryAfter}, &stub{method: "PATCH", path: "/v1/webhooks/wh_1", status: 200, body: hookJSON})
+	if _, err := c.UpdateWebhook(ctx, "wh_1", UpdateWebhook{}); err != nil || len(*slept) != 1 {
+		t.Fatalf("PATCH on 429: %v, %d sleeps", err, len(*slept))
+	}
+}
+
+func TestBackoffReadsRetryAfterDates(t *testing.T) {
+	now := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
+	if d := backoff(0, now.Add(9*time.Second).Format(http.TimeFormat), now); d != 9*time.Second {
+		t.Fatalf("date: %v", d)
+	}
+	if d := backoff(0, "3600", now); d != time.Minute {
+		t.Fatalf("capped: %v", d)
+	}
+	if d := backoff(2, "", now); d < 2*time.Second || d >= 3*time.Second {
+		t.Fatalf("third backoff: %v", d)
+	}
+}
+
+func TestNetworkErrorNamesHost(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	c, _ := NewClient("http://"+addr+"/v1", "tok_secret", &http.Client{Timeout: 2 * time.Second}, "t")
+	_, err := c.GetWebhook(ctx, "wh_1")
+	var ne *NetworkError
+	if !errors.As(err, &ne) || !errors.Is(err, syscall.ECONNREFUSED) || !strings.HasPrefix(err.Error(), "cannot reach "+addr+": ") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestNewClientRejectsBadBase(t *testing.T) {
+	if _, err := NewClient("api.petstoreapi.com", "t", http.DefaultClient, "t"); err == nil {
+		t.Fatal("accepted a base without a scheme")
+	}
+}
