@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -128,7 +129,27 @@ carries.`,
 		newHelpTopic("environment", "Environment variables that petstore-webhooks reads", environmentHelp()),
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
+	groupCommands(root)
 	return root
+}
+
+// groupCommands sorts the commands under headings in the help.
+func groupCommands(root *cobra.Command) {
+	groups := []struct {
+		id, title string
+		names     []string
+	}{
+		{"events", "Receive and send events:", []string{"listen", "trigger", "fixtures", "sign", "verify"}},
+		{"webhooks", "Manage webhooks (Petstore API or emulator):", []string{"register", "list", "get", "update", "delete", "test", "deliveries", "emulator"}},
+	}
+	for _, g := range groups {
+		root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
+		for _, c := range root.Commands() {
+			if slices.Contains(g.names, c.Name()) {
+				c.GroupID = g.id
+			}
+		}
+	}
 }
 
 func versionString() string {

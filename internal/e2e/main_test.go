@@ -86,11 +86,11 @@ func assertNoStackTrace(t *testing.T, stderr string) {
 	}
 }
 
-// listener is a running `listen`.
+// listener is a running background command: `listen` or `emulator`.
 type listener struct {
 	cmd    *exec.Cmd
-	URL    string
-	ready  string
+	URL    string   // listen's URL, or the emulator's base URL
+	ready  []string // the ready line's submatches
 	stdout *syncBuffer
 	stderr *syncBuffer
 	exited chan struct{}
@@ -102,7 +102,13 @@ var readyLine = regexp.MustCompile(`Listening on (http://\S+)`)
 // listen starts `listen` on a free port and waits for its ready line.
 func (u *user) listen(args ...string) *listener {
 	u.t.Helper()
-	cmd := exec.Command(binary, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...)...)
+	return u.start(readyLine, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// start runs the binary in the background until a stderr line matches ready.
+func (u *user) start(ready *regexp.Regexp, args ...string) *listener {
+	u.t.Helper()
+	cmd := exec.Command(binary, args...)
 	cmd.Env = u.env
 	l := &listener{cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout = l.stdout
@@ -110,13 +116,13 @@ func (u *user) listen(args ...string) *listener {
 	if err := cmd.Start(); err != nil {
 		u.t.Fatal(err)
 	}
-	readyCh := make(chan string, 1)
+	readyCh := make(chan []string, 1)
 	go func() {
 		sc := bufio.NewScanner(errPipe)
 		for sc.Scan() {
 			l.stderr.Write([]byte(sc.Text() + "\n"))
-			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
-				readyCh <- m[1]
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
+				readyCh <- m
 			}
 		}
 	}()
@@ -129,22 +135,23 @@ func (u *user) listen(args ...string) *listener {
 	}()
 	u.t.Cleanup(func() { cmd.Process.Kill(); <-l.exited })
 	select {
-	case l.URL = <-readyCh:
+	case l.ready = <-readyCh:
+		l.URL = l.ready[1]
 	case <-l.exited:
-		u.t.Fatalf("listen exited before it was ready (code %d):\n%s", l.code, l.stderr)
+		u.t.Fatalf("%s exited before it was ready (code %d):\n%s", args[0], l.code, l.stderr)
 	case <-time.After(10 * time.Second):
-		u.t.Fatalf("listen not ready after 10s:\n%s", l.stderr)
+		u.t.Fatalf("%s not ready after 10s:\n%s", args[0], l.stderr)
 	}
 	return l
 }
 
-// wait waits for listen to exit by itself.
+// wait waits for the command to exit by itself.
 func (l *listener) wait(t *testing.T) int {
 	t.Helper()
 	select {
 	case <-l.exited:
 	case <-time.After(10 * time.Second):
-		t.Fatalf("listen still running after 10s:\n%s", l.stderr)
+		t.Fatalf("%s still running after 10s:\n%s", l.cmd.Args[1], l.stderr)
 	}
 	time.Sleep(20 * time.Millisecond) // let the stderr reader drain
 	assertNoStackTrace(t, l.stderr.String())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -34,6 +35,11 @@ func TestWebhooksSurviveReopen(t *testing.T) {
 	}
 	if err := s.SetSetting(ctx, "api_key", "k1"); err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v (mode %v), want mode 0600", f, err, fi)
+		}
 	}
 	s.Close()
 	s = open(t, path)

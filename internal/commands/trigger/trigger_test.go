@@ -16,6 +16,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
@@ -248,6 +249,38 @@ func TestTriggerProgressBarOnlyOnATerminal(t *testing.T) {
 		}
 		if !terminal && s.Err.Len() != 0 {
 			t.Fatalf("stderr when piped: %q", s.Err)
+		}
+	}
+}
+
+type fakeAPI struct{ got []petstore.SendEvent }
+
+func (f *fakeAPI) SendEvent(_ context.Context, in petstore.SendEvent) (petstore.EventSent, error) {
+	f.got = append(f.got, in)
+	return petstore.EventSent{ID: "evt_1", EventType: in.EventType, Webhooks: 2}, nil
+}
+
+func TestTriggerViaAPI(t *testing.T) {
+	f, s := cmdtest.Factory(t, nil)
+	api := &fakeAPI{}
+	cmd := NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
+		o.apiClient = func() (apiSender, error) { return api, nil }
+		return run(ctx, o)
+	})
+	if err := cmdtest.Run(cmd, "order.created", "--api", "--override", "data.order.currency=EUR", "--format", "json"); err != nil {
+		t.Fatal(err)
+	}
+	if len(api.got) != 1 || api.got[0].EventType != "order.created" || !strings.Contains(string(api.got[0].Data), `"currency": "EUR"`) {
+		t.Fatalf("sent %+v", api.got)
+	}
+	if !regexp.MustCompile(`^\{"sentAt":"[^"]+","eventId":"evt_1","eventType":"order.created","webhooks":2\}\n$`).MatchString(s.Out.String()) {
+		t.Fatalf("stdout %q", s.Out)
+	}
+	for _, args := range [][]string{{"pet.adopted", "--api", "--url", "http://x/"}, {"pet.adopted", "--api", "--count", "2"}, {"pet.adopted", "--api-key", "k"}} {
+		f, _ := cmdtest.Factory(t, nil)
+		err := cmdtest.Run(NewCmdTrigger(f, func(context.Context, *Options) error { return nil }), args...)
+		if cmdutil.CodeOf(err) != cmdutil.ExitUsage {
+			t.Errorf("%v: %v", args, err)
 		}
 	}
 }

@@ -132,9 +132,9 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("removing every event: %+v", r)
 	}
 	for args, want := range map[string]string{
-		"wh_1":                                 "nothing to change: give --url, --events, --add-event, --remove-event, --status or --secret",
-		"wh_1 --status paused":                 `--status must be active or disabled, got "paused"`,
-		"wh_1 --events a.b":                    `--events: unknown event type "a.b" (known: order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)`,
+		"wh_1":                 "nothing to change: give --url, --events, --add-event, --remove-event, --status or --secret",
+		"wh_1 --status paused": `--status must be active or disabled, got "paused"`,
+		"wh_1 --events a.b":    `--events: unknown event type "a.b" (known: order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)`,
 		"wh_1 --events pet.adopted --add-event order.created": "--events replaces the list: it does not go with --add-event or --remove-event",
 	} {
 		f, _ := cmdtest.Factory(t, nil)

@@ -1,0 +1,34 @@
+package emulator
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+)
+
+func TestEmulatorFlags(t *testing.T) {
+	f, _ := cmdtest.Factory(t, cmdtest.Env{"XDG_DATA_HOME": "/data"})
+	var got *Options
+	if err := cmdtest.Run(NewCmdEmulator(f, func(_ context.Context, o *Options) error { got = o; return nil })); err != nil {
+		t.Fatal(err)
+	}
+	if got.Addr != "127.0.0.1:4010" || got.DB != "/data/petstore-webhooks/emulator.db" || len(got.Schedule) != 5 || got.Schedule[4] != time.Hour {
+		t.Fatalf("defaults: %+v", got)
+	}
+	if err := cmdtest.Run(NewCmdEmulator(f, func(_ context.Context, o *Options) error { got = o; return nil }), "--retry-schedule", "0s, 250ms,1s", "--db", ":memory:"); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Schedule) != 3 || got.Schedule[1] != 250*time.Millisecond || got.DB != ":memory:" {
+		t.Fatalf("schedule: %+v", got)
+	}
+	for want, args := range map[string][]string{
+		`--retry-schedule: "soon" is not a duration such as 0s, 500ms or 5m`: {"--retry-schedule", "0s,soon"},
+		`--retry-schedule: "-1s" is not a duration such as 0s, 500ms or 5m`:  {"--retry-schedule", "-1s"},
+		"--api-key must not be empty":                                        {"--api-key", " "},
+	} {
+		err := cmdtest.Run(NewCmdEmulator(f, func(context.Context, *Options) error { return nil }), args...)
+		cmdtest.AssertUsageError(t, err, want)
+	}
+}
