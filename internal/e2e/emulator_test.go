@@ -88,7 +88,12 @@ func TestManageWebhooksAgainstTheEmulator(t *testing.T) {
 	if out := u.mustRun("deliveries", id, "--format", "json"); strings.Count(out, `"status":200`) != 2 {
 		t.Fatalf("deliveries:\n%s", out)
 	}
-	u.mustRun("delete", id, "--yes")
+	if out := u.mustRun("__complete", "get", ""); !strings.Contains(out, id+"\t"+l.URL) {
+		t.Fatalf("webhook ids do not complete:\n%s", out)
+	}
+	if out := u.mustRun("delete", id, "--yes", "--format", "json"); out != `{"deleted":true,"id":"`+id+`"}`+"\n" {
+		t.Fatalf("delete --format json: %q", out)
+	}
 	if r := u.run("get", id); r.code != 6 || !strings.Contains(r.stderr, "not found") {
 		t.Fatalf("get after delete: %+v", r)
 	}

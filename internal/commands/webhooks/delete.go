@@ -9,11 +9,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	var api cmdutil.APIFlags
 	var yes bool
+	var format string
 	cmd := &cobra.Command{
 		Use:   "delete ID",
 		Short: "Delete a webhook",
@@ -24,6 +26,9 @@ CI), --yes is required.`,
 		Args: idArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := args[0]
+			if err := cmdutil.CheckFormat(format); err != nil {
+				return err
+			}
 			ios := f.IOStreams
 			interactive := ios.IsStdinTTY() && ios.IsStderrTTY()
 			if !yes && !interactive {
@@ -43,6 +48,9 @@ CI), --yes is required.`,
 			if err := c.DeleteWebhook(cmd.Context(), id); err != nil {
 				return cmdutil.APIError(err, id)
 			}
+			if format == "json" {
+				return render.JSONLine(ios.Out, map[string]any{"id": id, "deleted": true})
+			}
 			fmt.Fprintf(ios.ErrOut, "%s Deleted webhook %s\n", ios.ErrStyles().Success("✓"), id)
 			return nil
 		},
@@ -50,5 +58,6 @@ CI), --yes is required.`,
 	cmd.ValidArgsFunction = completeIDs(f, &api)
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	api.Register(cmd)
+	cmdutil.FormatFlag(cmd, &format)
 	return cmd
 }
