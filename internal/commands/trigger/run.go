@@ -60,6 +60,24 @@ func run(ctx context.Context, opts *Options) error {
 	}
 
 	loadMode := opts.Count > 1
+	sum, err := deliverAll(ctx, opts, tpls, secret, loadMode)
+	if err != nil {
+		return err
+	}
+	if loadMode {
+		if err := printSummary(opts, sum); err != nil {
+			return err
+		}
+	}
+	if ctx.Err() != nil {
+		return cmdutil.ErrCancel
+	}
+	return outcome(sum)
+}
+
+// deliverAll sends every template opts.Count times with opts.Concurrency
+// workers, printing each delivery as it ends, until done or ctx ends.
+func deliverAll(ctx context.Context, opts *Options, tpls []template, secret string, loadMode bool) (sender.Summary, error) {
 	var stats sender.Stats
 	var printMu sync.Mutex
 	var printErr error
@@ -100,19 +118,7 @@ send:
 	wg.Wait()
 	elapsed := time.Since(start)
 	stopProgress()
-	if printErr != nil {
-		return printErr
-	}
-	sum := stats.Summary(elapsed)
-	if loadMode {
-		if err := printSummary(opts, sum); err != nil {
-			return err
-		}
-	}
-	if ctx.Err() != nil {
-		return cmdutil.ErrCancel
-	}
-	return outcome(sum)
+	return stats.Summary(elapsed), printErr
 }
 
 // checkBuilds builds each template once, so that a bad edit or fixture is

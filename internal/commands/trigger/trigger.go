@@ -136,7 +136,7 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key")):
 		return cmdutil.FlagErrorf("--api-base and --api-key go with --api")
 	case opts.ViaAPI:
-		for _, name := range []string{"url", "raw", "header", "secret", "count", "concurrency"} {
+		for _, name := range []string{"url", "raw", "header", "secret", "count", "concurrency", "dry-run"} {
 			if cmd.Flags().Changed(name) {
 				return cmdutil.FlagErrorf("--api lets the API build, sign and send the events: it does not go with --%s", name)
 			}
