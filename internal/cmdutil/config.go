@@ -245,3 +245,19 @@ func Mask(secret string) string {
 	}
 	return prefix + "****" + secret[len(secret)-4:]
 }
+
+// DefaultHistoryPath is $XDG_STATE_HOME/petstore-webhooks/history.db.
+func DefaultHistoryPath(getenv func(string) string) (string, error) {
+	dir := getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if h := getenv("HOME"); h != "" {
+			home, err = h, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("cannot find the state directory: set XDG_STATE_HOME or use --history: %w", err)
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "petstore-webhooks", "history.db"), nil
+}

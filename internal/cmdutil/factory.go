@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -69,14 +68,3 @@ func CheckFormat(format string) error {
 
 // Timestamp formats a time for human output.
 func Timestamp(t time.Time) string { return t.Local().Format("15:04:05") }
-
-// Latency formats a duration for human output.
-func Latency(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d.Microseconds())
-	case d < time.Second:
-		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
-	}
-	return fmt.Sprintf("%.2fs", d.Seconds())
-}

@@ -3,7 +3,9 @@ package cmdutil
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"strings"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
@@ -37,3 +39,17 @@ func unwrapPathError(err error) error {
 
 // ErrNoSecret explains how to get a webhook secret.
 var ErrNoSecret = fmt.Errorf("no webhook secret: pass --secret, set PETSTORE_WEBHOOK_SECRET, or run `petstore-webhooks listen` once to make one")
+
+// ParseHeaders reads -H "Name: value" flags.
+func ParseHeaders(flags []string) (http.Header, error) {
+	h := http.Header{}
+	for _, f := range flags {
+		name, value, ok := strings.Cut(f, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, FlagErrorf(`--header %q: want "Name: value"`, f)
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	return h, nil
+}

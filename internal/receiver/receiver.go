@@ -49,6 +49,11 @@ type Config struct {
 	SkipVerify bool
 	MaxBody    int64
 	Now        func() time.Time
+	// Record, when set, stores each request before it is answered; a request
+	// it cannot store is answered 503, so that the sender tries again. The
+	// function it returns, when not nil, runs after Sink and may answer the
+	// request itself (true) instead of the receiver.
+	Record func(*Request) (then func(http.ResponseWriter) bool, err error)
 	// Sink is told of every request before it is answered; it must be safe
 	// for concurrent use.
 	Sink func(Request)
@@ -135,12 +140,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // finish tells the sink, then answers: 200 {"received":true}, else a JSON error.
 func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, message string) {
 	req.Status = status
-	if status != http.StatusOK {
+	var then func(http.ResponseWriter) bool
+	if h.cfg.Record != nil {
+		var err error
+		if then, err = h.cfg.Record(req); err != nil {
+			req.Status, code, message = http.StatusServiceUnavailable, "not_recorded", "could not record the request: "+err.Error()
+		}
+	}
+	if req.Status != http.StatusOK {
 		h.stats.rejected.Add(1)
 	}
 	if h.cfg.Sink != nil {
 		h.cfg.Sink(*req)
 	}
+	if then != nil && then(w) {
+		return
+	}
+	status = req.Status
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	if status == http.StatusOK {

@@ -18,6 +18,7 @@ var sensitiveHeaders = map[string]bool{"Authorization": true, "Proxy-Authorizati
 
 // RequestJSON is a received request as `listen --format json` prints it.
 type RequestJSON struct {
+	Kind         string            `json:"kind"`
 	ReceivedAt   string            `json:"receivedAt"`
 	ID           string            `json:"id"`
 	Type         string            `json:"type"`
@@ -33,7 +34,7 @@ type RequestJSON struct {
 
 // NewRequestJSON converts a received request.
 func NewRequestJSON(r receiver.Request) RequestJSON {
-	j := RequestJSON{ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification,
+	j := RequestJSON{Kind: "request", ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification,
 		Reason: r.Reason, Duplicate: r.Duplicate, Method: r.Method, Path: r.Path, Headers: map[string]string{}, Event: json.RawMessage("null")}
 	if r.Event != nil {
 		j.ID, j.Type = r.Event.ID, r.Event.Type

@@ -78,7 +78,7 @@ func stripANSI(s string) string {
 func TestRequestJSONMasksCredentials(t *testing.T) {
 	j := NewRequestJSON(req(200, receiver.Verified, "", false))
 	b, _ := json.Marshal(j)
-	want := `{"receivedAt":"` + at.UTC().Format(time.RFC3339Nano) + `","id":"e1","type":"pet.adopted","status":200,"verification":"verified","duplicate":false,"method":"POST","path":"/webhooks","headers":{"Authorization":"****","X-Petstore-Signature":"sha256=ab"},"event":{"id":"e1","eventType":"pet.adopted"}}`
+	want := `{"kind":"request","receivedAt":"` + at.UTC().Format(time.RFC3339Nano) + `","id":"e1","type":"pet.adopted","status":200,"verification":"verified","duplicate":false,"method":"POST","path":"/webhooks","headers":{"Authorization":"****","X-Petstore-Signature":"sha256=ab"},"event":{"id":"e1","eventType":"pet.adopted"}}`
 	if string(b) != want {
 		t.Fatalf("got  %s\nwant %s", b, want)
 	}

@@ -59,12 +59,51 @@ var migrations = []string{
 		error        TEXT NOT NULL
 	);
 	CREATE INDEX attempts_webhook ON attempts (webhook_id, id);`,
+
+	`CREATE TABLE requests (
+		id           INTEGER PRIMARY KEY AUTOINCREMENT,
+		received_at  TEXT NOT NULL,
+		event_id     TEXT NOT NULL,
+		event_type   TEXT NOT NULL,
+		method       TEXT NOT NULL,
+		path         TEXT NOT NULL,
+		headers      TEXT NOT NULL,
+		body         BLOB NOT NULL,
+		status       INTEGER NOT NULL,
+		verification TEXT NOT NULL,
+		reason       TEXT NOT NULL,
+		duplicate    INTEGER NOT NULL
+	);
+	CREATE INDEX requests_received ON requests (received_at);
+	CREATE INDEX requests_event ON requests (event_id);
+	CREATE TABLE forwards (
+		id              INTEGER PRIMARY KEY AUTOINCREMENT,
+		request_id      INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+		target          TEXT NOT NULL,
+		state           TEXT NOT NULL,
+		attempts        INTEGER NOT NULL DEFAULT 0,
+		created_at      TEXT NOT NULL,
+		next_attempt_at TEXT
+	);
+	CREATE INDEX forwards_due ON forwards (state, next_attempt_at);
+	CREATE INDEX forwards_request ON forwards (request_id);
+	CREATE TABLE forward_attempts (
+		id           INTEGER PRIMARY KEY AUTOINCREMENT,
+		forward_id   INTEGER NOT NULL REFERENCES forwards (id) ON DELETE CASCADE,
+		attempt      INTEGER NOT NULL,
+		attempted_at TEXT NOT NULL,
+		status       INTEGER NOT NULL,
+		latency_ms   REAL NOT NULL,
+		error        TEXT NOT NULL,
+		response     BLOB NOT NULL
+	);
+	CREATE INDEX forward_attempts_forward ON forward_attempts (forward_id);`,
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
 // ":memory:" is a database that lives as long as the Store.
 func Open(path string) (*Store, error) {
-	dsn := ":memory:"
+	dsn := ":memory:?_pragma=foreign_keys(1)"
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("database directory: %w", err)
@@ -76,7 +115,7 @@ func Open(path string) (*Store, error) {
 			return nil, fmt.Errorf("database: %w", err)
 		}
 		f.Close()
-		dsn = "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+		dsn = "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

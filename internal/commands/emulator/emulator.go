@@ -16,6 +16,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -178,7 +179,7 @@ func (l *logger) request(method, path string, status int, latency time.Duration)
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
 	fmt.Fprintf(ios.Out, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), method, path,
-		st.Status(status, fmt.Sprint(status)), st.Faint(cmdutil.Latency(latency)))
+		st.Status(status, fmt.Sprint(status)), st.Faint(render.Latency(latency)))
 }
 
 func (l *logger) attempt(a emulator.AttemptLog) {
@@ -198,5 +199,5 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 		next = fmt.Sprintf(" · retry in %s", a.RetryIn)
 	}
 	fmt.Fprintf(ios.Out, "%s  deliver %s %s → %s  attempt %d/%d  %s  %s%s\n", st.Faint(cmdutil.Timestamp(a.AttemptedAt)),
-		st.EventType(a.EventType), a.EventID, a.URL, a.Attempt.Attempt, a.Of, outcome, st.Faint(cmdutil.Latency(a.Latency)), next)
+		st.EventType(a.EventType), a.EventID, a.URL, a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next)
 }

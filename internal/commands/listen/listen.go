@@ -5,6 +5,7 @@ package listen
 import (
 	"context"
 	"net"
+	"net/http"
 	"path"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 )
 
 // Options are listen's inputs.
@@ -20,6 +22,7 @@ type Options struct {
 	IO     *iostreams.IOStreams
 	Config func() (*cmdutil.Config, error)
 	Now    func() time.Time
+	Getenv func(string) string
 
 	Addr        string
 	Path        string
@@ -32,12 +35,24 @@ type Options struct {
 	MaxEvents   int
 	Timeout     time.Duration
 	PrintSecret bool
+
+	ForwardTo      []relay.Target
+	ForwardSecret  string
+	Headers        http.Header
+	Passthrough    bool
+	ForwardTimeout time.Duration
+	RetryMax       int
+	RetryFor       time.Duration
+	History        string
+	NoHistory      bool
+	HistoryMaxAge  time.Duration
 }
 
 // NewCmdListen builds `listen`.
 func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now}
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Getenv: f.Getenv}
 	var events string
+	var forwardTo, headers []string
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive webhooks locally, verify their signatures and show them",
@@ -52,17 +67,38 @@ The ready line, progress and the closing summary go to stderr; events go to
 stdout, one line each (one JSON object each with --format json).
 
 With no secret configured, the first run makes a whsec_ secret and saves it in
-the config file, where 'trigger' finds it.`,
+the config file, where 'trigger' finds it.
+
+Relay: --forward-to sends every event to your app with the exact bytes and
+headers received (hop-by-hop headers aside), so its own signature check passes.
+Each target is a URL, host:port/path (http:// assumed) or a bare port
+(http://localhost:PORT); 'GLOB=TARGET' sends only matching event types there.
+The sender gets its 200 once the event is safely recorded; delivery follows,
+retried on connection errors, timeouts, 5xx, 408 and 429 (Retry-After
+honoured) with backoff, up to --retry-max attempts or --retry-for.
+
+History: every request and every forward attempt is recorded in an SQLite
+database ($XDG_STATE_HOME/petstore-webhooks/history.db, or --history FILE);
+forwards still pending when listen stops, even by a crash, resume on the next
+start. See 'petstore-webhooks events'.`,
 		Example: `  petstore-webhooks listen
   petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
   petstore-webhooks listen --events 'pet.*,order.created'
   petstore-webhooks listen --secret "$NEW" --secret "$OLD"
 
   # in a CI script: wait for two events, at most 30 seconds
-  petstore-webhooks listen --format json --max-events 2 --timeout 30s > events.jsonl &`,
+  petstore-webhooks listen --format json --max-events 2 --timeout 30s > events.jsonl &
+
+  # relay to your app on port 3000, orders to another
+  petstore-webhooks listen --forward-to 3000 --forward-to 'order.*=localhost:4000/hooks'
+  petstore-webhooks listen --forward-to http://127.0.0.1:3000/webhooks --forward-secret "$APP_SECRET"
+  petstore-webhooks listen --forward-to 3000 --passthrough   # the sender sees the app's answer`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFlags(cmd, opts, events); err != nil {
+				return err
+			}
+			if err := checkRelayFlags(cmd, opts, forwardTo, headers); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -82,8 +118,56 @@ the config file, where 'trigger' finds it.`,
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
 	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")
+	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOB=]URL|HOST:PORT[/PATH]|PORT; repeatable")
+	fl.StringVar(&opts.ForwardSecret, "forward-secret", "", "re-sign forwarded bodies with this secret, for an app with its own")
+	fl.StringArrayVarP(&headers, "header", "H", nil, `add "Name: value" to forwarded requests; repeatable`)
+	fl.BoolVar(&opts.Passthrough, "passthrough", false, "wait for the (one) target and hand its answer back to the sender")
+	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "how long a target has to answer one forward")
+	fl.IntVar(&opts.RetryMax, "retry-max", 0, "attempts per forward in all (0: no limit but --retry-for)")
+	fl.DurationVar(&opts.RetryFor, "retry-for", time.Hour, "stop retrying a forward this long after the event arrived")
+	fl.StringVar(&opts.History, "history", "", "history database (default $XDG_STATE_HOME/petstore-webhooks/history.db)")
+	fl.BoolVar(&opts.NoHistory, "no-history", false, "record nothing; forwards then retry in memory only")
+	fl.DurationVar(&opts.HistoryMaxAge, "history-max-age", 7*24*time.Hour, "forget requests older than this while running")
 	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
+}
+
+func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []string) error {
+	opts.ForwardTo = nil
+	for _, t := range forwardTo {
+		target, err := relay.ParseTarget(t)
+		if err != nil {
+			return &cmdutil.FlagError{Err: err}
+		}
+		opts.ForwardTo = append(opts.ForwardTo, target)
+	}
+	var err error
+	if opts.Headers, err = cmdutil.ParseHeaders(headers); err != nil {
+		return err
+	}
+	fl := cmd.Flags()
+	for _, name := range []string{"forward-secret", "header", "passthrough", "forward-timeout", "retry-max", "retry-for"} {
+		if fl.Changed(name) && len(opts.ForwardTo) == 0 {
+			return cmdutil.FlagErrorf("--%s goes with --forward-to", name)
+		}
+	}
+	switch {
+	case opts.Passthrough && (len(opts.ForwardTo) != 1 || opts.ForwardTo[0].Glob != ""):
+		return cmdutil.FlagErrorf("--passthrough needs exactly one --forward-to target, without a glob")
+	case fl.Changed("forward-secret") && opts.ForwardSecret == "":
+		return cmdutil.FlagErrorf("--forward-secret must not be empty")
+	case opts.ForwardTimeout <= 0:
+		return cmdutil.FlagErrorf("--forward-timeout must be positive, got %s", opts.ForwardTimeout)
+	case opts.RetryMax < 0:
+		return cmdutil.FlagErrorf("--retry-max must not be negative, got %d", opts.RetryMax)
+	case opts.RetryFor <= 0:
+		return cmdutil.FlagErrorf("--retry-for must be positive, got %s", opts.RetryFor)
+	case opts.HistoryMaxAge < 0:
+		return cmdutil.FlagErrorf("--history-max-age must not be negative, got %s", opts.HistoryMaxAge)
+	case opts.NoHistory && fl.Changed("history"):
+		return cmdutil.FlagErrorf("--history and --no-history do not go together")
+	}
+	return nil
 }
 
 func checkFlags(cmd *cobra.Command, opts *Options, events string) error {

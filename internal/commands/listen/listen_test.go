@@ -82,7 +82,7 @@ func TestListenPortInUse(t *testing.T) {
 	defer busy.Close()
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
 	addr := busy.Addr().String()
-	err = run(context.Background(), &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: addr, Path: "/"})
+	err = run(context.Background(), &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: addr, Path: "/", NoHistory: true})
 	if err == nil || err.Error() != "cannot listen on "+addr+": bind: address already in use" {
 		t.Fatalf("err = %v", err)
 	}

@@ -2,6 +2,7 @@ package listen
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -10,10 +11,16 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/history"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
+
+// drainGrace is how long forwards in flight may finish when listen stops.
+const drainGrace = 5 * time.Second
 
 func run(ctx context.Context, opts *Options) error {
 	secrets, err := verifySecrets(opts)
@@ -24,26 +31,35 @@ func run(ctx context.Context, opts *Options) error {
 		_, err := fmt.Fprintln(opts.IO.Out, secrets[0])
 		return err
 	}
+	out := newPrinter(opts)
+	rec, err := openRecorder(opts, out)
+	if err != nil {
+		return err
+	}
+	defer rec.close()
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, unwrapOpError(err))
 	}
-	out := newPrinter(opts)
-	h := receiver.New(receiver.Config{
+	cfg := receiver.Config{
 		Path: opts.Path, Scheme: signature.Petstore, Secrets: secrets, SkipVerify: opts.SkipVerify,
 		MaxBody: opts.MaxBody, Now: opts.Now, Sink: out.print,
-	})
+	}
+	if rec.recorder != nil {
+		cfg.Record = rec.record
+	}
+	h := receiver.New(cfg)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      30 * time.Second + opts.ForwardTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	printReady(opts, ln.Addr().(*net.TCPAddr), secrets)
+	printReady(opts, ln.Addr().(*net.TCPAddr), secrets, rec)
 
 	var timeout <-chan time.Time
 	if opts.Timeout > 0 {
@@ -67,11 +83,140 @@ func run(ctx context.Context, opts *Options) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "some requests were still running after 10s: %v\n", err)
 	}
+	rec.close()
 	printSummary(opts, h.Stats())
 	if result == nil {
 		result = out.err()
 	}
 	return result
+}
+
+// recording is the history and the relay of one run; either may be absent.
+type recording struct {
+	opts      *Options
+	store     *store.Store
+	recorder  *history.Recorder
+	relay     *relay.Relay
+	path      string
+	stop      func()
+	closeOnce sync.Once
+}
+
+// openRecorder opens the history (or, with --no-history and targets, a
+// database in memory for the forwards' sake) and starts the relay.
+func openRecorder(opts *Options, out *printer) (*recording, error) {
+	rec := &recording{opts: opts, stop: func() {}}
+	if opts.NoHistory && len(opts.ForwardTo) == 0 {
+		return rec, nil
+	}
+	rec.path = ":memory:"
+	if !opts.NoHistory {
+		rec.path = opts.History
+		if rec.path == "" {
+			var err error
+			if rec.path, err = cmdutil.DefaultHistoryPath(opts.Getenv); err != nil {
+				return nil, err
+			}
+		}
+	}
+	st, err := store.Open(rec.path)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	rec.store = st
+	maxAge := opts.HistoryMaxAge
+	if opts.NoHistory {
+		maxAge = 0
+	}
+	rec.recorder = history.New(st, maxAge, opts.Now)
+	recCtx, stopRecorder := context.WithCancel(context.Background())
+	recDone := make(chan struct{})
+	go func() { rec.recorder.Run(recCtx); close(recDone) }()
+
+	stopRelay := func() {}
+	if len(opts.ForwardTo) > 0 {
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = 64
+		rec.relay = relay.New(relay.Config{
+			Store: st, Client: &http.Client{Transport: transport, CheckRedirect: noRedirects}, Timeout: opts.ForwardTimeout,
+			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret,
+			Now: opts.Now, KeepHistory: !opts.NoHistory, OnAttempt: out.forward,
+		})
+		relayCtx, cancelRelay := context.WithCancel(context.Background())
+		rec.relay.Start(relayCtx)
+		stopRelay = func() { cancelRelay(); rec.relay.Close(drainGrace) }
+	}
+	rec.stop = func() {
+		stopRelay()
+		stopRecorder()
+		<-recDone
+	}
+	return rec, nil
+}
+
+// noRedirects hands a target's redirect back as its answer: a relay forwards, it does not browse.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// close drains the relay, commits what is queued and closes the database.
+func (rec *recording) close() {
+	rec.closeOnce.Do(func() {
+		rec.stop()
+		if rec.store != nil {
+			rec.store.Close()
+		}
+	})
+}
+
+// record is the receiver's Record hook: it commits the request, with a
+// forward to each matching target when it was accepted, then hands the
+// forwards to the relay, or with --passthrough makes the one attempt and
+// answers with the target's answer.
+func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) bool, error) {
+	sr := &store.Request{ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Header: r.Header, Body: r.Body,
+		Status: r.Status, Verification: r.Verification, Reason: r.Reason, Duplicate: r.Duplicate}
+	var targets []string
+	if r.Event != nil {
+		sr.EventID, sr.EventType = r.Event.ID, r.Event.Type
+		if r.Accepted() {
+			for _, t := range rec.opts.ForwardTo {
+				if t.Matches(r.Event.Type) {
+					targets = append(targets, t.URL)
+				}
+			}
+		}
+	}
+	fwds, err := rec.recorder.Record(context.Background(), sr, targets)
+	if err != nil || len(fwds) == 0 {
+		return nil, err
+	}
+	if !rec.opts.Passthrough {
+		return func(http.ResponseWriter) bool { rec.relay.Submit(sr, fwds); return false }, nil
+	}
+	return func(w http.ResponseWriter) bool { passthrough(rec.relay, w, sr, fwds[0]); return true }, nil
+}
+
+// passthrough answers the sender with the target's status, headers and body,
+// or 502 when the target did not answer.
+func passthrough(rl *relay.Relay, w http.ResponseWriter, sr *store.Request, f store.Forward) {
+	res, err := rl.Passthrough(context.Background(), sr, f)
+	if err == nil && res.Response != nil {
+		for k, v := range res.Response.Header {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(res.Response.Status)
+		_, _ = w.Write(res.Response.Body)
+		return
+	}
+	msg := "the target did not answer"
+	if err != nil {
+		msg = "could not forward: " + err.Error()
+	} else if res.Attempt.Error != "" {
+		msg = "the target did not answer: " + res.Attempt.Error
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadGateway)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": "target_unreachable", "message": msg})
 }
 
 // verifySecrets are the --secret flags, else the configured secret (made
@@ -104,7 +249,7 @@ func unwrapOpError(err error) error {
 
 // printReady tells the user where to send events and with which secret. The
 // secret is shown whole only to a person at a terminal, masked in logs.
-func printReady(opts *Options, addr *net.TCPAddr, secrets []string) {
+func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recording) {
 	st := opts.IO.ErrStyles()
 	host := addr.IP.String()
 	note := ""
@@ -125,6 +270,22 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string) {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s Listening on %s%s · secret %s%s · Ctrl+C to quit\n",
 		st.Success("Ready!"), st.Bold(url), note, secret, verify)
+	for _, t := range opts.ForwardTo {
+		fmt.Fprintf(opts.IO.ErrOut, "Forwarding %s to %s\n", orAll(t.Glob), st.Bold(t.URL))
+	}
+	switch {
+	case rec.path == ":memory:":
+		fmt.Fprintln(opts.IO.ErrOut, st.Warning("History is off: forwards retry in memory only, and those still pending are lost when listen stops."))
+	case rec.path != "":
+		fmt.Fprintf(opts.IO.ErrOut, "History: %s\n", rec.path)
+	}
+}
+
+func orAll(glob string) string {
+	if glob == "" {
+		return "every event"
+	}
+	return glob + " events"
 }
 
 func printSummary(opts *Options, s receiver.Stats) {
@@ -132,7 +293,8 @@ func printSummary(opts *Options, s receiver.Stats) {
 		s.Received, s.Verified, s.Unverified, s.Rejected, s.Duplicates)
 }
 
-// printer writes each request to stdout and counts the events --max-events waits for.
+// printer writes each request and forward to stdout and counts the events
+// --max-events waits for.
 type printer struct {
 	opts     *Options
 	mu       sync.Mutex
@@ -149,27 +311,51 @@ func (p *printer) print(r receiver.Request) {
 	if r.Event != nil && !matches(p.opts.Events, r.Event.Type) {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	ios := p.opts.IO
-	var err error
-	if p.opts.Format == "json" {
-		err = render.JSONLine(ios.Out, render.NewRequestJSON(r))
-	} else {
+	p.write(func() error {
+		if p.opts.Format == "json" {
+			return render.JSONLine(ios.Out, render.NewRequestJSON(r))
+		}
 		line := render.RequestLine(ios.OutStyles(), ios.IsStdoutTTY(), r) + "\n"
 		if p.opts.Verbose {
 			line += render.RequestDetail(ios.OutStyles(), r)
 		}
-		_, err = fmt.Fprint(ios.Out, line)
-	}
-	if err != nil && p.writeErr == nil {
-		p.writeErr = fmt.Errorf("writing events: %w", err)
-	}
+		_, err := fmt.Fprint(ios.Out, line)
+		return err
+	})
 	if r.Accepted() && !r.Duplicate {
+		p.mu.Lock()
 		p.accepted++
 		if p.accepted == p.opts.MaxEvents {
 			close(p.done)
 		}
+		p.mu.Unlock()
+	}
+}
+
+func (p *printer) forward(res relay.Result) {
+	if !matches(p.opts.Events, res.Request.EventType) {
+		return
+	}
+	ios := p.opts.IO
+	p.write(func() error {
+		if p.opts.Format == "json" {
+			return render.JSONLine(ios.Out, render.NewForwardJSON(res))
+		}
+		line := render.ForwardLine(ios.OutStyles(), ios.IsStdoutTTY(), res) + "\n"
+		if p.opts.Verbose {
+			line += render.ForwardDetail(res)
+		}
+		_, err := fmt.Fprint(ios.Out, line)
+		return err
+	})
+}
+
+func (p *printer) write(fn func() error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := fn(); err != nil && p.writeErr == nil {
+		p.writeErr = fmt.Errorf("writing events: %w", err)
 	}
 }
 

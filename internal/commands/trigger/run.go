@@ -265,7 +265,7 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	if id == "" {
 		id = "-"
 	}
-	cells := []string{cmdutil.Timestamp(d.SentAt), d.EventType, id, status, cmdutil.Latency(d.Latency)}
+	cells := []string{cmdutil.Timestamp(d.SentAt), d.EventType, id, status, render.Latency(d.Latency)}
 	if !opts.IO.IsStdoutTTY() {
 		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
 		return err
@@ -284,7 +284,7 @@ func printSummary(opts *Options, s sender.Summary) error {
 	_, err := fmt.Fprintf(w, "sent %d  %s  %s  %s\nlatency p50 %s  p95 %s  p99 %s  %.1f events/s\n",
 		s.Sent, st.Success(fmt.Sprintf("2xx %d", s.OK)), colorIf(st.Failure, s.Non2xx > 0, fmt.Sprintf("non-2xx %d", s.Non2xx)),
 		colorIf(st.Failure, s.ConnErrors > 0, fmt.Sprintf("connection errors %d", s.ConnErrors)),
-		cmdutil.Latency(s.P50), cmdutil.Latency(s.P95), cmdutil.Latency(s.P99), s.PerSecond)
+		render.Latency(s.P50), render.Latency(s.P95), render.Latency(s.P99), s.PerSecond)
 	return err
 }
 

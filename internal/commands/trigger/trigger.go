@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -160,16 +159,8 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		}
 		opts.Removes = append(opts.Removes, p)
 	}
-	opts.Headers = http.Header{}
-	for _, h := range headers {
-		name, value, ok := strings.Cut(h, ":")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return cmdutil.FlagErrorf(`--header %q: want "Name: value"`, h)
-		}
-		opts.Headers.Add(name, strings.TrimSpace(value))
-	}
-	return nil
+	opts.Headers, err = cmdutil.ParseHeaders(headers)
+	return err
 }
 
 // template is one kind of event to send; build makes a fresh copy of it.

@@ -1,0 +1,113 @@
+// Package history records what reaches `listen` in the store, committing
+// requests in groups so that many arriving at once share one transaction.
+package history
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// ErrClosed is returned by Record once the recorder has stopped.
+var ErrClosed = errors.New("history is closed")
+
+// Recorder commits requests and their forwards.
+type Recorder struct {
+	store  *store.Store
+	items  chan *item
+	done   chan struct{}
+	maxAge time.Duration
+	now    func() time.Time
+}
+
+type item struct {
+	req     *store.Request
+	targets []string
+	fwds    []store.Forward
+	err     chan error
+}
+
+// New returns a recorder; Run must be running for Record to return. A
+// positive maxAge prunes finished requests older than that while it runs.
+func New(st *store.Store, maxAge time.Duration, now func() time.Time) *Recorder {
+	return &Recorder{store: st, items: make(chan *item, 1024), done: make(chan struct{}), maxAge: maxAge, now: now}
+}
+
+// Record stores req, with a pending forward to each target, and returns once
+// it is committed.
+func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []string) ([]store.Forward, error) {
+	it := &item{req: req, targets: targets, err: make(chan error, 1)}
+	select {
+	case r.items <- it:
+	case <-r.done:
+		return nil, ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case err := <-it.err:
+		return it.fwds, err
+	case <-r.done:
+		return nil, ErrClosed
+	}
+}
+
+// Run commits what Record is given until ctx ends, then commits what is
+// already queued and stops.
+func (r *Recorder) Run(ctx context.Context) {
+	defer close(r.done)
+	prune := time.NewTicker(time.Minute)
+	defer prune.Stop()
+	r.prune()
+	for {
+		select {
+		case it := <-r.items:
+			r.commit(it)
+		case <-prune.C:
+			r.prune()
+		case <-ctx.Done():
+			for {
+				select {
+				case it := <-r.items:
+					r.commit(it)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// commit writes first and whatever else is waiting, up to 256, in one transaction.
+func (r *Recorder) commit(first *item) {
+	batch := []*item{first}
+	for len(batch) < 256 {
+		select {
+		case it := <-r.items:
+			batch = append(batch, it)
+			continue
+		default:
+		}
+		break
+	}
+	reqs := make([]*store.Request, len(batch))
+	targets := make([][]string, len(batch))
+	for i, it := range batch {
+		reqs[i], targets[i] = it.req, it.targets
+	}
+	fwds, err := r.store.RecordRequests(context.Background(), reqs, targets)
+	for i, it := range batch {
+		if err == nil {
+			it.fwds = fwds[i]
+		}
+		it.err <- err
+	}
+}
+
+func (r *Recorder) prune() {
+	if r.maxAge > 0 {
+		_, _ = r.store.PruneRequests(context.Background(), r.now().Add(-r.maxAge))
+	}
+}

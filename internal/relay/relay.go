@@ -1,0 +1,347 @@
+package relay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// hopByHop headers belong to one connection and are not forwarded.
+var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection",
+	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host"}
+
+// keptResponse is how much of a target's answer the history keeps.
+const keptResponse = 4 << 10
+
+// Config sets up a Relay.
+type Config struct {
+	Store         *store.Store
+	Client        *http.Client
+	Timeout       time.Duration // for one attempt
+	RetryMax      int           // attempts in all; 0 for no limit
+	RetryFor      time.Duration // no retry is scheduled past this age
+	Headers       http.Header   // added to every forward
+	ForwardSecret string        // re-signs the body when set
+	Now           func() time.Time
+	// KeepHistory false deletes a request once its forwards are finished.
+	KeepHistory bool
+	// OnAttempt is told of every recorded attempt.
+	OnAttempt func(Result)
+	Workers   int
+}
+
+// Result is one attempt and what became of its forward.
+type Result struct {
+	Request  *store.Request
+	Forward  store.Forward // State is the new state
+	Attempt  store.ForwardAttempt
+	RetryIn  time.Duration // when State is Pending
+	Response *Response     // nil when there was no answer
+}
+
+// Response is a target's whole answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+type job struct {
+	fwd store.Forward
+	req *store.Request // nil: load it from the store
+}
+
+// Relay delivers forwards: fresh ones at once, due retries from the store.
+type Relay struct {
+	cfg      Config
+	jobs     chan job
+	wake     chan struct{}
+	mu       sync.Mutex
+	inflight map[int64]bool
+	closed   bool
+	workers  sync.WaitGroup
+	loopDone chan struct{}
+	// attempts run under attemptCtx, which Close cancels when draining takes too long.
+	attemptCtx    context.Context
+	cancelAttempt context.CancelFunc
+}
+
+// New returns a Relay; Start runs it.
+func New(cfg Config) *Relay {
+	if cfg.Workers == 0 {
+		cfg.Workers = 32
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Relay{cfg: cfg, jobs: make(chan job, 4096), wake: make(chan struct{}, 1), inflight: map[int64]bool{},
+		loopDone: make(chan struct{}), attemptCtx: ctx, cancelAttempt: cancel}
+}
+
+// Start runs the workers and the loop that picks up due retries, until ctx
+// ends; then Close drains.
+func (r *Relay) Start(ctx context.Context) {
+	for range r.cfg.Workers {
+		r.workers.Add(1)
+		go func() {
+			defer r.workers.Done()
+			for j := range r.jobs {
+				r.attempt(j)
+			}
+		}()
+	}
+	go func() {
+		defer close(r.loopDone)
+		r.loop(ctx)
+	}()
+}
+
+// Submit hands fresh forwards to the workers. A forward that does not fit
+// stays due in the store, where the loop finds it.
+func (r *Relay) Submit(req *store.Request, fwds []store.Forward) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range fwds {
+		if r.closed || r.inflight[f.ID] {
+			continue
+		}
+		select {
+		case r.jobs <- job{fwd: f, req: req}:
+			r.inflight[f.ID] = true
+		default:
+		}
+	}
+}
+
+// Close waits up to grace for the attempts in flight, then cuts the rest
+// short; they stay pending and resume when a relay starts on the same store.
+// The context given to Start must have ended.
+func (r *Relay) Close(grace time.Duration) {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	<-r.loopDone
+	close(r.jobs)
+	done := make(chan struct{})
+	go func() { r.workers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		r.cancelAttempt()
+		<-done
+	}
+}
+
+func (r *Relay) claim(id int64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.inflight[id] {
+		return false
+	}
+	r.inflight[id] = true
+	return true
+}
+
+func (r *Relay) release(id int64) {
+	r.mu.Lock()
+	delete(r.inflight, id)
+	r.mu.Unlock()
+}
+
+func (r *Relay) poke() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// loop hands due forwards to the workers until ctx ends.
+func (r *Relay) loop(ctx context.Context) {
+	for {
+		due, err := r.cfg.Store.DueForwards(ctx, r.cfg.Now(), 256)
+		if err != nil && ctx.Err() != nil {
+			return
+		}
+		for _, f := range due {
+			if !r.claim(f.ID) {
+				continue
+			}
+			select {
+			case r.jobs <- job{fwd: f}:
+			case <-ctx.Done():
+				r.release(f.ID)
+				return
+			}
+		}
+		wait := time.Minute
+		if next, ok, err := r.cfg.Store.NextForwardDue(ctx); err == nil && ok {
+			wait = min(max(next.Sub(r.cfg.Now()), 10*time.Millisecond), time.Minute)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-r.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// attempt makes one attempt at a forward and records it.
+func (r *Relay) attempt(j job) {
+	defer r.release(j.fwd.ID)
+	res, err := r.Once(r.attemptCtx, j.req, j.fwd, true)
+	if err != nil {
+		return // cut short or the store failed: it stays due
+	}
+	if res.Forward.State == store.Pending {
+		r.poke()
+	}
+}
+
+// Passthrough makes the one attempt at a fresh forward while its sender
+// waits, keeping the retry loop off it meanwhile.
+func (r *Relay) Passthrough(ctx context.Context, req *store.Request, f store.Forward) (Result, error) {
+	r.claim(f.ID)
+	defer r.release(f.ID)
+	return r.Once(ctx, req, f, false)
+}
+
+// Once makes one attempt at f and records it. With retry false the forward
+// is finished by this attempt whatever its outcome (passthrough, resend).
+func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, retry bool) (Result, error) {
+	if req == nil {
+		loaded, err := r.cfg.Store.GetRequest(ctx, f.RequestID)
+		if err != nil {
+			return Result{}, err
+		}
+		req = &loaded
+	}
+	at := r.cfg.Now()
+	resp, latency, sendErr := r.send(ctx, req, f.Target)
+	if ctx.Err() != nil {
+		return Result{}, ctx.Err()
+	}
+	a := store.ForwardAttempt{ForwardID: f.ID, Attempt: f.Attempts + 1, AttemptedAt: at, Latency: latency}
+	if sendErr != nil {
+		a.Error = sendErr.Error()
+	} else {
+		a.Status = resp.Status
+		a.Response = resp.Body[:min(len(resp.Body), keptResponse)]
+	}
+	res := Result{Request: req, Forward: f, Attempt: a, Response: resp}
+	res.Forward.Attempts = a.Attempt
+	var next time.Time
+	switch {
+	case sendErr == nil && resp.Status >= 200 && resp.Status < 300:
+		res.Forward.State = store.Delivered
+	case retry && retryable(resp, sendErr):
+		res.RetryIn = backoff(a.Attempt, resp)
+		next = r.cfg.Now().Add(res.RetryIn)
+		res.Forward.State = store.Pending
+		if (r.cfg.RetryMax > 0 && a.Attempt >= r.cfg.RetryMax) || next.Sub(f.CreatedAt) > r.cfg.RetryFor {
+			res.Forward.State, res.RetryIn = store.Failed, 0
+		}
+	default:
+		res.Forward.State = store.Failed
+	}
+	res.Forward.NextAttemptAt = next
+	if err := r.cfg.Store.RecordForwardAttempt(context.WithoutCancel(ctx), a, res.Forward.State, next); err != nil {
+		return Result{}, err
+	}
+	if res.Forward.State != store.Pending && !r.cfg.KeepHistory {
+		_ = r.cfg.Store.DeleteFinished(context.WithoutCancel(ctx), req.ID)
+	}
+	if r.cfg.OnAttempt != nil {
+		r.cfg.OnAttempt(res)
+	}
+	return res, nil
+}
+
+// send POSTs the request's exact bytes, with its headers less the hop-by-hop
+// ones, to target.
+func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*Response, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	method := req.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	out, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(req.Body))
+	if err != nil {
+		return nil, 0, err
+	}
+	for k, v := range req.Header {
+		out.Header[k] = append([]string(nil), v...)
+	}
+	for _, h := range hopByHop {
+		out.Header.Del(h)
+	}
+	if r.cfg.ForwardSecret != "" {
+		signed, err := signature.Petstore.Sign(signature.Payload{Body: req.Body}, r.cfg.ForwardSecret)
+		if err != nil {
+			return nil, 0, err
+		}
+		out.Header.Set(signature.PetstoreHeader, signed.Get(signature.PetstoreHeader))
+	}
+	for k, v := range r.cfg.Headers {
+		out.Header[k] = v
+	}
+	start := time.Now()
+	resp, err := r.cfg.Client.Do(out)
+	if err != nil {
+		return nil, time.Since(start), cause(err, r.cfg.Timeout)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 10<<20))
+	latency := time.Since(start)
+	if err != nil {
+		return nil, latency, cause(err, r.cfg.Timeout)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, latency, nil
+}
+
+func cause(err error, timeout time.Duration) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("no answer within %s", timeout)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// retryable: no answer, 5xx, 408 and 429 are tried again; other answers are final.
+func retryable(resp *Response, err error) bool {
+	if err != nil {
+		return true
+	}
+	return resp.Status >= 500 || resp.Status == http.StatusRequestTimeout || resp.Status == http.StatusTooManyRequests
+}
+
+// backoff is Retry-After on a 429 or 503 that gives one (at most an hour),
+// else 250 ms doubling per attempt up to 5 s, with up to 20% jitter.
+func backoff(attempt int, resp *Response) time.Duration {
+	if resp != nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
+		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
+			return min(time.Duration(s)*time.Second, time.Hour)
+		}
+		if t, err := http.ParseTime(resp.Header.Get("Retry-After")); err == nil {
+			return min(max(time.Until(t), 0), time.Hour)
+		}
+	}
+	d := min(250*time.Millisecond<<min(attempt-1, 10), 5*time.Second)
+	return d + rand.N(d/5+1)
+}

@@ -1,0 +1,76 @@
+// Package relay forwards received requests to local targets: routing by event
+// type, byte-exact copies, retries with backoff, and a record of every attempt.
+package relay
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// Target is where events go, optionally only those whose type matches Glob.
+type Target struct {
+	Glob string
+	URL  string
+}
+
+// String is the form the target was given in, normalised.
+func (t Target) String() string {
+	if t.Glob == "" {
+		return t.URL
+	}
+	return t.Glob + "=" + t.URL
+}
+
+// Matches reports whether events of eventType go to t.
+func (t Target) Matches(eventType string) bool {
+	if t.Glob == "" {
+		return true
+	}
+	ok, _ := path.Match(t.Glob, eventType)
+	return ok
+}
+
+// ParseTarget reads [GLOB=]DEST, where DEST is a URL, host:port/path (http
+// is assumed) or a bare port (http://localhost:PORT).
+func ParseTarget(s string) (Target, error) {
+	var t Target
+	dest := s
+	if g, rest, ok := strings.Cut(s, "="); ok && !strings.ContainsAny(g, ":/") {
+		if g == "" {
+			return t, fmt.Errorf("forward target %q: empty event glob before =", s)
+		}
+		if _, err := path.Match(g, ""); err != nil {
+			return t, fmt.Errorf("forward target %q: bad glob %q", s, g)
+		}
+		t.Glob, dest = g, rest
+	}
+	u, err := normalizeURL(dest)
+	if err != nil {
+		return t, fmt.Errorf("forward target %q: %w", s, err)
+	}
+	t.URL = u
+	return t, nil
+}
+
+func normalizeURL(dest string) (string, error) {
+	if dest == "" {
+		return "", fmt.Errorf("no destination")
+	}
+	if port, err := strconv.Atoi(dest); err == nil {
+		if port < 1 || port > 65535 {
+			return "", fmt.Errorf("port %d is out of range", port)
+		}
+		return "http://localhost:" + dest, nil
+	}
+	if !strings.Contains(dest, "://") {
+		dest = "http://" + dest
+	}
+	u, err := url.Parse(dest)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("want a port, host:port[/path] or an http(s) URL")
+	}
+	return u.String(), nil
+}

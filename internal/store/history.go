@@ -1,0 +1,313 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is one request that reached `listen`.
+type Request struct {
+	ID           int64
+	ReceivedAt   time.Time
+	EventID      string
+	EventType    string
+	Method       string
+	Path         string
+	Header       http.Header
+	Body         []byte
+	Status       int
+	Verification string
+	Reason       string
+	Duplicate    bool
+}
+
+// Forward is one request on its way to one target.
+type Forward struct {
+	ID            int64
+	RequestID     int64
+	Target        string
+	State         string // Pending, Delivered or Failed
+	Attempts      int
+	CreatedAt     time.Time
+	NextAttemptAt time.Time // zero unless pending
+}
+
+// ForwardAttempt is one try at a forward.
+type ForwardAttempt struct {
+	ForwardID   int64
+	Attempt     int
+	AttemptedAt time.Time
+	Status      int // 0 when there was no answer
+	Latency     time.Duration
+	Error       string
+	Response    []byte // the start of the target's answer
+}
+
+// RecordRequests stores requests, and a pending forward to each of their
+// targets, in one transaction; it sets the ids. targets[i] belongs to reqs[i].
+func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string) (forwards [][]Forward, err error) {
+	forwards = make([][]Forward, len(reqs))
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		insReq, err := tx.PrepareContext(ctx, `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insReq.Close()
+		insFwd, err := tx.PrepareContext(ctx, `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insFwd.Close()
+		for i, r := range reqs {
+			header, _ := json.Marshal(r.Header)
+			res, err := insReq.ExecContext(ctx, formatTime(r.ReceivedAt), r.EventID, r.EventType, r.Method, r.Path, string(header), r.Body, r.Status, r.Verification, r.Reason, r.Duplicate)
+			if err != nil {
+				return err
+			}
+			if r.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			for _, t := range targets[i] {
+				now := formatTime(r.ReceivedAt)
+				res, err := insFwd.ExecContext(ctx, r.ID, t, now, now)
+				if err != nil {
+					return err
+				}
+				id, _ := res.LastInsertId()
+				forwards[i] = append(forwards[i], Forward{ID: id, RequestID: r.ID, Target: t, State: Pending, CreatedAt: r.ReceivedAt, NextAttemptAt: r.ReceivedAt})
+			}
+		}
+		return nil
+	})
+	return forwards, err
+}
+
+// AddForward adds a pending forward of a recorded request to target, due now.
+func (s *Store) AddForward(ctx context.Context, requestID int64, target string, now time.Time) (Forward, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`,
+		requestID, target, formatTime(now), formatTime(now))
+	if err != nil {
+		return Forward{}, err
+	}
+	id, err := res.LastInsertId()
+	return Forward{ID: id, RequestID: requestID, Target: target, State: Pending, CreatedAt: now, NextAttemptAt: now}, err
+}
+
+// DueForwards returns up to limit pending forwards due at or before now.
+func (s *Store) DueForwards(ctx context.Context, now time.Time, limit int) ([]Forward, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+forwardColumns+` FROM forwards WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, formatTime(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanForward)
+}
+
+// NextForwardDue returns when the earliest pending forward is due.
+func (s *Store) NextForwardDue(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM forwards WHERE state = 'pending'`).Scan(&next); err != nil {
+		return time.Time{}, false, err
+	}
+	if !next.Valid {
+		return time.Time{}, false, nil
+	}
+	return parseTime(next.String), true, nil
+}
+
+// RecordForwardAttempt stores an attempt and moves its forward to state,
+// due again at next when state is Pending.
+func (s *Store) RecordForwardAttempt(ctx context.Context, a ForwardAttempt, state string, next time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			a.ForwardID, a.Attempt, formatTime(a.AttemptedAt), a.Status, float64(a.Latency.Microseconds())/1000, a.Error, a.Response)
+		if err != nil {
+			return err
+		}
+		due := sql.NullString{}
+		if state == Pending {
+			due = sql.NullString{String: formatTime(next), Valid: true}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE forwards SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?`, a.Attempt, state, due, a.ForwardID)
+		return err
+	})
+}
+
+// GetRequest returns one recorded request.
+func (s *Store) GetRequest(ctx context.Context, id int64) (Request, error) {
+	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+// FindRequest looks a request up by its number or, failing that, by the
+// event id it carried (the latest such request).
+func (s *Store) FindRequest(ctx context.Context, ref string) (Request, error) {
+	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil {
+		if r, err := s.GetRequest(ctx, n); err == nil {
+			return r, nil
+		}
+	}
+	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE event_id = ? ORDER BY id DESC LIMIT 1`, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+// Forwards returns a request's forwards and their attempts, oldest first.
+func (s *Store) Forwards(ctx context.Context, requestID int64) ([]Forward, map[int64][]ForwardAttempt, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+forwardColumns+` FROM forwards WHERE request_id = ? ORDER BY id`, requestID)
+	if err != nil {
+		return nil, nil, err
+	}
+	fwds, err := collect(rows, scanForward)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT a.forward_id, a.attempt, a.attempted_at, a.status, a.latency_ms, a.error, a.response
+		FROM forward_attempts a JOIN forwards f ON f.id = a.forward_id WHERE f.request_id = ? ORDER BY a.id`, requestID)
+	if err != nil {
+		return nil, nil, err
+	}
+	atts, err := collect(rows, func(sc scanner) (ForwardAttempt, error) {
+		var a ForwardAttempt
+		var at string
+		var ms float64
+		err := sc.Scan(&a.ForwardID, &a.Attempt, &at, &a.Status, &ms, &a.Error, &a.Response)
+		a.AttemptedAt, a.Latency = parseTime(at), time.Duration(ms*float64(time.Millisecond))
+		return a, err
+	})
+	byForward := map[int64][]ForwardAttempt{}
+	for _, a := range atts {
+		byForward[a.ForwardID] = append(byForward[a.ForwardID], a)
+	}
+	return fwds, byForward, err
+}
+
+// RequestFilter narrows ListRequests.
+type RequestFilter struct {
+	TypeGlob string
+	Since    time.Time
+	Status   string // delivered, pending, failed, rejected, received, or "" for all
+	Limit    int
+}
+
+// RequestSummary is a request with the state of its forwards.
+type RequestSummary struct {
+	Request
+	State    string // rejected, pending, failed, delivered, or received (nothing to forward)
+	Forwards int
+}
+
+// ListRequests returns requests, newest first.
+func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSummary, error) {
+	q := `SELECT * FROM (SELECT ` + prefixed("r.", requestColumns) + `,
+		CASE WHEN r.status <> 200 THEN 'rejected'
+			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'pending') THEN 'pending'
+			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'failed') THEN 'failed'
+			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id) THEN 'delivered'
+			ELSE 'received' END AS state,
+		(SELECT COUNT(*) FROM forwards f WHERE f.request_id = r.id) AS nforwards
+		FROM requests r WHERE r.received_at >= ?`
+	args := []any{formatTime(f.Since)}
+	if f.TypeGlob != "" {
+		q += ` AND r.event_type GLOB ?`
+		args = append(args, f.TypeGlob)
+	}
+	q += `) WHERE 1 = 1`
+	if f.Status != "" {
+		q += ` AND state = ?`
+		args = append(args, f.Status)
+	}
+	q += ` ORDER BY id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc scanner) (RequestSummary, error) {
+		var rs RequestSummary
+		var err error
+		rs.Request, err = scanRequestWith(sc, &rs.State, &rs.Forwards)
+		return rs, err
+	})
+}
+
+// PruneRequests deletes requests received before cutoff whose forwards are
+// all finished, with their forwards and attempts; it returns how many.
+func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM requests WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = requests.id AND f.state = 'pending')`, formatTime(cutoff))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// DeleteFinished deletes a request once all its forwards are finished:
+// what a relay without history keeps no longer than it must.
+func (s *Store) DeleteFinished(ctx context.Context, requestID int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM requests WHERE id = ? AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = requests.id AND f.state = 'pending')`, requestID)
+	return err
+}
+
+const requestColumns = `id, received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate`
+const forwardColumns = `id, request_id, target, state, attempts, created_at, COALESCE(next_attempt_at, '')`
+
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ", ")
+	for i, p := range parts {
+		parts[i] = prefix + p
+	}
+	return strings.Join(parts, ", ")
+}
+
+func scanRequest(sc scanner) (Request, error) { return scanRequestWith(sc) }
+
+func scanRequestWith(sc scanner, extra ...any) (Request, error) {
+	var r Request
+	var at, header string
+	dest := append([]any{&r.ID, &at, &r.EventID, &r.EventType, &r.Method, &r.Path, &header, &r.Body, &r.Status, &r.Verification, &r.Reason, &r.Duplicate}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return r, err
+	}
+	r.ReceivedAt = parseTime(at)
+	if err := json.Unmarshal([]byte(header), &r.Header); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func scanForward(sc scanner) (Forward, error) {
+	var f Forward
+	var created, next string
+	err := sc.Scan(&f.ID, &f.RequestID, &f.Target, &f.State, &f.Attempts, &created, &next)
+	f.CreatedAt = parseTime(created)
+	if next != "" {
+		f.NextAttemptAt = parseTime(next)
+	}
+	return f, err
+}
+
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
