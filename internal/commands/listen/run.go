@@ -53,7 +53,7 @@ func run(ctx context.Context, opts *Options) error {
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second + opts.ForwardTimeout,
+		WriteTimeout:      30*time.Second + opts.ForwardTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
