@@ -38,6 +38,9 @@ type Config struct {
 	KeepHistory bool
 	// OnAttempt is told of every recorded attempt.
 	OnAttempt func(Result)
+	// OnError is told when an attempt could not be recorded; the forward
+	// stays due and is tried again.
+	OnError func(error)
 	Workers   int
 }
 
@@ -203,7 +206,10 @@ func (r *Relay) attempt(j job) {
 	defer r.release(j.fwd.ID)
 	res, err := r.Once(r.attemptCtx, j.req, j.fwd, true)
 	if err != nil {
-		return // cut short or the store failed: it stays due
+		if r.attemptCtx.Err() == nil && r.cfg.OnError != nil {
+			r.cfg.OnError(fmt.Errorf("forward %d to %s: %w", j.fwd.ID, j.fwd.Target, err))
+		}
+		return // it stays due
 	}
 	if res.Forward.State == store.Pending {
 		r.poke()
@@ -233,7 +239,7 @@ func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, r
 	if ctx.Err() != nil {
 		return Result{}, ctx.Err()
 	}
-	a := store.ForwardAttempt{ForwardID: f.ID, Attempt: f.Attempts + 1, AttemptedAt: at, Latency: latency}
+	a := store.ForwardAttempt{ForwardID: f.ID, Attempt: f.Attempts + 1, AttemptedAt: at, Latency: latency, Response: []byte{}}
 	if sendErr != nil {
 		a.Error = sendErr.Error()
 	} else {

@@ -141,6 +141,7 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 			Store: st, Client: &http.Client{Transport: transport, CheckRedirect: noRedirects}, Timeout: opts.ForwardTimeout,
 			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret,
 			Now: opts.Now, KeepHistory: !opts.NoHistory, OnAttempt: out.forward,
+			OnError: func(err error) { fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Failure("Error:"), err) },
 		})
 		relayCtx, cancelRelay := context.WithCancel(context.Background())
 		rec.relay.Start(relayCtx)
