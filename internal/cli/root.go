@@ -17,6 +17,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	configcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/config"
 	emulatorcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/emulator"
+	"github.com/petstoreapi/petstore-webhooks/internal/commands/events"
 	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/listen"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/signing"
@@ -122,6 +123,7 @@ carries.`,
 		signing.NewCmdSign(f, nil),
 		signing.NewCmdVerify(f, nil),
 		fixturescmd.NewCmdFixtures(f),
+		events.NewCmdEvents(f),
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
 		newCmdVersion(f),
@@ -139,7 +141,7 @@ func groupCommands(root *cobra.Command) {
 		id, title string
 		names     []string
 	}{
-		{"events", "Receive and send events:", []string{"listen", "trigger", "fixtures", "sign", "verify"}},
+		{"events", "Receive and send events:", []string{"listen", "trigger", "events", "fixtures", "sign", "verify"}},
 		{"webhooks", "Manage webhooks (Petstore API or emulator):", []string{"register", "list", "get", "update", "delete", "test", "deliveries", "emulator"}},
 	}
 	for _, g := range groups {
@@ -204,6 +206,7 @@ func environmentHelp() string {
 	for _, e := range [][2]string{
 		{"XDG_CONFIG_HOME", "where config.yaml lives: $XDG_CONFIG_HOME/petstore-webhooks/ (default ~/.config)"},
 		{"XDG_DATA_HOME", "where the emulator keeps emulator.db: $XDG_DATA_HOME/petstore-webhooks/ (default ~/.local/share)"},
+		{"XDG_STATE_HOME", "where listen keeps history.db: $XDG_STATE_HOME/petstore-webhooks/ (default ~/.local/state)"},
 		{"NO_COLOR", "set to anything: no colour (--color always still wins)"},
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},

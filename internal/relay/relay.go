@@ -41,7 +41,7 @@ type Config struct {
 	// OnError is told when an attempt could not be recorded; the forward
 	// stays due and is tried again.
 	OnError func(error)
-	Workers   int
+	Workers int
 }
 
 // Result is one attempt and what became of its forward.

@@ -45,12 +45,13 @@ func NewRequestJSON(r receiver.Request) RequestJSON {
 		}
 	}
 	for k := range r.Header {
-		j.Headers[k] = headerValue(r.Header, k)
+		j.Headers[k] = HeaderValue(r.Header, k)
 	}
 	return j
 }
 
-func headerValue(h http.Header, k string) string {
+// HeaderValue is a header's values joined, masked for credentials.
+func HeaderValue(h http.Header, k string) string {
 	v := strings.Join(h.Values(k), ", ")
 	if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
 		return "****"
@@ -127,7 +128,7 @@ func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, "    %s %s\n", st.Faint(k+":"), headerValue(r.Header, k))
+		fmt.Fprintf(&b, "    %s %s\n", st.Faint(k+":"), HeaderValue(r.Header, k))
 	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, r.Body, "    ", "  ") == nil {

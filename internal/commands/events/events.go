@@ -1,0 +1,82 @@
+// Package events holds the events commands: the history that `listen` keeps.
+package events
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// NewCmdEvents builds `events` and its subcommands.
+func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
+	var historyPath string
+	cmd := &cobra.Command{
+		Use:   "events <command>",
+		Short: "Look at, resend and prune the history that listen keeps",
+		Long: `Every request that reaches 'listen' and every forward attempt is recorded in
+its history database, $XDG_STATE_HOME/petstore-webhooks/history.db unless
+--history names another. An event is named by its event id or by its request
+number (the # column of 'events list').`,
+		Example: `  petstore-webhooks events list --since 1h --status failed
+  petstore-webhooks events show 019b4132-70aa-764f-b315-e2803d882a24
+  petstore-webhooks events resend 42 --to 3000
+  petstore-webhooks events prune --older-than 24h`,
+		Args: cmdutil.NoArgs,
+	}
+	cmd.PersistentFlags().StringVar(&historyPath, "history", "", "history database (default $XDG_STATE_HOME/petstore-webhooks/history.db)")
+	open := func() (*store.Store, error) { return openHistory(f, historyPath) }
+	cmd.AddCommand(newCmdList(f, open), newCmdShow(f, open), newCmdResend(f, open), newCmdPrune(f, open))
+	return cmd
+}
+
+// openHistory opens an existing history; it does not make an empty one.
+func openHistory(f *cmdutil.Factory, path string) (*store.Store, error) {
+	if path == "" {
+		var err error
+		if path, err = cmdutil.DefaultHistoryPath(f.Getenv); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no history at %s: 'petstore-webhooks listen' records one (or pass --history)", path)
+	}
+	return store.Open(path)
+}
+
+// findRequest looks up an event by id or request number.
+func findRequest(cmd *cobra.Command, st *store.Store, ref string) (store.Request, error) {
+	r, err := st.FindRequest(cmd.Context(), ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return r, cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history", ref))
+	}
+	return r, err
+}
+
+// parseSince reads a duration back from now (1h, 30m) or a time (RFC 3339 or YYYY-MM-DD).
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	if strings.HasSuffix(s, "d") {
+		var days int
+		if _, err := fmt.Sscanf(s, "%dd", &days); err == nil && days >= 0 {
+			return now.AddDate(0, 0, -days), nil
+		}
+	}
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, cmdutil.FlagErrorf("--since %q: want a duration such as 30m, 2h or 7d, or a time such as 2025-01-06 or 2025-01-06T12:00:00Z", s)
+}

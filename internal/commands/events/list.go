@@ -1,0 +1,104 @@
+package events
+
+import (
+	"fmt"
+	"path"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+var states = []string{"delivered", "pending", "failed", "rejected", "received"}
+
+// summaryJSON is a history entry as `events list --format json` prints it.
+type summaryJSON struct {
+	Number     int64  `json:"number"`
+	ReceivedAt string `json:"receivedAt"`
+	EventID    string `json:"eventId"`
+	EventType  string `json:"eventType"`
+	Status     int    `json:"status"`
+	State      string `json:"state"`
+	Forwards   int    `json:"forwards"`
+}
+
+func newCmdList(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
+	var typeGlob, since, status, format string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List recorded events, newest first",
+		Long: `List recorded requests, newest first. STATE is rejected (answered other than
+200), pending or failed (a forward is), delivered (every forward is), or
+received (nothing to forward).`,
+		Example: `  petstore-webhooks events list
+  petstore-webhooks events list --type 'order.*' --since 2h --status failed --format json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cmdutil.CheckFormat(format); err != nil {
+				return err
+			}
+			if _, err := path.Match(typeGlob, ""); err != nil {
+				return cmdutil.FlagErrorf("--type: bad glob %q", typeGlob)
+			}
+			if status != "" && !contains(states, status) {
+				return cmdutil.FlagErrorf("--status must be one of %v, got %q", states, status)
+			}
+			if limit < 0 {
+				return cmdutil.FlagErrorf("--limit must not be negative, got %d", limit)
+			}
+			from, err := parseSince(since, f.Now())
+			if err != nil {
+				return err
+			}
+			st, err := open()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rows, err := st.ListRequests(cmd.Context(), store.RequestFilter{TypeGlob: typeGlob, Since: from, Status: status, Limit: limit})
+			if err != nil {
+				return err
+			}
+			ios := f.IOStreams
+			if format == "json" {
+				out := []summaryJSON{}
+				for _, r := range rows {
+					out = append(out, summaryJSON{r.ID, r.ReceivedAt.UTC().Format(time.RFC3339Nano), r.EventID, r.EventType, r.Status, r.State, r.Forwards})
+				}
+				return render.JSONLine(ios.Out, out)
+			}
+			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "#", "RECEIVED", "EVENT ID", "TYPE", "ANSWER", "STATE", "FORWARDS")
+			for _, r := range rows {
+				t.Row(fmt.Sprint(r.ID), r.ReceivedAt.Local().Format("2006-01-02 15:04:05"), dash(r.EventID), dash(r.EventType), fmt.Sprint(r.Status), r.State, fmt.Sprint(r.Forwards))
+			}
+			return t.Render()
+		},
+	}
+	cmd.Flags().StringVar(&typeGlob, "type", "", "only event types matching this glob, such as 'pet.*'")
+	cmd.Flags().StringVar(&since, "since", "", "only events since a duration ago (30m, 2h, 7d) or a time (2025-01-06, RFC 3339)")
+	cmd.Flags().StringVar(&status, "status", "", "only events in this state: delivered, pending, failed, rejected or received")
+	cmd.Flags().IntVar(&limit, "limit", 50, "show at most this many (0: all)")
+	_ = cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(states, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.FormatFlag(cmd, &format)
+	return cmd
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

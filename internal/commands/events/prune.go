@@ -1,0 +1,44 @@
+package events
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+func newCmdPrune(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
+	var olderThan string
+	cmd := &cobra.Command{
+		Use:   "prune --older-than DURATION",
+		Short: "Delete recorded events older than a duration",
+		Long: `Delete recorded requests older than the duration, with their forwards and
+attempts. Requests with a forward still pending are kept.`,
+		Example: "  petstore-webhooks events prune --older-than 24h\n  petstore-webhooks events prune --older-than 7d",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if olderThan == "" {
+				return cmdutil.FlagErrorf("--older-than is required, such as 24h or 7d")
+			}
+			cutoff, err := parseSince(olderThan, f.Now())
+			if err != nil {
+				return cmdutil.FlagErrorf("--older-than %q: want a duration such as 30m, 24h or 7d", olderThan)
+			}
+			st, err := open()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			n, err := st.PruneRequests(cmd.Context(), cutoff)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IOStreams.ErrOut, "Pruned %d request(s) received before %s\n", n, cutoff.Local().Format("2006-01-02 15:04:05"))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&olderThan, "older-than", "", "age past which to delete: 30m, 24h, 7d ...")
+	return cmd
+}

@@ -1,0 +1,118 @@
+package events
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+func newCmdResend(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
+	var to, forwardSecret, format string
+	var headers []string
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "resend ID [--to TARGET]",
+		Short: "Send a recorded event again, the same bytes",
+		Long: `Send a recorded request again, byte for byte with its headers, to --to or
+else to every target it was forwarded to. One attempt each, recorded in the
+history. Exit status: 0 for 2xx answers, 3 for another answer, 4 when a target
+could not be reached.`,
+		Example: `  petstore-webhooks events resend 019b4132-70aa-764f-b315-e2803d882a24
+  petstore-webhooks events resend 42 --to 3000 --forward-secret "$APP_SECRET"`,
+		Args: cmdutil.ExactArgs(1, "an event id or request number (see 'events list')"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cmdutil.CheckFormat(format); err != nil {
+				return err
+			}
+			var targets []string
+			if to != "" {
+				t, err := relay.ParseTarget(to)
+				if err != nil || t.Glob != "" {
+					return cmdutil.FlagErrorf("--to %q: want a URL, host:port[/path] or a port", to)
+				}
+				targets = []string{t.URL}
+			}
+			hdr, err := cmdutil.ParseHeaders(headers)
+			if err != nil {
+				return err
+			}
+			if timeout <= 0 {
+				return cmdutil.FlagErrorf("--timeout must be positive, got %s", timeout)
+			}
+			st, err := open()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			r, err := findRequest(cmd, st, args[0])
+			if err != nil {
+				return err
+			}
+			if targets == nil {
+				fwds, _, err := st.Forwards(cmd.Context(), r.ID)
+				if err != nil {
+					return err
+				}
+				for _, fw := range fwds {
+					if !contains(targets, fw.Target) {
+						targets = append(targets, fw.Target)
+					}
+				}
+			}
+			if len(targets) == 0 {
+				return cmdutil.FlagErrorf("event %s was never forwarded: say where with --to", args[0])
+			}
+			rl := relay.New(relay.Config{Store: st, Client: &http.Client{}, Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret,
+				Now: f.Now, KeepHistory: true})
+			var unreachable, non2xx int
+			for _, target := range targets {
+				fw, err := st.AddForward(cmd.Context(), r.ID, target, f.Now())
+				if err != nil {
+					return err
+				}
+				res, err := rl.Once(cmd.Context(), &r, fw, false)
+				if err != nil {
+					return err
+				}
+				switch {
+				case res.Response == nil:
+					unreachable++
+				case res.Attempt.Status < 200 || res.Attempt.Status > 299:
+					non2xx++
+				}
+				if err := printResend(f, format, res); err != nil {
+					return err
+				}
+			}
+			switch {
+			case unreachable > 0:
+				return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d targets could not be reached", unreachable, len(targets)))
+			case non2xx > 0:
+				return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d targets answered outside 2xx", non2xx, len(targets)))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "send here instead: a URL, host:port[/path] or a port")
+	cmd.Flags().StringVar(&forwardSecret, "forward-secret", "", "re-sign the body with this secret")
+	cmd.Flags().StringArrayVarP(&headers, "header", "H", nil, `add "Name: value"; repeatable`)
+	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "how long the target has to answer")
+	cmdutil.FormatFlag(cmd, &format)
+	return cmd
+}
+
+func printResend(f *cmdutil.Factory, format string, res relay.Result) error {
+	ios := f.IOStreams
+	if format == "json" {
+		return render.JSONLine(ios.Out, render.NewForwardJSON(res))
+	}
+	_, err := fmt.Fprintln(ios.Out, render.ForwardLine(ios.OutStyles(), ios.IsStdoutTTY(), res))
+	return err
+}

@@ -1,0 +1,131 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+type attemptJSON struct {
+	Attempt     int     `json:"attempt"`
+	AttemptedAt string  `json:"attemptedAt"`
+	Status      int     `json:"status"`
+	LatencyMs   float64 `json:"latencyMs"`
+	Error       string  `json:"error,omitempty"`
+	Response    string  `json:"response,omitempty"`
+}
+
+type forwardJSON struct {
+	Target   string        `json:"target"`
+	State    string        `json:"state"`
+	Attempts []attemptJSON `json:"attempts"`
+}
+
+type eventJSON struct {
+	Number       int64             `json:"number"`
+	ReceivedAt   string            `json:"receivedAt"`
+	EventID      string            `json:"eventId"`
+	EventType    string            `json:"eventType"`
+	Status       int               `json:"status"`
+	Verification string            `json:"verification"`
+	Reason       string            `json:"reason,omitempty"`
+	Headers      map[string]string `json:"headers"`
+	Body         string            `json:"body"`
+	Forwards     []forwardJSON     `json:"forwards"`
+}
+
+func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one recorded event: headers, body and every forward attempt",
+		Example: `  petstore-webhooks events show 019b4132-70aa-764f-b315-e2803d882a24
+  petstore-webhooks events show 42 --format json | jq -r .body`,
+		Args: cmdutil.ExactArgs(1, "an event id or request number (see 'events list')"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cmdutil.CheckFormat(format); err != nil {
+				return err
+			}
+			st, err := open()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			r, err := findRequest(cmd, st, args[0])
+			if err != nil {
+				return err
+			}
+			fwds, atts, err := st.Forwards(cmd.Context(), r.ID)
+			if err != nil {
+				return err
+			}
+			ev := eventJSON{Number: r.ID, ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), EventID: r.EventID, EventType: r.EventType,
+				Status: r.Status, Verification: r.Verification, Reason: r.Reason, Headers: map[string]string{}, Body: string(r.Body), Forwards: []forwardJSON{}}
+			for k := range r.Header {
+				ev.Headers[k] = render.HeaderValue(r.Header, k)
+			}
+			for _, fw := range fwds {
+				fj := forwardJSON{Target: fw.Target, State: fw.State, Attempts: []attemptJSON{}}
+				for _, a := range atts[fw.ID] {
+					fj.Attempts = append(fj.Attempts, attemptJSON{a.Attempt, a.AttemptedAt.UTC().Format(time.RFC3339Nano), a.Status,
+						float64(a.Latency.Microseconds()) / 1000, a.Error, string(a.Response)})
+				}
+				ev.Forwards = append(ev.Forwards, fj)
+			}
+			if format == "json" {
+				return render.JSONLine(f.IOStreams.Out, ev)
+			}
+			return printEvent(f, ev)
+		},
+	}
+	cmdutil.FormatFlag(cmd, &format)
+	return cmd
+}
+
+func printEvent(f *cmdutil.Factory, ev eventJSON) error {
+	st := f.IOStreams.OutStyles()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(ev.EventType)), dash(ev.EventID), ev.ReceivedAt, ev.Number)
+	fmt.Fprintf(&b, "answered %d · %s", ev.Status, dash(ev.Verification))
+	if ev.Reason != "" {
+		fmt.Fprintf(&b, " (%s)", ev.Reason)
+	}
+	b.WriteString("\n\n")
+	keys := make([]string, 0, len(ev.Headers))
+	for k := range ev.Headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s %s\n", st.Faint(k+":"), ev.Headers[k])
+	}
+	b.WriteString("\n")
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, []byte(ev.Body), "", "  ") == nil {
+		b.WriteString(st.JSON(pretty.String()) + "\n")
+	} else {
+		b.WriteString(ev.Body + "\n")
+	}
+	for _, fw := range ev.Forwards {
+		fmt.Fprintf(&b, "\nforward to %s: %s\n", fw.Target, fw.State)
+		for _, a := range fw.Attempts {
+			outcome := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
+			if a.Error != "" {
+				outcome = "error: " + a.Error
+			}
+			fmt.Fprintf(&b, "  attempt %d  %s  %s  %.1fms\n", a.Attempt, a.AttemptedAt, st.Status(a.Status, outcome), a.LatencyMs)
+		}
+	}
+	_, err := fmt.Fprint(f.IOStreams.Out, b.String())
+	return err
+}
