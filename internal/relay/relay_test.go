@@ -1,0 +1,277 @@
+package relay
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+func TestParseTarget(t *testing.T) {
+	tests := []struct{ in, glob, url, err string }{
+		{"3000", "", "http://localhost:3000", ""},
+		{"localhost:3000/hooks", "", "http://localhost:3000/hooks", ""},
+		{"https://app.test/h?a=b", "", "https://app.test/h?a=b", ""},
+		{"pet.*=3000", "pet.*", "http://localhost:3000", ""},
+		{"order.created=127.0.0.1:4000/o", "order.created", "http://127.0.0.1:4000/o", ""},
+		{"http://x.test/?k=v=w", "", "http://x.test/?k=v=w", ""},
+		{"99999", "", "", `forward target "99999": port 99999 is out of range`},
+		{"=3000", "", "", `forward target "=3000": empty event glob before =`},
+		{"pet.[=3000", "", "", `forward target "pet.[=3000": bad glob "pet.["`},
+		{"ftp://x", "", "", `forward target "ftp://x": want a port, host:port[/path] or an http(s) URL`},
+		{"pet.*=", "", "", `forward target "pet.*=": no destination`},
+	}
+	for _, tt := range tests {
+		got, err := ParseTarget(tt.in)
+		if tt.err != "" {
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("ParseTarget(%q) err = %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got.Glob != tt.glob || got.URL != tt.url {
+			t.Errorf("ParseTarget(%q) = %+v, %v", tt.in, got, err)
+		}
+	}
+	pets, _ := ParseTarget("pet.*=3000")
+	if !pets.Matches("pet.adopted") || pets.Matches("order.created") {
+		t.Error("glob routing")
+	}
+}
+
+type app struct {
+	*httptest.Server
+	mu      sync.Mutex
+	bodies  [][]byte
+	headers []http.Header
+	status  []int // answers in turn, then 200
+}
+
+func newApp(t *testing.T, status ...int) *app {
+	a := &app{status: status}
+	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		a.mu.Lock()
+		a.bodies, a.headers = append(a.bodies, b), append(a.headers, r.Header.Clone())
+		code := 200
+		if len(a.status) > 0 {
+			code, a.status = a.status[0], a.status[1:]
+		}
+		a.mu.Unlock()
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(code)
+		io.WriteString(w, "app says hi")
+	}))
+	t.Cleanup(a.Close)
+	return a
+}
+
+func (a *app) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.bodies)
+}
+
+type harness struct {
+	st      *store.Store
+	relay   *Relay
+	mu      sync.Mutex
+	results []Result
+	cancel  context.CancelFunc
+}
+
+func newHarness(t *testing.T, cfg Config) *harness {
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{st: st}
+	cfg.Store, cfg.Client, cfg.Now, cfg.KeepHistory = st, &http.Client{}, time.Now, true
+	if cfg.Timeout == 0 {
+		cfg.Timeout = time.Second
+	}
+	if cfg.RetryFor == 0 {
+		cfg.RetryFor = time.Hour
+	}
+	cfg.OnAttempt = func(r Result) { h.mu.Lock(); h.results = append(h.results, r); h.mu.Unlock() }
+	h.relay = New(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	h.relay.Start(ctx)
+	t.Cleanup(func() { h.stop(); st.Close() })
+	return h
+}
+
+var stopOnce sync.Map
+
+func (h *harness) stop() {
+	if _, done := stopOnce.LoadOrStore(h, true); !done {
+		h.cancel()
+		h.relay.Close(time.Second)
+	}
+}
+
+// send records a request with forwards to targets and submits it.
+func (h *harness) send(t *testing.T, body string, header http.Header, targets ...string) *store.Request {
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: header, Body: []byte(body), Status: 200, EventID: "e1", EventType: "pet.adopted"}
+	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{targets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.relay.Submit(req, fwds[0])
+	return req
+}
+
+func (h *harness) states(t *testing.T, req *store.Request) []store.Forward {
+	fwds, _, err := h.st.Forwards(context.Background(), req.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fwds
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10s: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestForwardsExactBytesAndHeaders(t *testing.T) {
+	a := newApp(t)
+	h := newHarness(t, Config{Headers: http.Header{"X-Added": {"1"}}})
+	body := "{ \"z\":1,\n  \"a\" : \"Zoë ✓\" }  "
+	header := http.Header{"X-Petstore-Signature": {"sha256=abc"}, "Connection": {"close"}, "Transfer-Encoding": {"chunked"},
+		"Content-Type": {"application/json"}, "X-Custom": {"a", "b"}}
+	req := h.send(t, body, header, a.URL)
+	waitFor(t, "delivery", func() bool { return a.count() == 1 })
+	got := a.headers[0]
+	if string(a.bodies[0]) != body || got.Get("X-Petstore-Signature") != "sha256=abc" || len(got.Values("X-Custom")) != 2 ||
+		got.Get("X-Added") != "1" || got.Get("Connection") != "" || got.Get("Content-Type") != "application/json" {
+		t.Fatalf("app got %q with %v", a.bodies[0], got)
+	}
+	waitFor(t, "delivered state", func() bool { return h.states(t, req)[0].State == store.Delivered })
+}
+
+func TestForwardSecretResigns(t *testing.T) {
+	a := newApp(t)
+	h := newHarness(t, Config{ForwardSecret: "whsec_app"})
+	h.send(t, `{"id":"1"}`, http.Header{"X-Petstore-Signature": {"sha256=from-the-sender"}}, a.URL)
+	waitFor(t, "delivery", func() bool { return a.count() == 1 })
+	if err := signature.Petstore.Verify(a.headers[0], a.bodies[0], []string{"whsec_app"}, time.Now()); err != nil {
+		t.Fatalf("app's own check: %v", err)
+	}
+}
+
+func TestRetriesThenDeliversOnce(t *testing.T) {
+	a := newApp(t, 503, 500, 429)
+	h := newHarness(t, Config{})
+	req := h.send(t, "x", http.Header{}, a.URL)
+	waitFor(t, "delivered", func() bool { return h.states(t, req)[0].State == store.Delivered })
+	time.Sleep(50 * time.Millisecond)
+	if a.count() != 4 || h.states(t, req)[0].Attempts != 4 {
+		t.Fatalf("app saw %d attempts, forward has %d", a.count(), h.states(t, req)[0].Attempts)
+	}
+}
+
+func TestFinalAnswersAndLimits(t *testing.T) {
+	a := newApp(t, 400)
+	h := newHarness(t, Config{})
+	req := h.send(t, "x", http.Header{}, a.URL)
+	waitFor(t, "failed on 400", func() bool { return h.states(t, req)[0].State == store.Failed })
+	if a.count() != 1 {
+		t.Fatalf("a 400 was retried: %d attempts", a.count())
+	}
+
+	b := newApp(t, 500, 500, 500, 500)
+	h2 := newHarness(t, Config{RetryMax: 2})
+	req = h2.send(t, "x", http.Header{}, b.URL)
+	waitFor(t, "failed after --retry-max", func() bool { return h2.states(t, req)[0].State == store.Failed })
+	if b.count() != 2 {
+		t.Fatalf("RetryMax 2 made %d attempts", b.count())
+	}
+}
+
+func TestTargetDownThenUpGetsEachEventOnce(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	h := newHarness(t, Config{})
+	var reqs []*store.Request
+	for range 5 {
+		reqs = append(reqs, h.send(t, "x", http.Header{}, "http://"+addr+"/"))
+	}
+	waitFor(t, "failed attempts", func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return len(h.results) >= 10
+	})
+	var mu sync.Mutex
+	got := 0
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("could not listen on %s again: %v", addr, err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { mu.Lock(); got++; mu.Unlock() })}
+	go srv.Serve(l)
+	defer srv.Close()
+	waitFor(t, "all delivered", func() bool {
+		for _, r := range reqs {
+			if h.states(t, r)[0].State != store.Delivered {
+				return false
+			}
+		}
+		return true
+	})
+	h.stop()
+	if got != 5 {
+		t.Fatalf("the app got %d requests for 5 events", got)
+	}
+}
+
+func TestCloseLeavesUnfinishedForwardsPending(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(time.Second) }))
+	defer slow.Close()
+	st, _ := store.Open(":memory:")
+	defer st.Close()
+	rl := New(Config{Store: st, Client: &http.Client{}, Timeout: 10 * time.Second, RetryFor: time.Hour, Now: time.Now, KeepHistory: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	rl.Start(ctx)
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 200}
+	fwds, _ := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{slow.URL}})
+	rl.Submit(req, fwds[0])
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	start := time.Now()
+	rl.Close(200 * time.Millisecond)
+	if time.Since(start) > 2*time.Second {
+		t.Fatalf("Close took %s", time.Since(start))
+	}
+	got, _, _ := st.Forwards(context.Background(), req.ID)
+	if got[0].State != store.Pending || got[0].Attempts != 0 {
+		t.Fatalf("forward after Close: %+v", got[0])
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	if d := backoff(1, nil); d < 250*time.Millisecond || d > 300*time.Millisecond {
+		t.Fatalf("first: %v", d)
+	}
+	if d := backoff(20, nil); d < 5*time.Second || d > 6*time.Second {
+		t.Fatalf("capped: %v", d)
+	}
+	if d := backoff(1, &Response{Status: 429, Header: http.Header{"Retry-After": {"7"}}}); d != 7*time.Second {
+		t.Fatalf("Retry-After: %v", d)
+	}
+}
