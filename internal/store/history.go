@@ -54,16 +54,7 @@ type ForwardAttempt struct {
 func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string) (forwards [][]Forward, err error) {
 	forwards = make([][]Forward, len(reqs))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		insReq, err := tx.PrepareContext(ctx, `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insReq.Close()
-		insFwd, err := tx.PrepareContext(ctx, `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insFwd.Close()
+		insReq, insFwd := s.stmt(ctx, tx, insertRequest), s.stmt(ctx, tx, insertForward)
 		for i, r := range reqs {
 			header, _ := json.Marshal(r.Header)
 			res, err := insReq.ExecContext(ctx, formatTime(r.ReceivedAt), r.EventID, r.EventType, r.Method, r.Path, string(header), r.Body, r.Status, r.Verification, r.Reason, r.Duplicate)
@@ -90,8 +81,7 @@ func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][
 
 // AddForward adds a pending forward of a recorded request to target, due now.
 func (s *Store) AddForward(ctx context.Context, requestID int64, target string, now time.Time) (Forward, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`,
-		requestID, target, formatTime(now), formatTime(now))
+	res, err := s.stmts[insertForward].ExecContext(ctx, requestID, target, formatTime(now), formatTime(now))
 	if err != nil {
 		return Forward{}, err
 	}

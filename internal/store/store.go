@@ -19,7 +19,19 @@ var ErrNotFound = errors.New("not found")
 
 // Store is an open database.
 type Store struct {
-	db *sql.DB
+	db    *sql.DB
+	stmts map[string]*sql.Stmt
+}
+
+// Statements on hot paths, prepared once when the store opens.
+const (
+	insertRequest = `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertForward = `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`
+)
+
+// stmt returns a statement prepared at Open, bound to tx.
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	return tx.StmtContext(ctx, s.stmts[query])
 }
 
 // migrations run in order, once each; append, never edit.
@@ -124,16 +136,31 @@ func Open(path string) (*Store, error) {
 	// One connection: an in-memory database is per connection, and the
 	// emulator's load never needs more.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db}
+	s := &Store{db: db, stmts: map[string]*sql.Stmt{}}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	// Prepared outside any transaction: with one connection, preparing
+	// inside one would wait for the connection the transaction holds.
+	for _, q := range []string{insertRequest, insertForward} {
+		st, err := db.Prepare(q)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("database %s: %w", path, err)
+		}
+		s.stmts[q] = st
 	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	return s.db.Close()
+}
 
 func (s *Store) migrate() error {
 	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {

@@ -1,6 +1,8 @@
 package listen
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,11 +36,14 @@ func run(ctx context.Context, opts *Options) error {
 	out := newPrinter(opts)
 	rec, err := openRecorder(opts, out)
 	if err != nil {
+		out.close()
 		return err
 	}
 	defer rec.close()
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
+		rec.close()
+		out.close()
 		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, unwrapOpError(err))
 	}
 	cfg := receiver.Config{
@@ -84,6 +89,7 @@ func run(ctx context.Context, opts *Options) error {
 		fmt.Fprintf(opts.IO.ErrOut, "some requests were still running after 10s: %v\n", err)
 	}
 	rec.close()
+	out.close()
 	printSummary(opts, h.Stats())
 	if result == nil {
 		result = out.err()
@@ -294,10 +300,14 @@ func printSummary(opts *Options, s receiver.Stats) {
 		s.Received, s.Verified, s.Unverified, s.Rejected, s.Duplicates)
 }
 
-// printer writes each request and forward to stdout and counts the events
-// --max-events waits for.
+// printer formats each request and forward in the handler's goroutine and
+// hands the line to one writer, which batches lines while they come fast and
+// flushes as soon as none is waiting. It also counts the events --max-events
+// waits for.
 type printer struct {
 	opts     *Options
+	lines    chan []byte
+	written  chan struct{}
 	mu       sync.Mutex
 	accepted int
 	writeErr error
@@ -305,7 +315,34 @@ type printer struct {
 }
 
 func newPrinter(opts *Options) *printer {
-	return &printer{opts: opts, done: make(chan struct{})}
+	p := &printer{opts: opts, lines: make(chan []byte, 4096), written: make(chan struct{}), done: make(chan struct{})}
+	go p.writeLines()
+	return p
+}
+
+func (p *printer) writeLines() {
+	defer close(p.written)
+	w := bufio.NewWriterSize(p.opts.IO.Out, 64<<10)
+	for line := range p.lines {
+		_, err := w.Write(line)
+		if err == nil && len(p.lines) == 0 {
+			err = w.Flush()
+		}
+		if err != nil {
+			p.mu.Lock()
+			if p.writeErr == nil {
+				p.writeErr = fmt.Errorf("writing events: %w", err)
+			}
+			p.mu.Unlock()
+		}
+	}
+	_ = w.Flush()
+}
+
+// close writes what is queued; nothing may be printed after it.
+func (p *printer) close() {
+	close(p.lines)
+	<-p.written
 }
 
 func (p *printer) print(r receiver.Request) {
@@ -313,17 +350,15 @@ func (p *printer) print(r receiver.Request) {
 		return
 	}
 	ios := p.opts.IO
-	p.write(func() error {
-		if p.opts.Format == "json" {
-			return render.JSONLine(ios.Out, render.NewRequestJSON(r))
-		}
+	if p.opts.Format == "json" {
+		p.emitJSON(render.NewRequestJSON(r))
+	} else {
 		line := render.RequestLine(ios.OutStyles(), ios.IsStdoutTTY(), r) + "\n"
 		if p.opts.Verbose {
 			line += render.RequestDetail(ios.OutStyles(), r)
 		}
-		_, err := fmt.Fprint(ios.Out, line)
-		return err
-	})
+		p.lines <- []byte(line)
+	}
 	if r.Accepted() && !r.Duplicate {
 		p.mu.Lock()
 		p.accepted++
@@ -339,24 +374,21 @@ func (p *printer) forward(res relay.Result) {
 		return
 	}
 	ios := p.opts.IO
-	p.write(func() error {
-		if p.opts.Format == "json" {
-			return render.JSONLine(ios.Out, render.NewForwardJSON(res))
-		}
-		line := render.ForwardLine(ios.OutStyles(), ios.IsStdoutTTY(), res) + "\n"
-		if p.opts.Verbose {
-			line += render.ForwardDetail(res)
-		}
-		_, err := fmt.Fprint(ios.Out, line)
-		return err
-	})
+	if p.opts.Format == "json" {
+		p.emitJSON(render.NewForwardJSON(res))
+		return
+	}
+	line := render.ForwardLine(ios.OutStyles(), ios.IsStdoutTTY(), res) + "\n"
+	if p.opts.Verbose {
+		line += render.ForwardDetail(res)
+	}
+	p.lines <- []byte(line)
 }
 
-func (p *printer) write(fn func() error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := fn(); err != nil && p.writeErr == nil {
-		p.writeErr = fmt.Errorf("writing events: %w", err)
+func (p *printer) emitJSON(v any) {
+	var b bytes.Buffer
+	if err := render.JSONLine(&b, v); err == nil {
+		p.lines <- b.Bytes()
 	}
 }
 

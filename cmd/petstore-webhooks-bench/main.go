@@ -1,0 +1,415 @@
+// Command petstore-webhooks-bench measures `listen` on 127.0.0.1 against a
+// bare net/http handler, under one load generator, and prints the ratios
+// that docs/benchmarks.md records:
+//
+//	go run ./cmd/petstore-webhooks-bench
+//
+// It builds the petstore-webhooks binary, runs every server as a process of
+// its own on a free loopback port, and stops everything it started.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const secret = "whsec_bench_secret_0123456789"
+
+func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-serve-bare" {
+		serveBare(os.Args[2])
+		return
+	}
+	duration := flag.Duration("duration", 5*time.Second, "length of each throughput run")
+	conns := flag.Int("connections", 16, "concurrent connections of the load generator")
+	latencyN := flag.Int("latency-events", 2000, "events sent one at a time for the latency runs")
+	soak := flag.Duration("soak", 20*time.Second, "length of the memory run")
+	flag.Parse()
+	if err := run(*duration, *conns, *latencyN, *soak); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(duration time.Duration, conns, latencyN int, soak time.Duration) error {
+	dir, err := os.MkdirTemp("", "petstore-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "bin", "petstore-webhooks")
+	fmt.Fprintln(os.Stderr, "building petstore-webhooks ...")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/petstore-webhooks").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("machine: %s/%s, %d CPUs, %s; load: %d connections, %s per run\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), conns, duration)
+
+	bodies := makeBodies(20000)
+	// Throughput.
+	bare, err := throughput(duration, conns, bodies, func(addr string) (*process, error) {
+		return start(exec.Command(self, "-serve-bare", addr), addr, dir)
+	})
+	if err != nil {
+		return err
+	}
+	withHistory, err := throughput(duration, conns, bodies, listenProcess(bin, dir, "--history", filepath.Join(dir, "tp.db")))
+	if err != nil {
+		return err
+	}
+	noHistory, err := throughput(duration, conns, bodies, listenProcess(bin, dir, "--no-history"))
+	if err != nil {
+		return err
+	}
+	fmt.Println("throughput (2xx answers per second)")
+	fmt.Printf("  bare net/http handler (read body, check HMAC)  %8.0f/s\n", bare)
+	fmt.Printf("  listen, history on                             %8.0f/s  %.2fx  (target >= 0.5x)\n", withHistory, withHistory/bare)
+	fmt.Printf("  listen --no-history                            %8.0f/s  %.2fx  (target >= 0.8x)\n\n", noHistory, noHistory/bare)
+
+	// Latency added by the relay.
+	direct, relayed, err := relayLatency(bin, dir, latencyN, bodies)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("relay latency, sender -> app, %d events one at a time\n", latencyN)
+	fmt.Printf("  direct                 p50 %7s  p99 %7s\n", us(pct(direct, 50)), us(pct(direct, 99)))
+	fmt.Printf("  through listen         p50 %7s  p99 %7s\n", us(pct(relayed, 50)), us(pct(relayed, 99)))
+	fmt.Printf("  added by the relay     p50 %7s  p99 %7s  (targets <= 300µs, <= 1ms)\n\n",
+		us(pct(relayed, 50)-pct(direct, 50)), us(pct(relayed, 99)-pct(direct, 99)))
+
+	// Memory under sustained load with history on.
+	samples, total, err := memory(bin, dir, soak, conns, bodies)
+	if err != nil {
+		return err
+	}
+	third := len(samples) / 3
+	fmt.Printf("resident memory of listen (history on) over %s of load, %d events recorded\n", soak, total)
+	fmt.Printf("  max %.1f MB; mean of the first third %.1f MB, of the last third %.1f MB  (target <= 50 MB, flat)\n",
+		slices.Max(samples), mean(samples[:third]), mean(samples[len(samples)-third:]))
+	return nil
+}
+
+// makeBodies returns signed events with distinct ids.
+func makeBodies(n int) []signed {
+	out := make([]signed, n)
+	for i := range out {
+		b := []byte(fmt.Sprintf(`{"id":"bench-%07d","eventType":"order.created","timestamp":"2025-01-06T12:00:00Z","data":{"order":{"id":"ord_%07d","status":"PENDING","items":[{"productId":"prod_1","quantity":2,"price":24.99}],"total":49.98,"currency":"USD"},"customer":{"id":"cus_1","email":"jordan.lee@example.com"}}}`, i, i))
+		m := hmac.New(sha256.New, []byte(secret))
+		m.Write(b)
+		out[i] = signed{body: b, sig: "sha256=" + hex.EncodeToString(m.Sum(nil)), id: fmt.Sprintf("bench-%07d", i)}
+	}
+	return out
+}
+
+type signed struct {
+	body []byte
+	sig  string
+	id   string
+}
+
+// serveBare is the baseline: read the body, check the HMAC, answer 200.
+func serveBare(addr string) {
+	key := []byte(secret)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			w.WriteHeader(400)
+			return
+		}
+		m := hmac.New(sha256.New, key)
+		m.Write(body)
+		want := "sha256=" + hex.EncodeToString(m.Sum(nil))
+		if !hmac.Equal([]byte(want), []byte(r.Header.Get("X-Petstore-Signature"))) {
+			w.WriteHeader(401)
+			return
+		}
+		io.WriteString(w, `{"received":true}`)
+	})
+	fmt.Fprintln(os.Stderr, "Listening on http://"+addr+"/webhooks")
+	if err := http.ListenAndServe(addr, h); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+type process struct {
+	cmd *exec.Cmd
+	url string
+}
+
+var ready = regexp.MustCompile(`Listening on (http://\S+)`)
+
+// start runs cmd and waits for its ready line on stderr; stdout goes to a file.
+func start(cmd *exec.Cmd, addr, dir string) (*process, error) {
+	out, err := os.CreateTemp(dir, "stdout-*.log")
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout = out
+	cmd.Env = append(os.Environ(), "PETSTORE_WEBHOOK_SECRET="+secret, "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir)
+	errPipe, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	found := make(chan string, 1)
+	var said strings.Builder
+	var mu sync.Mutex
+	go func() {
+		sc := bufio.NewScanner(errPipe)
+		for sc.Scan() {
+			mu.Lock()
+			said.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case u := <-found:
+		return &process{cmd: cmd, url: u}, nil
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		mu.Lock()
+		defer mu.Unlock()
+		return nil, fmt.Errorf("%v not ready after 10s:\n%s", cmd.Args, said.String())
+	}
+}
+
+func (p *process) stop() {
+	p.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func listenProcess(bin, dir string, args ...string) func(addr string) (*process, error) {
+	return func(addr string) (*process, error) {
+		return start(exec.Command(bin, append([]string{"listen", "--addr", addr, "--format", "json"}, args...)...), addr, dir)
+	}
+}
+
+func freeAddr() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// load sends events from conns connections until ctx ends and counts 2xx answers.
+func load(ctx context.Context, url string, conns int, bodies []signed) (ok, failed int64) {
+	var next atomic.Int64
+	var okN, badN atomic.Int64
+	transport := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}
+	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				s := bodies[int(next.Add(1))%len(bodies)]
+				req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(s.body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Petstore-Signature", s.sig)
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						badN.Add(1)
+					}
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode/100 == 2 {
+					okN.Add(1)
+				} else {
+					badN.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	transport.CloseIdleConnections()
+	return okN.Load(), badN.Load()
+}
+
+func throughput(d time.Duration, conns int, bodies []signed, startServer func(string) (*process, error)) (float64, error) {
+	p, err := startServer(freeAddr())
+	if err != nil {
+		return 0, err
+	}
+	defer p.stop()
+	warm, cancel := context.WithTimeout(context.Background(), time.Second)
+	load(warm, p.url, conns, bodies)
+	cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	start := time.Now()
+	ok, bad := load(ctx, p.url, conns, bodies)
+	if bad > 0 {
+		return 0, fmt.Errorf("%d requests to %s failed", bad, p.url)
+	}
+	return float64(ok) / time.Since(start).Seconds(), nil
+}
+
+// relayLatency sends events one at a time to the app directly, then through
+// `listen --forward-to`, and returns the send-to-arrival times.
+func relayLatency(bin, dir string, n int, bodies []signed) (direct, relayed []time.Duration, err error) {
+	var mu sync.Mutex
+	arrived := map[string]chan time.Time{}
+	app := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at := time.Now()
+		body, _ := io.ReadAll(r.Body)
+		id := string(body[7:20]) // "bench-NNNNNNN"
+		mu.Lock()
+		ch := arrived[id]
+		mu.Unlock()
+		if ch != nil {
+			ch <- at
+		}
+	})}
+	appAddr := freeAddr()
+	ln, err := net.Listen("tcp", appAddr)
+	if err != nil {
+		return nil, nil, err
+	}
+	go app.Serve(ln)
+	defer app.Close()
+
+	measure := func(url string, offset int) ([]time.Duration, error) {
+		client := &http.Client{Timeout: 10 * time.Second}
+		var out []time.Duration
+		for i := range n + 200 {
+			s := bodies[(offset+i)%len(bodies)]
+			ch := make(chan time.Time, 1)
+			mu.Lock()
+			arrived[s.id] = ch
+			mu.Unlock()
+			req, _ := http.NewRequest("POST", url, bytes.NewReader(s.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Petstore-Signature", s.sig)
+			sent := time.Now()
+			resp, err := client.Do(req)
+			if err != nil {
+				return nil, err
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			select {
+			case at := <-ch:
+				if i >= 200 { // the first 200 warm up
+					out = append(out, at.Sub(sent))
+				}
+			case <-time.After(10 * time.Second):
+				return nil, fmt.Errorf("event %s never reached the app", s.id)
+			}
+		}
+		return out, nil
+	}
+	if direct, err = measure("http://"+appAddr+"/hooks", 0); err != nil {
+		return nil, nil, err
+	}
+	p, err := listenProcess(bin, dir, "--history", filepath.Join(dir, "latency.db"), "--forward-to", "http://"+appAddr+"/hooks")(freeAddr())
+	if err != nil {
+		return nil, nil, err
+	}
+	defer p.stop()
+	relayed, err = measure(p.url, n+200)
+	return direct, relayed, err
+}
+
+// memory loads `listen` with history on for d and samples its resident memory.
+func memory(bin, dir string, d time.Duration, conns int, bodies []signed) ([]float64, int64, error) {
+	p, err := listenProcess(bin, dir, "--history", filepath.Join(dir, "soak.db"))(freeAddr())
+	if err != nil {
+		return nil, 0, err
+	}
+	defer p.stop()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var samples []float64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if mb, err := rssMB(p.cmd.Process.Pid); err == nil {
+					samples = append(samples, mb)
+				}
+			}
+		}
+	}()
+	ok, _ := load(ctx, p.url, conns, bodies)
+	<-done
+	if len(samples) < 3 {
+		return nil, 0, fmt.Errorf("too few memory samples (%d): is /proc mounted?", len(samples))
+	}
+	return samples, ok, nil
+}
+
+func rssMB(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, err := strconv.ParseFloat(f[1], 64)
+			return kb / 1024, err
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS")
+}
+
+func pct(d []time.Duration, p float64) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(float64(len(s))*p/100+0.5) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%dµs", d.Microseconds()) }
+
+func mean(v []float64) float64 {
+	sum := 0.0
+	for _, x := range v {
+		sum += x
+	}
+	return sum / float64(len(v))
+}
