@@ -38,9 +38,8 @@ func NewRequestJSON(r receiver.Request) RequestJSON {
 		Reason: r.Reason, Duplicate: r.Duplicate, Method: r.Method, Path: r.Path, Headers: map[string]string{}, Event: json.RawMessage("null")}
 	if r.Event != nil {
 		j.ID, j.Type = r.Event.ID, r.Event.Type
-		if json.Valid(r.Body) {
-			var compact bytes.Buffer
-			_ = json.Compact(&compact, r.Body)
+		var compact bytes.Buffer
+		if json.Compact(&compact, r.Body) == nil {
 			j.Event = compact.Bytes()
 		}
 	}

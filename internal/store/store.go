@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -21,6 +22,9 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db    *sql.DB
 	stmts map[string]*sql.Stmt
+	// checkpoints copies the write-ahead log into the database file from a
+	// connection of its own, so that no commit waits for it.
+	stopCheckpoints func()
 }
 
 // Statements on hot paths, prepared once when the store opens.
@@ -86,8 +90,6 @@ var migrations = []string{
 		reason       TEXT NOT NULL,
 		duplicate    INTEGER NOT NULL
 	);
-	CREATE INDEX requests_received ON requests (received_at);
-	CREATE INDEX requests_event ON requests (event_id);
 	CREATE TABLE forwards (
 		id              INTEGER PRIMARY KEY AUTOINCREMENT,
 		request_id      INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
@@ -127,7 +129,7 @@ func Open(path string) (*Store, error) {
 			return nil, fmt.Errorf("database: %w", err)
 		}
 		f.Close()
-		dsn = "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+		dsn = "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=wal_autocheckpoint(0)"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -136,7 +138,7 @@ func Open(path string) (*Store, error) {
 	// One connection: an in-memory database is per connection, and the
 	// emulator's load never needs more.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, stmts: map[string]*sql.Stmt{}}
+	s := &Store{db: db, stmts: map[string]*sql.Stmt{}, stopCheckpoints: func() {}}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
@@ -151,15 +153,48 @@ func Open(path string) (*Store, error) {
 		}
 		s.stmts[q] = st
 	}
+	if path != ":memory:" {
+		if err := s.startCheckpoints(path); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("database %s: %w", path, err)
+		}
+	}
 	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stopCheckpoints()
 	for _, st := range s.stmts {
 		st.Close()
 	}
+	_, _ = s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	return s.db.Close()
+}
+
+// startCheckpoints runs a passive checkpoint every half second.
+func (s *Store) startCheckpoints(path string) error {
+	cp, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err
+	}
+	cp.SetMaxOpenConns(1)
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_, _ = cp.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			}
+		}
+	}()
+	s.stopCheckpoints = sync.OnceFunc(func() { close(done); <-stopped; cp.Close() })
+	return nil
 }
 
 func (s *Store) migrate() error {

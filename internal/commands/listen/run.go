@@ -301,8 +301,8 @@ func printSummary(opts *Options, s receiver.Stats) {
 }
 
 // printer formats each request and forward in the handler's goroutine and
-// hands the line to one writer, which batches lines while they come fast and
-// flushes as soon as none is waiting. It also counts the events --max-events
+// hands the line to one writer, which writes lines in batches at most
+// flushDelay late. It also counts the events --max-events
 // waits for.
 type printer struct {
 	opts     *Options
@@ -320,23 +320,44 @@ func newPrinter(opts *Options) *printer {
 	return p
 }
 
+// flushDelay is how long a line may wait to be written with the next ones.
+const flushDelay = 10 * time.Millisecond
+
 func (p *printer) writeLines() {
 	defer close(p.written)
 	w := bufio.NewWriterSize(p.opts.IO.Out, 64<<10)
-	for line := range p.lines {
-		_, err := w.Write(line)
-		if err == nil && len(p.lines) == 0 {
-			err = w.Flush()
-		}
-		if err != nil {
-			p.mu.Lock()
-			if p.writeErr == nil {
-				p.writeErr = fmt.Errorf("writing events: %w", err)
+	flush := time.NewTimer(time.Hour)
+	flush.Stop()
+	pending := false
+	for {
+		var err error
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				p.fail(w.Flush())
+				return
 			}
-			p.mu.Unlock()
+			_, err = w.Write(line)
+			if !pending {
+				flush.Reset(flushDelay)
+				pending = true
+			}
+		case <-flush.C:
+			err, pending = w.Flush(), false
 		}
+		p.fail(err)
 	}
-	_ = w.Flush()
+}
+
+func (p *printer) fail(err error) {
+	if err == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.writeErr == nil {
+		p.writeErr = fmt.Errorf("writing events: %w", err)
+	}
 }
 
 // close writes what is queued; nothing may be printed after it.
