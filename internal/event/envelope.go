@@ -3,7 +3,6 @@
 package event
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,49 +24,64 @@ var ErrNoType = errors.New("event has no type: want an eventType or type field")
 // ParseEnvelope reads an envelope in any spelling found in Petstore material:
 // id or eventId, eventType or type, timestamp or created_at.
 func ParseEnvelope(body []byte) (Envelope, error) {
-	var raw map[string]json.RawMessage
+	// Field names match case-insensitively, which only adds to the tolerance.
+	var raw struct {
+		ID        json.RawMessage `json:"id"`
+		EventID   json.RawMessage `json:"eventId"`
+		EventType json.RawMessage `json:"eventType"`
+		Type      json.RawMessage `json:"type"`
+		Timestamp json.RawMessage `json:"timestamp"`
+		CreatedAt json.RawMessage `json:"created_at"`
+		Data      json.RawMessage `json:"data"`
+	}
 	if err := json.Unmarshal(body, &raw); err != nil {
-		trimmed := bytes.TrimSpace(body)
-		if len(trimmed) > 0 && trimmed[0] != '{' && json.Valid(trimmed) {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field == "" {
 			return Envelope{}, errors.New("body is JSON but not an object")
 		}
 		return Envelope{}, fmt.Errorf("body is not JSON: %s", jsonErrorText(err))
 	}
 	var env Envelope
 	var err error
-	if env.Type, err = firstString(raw, false, "eventType", "type"); err != nil {
+	if env.Type, err = firstString(false, field{"eventType", raw.EventType}, field{"type", raw.Type}); err != nil {
 		return Envelope{}, err
 	}
 	if env.Type == "" {
 		return Envelope{}, ErrNoType
 	}
-	if env.ID, err = firstString(raw, true, "id", "eventId"); err != nil {
+	if env.ID, err = firstString(true, field{"id", raw.ID}, field{"eventId", raw.EventID}); err != nil {
 		return Envelope{}, err
 	}
-	if env.Timestamp, err = firstString(raw, false, "timestamp", "created_at"); err != nil {
+	if env.Timestamp, err = firstString(false, field{"timestamp", raw.Timestamp}, field{"created_at", raw.CreatedAt}); err != nil {
 		return Envelope{}, err
 	}
-	env.Data = raw["data"]
+	env.Data = raw.Data
 	return env, nil
 }
 
-// firstString returns the first of keys present, as a string. With
+type field struct {
+	name  string
+	value json.RawMessage
+}
+
+// firstString returns the first field present, as a string. With
 // allowNumber a number is taken as its text: generic material sends numeric ids.
-func firstString(raw map[string]json.RawMessage, allowNumber bool, keys ...string) (string, error) {
-	for _, k := range keys {
-		v, ok := raw[k]
-		if !ok || string(v) == "null" {
+func firstString(allowNumber bool, fields ...field) (string, error) {
+	for _, f := range fields {
+		v := f.value
+		if len(v) == 0 || string(v) == "null" {
 			continue
 		}
-		var s string
-		if err := json.Unmarshal(v, &s); err == nil {
-			return s, nil
+		if v[0] == '"' {
+			var s string
+			if err := json.Unmarshal(v, &s); err == nil {
+				return s, nil
+			}
 		}
-		var n json.Number
-		if err := json.Unmarshal(v, &n); err == nil && allowNumber {
-			return n.String(), nil
+		if allowNumber && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
+			return string(v), nil
 		}
-		return "", fmt.Errorf("field %q must be a string", k)
+		return "", fmt.Errorf("field %q must be a string", f.name)
 	}
 	return "", nil
 }

@@ -37,11 +37,9 @@ func NewRequestJSON(r receiver.Request) RequestJSON {
 	j := RequestJSON{Kind: "request", ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification,
 		Reason: r.Reason, Duplicate: r.Duplicate, Method: r.Method, Path: r.Path, Headers: map[string]string{}, Event: json.RawMessage("null")}
 	if r.Event != nil {
-		j.ID, j.Type = r.Event.ID, r.Event.Type
-		var compact bytes.Buffer
-		if json.Compact(&compact, r.Body) == nil {
-			j.Event = compact.Bytes()
-		}
+		// The body parsed as an event, so it is valid JSON; the encoder
+		// compacts it onto the one line.
+		j.ID, j.Type, j.Event = r.Event.ID, r.Event.Type, r.Body
 	}
 	for k := range r.Header {
 		j.Headers[k] = HeaderValue(r.Header, k)

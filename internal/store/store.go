@@ -77,7 +77,7 @@ var migrations = []string{
 	CREATE INDEX attempts_webhook ON attempts (webhook_id, id);`,
 
 	`CREATE TABLE requests (
-		id           INTEGER PRIMARY KEY AUTOINCREMENT,
+		id           INTEGER PRIMARY KEY,
 		received_at  TEXT NOT NULL,
 		event_id     TEXT NOT NULL,
 		event_type   TEXT NOT NULL,
@@ -91,7 +91,7 @@ var migrations = []string{
 		duplicate    INTEGER NOT NULL
 	);
 	CREATE TABLE forwards (
-		id              INTEGER PRIMARY KEY AUTOINCREMENT,
+		id              INTEGER PRIMARY KEY,
 		request_id      INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
 		target          TEXT NOT NULL,
 		state           TEXT NOT NULL,
@@ -102,7 +102,7 @@ var migrations = []string{
 	CREATE INDEX forwards_due ON forwards (state, next_attempt_at);
 	CREATE INDEX forwards_request ON forwards (request_id);
 	CREATE TABLE forward_attempts (
-		id           INTEGER PRIMARY KEY AUTOINCREMENT,
+		id           INTEGER PRIMARY KEY,
 		forward_id   INTEGER NOT NULL REFERENCES forwards (id) ON DELETE CASCADE,
 		attempt      INTEGER NOT NULL,
 		attempted_at TEXT NOT NULL,
