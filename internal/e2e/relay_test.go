@@ -276,3 +276,22 @@ func TestEventsCommands(t *testing.T) {
 		t.Fatalf("missing history: %+v", r)
 	}
 }
+
+func TestRelayWithoutHistory(t *testing.T) {
+	u := newUser(t)
+	secret := secretOf(u)
+	a := startApp(t, "127.0.0.1:0", secret)
+	l := u.listen("--no-history", "--forward-to", a.URL)
+	u.mustRun("trigger", "pet.adopted", "order.created", "--url", l.URL)
+	eventually(t, "both events forwarded", func() bool { return a.count() == 2 })
+	l.interrupt(t)
+	if !strings.Contains(l.stderr.String(), "History is off: forwards retry in memory only") {
+		t.Fatalf("stderr:\n%s", l.stderr)
+	}
+	plain := u.listen("--no-history")
+	u.mustRun("trigger", "pet.adopted", "--url", plain.URL)
+	plain.interrupt(t)
+	if _, err := os.Stat(filepath.Join(u.dir, ".local", "state", "petstore-webhooks", "history.db")); !os.IsNotExist(err) {
+		t.Fatalf("--no-history wrote a history: %v", err)
+	}
+}

@@ -24,6 +24,15 @@ var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy
 // keptResponse is how much of a target's answer the history keeps.
 const keptResponse = 4 << 10
 
+// NewClient returns the HTTP client forwards go through: connections kept
+// for reuse, and redirects handed back as answers (a relay forwards, it does
+// not browse).
+func NewClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
 // Config sets up a Relay.
 type Config struct {
 	Store         *store.Store

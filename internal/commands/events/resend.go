@@ -2,7 +2,6 @@ package events
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -69,7 +68,7 @@ could not be reached.`,
 			if len(targets) == 0 {
 				return cmdutil.FlagErrorf("event %s was never forwarded: say where with --to", args[0])
 			}
-			rl := relay.New(relay.Config{Store: st, Client: &http.Client{}, Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret,
+			rl := relay.New(relay.Config{Store: st, Client: relay.NewClient(), Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret,
 				Now: f.Now, KeepHistory: true})
 			var unreachable, non2xx int
 			for _, target := range targets {

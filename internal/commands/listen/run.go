@@ -141,10 +141,8 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 
 	stopRelay := func() {}
 	if len(opts.ForwardTo) > 0 {
-		transport := http.DefaultTransport.(*http.Transport).Clone()
-		transport.MaxIdleConnsPerHost = 64
 		rec.relay = relay.New(relay.Config{
-			Store: st, Client: &http.Client{Transport: transport, CheckRedirect: noRedirects}, Timeout: opts.ForwardTimeout,
+			Store: st, Client: relay.NewClient(), Timeout: opts.ForwardTimeout,
 			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret,
 			Now: opts.Now, KeepHistory: !opts.NoHistory, OnAttempt: out.forward,
 			OnError: func(err error) { fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Failure("Error:"), err) },
@@ -160,9 +158,6 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 	}
 	return rec, nil
 }
-
-// noRedirects hands a target's redirect back as its answer: a relay forwards, it does not browse.
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // close drains the relay, commits what is queued and closes the database.
 func (rec *recording) close() {
@@ -191,6 +186,9 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) boo
 				}
 			}
 		}
+	}
+	if rec.opts.NoHistory && len(targets) == 0 {
+		return nil, nil // without history, only what is still to forward is kept
 	}
 	fwds, err := rec.recorder.Record(context.Background(), sr, targets)
 	if err != nil || len(fwds) == 0 {
