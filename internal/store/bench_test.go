@@ -1,0 +1,37 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// go test ./internal/store -run XXX -bench RecordRequests
+func BenchmarkRecordRequests(b *testing.B) {
+	body := make([]byte, 600)
+	hdr := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"Go-http-client/1.1"},
+		"X-Petstore-Signature": {"sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}}
+	for _, batch := range []int{1, 16} {
+		b.Run(fmt.Sprintf("batch%d", batch), func(b *testing.B) {
+			st, err := Open(filepath.Join(b.TempDir(), "h.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			b.ResetTimer()
+			for i := 0; i < b.N; i += batch {
+				reqs := make([]*Request, batch)
+				for j := range reqs {
+					reqs[j] = &Request{ReceivedAt: time.Now(), EventID: "e", EventType: "order.created", Method: "POST", Path: "/webhooks",
+						Header: hdr, Body: body, Status: 200, Verification: "verified"}
+				}
+				if _, err := st.RecordRequests(context.Background(), reqs, make([][]string, batch)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
