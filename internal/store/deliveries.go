@@ -72,16 +72,7 @@ func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return collect(rows, scanDelivery)
 }
 
 // NextDue returns when the earliest pending delivery is due, and false when none is pending.
@@ -140,19 +131,14 @@ func (s *Store) Attempts(ctx context.Context, webhookID string) ([]Attempt, erro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Attempt
-	for rows.Next() {
+	return collect(rows, func(sc scanner) (Attempt, error) {
 		var a Attempt
 		var at string
 		var ms float64
-		if err := rows.Scan(&a.DeliveryID, &a.WebhookID, &a.EventID, &a.EventType, &a.Attempt, &at, &a.Status, &ms, &a.Error); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&a.DeliveryID, &a.WebhookID, &a.EventID, &a.EventType, &a.Attempt, &at, &a.Status, &ms, &a.Error)
 		a.AttemptedAt, a.Latency = parseTime(at), time.Duration(ms*float64(time.Millisecond))
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, err
+	})
 }
 
 func scanDelivery(row scanner) (Delivery, error) {
