@@ -34,16 +34,14 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	out := newPrinter(opts)
+	defer out.close()
 	rec, err := openRecorder(opts, out)
 	if err != nil {
-		out.close()
 		return err
 	}
-	defer rec.close()
+	defer rec.close() // before out.close: draining forwards prints
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		rec.close()
-		out.close()
 		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, unwrapOpError(err))
 	}
 	cfg := receiver.Config{
@@ -303,13 +301,14 @@ func printSummary(opts *Options, s receiver.Stats) {
 // flushDelay late. It also counts the events --max-events
 // waits for.
 type printer struct {
-	opts     *Options
-	lines    chan []byte
-	written  chan struct{}
-	mu       sync.Mutex
-	accepted int
-	writeErr error
-	done     chan struct{}
+	opts      *Options
+	lines     chan []byte
+	written   chan struct{}
+	closeOnce sync.Once
+	mu        sync.Mutex
+	accepted  int
+	writeErr  error
+	done      chan struct{}
 }
 
 func newPrinter(opts *Options) *printer {
@@ -360,8 +359,10 @@ func (p *printer) fail(err error) {
 
 // close writes what is queued; nothing may be printed after it.
 func (p *printer) close() {
-	close(p.lines)
-	<-p.written
+	p.closeOnce.Do(func() {
+		close(p.lines)
+		<-p.written
+	})
 }
 
 func (p *printer) print(r receiver.Request) {
