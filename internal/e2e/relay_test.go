@@ -212,7 +212,7 @@ func TestRelayRoutingFanOutAndPassthrough(t *testing.T) {
 	tl, _ := net.Listen("tcp", "127.0.0.1:0")
 	go teapot.Serve(tl)
 	defer teapot.Close()
-	l = u.listen("--forward-to", tl.Addr().String(), "--passthrough")
+	l = u.listen("--forward-to", tl.Addr().String(), "--passthrough", "--verbose")
 	if r := u.run("trigger", "pet.adopted", "--url", l.URL, "--format", "json"); r.code != 3 || !strings.Contains(r.stdout, `"status":418`) {
 		t.Fatalf("trigger through passthrough: %+v", r)
 	}
@@ -230,7 +230,8 @@ func TestRelayRoutingFanOutAndPassthrough(t *testing.T) {
 		t.Fatalf("passthrough answer: %d %v %s", resp.StatusCode, resp.Header, answer)
 	}
 	l.interrupt(t)
-	if !strings.Contains(l.stdout.String(), "<--\t418 I'm a teapot\tPOST\thttp://"+tl.Addr().String()) {
+	if !strings.Contains(l.stdout.String(), "<--\t418 I'm a teapot\tPOST\thttp://"+tl.Addr().String()) ||
+		!strings.Contains(l.stdout.String(), "\n    {\"brew\":\"no\"}\n") {
 		t.Fatalf("listen output:\n%s", l.stdout)
 	}
 }

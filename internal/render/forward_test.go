@@ -1,0 +1,52 @@
+package render
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+func forwardResult(status int, errText, state string, retry time.Duration) relay.Result {
+	return relay.Result{
+		Request: &store.Request{EventID: "e1", EventType: "pet.adopted", Method: "POST"},
+		Forward: store.Forward{Target: "http://localhost:3000", State: state},
+		Attempt: store.ForwardAttempt{Attempt: 2, AttemptedAt: at, Status: status, Latency: 1500 * time.Microsecond, Error: errText},
+		RetryIn: retry,
+	}
+}
+
+func TestForwardLine(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	st := ios.OutStyles()
+	tests := []struct {
+		r             relay.Result
+		piped, styled string
+	}{
+		{forwardResult(200, "", store.Delivered, 0),
+			"12:00:00\t<--\t200 OK\tPOST\thttp://localhost:3000\t1.5ms\te1\t",
+			"12:00:00  <--  200 OK  POST http://localhost:3000  1.5ms  e1"},
+		{forwardResult(0, "connection refused", store.Pending, 500*time.Millisecond),
+			"12:00:00\t<--\terror: connection refused\tPOST\thttp://localhost:3000\t1.5ms\te1\tretry in 500ms",
+			"12:00:00  <--  error: connection refused  POST http://localhost:3000  1.5ms  e1  retry in 500ms"},
+		{forwardResult(404, "", store.Failed, 0),
+			"12:00:00\t<--\t404 Not Found\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempt(s)",
+			"12:00:00  <--  404 Not Found  POST http://localhost:3000  1.5ms  e1  failed after 2 attempt(s)"},
+	}
+	for _, tt := range tests {
+		if got := ForwardLine(st, false, tt.r); got != tt.piped {
+			t.Errorf("piped:\n got %q\nwant %q", got, tt.piped)
+		}
+		if got := ForwardLine(st, true, tt.r); got != tt.styled {
+			t.Errorf("terminal:\n got %q\nwant %q", got, tt.styled)
+		}
+	}
+	b, _ := json.Marshal(NewForwardJSON(forwardResult(0, "connection refused", store.Pending, 500*time.Millisecond)))
+	want := `{"kind":"forward","attemptedAt":"` + at.UTC().Format(time.RFC3339Nano) + `","eventId":"e1","eventType":"pet.adopted","method":"POST","target":"http://localhost:3000","attempt":2,"status":0,"latencyMs":1.5,"error":"connection refused","state":"pending","retryInMs":500}`
+	if string(b) != want {
+		t.Fatalf("json:\n got %s\nwant %s", b, want)
+	}
+}
