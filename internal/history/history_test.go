@@ -1,0 +1,63 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+func TestRecordCommitsConcurrentRequests(t *testing.T) {
+	st, _ := store.Open(":memory:")
+	defer st.Close()
+	rec := New(st, 0, time.Now)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { rec.Run(ctx); close(done) }()
+
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := &store.Request{ReceivedAt: time.Now(), EventID: "e", Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 200}
+			fwds, err := rec.Record(context.Background(), req, []string{"http://a", "http://b"}[:i%3%2+1])
+			if err != nil || req.ID == 0 || len(fwds) != i%3%2+1 || fwds[0].RequestID != req.ID {
+				t.Errorf("Record: %v, id %d, forwards %+v", err, req.ID, fwds)
+			}
+		}()
+	}
+	wg.Wait()
+	rows, _ := st.ListRequests(context.Background(), store.RequestFilter{})
+	if len(rows) != 50 {
+		t.Fatalf("%d requests stored", len(rows))
+	}
+	cancel()
+	<-done
+	if _, err := rec.Record(context.Background(), &store.Request{Header: http.Header{}}, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Record after Run ended: %v", err)
+	}
+}
+
+func TestPruneWhileRunning(t *testing.T) {
+	st, _ := store.Open(":memory:")
+	defer st.Close()
+	old := &store.Request{ReceivedAt: time.Now().Add(-48 * time.Hour), Header: http.Header{}, Body: []byte("x"), Status: 200}
+	pending := &store.Request{ReceivedAt: time.Now().Add(-48 * time.Hour), Header: http.Header{}, Body: []byte("y"), Status: 200}
+	fresh := &store.Request{ReceivedAt: time.Now(), Header: http.Header{}, Body: []byte("z"), Status: 200}
+	if _, err := st.RecordRequests(context.Background(), []*store.Request{old, pending, fresh}, [][]string{nil, {"http://a"}, nil}); err != nil {
+		t.Fatal(err)
+	}
+	rec := New(st, 24*time.Hour, time.Now)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Run prunes once on start, then stops
+	rec.Run(ctx)
+	rows, _ := st.ListRequests(context.Background(), store.RequestFilter{})
+	if len(rows) != 2 || rows[0].ID != fresh.ID || rows[1].ID != pending.ID {
+		t.Fatalf("after pruning: %+v", rows)
+	}
+}
