@@ -38,6 +38,7 @@ func New(st *store.Store, maxAge time.Duration, now func() time.Time) *Recorder 
 // Record stores req, with a pending forward to each target, and returns once
 // it is committed.
 func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []string) ([]store.Forward, error) {
+	req.EncodeHeader()
 	it := &item{req: req, targets: targets, err: make(chan error, 1)}
 	select {
 	case r.items <- it:

@@ -25,6 +25,14 @@ type Request struct {
 	Verification string
 	Reason       string
 	Duplicate    bool
+
+	encodedHeader []byte // see EncodeHeader
+}
+
+// EncodeHeader encodes the header for storage now, so that a caller with
+// goroutines to spare takes that work off the one that commits.
+func (r *Request) EncodeHeader() {
+	r.encodedHeader, _ = json.Marshal(r.Header) // a header always encodes
 }
 
 // Forward is one request on its way to one target.
@@ -56,7 +64,10 @@ func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		insReq, insFwd := s.stmt(ctx, tx, insertRequest), s.stmt(ctx, tx, insertForward)
 		for i, r := range reqs {
-			header, _ := json.Marshal(r.Header)
+			if r.encodedHeader == nil {
+				r.EncodeHeader()
+			}
+			header := r.encodedHeader
 			res, err := insReq.ExecContext(ctx, formatTime(r.ReceivedAt), r.EventID, r.EventType, r.Method, r.Path, string(header), r.Body, r.Status, r.Verification, r.Reason, r.Duplicate)
 			if err != nil {
 				return err
