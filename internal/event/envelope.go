@@ -22,41 +22,114 @@ type Envelope struct {
 var ErrNoType = errors.New("event has no type: want an eventType or type field")
 
 // ParseEnvelope reads an envelope in any spelling found in Petstore material:
-// id or eventId, eventType or type, timestamp or created_at.
+// id or eventId, eventType or type, timestamp or created_at. It runs on
+// every request `listen` receives, so it validates the body in one pass and
+// then picks the top-level fields out with a light scan instead of a
+// reflective decode.
 func ParseEnvelope(body []byte) (Envelope, error) {
-	// Field names match case-insensitively, which only adds to the tolerance.
-	var raw struct {
-		ID        json.RawMessage `json:"id"`
-		EventID   json.RawMessage `json:"eventId"`
-		EventType json.RawMessage `json:"eventType"`
-		Type      json.RawMessage `json:"type"`
-		Timestamp json.RawMessage `json:"timestamp"`
-		CreatedAt json.RawMessage `json:"created_at"`
-		Data      json.RawMessage `json:"data"`
+	if !json.Valid(body) {
+		var v any
+		return Envelope{}, fmt.Errorf("body is not JSON: %s", jsonErrorText(json.Unmarshal(body, &v)))
 	}
-	if err := json.Unmarshal(body, &raw); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field == "" {
-			return Envelope{}, errors.New("body is JSON but not an object")
-		}
-		return Envelope{}, fmt.Errorf("body is not JSON: %s", jsonErrorText(err))
+	top := topLevelFields(body)
+	if top == nil {
+		return Envelope{}, errors.New("body is JSON but not an object")
 	}
 	var env Envelope
 	var err error
-	if env.Type, err = firstString(false, field{"eventType", raw.EventType}, field{"type", raw.Type}); err != nil {
+	if env.Type, err = firstString(false, field{"eventType", top["eventType"]}, field{"type", top["type"]}); err != nil {
 		return Envelope{}, err
 	}
 	if env.Type == "" {
 		return Envelope{}, ErrNoType
 	}
-	if env.ID, err = firstString(true, field{"id", raw.ID}, field{"eventId", raw.EventID}); err != nil {
+	if env.ID, err = firstString(true, field{"id", top["id"]}, field{"eventId", top["eventId"]}); err != nil {
 		return Envelope{}, err
 	}
-	if env.Timestamp, err = firstString(false, field{"timestamp", raw.Timestamp}, field{"created_at", raw.CreatedAt}); err != nil {
+	if env.Timestamp, err = firstString(false, field{"timestamp", top["timestamp"]}, field{"created_at", top["created_at"]}); err != nil {
 		return Envelope{}, err
 	}
-	env.Data = raw.Data
+	env.Data = top["data"]
 	return env, nil
+}
+
+// envelopeKeys are the top-level fields ParseEnvelope looks at.
+var envelopeKeys = map[string]bool{"id": true, "eventId": true, "eventType": true, "type": true, "timestamp": true, "created_at": true, "data": true}
+
+// topLevelFields returns the raw values of the envelope keys of a JSON
+// object, the last one winning as with encoding/json, or nil when the valid
+// JSON document b is not an object.
+func topLevelFields(b []byte) map[string]json.RawMessage {
+	i := skipSpace(b, 0)
+	if i == len(b) || b[i] != '{' {
+		return nil
+	}
+	out := map[string]json.RawMessage{}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if b[i] == '}' {
+			return out
+		}
+		keyEnd := skipString(b, i)
+		key := string(b[i+1 : keyEnd-1])
+		if strings.IndexByte(key, '\\') >= 0 {
+			_ = json.Unmarshal(b[i:keyEnd], &key) // valid JSON: it unquotes
+		}
+		i = skipSpace(b, keyEnd) + 1 // the colon
+		i = skipSpace(b, i)
+		valueEnd := skipValue(b, i)
+		if envelopeKeys[key] {
+			out[key] = b[i:valueEnd]
+		}
+		i = skipSpace(b, valueEnd)
+		if b[i] == ',' {
+			i++
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the string that starts at b[i].
+func skipString(b []byte, i int) int {
+	for i++; b[i] != '"'; i++ {
+		if b[i] == '\\' {
+			i++
+		}
+	}
+	return i + 1
+}
+
+// skipValue returns the index just past the value that starts at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; ; i++ {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+	}
+	for i < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[i])) {
+		i++
+	}
+	return i
 }
 
 type field struct {

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,44 @@ func FuzzDecodeEncodeJSON(f *testing.F) {
 		out2, _ := EncodeJSON(v2)
 		if string(out) != string(out2) {
 			t.Fatalf("encoding is not stable: %q vs %q", out, out2)
+		}
+	})
+}
+
+// referenceEnvelope is ParseEnvelope written the plain way, to check the fast one.
+func referenceEnvelope(body []byte) (Envelope, bool) {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(body, &raw) != nil || raw == nil {
+		return Envelope{}, false
+	}
+	typ, err := firstString(false, field{"eventType", raw["eventType"]}, field{"type", raw["type"]})
+	if err != nil || typ == "" {
+		return Envelope{}, false
+	}
+	id, err := firstString(true, field{"id", raw["id"]}, field{"eventId", raw["eventId"]})
+	if err != nil {
+		return Envelope{}, false
+	}
+	ts, err := firstString(false, field{"timestamp", raw["timestamp"]}, field{"created_at", raw["created_at"]})
+	if err != nil {
+		return Envelope{}, false
+	}
+	return Envelope{ID: id, Type: typ, Timestamp: ts, Data: raw["data"]}, true
+}
+
+func FuzzParseEnvelopeMatchesReference(f *testing.F) {
+	for _, s := range []string{`{"id":"1","eventType":"pet.adopted","data":{"a":[1,{"b":"}"}]}}`, `{"type":"x","type":"y"}`,
+		`{"\u0069d":"e","type":"t"}`, ` {"eventId": 12, "type": "t", "data": null} `, `[]`, `"s"`, `{"type":"x","id":true}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := ParseEnvelope(body)
+		want, ok := referenceEnvelope(body)
+		if (err == nil) != ok {
+			t.Fatalf("%q: fast err %v, reference ok %v", body, err, ok)
+		}
+		if ok && (got.ID != want.ID || got.Type != want.Type || got.Timestamp != want.Timestamp || string(got.Data) != string(want.Data)) {
+			t.Fatalf("%q: fast %+v, reference %+v", body, got, want)
 		}
 	})
 }
