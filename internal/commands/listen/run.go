@@ -371,7 +371,7 @@ func (p *printer) print(r receiver.Request) {
 	}
 	ios := p.opts.IO
 	if p.opts.Format == "json" {
-		p.emitJSON(render.NewRequestJSON(r))
+		p.lines <- render.AppendRequestLine(nil, r)
 	} else {
 		line := render.RequestLine(ios.OutStyles(), ios.IsStdoutTTY(), r) + "\n"
 		if p.opts.Verbose {
