@@ -52,11 +52,17 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 		dst = appendJSONString(dst, j.Headers[k])
 	}
 	dst = append(dst, `},"event":`...)
-	var compact bytes.Buffer
-	if json.Compact(&compact, j.Event) == nil {
+	switch {
+	case !bytes.ContainsAny(j.Event, "\n\r\t "):
+		// Already compact: valid JSON (the body parsed) with nothing to take out.
+		dst = append(dst, j.Event...)
+	default:
+		var compact bytes.Buffer
+		if json.Compact(&compact, j.Event) != nil {
+			compact.Reset()
+			compact.WriteString("null")
+		}
 		dst = append(dst, compact.Bytes()...)
-	} else {
-		dst = append(dst, "null"...)
 	}
 	return append(dst, "}\n"...)
 }
