@@ -67,7 +67,6 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	return append(dst, "}\n"...)
 }
 
-
 // appendJSONString quotes s as encoding/json does with HTML escaping off.
 func appendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"

@@ -1,7 +1,6 @@
 package listen
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -297,13 +296,16 @@ func printSummary(opts *Options, s receiver.Stats) {
 }
 
 // printer formats each request and forward in the handler's goroutine and
-// hands the line to one writer, which writes lines in batches at most
-// flushDelay late. It also counts the events --max-events
-// waits for.
+// appends the line to a buffer that a flusher writes out every flushDelay, so
+// that a burst of events costs a few writes and no goroutine hand-off. It
+// also counts the events --max-events waits for.
 type printer struct {
 	opts      *Options
-	lines     chan []byte
-	written   chan struct{}
+	bufMu     sync.Mutex
+	buf       []byte
+	kick      chan struct{}
+	stop      chan struct{}
+	flushed   chan struct{}
 	closeOnce sync.Once
 	mu        sync.Mutex
 	accepted  int
@@ -311,57 +313,71 @@ type printer struct {
 	done      chan struct{}
 }
 
-func newPrinter(opts *Options) *printer {
-	p := &printer{opts: opts, lines: make(chan []byte, 4096), written: make(chan struct{}), done: make(chan struct{})}
-	go p.writeLines()
-	return p
-}
-
 // flushDelay is how long a line may wait to be written with the next ones.
 const flushDelay = 10 * time.Millisecond
 
-func (p *printer) writeLines() {
-	defer close(p.written)
-	w := bufio.NewWriterSize(p.opts.IO.Out, 64<<10)
-	flush := time.NewTimer(time.Hour)
-	flush.Stop()
-	pending := false
+func newPrinter(opts *Options) *printer {
+	p := &printer{opts: opts, kick: make(chan struct{}, 1), stop: make(chan struct{}), flushed: make(chan struct{}), done: make(chan struct{})}
+	go p.flushLoop()
+	return p
+}
+
+// flushLoop waits for a first line, lets more gather for flushDelay, then
+// writes them all; idle, it sleeps.
+func (p *printer) flushLoop() {
+	defer close(p.flushed)
+	var out []byte
 	for {
-		var err error
 		select {
-		case line, ok := <-p.lines:
-			if !ok {
-				p.fail(w.Flush())
-				return
+		case <-p.kick:
+			select {
+			case <-time.After(flushDelay):
+			case <-p.stop:
 			}
-			_, err = w.Write(line)
-			if !pending {
-				flush.Reset(flushDelay)
-				pending = true
-			}
-		case <-flush.C:
-			err, pending = w.Flush(), false
+			p.flush(&out)
+		case <-p.stop:
+			p.flush(&out)
+			return
 		}
-		p.fail(err)
 	}
 }
 
-func (p *printer) fail(err error) {
-	if err == nil {
+// flush swaps the buffer for out's (emptied) and writes what was in it.
+func (p *printer) flush(out *[]byte) {
+	p.bufMu.Lock()
+	p.buf, *out = (*out)[:0], p.buf
+	p.bufMu.Unlock()
+	if len(*out) == 0 {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.writeErr == nil {
-		p.writeErr = fmt.Errorf("writing events: %w", err)
+	if _, err := p.opts.IO.Out.Write(*out); err != nil {
+		p.mu.Lock()
+		if p.writeErr == nil {
+			p.writeErr = fmt.Errorf("writing events: %w", err)
+		}
+		p.mu.Unlock()
+	}
+}
+
+// emit queues a line for the next flush.
+func (p *printer) emit(line []byte) {
+	p.bufMu.Lock()
+	first := len(p.buf) == 0
+	p.buf = append(p.buf, line...)
+	p.bufMu.Unlock()
+	if first {
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
 	}
 }
 
 // close writes what is queued; nothing may be printed after it.
 func (p *printer) close() {
 	p.closeOnce.Do(func() {
-		close(p.lines)
-		<-p.written
+		close(p.stop)
+		<-p.flushed
 	})
 }
 
@@ -371,13 +387,13 @@ func (p *printer) print(r receiver.Request) {
 	}
 	ios := p.opts.IO
 	if p.opts.Format == "json" {
-		p.lines <- render.AppendRequestLine(nil, r)
+		p.emit(render.AppendRequestLine(nil, r))
 	} else {
 		line := render.RequestLine(ios.OutStyles(), ios.IsStdoutTTY(), r) + "\n"
 		if p.opts.Verbose {
 			line += render.RequestDetail(ios.OutStyles(), r)
 		}
-		p.lines <- []byte(line)
+		p.emit([]byte(line))
 	}
 	if r.Accepted() && !r.Duplicate {
 		p.mu.Lock()
@@ -402,13 +418,13 @@ func (p *printer) forward(res relay.Result) {
 	if p.opts.Verbose {
 		line += render.ForwardDetail(res)
 	}
-	p.lines <- []byte(line)
+	p.emit([]byte(line))
 }
 
 func (p *printer) emitJSON(v any) {
 	var b bytes.Buffer
 	if err := render.JSONLine(&b, v); err == nil {
-		p.lines <- b.Bytes()
+		p.emit(b.Bytes())
 	}
 }
 
