@@ -44,14 +44,15 @@ func main() {
 	conns := flag.Int("connections", 16, "concurrent connections of the load generator")
 	latencyN := flag.Int("latency-events", 2000, "events sent one at a time for the latency runs")
 	soak := flag.Duration("soak", 20*time.Second, "length of the memory run")
+	rounds := flag.Int("rounds", 3, "throughput rounds")
 	flag.Parse()
-	if err := run(*duration, *conns, *latencyN, *soak); err != nil {
+	if err := run(*duration, *conns, *latencyN, *soak, *rounds); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, conns, latencyN int, soak time.Duration) error {
+func run(duration time.Duration, conns, latencyN int, soak time.Duration, rounds int) error {
 	dir, err := os.MkdirTemp("", "petstore-bench")
 	if err != nil {
 		return err
@@ -69,25 +70,47 @@ func run(duration time.Duration, conns, latencyN int, soak time.Duration) error 
 	fmt.Printf("machine: %s/%s, %d CPUs, %s; load: %d connections, %s per run\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), conns, duration)
 
 	bodies := makeBodies(20000)
-	// Throughput.
-	bare, err := throughput(duration, conns, bodies, func(addr string) (*process, error) {
-		return start(exec.Command(self, "-serve-bare", addr), addr, dir)
-	})
-	if err != nil {
-		return err
+	// Throughput: the three servers in turn, rounds times, so that all see
+	// the same spells of noise; the ratios are per round, then the median.
+	servers := []struct {
+		name  string
+		start func(string) (*process, error)
+	}{
+		{"bare net/http handler (read body, check HMAC)", func(addr string) (*process, error) {
+			return start(exec.Command(self, "-serve-bare", addr), addr, dir)
+		}},
+		{"listen, history on", listenProcess(bin, dir, "--history", filepath.Join(dir, "tp.db"))},
+		{"listen --no-history", listenProcess(bin, dir, "--no-history")},
 	}
-	withHistory, err := throughput(duration, conns, bodies, listenProcess(bin, dir, "--history", filepath.Join(dir, "tp.db")))
-	if err != nil {
-		return err
+	rates := make([][]float64, len(servers))
+	for round := range rounds {
+		for i, srv := range servers {
+			fmt.Fprintf(os.Stderr, "round %d: %s ...\n", round+1, srv.name)
+			r, err := throughput(duration, conns, bodies, srv.start)
+			if err != nil {
+				return err
+			}
+			rates[i] = append(rates[i], r)
+		}
 	}
-	noHistory, err := throughput(duration, conns, bodies, listenProcess(bin, dir, "--no-history"))
-	if err != nil {
-		return err
+	fmt.Printf("throughput (2xx answers per second), %d rounds\n", rounds)
+	for i, srv := range servers {
+		fmt.Printf("  %-46s", srv.name)
+		var ratios []float64
+		for round, r := range rates[i] {
+			ratios = append(ratios, r/rates[0][round])
+			fmt.Printf(" %8.0f/s", r)
+		}
+		if i > 0 {
+			fmt.Printf("   ratio to bare, median %.2fx (rounds:", median(ratios))
+			for _, x := range ratios {
+				fmt.Printf(" %.2f", x)
+			}
+			fmt.Printf(")  target >= %s", []string{"", "0.5x", "0.8x"}[i])
+		}
+		fmt.Println()
 	}
-	fmt.Println("throughput (2xx answers per second)")
-	fmt.Printf("  bare net/http handler (read body, check HMAC)  %8.0f/s\n", bare)
-	fmt.Printf("  listen, history on                             %8.0f/s  %.2fx  (target >= 0.5x)\n", withHistory, withHistory/bare)
-	fmt.Printf("  listen --no-history                            %8.0f/s  %.2fx  (target >= 0.8x)\n\n", noHistory, noHistory/bare)
+	fmt.Println()
 
 	// Latency added by the relay.
 	direct, relayed, err := relayLatency(bin, dir, latencyN, bodies)
@@ -405,6 +428,15 @@ func pct(d []time.Duration, p float64) time.Duration {
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%dµs", d.Microseconds()) }
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
 
 func mean(v []float64) float64 {
 	sum := 0.0
