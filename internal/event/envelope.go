@@ -3,10 +3,12 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Envelope is the part of an event that every Petstore event has. Data is
@@ -146,6 +148,9 @@ func firstString(allowNumber bool, fields ...field) (string, error) {
 			continue
 		}
 		if v[0] == '"' {
+			if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+				return string(v[1 : len(v)-1]), nil // no escapes: the bytes are the string
+			}
 			var s string
 			if err := json.Unmarshal(v, &s); err == nil {
 				return s, nil

@@ -84,16 +84,28 @@ func referenceEnvelope(body []byte) (Envelope, bool) {
 	if json.Unmarshal(body, &raw) != nil || raw == nil {
 		return Envelope{}, false
 	}
-	typ, err := firstString(false, field{"eventType", raw["eventType"]}, field{"type", raw["type"]})
-	if err != nil || typ == "" {
-		return Envelope{}, false
+	str := func(allowNumber bool, keys ...string) (string, bool) {
+		for _, k := range keys {
+			v, ok := raw[k]
+			if !ok || string(v) == "null" {
+				continue
+			}
+			var s string
+			if json.Unmarshal(v, &s) == nil {
+				return s, true
+			}
+			var n json.Number
+			if allowNumber && json.Unmarshal(v, &n) == nil {
+				return string(v), true
+			}
+			return "", false
+		}
+		return "", true
 	}
-	id, err := firstString(true, field{"id", raw["id"]}, field{"eventId", raw["eventId"]})
-	if err != nil {
-		return Envelope{}, false
-	}
-	ts, err := firstString(false, field{"timestamp", raw["timestamp"]}, field{"created_at", raw["created_at"]})
-	if err != nil {
+	typ, ok1 := str(false, "eventType", "type")
+	id, ok2 := str(true, "id", "eventId")
+	ts, ok3 := str(false, "timestamp", "created_at")
+	if !ok1 || !ok2 || !ok3 || typ == "" {
 		return Envelope{}, false
 	}
 	return Envelope{ID: id, Type: typ, Timestamp: ts, Data: raw["data"]}, true
@@ -101,7 +113,7 @@ func referenceEnvelope(body []byte) (Envelope, bool) {
 
 func FuzzParseEnvelopeMatchesReference(f *testing.F) {
 	for _, s := range []string{`{"id":"1","eventType":"pet.adopted","data":{"a":[1,{"b":"}"}]}}`, `{"type":"x","type":"y"}`,
-		`{"\u0069d":"e","type":"t"}`, ` {"eventId": 12, "type": "t", "data": null} `, `[]`, `"s"`, `{"type":"x","id":true}`} {
+		`{"\u0069d":"e","type":"t"}`, ` {"eventId": 12, "type": "t", "data": null} `, `[]`, `"s"`, `{"type":"x","id":true}`, "{\"type\":\"\xff\",\"id\":\"a\xc3\"}"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
@@ -14,32 +15,34 @@ import (
 // JSONLine(w, NewRequestJSON(r)) writes, without reflection, for `listen
 // --format json` under load.
 func AppendRequestLine(dst []byte, r receiver.Request) []byte {
-	j := NewRequestJSON(r)
-	dst = append(dst, `{"kind":`...)
-	dst = appendJSONString(dst, j.Kind)
-	dst = append(dst, `,"receivedAt":`...)
-	dst = appendJSONString(dst, j.ReceivedAt)
+	var id, typ string
+	var ev []byte
+	if r.Event != nil {
+		id, typ, ev = r.Event.ID, r.Event.Type, r.Body
+	}
+	dst = append(dst, `{"kind":"request","receivedAt":`...)
+	dst = appendJSONString(dst, r.ReceivedAt.UTC().Format(time.RFC3339Nano))
 	dst = append(dst, `,"id":`...)
-	dst = appendJSONString(dst, j.ID)
+	dst = appendJSONString(dst, id)
 	dst = append(dst, `,"type":`...)
-	dst = appendJSONString(dst, j.Type)
+	dst = appendJSONString(dst, typ)
 	dst = append(dst, `,"status":`...)
-	dst = strconv.AppendInt(dst, int64(j.Status), 10)
+	dst = strconv.AppendInt(dst, int64(r.Status), 10)
 	dst = append(dst, `,"verification":`...)
-	dst = appendJSONString(dst, j.Verification)
-	if j.Reason != "" {
+	dst = appendJSONString(dst, r.Verification)
+	if r.Reason != "" {
 		dst = append(dst, `,"reason":`...)
-		dst = appendJSONString(dst, j.Reason)
+		dst = appendJSONString(dst, r.Reason)
 	}
 	dst = append(dst, `,"duplicate":`...)
-	dst = strconv.AppendBool(dst, j.Duplicate)
+	dst = strconv.AppendBool(dst, r.Duplicate)
 	dst = append(dst, `,"method":`...)
-	dst = appendJSONString(dst, j.Method)
+	dst = appendJSONString(dst, r.Method)
 	dst = append(dst, `,"path":`...)
-	dst = appendJSONString(dst, j.Path)
+	dst = appendJSONString(dst, r.Path)
 	dst = append(dst, `,"headers":{`...)
-	keys := make([]string, 0, len(j.Headers))
-	for k := range j.Headers {
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -49,16 +52,18 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 		}
 		dst = appendJSONString(dst, k)
 		dst = append(dst, ':')
-		dst = appendJSONString(dst, j.Headers[k])
+		dst = appendJSONString(dst, HeaderValue(r.Header, k))
 	}
 	dst = append(dst, `},"event":`...)
 	switch {
-	case !bytes.ContainsAny(j.Event, "\n\r\t "):
+	case ev == nil:
+		dst = append(dst, "null"...)
+	case !bytes.ContainsAny(ev, "\n\r\t "):
 		// Already compact: valid JSON (the body parsed) with nothing to take out.
-		dst = append(dst, j.Event...)
+		dst = append(dst, ev...)
 	default:
 		var compact bytes.Buffer
-		if json.Compact(&compact, j.Event) != nil {
+		if json.Compact(&compact, ev) != nil {
 			compact.Reset()
 			compact.WriteString("null")
 		}
