@@ -95,6 +95,9 @@ func run(duration time.Duration, conns, latencyN int, soak time.Duration, rounds
 	}
 	fmt.Printf("throughput (2xx answers per second), %d rounds\n", rounds)
 	for i, srv := range servers {
+		if rounds == 0 {
+			break
+		}
 		fmt.Printf("  %-46s", srv.name)
 		var ratios []float64
 		for round, r := range rates[i] {

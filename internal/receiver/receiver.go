@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"sync"
@@ -166,30 +167,35 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "message": message})
 }
 
-// idSet remembers the last n event ids.
+// idSet remembers the last n event ids, as 64-bit hashes: a few bytes an id,
+// and a false "duplicate" about once in 2^64/n events.
 type idSet struct {
 	mu    sync.Mutex
-	ids   map[string]struct{}
-	order []string
+	seed  maphash.Seed
+	ids   map[uint64]struct{}
+	order []uint64
 	next  int
+	full  bool
 }
 
 func newIDSet(n int) *idSet {
-	return &idSet{ids: make(map[string]struct{}), order: make([]string, n)}
+	return &idSet{seed: maphash.MakeSeed(), ids: make(map[uint64]struct{}, n), order: make([]uint64, n)}
 }
 
 // add records id and reports whether it was new.
 func (s *idSet) add(id string) bool {
+	h := maphash.String(s.seed, id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.ids[id]; ok {
+	if _, ok := s.ids[h]; ok {
 		return false
 	}
-	if old := s.order[s.next]; old != "" {
-		delete(s.ids, old)
+	if s.full {
+		delete(s.ids, s.order[s.next])
 	}
-	s.order[s.next] = id
+	s.order[s.next] = h
 	s.next = (s.next + 1) % len(s.order)
-	s.ids[id] = struct{}{}
+	s.full = s.full || s.next == 0
+	s.ids[h] = struct{}{}
 	return true
 }

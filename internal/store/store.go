@@ -172,7 +172,14 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// startCheckpoints runs a passive checkpoint every half second.
+// walLimit is the write-ahead log size past which a checkpoint also resets
+// the log, holding writers back for the moment it takes.
+const walLimit = 16 << 20
+
+// startCheckpoints runs a passive checkpoint every half second, so that
+// commits never do one; a passive checkpoint cannot reset the log while
+// writes keep coming, so once the log passes walLimit the checkpoint is a
+// TRUNCATE, which can.
 func (s *Store) startCheckpoints(path string) error {
 	cp, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -189,7 +196,11 @@ func (s *Store) startCheckpoints(path string) error {
 			case <-done:
 				return
 			case <-t.C:
-				_, _ = cp.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+				mode := "PASSIVE"
+				if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > walLimit {
+					mode = "TRUNCATE"
+				}
+				_, _ = cp.Exec(`PRAGMA wal_checkpoint(` + mode + `)`)
 			}
 		}
 	}()
