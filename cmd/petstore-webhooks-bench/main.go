@@ -317,9 +317,8 @@ func relayLatency(bin, dir string, n int, bodies []signed) (direct, relayed []ti
 	app := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at := time.Now()
 		body, _ := io.ReadAll(r.Body)
-		id := string(body[7:20]) // "bench-NNNNNNN"
 		mu.Lock()
-		ch := arrived[id]
+		ch := arrived[string(body[7:20])] // the id, "bench-NNNNNNN"
 		mu.Unlock()
 		if ch != nil {
 			ch <- at

@@ -55,23 +55,44 @@ type Config struct {
 	APIBase       string `mapstructure:"api_base"`
 	FixturesDir   string `mapstructure:"fixtures_dir"`
 
-	v      *viper.Viper
 	file   map[string]string
 	getenv func(string) string
 }
 
 // DefaultConfigPath is $XDG_CONFIG_HOME/petstore-webhooks/config.yaml.
 func DefaultConfigPath(getenv func(string) string) (string, error) {
-	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("cannot find the config directory: set XDG_CONFIG_HOME or use --config: %w", err)
-		}
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "petstore-webhooks", "config.yaml"), nil
+	return xdgPath(getenv, "XDG_CONFIG_HOME", ".config", "config.yaml", "--config")
 }
+
+// DefaultHistoryPath is $XDG_STATE_HOME/petstore-webhooks/history.db.
+func DefaultHistoryPath(getenv func(string) string) (string, error) {
+	return xdgPath(getenv, "XDG_STATE_HOME", ".local/state", "history.db", "--history")
+}
+
+// DefaultEmulatorDB is $XDG_DATA_HOME/petstore-webhooks/emulator.db.
+func DefaultEmulatorDB(getenv func(string) string) (string, error) {
+	return xdgPath(getenv, "XDG_DATA_HOME", ".local/share", "emulator.db", "--db")
+}
+
+// xdgPath is name in petstore-webhooks/ under the directory that env names,
+// else under home/fallback; flag is how to do without either.
+func xdgPath(getenv func(string) string, env, fallback, name, flag string) (string, error) {
+	dir := getenv(env)
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			var err error
+			if home, err = os.UserHomeDir(); err != nil {
+				return "", fmt.Errorf("cannot find where to keep %s: set %s or use %s", name, env, flag)
+			}
+		}
+		dir = filepath.Join(home, filepath.FromSlash(fallback))
+	}
+	return filepath.Join(dir, "petstore-webhooks", name), nil
+}
+
+// ErrNoSecret explains how to get a webhook secret.
+var ErrNoSecret = errors.New("no webhook secret: pass --secret, set PETSTORE_WEBHOOK_SECRET, or run `petstore-webhooks listen` once to make one")
 
 // LoadConfig reads the file at path (a missing file is an empty one) and
 // the PETSTORE_ environment.
@@ -244,20 +265,4 @@ func Mask(secret string) string {
 		return prefix + "****"
 	}
 	return prefix + "****" + secret[len(secret)-4:]
-}
-
-// DefaultHistoryPath is $XDG_STATE_HOME/petstore-webhooks/history.db.
-func DefaultHistoryPath(getenv func(string) string) (string, error) {
-	dir := getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if h := getenv("HOME"); h != "" {
-			home, err = h, nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("cannot find the state directory: set XDG_STATE_HOME or use --history: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "petstore-webhooks", "history.db"), nil
 }

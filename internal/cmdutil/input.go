@@ -37,9 +37,6 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// ErrNoSecret explains how to get a webhook secret.
-var ErrNoSecret = fmt.Errorf("no webhook secret: pass --secret, set PETSTORE_WEBHOOK_SECRET, or run `petstore-webhooks listen` once to make one")
-
 // ParseHeaders reads -H "Name: value" flags.
 func ParseHeaders(flags []string) (http.Header, error) {
 	h := http.Header{}

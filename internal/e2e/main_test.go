@@ -190,5 +190,3 @@ func (s *syncBuffer) String() string {
 }
 
 var _ io.Writer = (*syncBuffer)(nil)
-
-func timeNow() time.Time { return time.Now() }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
@@ -40,7 +41,7 @@ func startApp(t *testing.T, addr, secret string) *app {
 		body, _ := io.ReadAll(r.Body)
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		if err := signature.Petstore.Verify(r.Header, body, []string{a.secret}, timeNow()); err != nil {
+		if err := signature.Petstore.Verify(r.Header, body, []string{a.secret}, time.Now()); err != nil {
 			a.bad++
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return

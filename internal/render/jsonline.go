@@ -11,9 +11,11 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 )
 
-// AppendRequestLine appends the JSON line of a received request: the bytes
-// JSONLine(w, NewRequestJSON(r)) writes, without reflection, for `listen
-// --format json` under load.
+// AppendRequestLine appends the JSON line of a received request for `listen
+// --format json`: kind, receivedAt, id, type, status, verification, reason
+// (when there is one), duplicate, method, path, headers (credentials masked)
+// and the event compacted onto the line. It is built by hand because it runs
+// for every request under load; a test checks it against encoding/json.
 func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	var id, typ string
 	var ev []byte

@@ -2,12 +2,46 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 )
+
+// RequestJSON is the shape of a request line, written the plain way with
+// encoding/json: the reference AppendRequestLine is checked against.
+type RequestJSON struct {
+	Kind         string            `json:"kind"`
+	ReceivedAt   string            `json:"receivedAt"`
+	ID           string            `json:"id"`
+	Type         string            `json:"type"`
+	Status       int               `json:"status"`
+	Verification string            `json:"verification"`
+	Reason       string            `json:"reason,omitempty"`
+	Duplicate    bool              `json:"duplicate"`
+	Method       string            `json:"method"`
+	Path         string            `json:"path"`
+	Headers      map[string]string `json:"headers"`
+	Event        json.RawMessage   `json:"event"`
+}
+
+// NewRequestJSON fills a RequestJSON from a received request.
+func NewRequestJSON(r receiver.Request) RequestJSON {
+	j := RequestJSON{Kind: "request", ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification,
+		Reason: r.Reason, Duplicate: r.Duplicate, Method: r.Method, Path: r.Path, Headers: map[string]string{}, Event: json.RawMessage("null")}
+	if r.Event != nil {
+		// The body parsed as an event, so it is valid JSON; the encoder
+		// compacts it onto the one line.
+		j.ID, j.Type, j.Event = r.Event.ID, r.Event.Type, r.Body
+	}
+	for k := range r.Header {
+		j.Headers[k] = HeaderValue(r.Header, k)
+	}
+	return j
+}
 
 func TestAppendRequestLineMatchesTheEncoder(t *testing.T) {
 	odd := http.Header{"X-Odd": {"tab\there \"quoted\" back\\slash <html> & \u2028 é \x01 \xff"}, "Authorization": {"Bearer t"}, "A": {"1", "2"}}

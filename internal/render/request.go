@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
@@ -15,37 +14,6 @@ import (
 
 // sensitiveHeaders have their values masked wherever requests are shown.
 var sensitiveHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true, "Set-Cookie": true}
-
-// RequestJSON is a received request as `listen --format json` prints it.
-type RequestJSON struct {
-	Kind         string            `json:"kind"`
-	ReceivedAt   string            `json:"receivedAt"`
-	ID           string            `json:"id"`
-	Type         string            `json:"type"`
-	Status       int               `json:"status"`
-	Verification string            `json:"verification"`
-	Reason       string            `json:"reason,omitempty"`
-	Duplicate    bool              `json:"duplicate"`
-	Method       string            `json:"method"`
-	Path         string            `json:"path"`
-	Headers      map[string]string `json:"headers"`
-	Event        json.RawMessage   `json:"event"`
-}
-
-// NewRequestJSON converts a received request.
-func NewRequestJSON(r receiver.Request) RequestJSON {
-	j := RequestJSON{Kind: "request", ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification,
-		Reason: r.Reason, Duplicate: r.Duplicate, Method: r.Method, Path: r.Path, Headers: map[string]string{}, Event: json.RawMessage("null")}
-	if r.Event != nil {
-		// The body parsed as an event, so it is valid JSON; the encoder
-		// compacts it onto the one line.
-		j.ID, j.Type, j.Event = r.Event.ID, r.Event.Type, r.Body
-	}
-	for k := range r.Header {
-		j.Headers[k] = HeaderValue(r.Header, k)
-	}
-	return j
-}
 
 // HeaderValue is a header's values joined, masked for credentials.
 func HeaderValue(h http.Header, k string) string {

@@ -28,8 +28,9 @@ type Streams struct {
 	In, Out, Err *bytes.Buffer
 }
 
-// Factory returns a Factory whose config file is config.yaml in a temporary
-// directory, holding the given file contents when not empty.
+// Factory returns a Factory for a command test: buffers for streams, the
+// fake environment env, a fixed clock, and a config file (config.yaml) in a
+// temporary directory.
 func Factory(t *testing.T, env Env) (*cmdutil.Factory, Streams) {
 	t.Helper()
 	ios, in, out, errOut := iostreams.Test()

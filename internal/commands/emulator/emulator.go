@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -60,7 +59,7 @@ each delivery attempt is logged to stdout.`,
 				return cmdutil.FlagErrorf("--api-key must not be empty")
 			}
 			if opts.DB == "" {
-				if opts.DB, err = defaultDB(f.Getenv); err != nil {
+				if opts.DB, err = cmdutil.DefaultEmulatorDB(f.Getenv); err != nil {
 					return err
 				}
 			}
@@ -88,18 +87,6 @@ func parseSchedule(s string) ([]time.Duration, error) {
 		out = append(out, d)
 	}
 	return out, nil
-}
-
-func defaultDB(getenv func(string) string) (string, error) {
-	dir := getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home := getenv("HOME")
-		if home == "" {
-			return "", fmt.Errorf("cannot find the data directory: set XDG_DATA_HOME or use --db")
-		}
-		dir = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(dir, "petstore-webhooks", "emulator.db"), nil
 }
 
 func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {

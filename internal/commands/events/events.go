@@ -50,13 +50,22 @@ func openHistory(f *cmdutil.Factory, path string) (*store.Store, error) {
 	return store.Open(path)
 }
 
-// findRequest looks up an event by id or request number.
-func findRequest(cmd *cobra.Command, st *store.Store, ref string) (store.Request, error) {
+// openRequest opens the history and looks an event up by id or request
+// number; the caller closes the store.
+func openRequest(cmd *cobra.Command, open func() (*store.Store, error), ref string) (*store.Store, store.Request, error) {
+	st, err := open()
+	if err != nil {
+		return nil, store.Request{}, err
+	}
 	r, err := st.FindRequest(cmd.Context(), ref)
 	if errors.Is(err, store.ErrNotFound) {
-		return r, cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history", ref))
+		err = cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history", ref))
 	}
-	return r, err
+	if err != nil {
+		st.Close()
+		return nil, r, err
+	}
+	return st, r, nil
 }
 
 // parseSince reads a duration back from now (1h, 30m) or a time (RFC 3339 or YYYY-MM-DD).

@@ -45,15 +45,11 @@ could not be reached.`,
 			if timeout <= 0 {
 				return cmdutil.FlagErrorf("--timeout must be positive, got %s", timeout)
 			}
-			st, err := open()
+			st, r, err := openRequest(cmd, open, args[0])
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			r, err := findRequest(cmd, st, args[0])
-			if err != nil {
-				return err
-			}
 			if targets == nil {
 				fwds, _, err := st.Forwards(cmd.Context(), r.ID)
 				if err != nil {

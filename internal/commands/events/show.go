@@ -56,15 +56,11 @@ func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 			if err := cmdutil.CheckFormat(format); err != nil {
 				return err
 			}
-			st, err := open()
+			st, r, err := openRequest(cmd, open, args[0])
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			r, err := findRequest(cmd, st, args[0])
-			if err != nil {
-				return err
-			}
 			fwds, atts, err := st.Forwards(cmd.Context(), r.ID)
 			if err != nil {
 				return err
