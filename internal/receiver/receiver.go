@@ -34,6 +34,7 @@ type Request struct {
 	Body         []byte
 	Status       int
 	Verification string // "" when the request never reached verification
+	Scheme       string // the signature scheme that verified it
 	Reason       string // why verification or parsing failed
 	Event        *event.Envelope
 	Duplicate    bool
@@ -45,7 +46,7 @@ func (r Request) Accepted() bool { return r.Status == http.StatusOK }
 // Config sets up a Handler.
 type Config struct {
 	Path       string
-	Scheme     signature.Scheme
+	Schemes    []signature.Scheme // a request may be signed with any of them
 	Secrets    []string
 	SkipVerify bool
 	MaxBody    int64
@@ -106,14 +107,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	verr := h.cfg.Scheme.Verify(r.Header, body, h.cfg.Secrets, req.ReceivedAt)
+	scheme, verr := signature.VerifyAny(h.cfg.Schemes, r.Header, body, h.cfg.Secrets, req.ReceivedAt)
 	env, perr := event.ParseEnvelope(body)
 	if perr == nil {
 		req.Event = &env
 	}
 	switch {
 	case verr == nil:
-		req.Verification = Verified
+		req.Verification, req.Scheme = Verified, scheme.Name()
 	case h.cfg.SkipVerify:
 		req.Verification, req.Reason = Unverified, verr.Error()
 	default:

@@ -26,7 +26,7 @@ func (r *recorder) sink(req Request) {
 
 func newHandler(skip bool) (*Handler, *recorder) {
 	rec := &recorder{}
-	h := New(Config{Path: "/webhooks", Scheme: signature.Petstore, Secrets: []string{secret}, SkipVerify: skip,
+	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, SkipVerify: skip,
 		MaxBody: 64, Now: time.Now, Sink: rec.sink})
 	return h, rec
 }
@@ -112,7 +112,7 @@ func TestReceiverDuplicatesAndStats(t *testing.T) {
 
 func TestReceiverRotatedSecrets(t *testing.T) {
 	rec := &recorder{}
-	h := New(Config{Path: "/webhooks", Scheme: signature.Petstore, Secrets: []string{"new", "old"}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink})
+	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{"new", "old"}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink})
 	for _, key := range []string{"new", "old"} {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, signed(`{"id":"`+key+`","type":"x"}`, key))

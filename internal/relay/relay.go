@@ -37,11 +37,12 @@ func NewClient() *http.Client {
 type Config struct {
 	Store         *store.Store
 	Client        *http.Client
-	Timeout       time.Duration // for one attempt
-	RetryMax      int           // attempts in all; 0 for no limit
-	RetryFor      time.Duration // no retry is scheduled past this age
-	Headers       http.Header   // added to every forward
-	ForwardSecret string        // re-signs the body when set
+	Timeout       time.Duration    // for one attempt
+	RetryMax      int              // attempts in all; 0 for no limit
+	RetryFor      time.Duration    // no retry is scheduled past this age
+	Headers       http.Header      // added to every forward
+	ForwardSecret string           // re-signs the body when set
+	ForwardScheme signature.Scheme // how to re-sign; petstore when nil
 	Now           func() time.Time
 	// KeepHistory false deletes a request once its forwards are finished.
 	KeepHistory bool
@@ -304,11 +305,17 @@ func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*R
 		out.Header.Del(h)
 	}
 	if r.cfg.ForwardSecret != "" {
-		signed, err := signature.Petstore.Sign(signature.Payload{Body: req.Body}, r.cfg.ForwardSecret)
+		scheme := r.cfg.ForwardScheme
+		if scheme == nil {
+			scheme = signature.Petstore
+		}
+		signed, err := scheme.Sign(signature.Payload{Body: req.Body, ID: req.EventID, Timestamp: r.cfg.Now()}, r.cfg.ForwardSecret)
 		if err != nil {
 			return nil, 0, err
 		}
-		out.Header.Set(signature.PetstoreHeader, signed.Get(signature.PetstoreHeader))
+		for k, v := range signed {
+			out.Header[k] = v
+		}
 	}
 	for k, v := range r.cfg.Headers {
 		out.Header[k] = v

@@ -12,7 +12,7 @@ import (
 )
 
 // AppendRequestLine appends the JSON line of a received request for `listen
-// --format json`: kind, receivedAt, id, type, status, verification, reason
+// --format json`: kind, receivedAt, id, type, status, verification, scheme and reason
 // (when there is one), duplicate, method, path, headers (credentials masked)
 // and the event compacted onto the line. It is built by hand because it runs
 // for every request under load; a test checks it against encoding/json.
@@ -32,6 +32,10 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	dst = strconv.AppendInt(dst, int64(r.Status), 10)
 	dst = append(dst, `,"verification":`...)
 	dst = appendJSONString(dst, r.Verification)
+	if r.Scheme != "" {
+		dst = append(dst, `,"scheme":`...)
+		dst = appendJSONString(dst, r.Scheme)
+	}
 	if r.Reason != "" {
 		dst = append(dst, `,"reason":`...)
 		dst = appendJSONString(dst, r.Reason)

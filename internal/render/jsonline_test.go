@@ -20,6 +20,7 @@ type RequestJSON struct {
 	Type         string            `json:"type"`
 	Status       int               `json:"status"`
 	Verification string            `json:"verification"`
+	Scheme       string            `json:"scheme,omitempty"`
 	Reason       string            `json:"reason,omitempty"`
 	Duplicate    bool              `json:"duplicate"`
 	Method       string            `json:"method"`
@@ -30,7 +31,7 @@ type RequestJSON struct {
 
 // NewRequestJSON fills a RequestJSON from a received request.
 func NewRequestJSON(r receiver.Request) RequestJSON {
-	j := RequestJSON{Kind: "request", ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification,
+	j := RequestJSON{Kind: "request", ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), Status: r.Status, Verification: r.Verification, Scheme: r.Scheme,
 		Reason: r.Reason, Duplicate: r.Duplicate, Method: r.Method, Path: r.Path, Headers: map[string]string{}, Event: json.RawMessage("null")}
 	if r.Event != nil {
 		// The body parsed as an event, so it is valid JSON; the encoder
@@ -47,6 +48,7 @@ func TestAppendRequestLineMatchesTheEncoder(t *testing.T) {
 	odd := http.Header{"X-Odd": {"tab\there \"quoted\" back\\slash <html> & \u2028 é \x01 \xff"}, "Authorization": {"Bearer t"}, "A": {"1", "2"}}
 	reqs := []receiver.Request{
 		req(200, receiver.Verified, "", false),
+		{ReceivedAt: at, Method: "POST", Path: "/webhooks", Status: 200, Verification: receiver.Verified, Scheme: "stripe"},
 		req(401, receiver.Rejected, "signature does not match \"the\" secret", true),
 		{ReceivedAt: at, Method: "GET", Path: "/x\ty", Status: 405, Header: odd},
 		{ReceivedAt: at, Method: "POST", Path: "/webhooks", Status: 200, Verification: receiver.Unverified, Header: odd,

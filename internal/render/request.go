@@ -61,8 +61,11 @@ func outcome(r receiver.Request) (result, detail string) {
 	switch {
 	case r.Status == http.StatusOK:
 		result = r.Verification
-		if r.Verification == receiver.Unverified {
+		switch {
+		case r.Verification == receiver.Unverified:
 			detail = "(" + r.Reason + ")"
+		case r.Scheme != "" && r.Scheme != "petstore":
+			detail = "(" + r.Scheme + ")"
 		}
 		if r.Duplicate {
 			detail = strings.TrimSpace(detail + " duplicate")

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -23,12 +25,37 @@ type Payload struct {
 // Scheme is one provider's signature format.
 type Scheme interface {
 	Name() string
-	// Sign returns the headers that carry the payload's signature.
-	Sign(p Payload, secret string) (http.Header, error)
+	// Headers names the headers the scheme reads and writes.
+	Headers() Headers
+	// CheckSecret says why a secret cannot be used with the scheme.
+	CheckSecret(secret string) error
+	// Sign returns the headers that carry the payload's signature, one
+	// signature per secret where the scheme carries several, else one secret.
+	Sign(p Payload, secrets ...string) (http.Header, error)
 	// Verify checks the request's headers against its raw body, accepting a
 	// signature made with any of the secrets. It returns a *VerifyError.
 	Verify(h http.Header, body []byte, secrets []string, now time.Time) error
 }
+
+// Headers are the names of a scheme's headers; Timestamp and ID are empty
+// for schemes that sign the body alone.
+type Headers struct {
+	Signature, Timestamp, ID string
+}
+
+// Options adjust a scheme.
+type Options struct {
+	// Tolerance is how far a timestamp may be from now, either way
+	// (DefaultTolerance when zero).
+	Tolerance time.Duration
+	// Header names the hex scheme's header (DefaultHexHeader when empty).
+	Header string
+}
+
+const (
+	DefaultTolerance = 5 * time.Minute
+	DefaultHexHeader = "X-Webhook-Signature"
+)
 
 // Reason says, in a word a script can match, why verification failed.
 type Reason string
@@ -39,6 +66,9 @@ const (
 	ReasonUnknownAlgorithm Reason = "unknown_algorithm"
 	ReasonMismatch         Reason = "mismatch"
 	ReasonNoSecret         Reason = "no_secret"
+	ReasonBadSecret        Reason = "bad_secret"
+	ReasonTooOld           Reason = "too_old"
+	ReasonInFuture         Reason = "in_future"
 )
 
 // VerifyError is a failed verification with a reason a person can act on.
@@ -62,31 +92,191 @@ func ReasonOf(err error) Reason {
 	return ""
 }
 
-// NewSecret returns a new webhook secret: "whsec_" and 24 random bytes in base64.
+// NewSecret returns a new webhook secret: "whsec_" and 24 random bytes in
+// base64, which every scheme accepts.
 func NewSecret() string {
-	b := make([]byte, 24)
+	return "whsec_" + base64.StdEncoding.EncodeToString(randomBytes(24))
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
 	_, _ = rand.Read(b) // never fails (crypto/rand documents it)
-	return "whsec_" + base64.StdEncoding.EncodeToString(b)
+	return b
 }
 
-var schemes = map[string]Scheme{
-	Petstore.Name(): Petstore,
+// Petstore is the Petstore API's scheme with default options.
+var Petstore = must(New("petstore", Options{}))
+
+var constructors = map[string]func(Options) Scheme{
+	"petstore": func(Options) Scheme { return petstore },
+	"github":   func(Options) Scheme { return github },
+	"shopify":  func(Options) Scheme { return shopify },
+	"hex":      newHex,
+	"stripe":   newStripe,
+	"standard": newStandard,
+	"slack":    newSlack,
 }
 
-// Lookup returns the scheme with the given name.
-func Lookup(name string) (Scheme, error) {
-	if s, ok := schemes[name]; ok {
-		return s, nil
+// New returns the scheme with the given name.
+func New(name string, o Options) (Scheme, error) {
+	c, ok := constructors[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown signature scheme %q (known: %s)", name, strings.Join(Names(), ", "))
 	}
-	return nil, fmt.Errorf("unknown signature scheme %q (known: %v)", name, Names())
+	if o.Tolerance <= 0 {
+		o.Tolerance = DefaultTolerance
+	}
+	if o.Header == "" {
+		o.Header = DefaultHexHeader
+	}
+	return c(o), nil
+}
+
+// NewList returns the schemes with the given names, each once.
+func NewList(names []string, o Options) ([]Scheme, error) {
+	var list []Scheme
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		s, err := New(n, o)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	if len(list) == 0 {
+		return nil, errors.New("no signature scheme given")
+	}
+	return list, nil
+}
+
+func must(s Scheme, err error) Scheme {
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 // Names lists the known schemes, sorted.
 func Names() []string {
-	names := make([]string, 0, len(schemes))
-	for n := range schemes {
+	names := make([]string, 0, len(constructors))
+	for n := range constructors {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	return names
 }
+
+// VerifyAny verifies with the first of the schemes whose signature header the
+// request carries, and returns it. When none verifies it returns the error of
+// the first scheme whose header was there, or, when no header was, one that
+// names them all.
+func VerifyAny(schemes []Scheme, h http.Header, body []byte, secrets []string, now time.Time) (Scheme, error) {
+	var first error
+	for _, s := range schemes {
+		err := s.Verify(h, body, secrets, now)
+		if err == nil {
+			return s, nil
+		}
+		if first == nil && ReasonOf(err) != ReasonMissing {
+			first = err
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	if len(schemes) == 1 {
+		return nil, schemes[0].Verify(h, body, secrets, now)
+	}
+	names := make([]string, len(schemes))
+	for i, s := range schemes {
+		names[i] = s.Headers().Signature
+	}
+	return nil, verifyErrorf(ReasonMissing, "no signature header: want one of %s", strings.Join(names, ", "))
+}
+
+// CheckSecrets checks every secret against every scheme.
+func CheckSecrets(schemes []Scheme, secrets []string) error {
+	for _, s := range schemes {
+		for _, secret := range secrets {
+			if err := s.CheckSecret(secret); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func secretsPhrase(n int) string {
+	if n == 1 {
+		return "the secret"
+	}
+	return "any of the " + strconv.Itoa(n) + " secrets"
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// oneSecret returns the only secret of a scheme that carries one signature.
+func oneSecret(scheme string, secrets []string) (string, error) {
+	if len(secrets) != 1 {
+		return "", fmt.Errorf("the %s scheme carries one signature: sign with one secret, not %d", scheme, len(secrets))
+	}
+	return secrets[0], nil
+}
+
+// singleValue returns the one value of a header the request must carry once.
+func singleValue(h http.Header, name string) (string, error) {
+	values := h.Values(name)
+	switch len(values) {
+	case 0:
+		return "", verifyErrorf(ReasonMissing, "%s header missing", name)
+	case 1:
+		return strings.TrimSpace(values[0]), nil
+	}
+	return "", verifyErrorf(ReasonMalformed, "%s header sent %d times", name, len(values))
+}
+
+// checkTimestamp parses a Unix time in seconds and checks it is within
+// tolerance of now, either way.
+func checkTimestamp(header, value string, now time.Time, tolerance time.Duration) error {
+	ts, err := parseUnix(value)
+	if err != nil {
+		return verifyErrorf(ReasonMalformed, "%s header malformed: want Unix seconds, got %q", header, truncate(value, 20))
+	}
+	age := now.Sub(ts)
+	switch {
+	case age > tolerance:
+		return verifyErrorf(ReasonTooOld, "timestamp too old: %s is %s before now, more than the %s tolerance", header, age.Truncate(time.Second), tolerance)
+	case -age > tolerance:
+		return verifyErrorf(ReasonInFuture, "timestamp in the future: %s is %s after now, more than the %s tolerance", header, (-age).Truncate(time.Second), tolerance)
+	}
+	return nil
+}
+
+func parseUnix(s string) (time.Time, error) {
+	if s == "" || len(s) > 12 {
+		return time.Time{}, errors.New("not Unix seconds")
+	}
+	var n int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return time.Time{}, errors.New("not Unix seconds")
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return time.Unix(n, 0), nil
+}
+
+func unixString(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+var errNoSigningSecret = errors.New("no secret to sign with")

@@ -72,26 +72,13 @@ func TestVerifyErrorNeverContainsSecret(t *testing.T) {
 	}
 }
 
-func TestLookup(t *testing.T) {
-	if s, err := Lookup("petstore"); err != nil || s.Name() != "petstore" {
-		t.Fatalf("Lookup(petstore) = %v, %v", s, err)
-	}
-	if _, err := Lookup("nope"); err == nil || !strings.Contains(err.Error(), "petstore") {
-		t.Fatalf("Lookup(nope) err = %v, want the known names", err)
-	}
-}
-
-func FuzzParsePetstoreHeader(f *testing.F) {
-	for _, s := range []string{"sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", "sha1=x", "", "=", "sha256=", " sha256=zz"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, v string) {
-		sum, err := ParsePetstoreHeader(v)
-		if err == nil && len(sum) != 32 {
-			t.Fatalf("accepted %q with a %d-byte digest", v, len(sum))
+func TestNew(t *testing.T) {
+	for _, name := range Names() {
+		if s, err := New(name, Options{}); err != nil || s.Name() != name {
+			t.Fatalf("New(%s) = %v, %v", name, s, err)
 		}
-		if err != nil && ReasonOf(err) == "" {
-			t.Fatalf("error without a reason: %v", err)
-		}
-	})
+	}
+	if _, err := New("nope", Options{}); err == nil || err.Error() != `unknown signature scheme "nope" (known: github, hex, petstore, shopify, slack, standard, stripe)` {
+		t.Fatalf("New(nope) err = %v, want the known names", err)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -16,6 +17,7 @@ func newCmdResend(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.
 	var to, forwardSecret, format string
 	var headers []string
 	var timeout time.Duration
+	var forwardScheme *cmdutil.SchemeFlags
 	cmd := &cobra.Command{
 		Use:   "resend ID [--to TARGET]",
 		Short: "Send a recorded event again, the same bytes",
@@ -24,11 +26,24 @@ else to every target it was forwarded to. One attempt each, recorded in the
 history. Exit status: 0 for 2xx answers, 3 for another answer, 4 when a target
 could not be reached.`,
 		Example: `  petstore-webhooks events resend 019b4132-70aa-764f-b315-e2803d882a24
-  petstore-webhooks events resend 42 --to 3000 --forward-secret "$APP_SECRET"`,
+  petstore-webhooks events resend 42 --to 3000 --forward-secret "$APP_SECRET"
+  petstore-webhooks events resend 42 --to 3000 --forward-scheme stripe --forward-secret "$STRIPE_SECRET"`,
 		Args: cmdutil.ExactArgs(1, "an event id or request number (see 'events list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {
 				return err
+			}
+			scheme, err := forwardScheme.Scheme()
+			if err != nil {
+				return err
+			}
+			if (cmd.Flags().Changed("forward-scheme") || cmd.Flags().Changed("forward-signature-header")) && forwardSecret == "" {
+				return cmdutil.FlagErrorf("--forward-scheme goes with --forward-secret")
+			}
+			if forwardSecret != "" {
+				if err := cmdutil.CheckSecrets([]signature.Scheme{scheme}, []string{forwardSecret}); err != nil {
+					return err
+				}
 			}
 			var targets []string
 			if to != "" {
@@ -64,7 +79,7 @@ could not be reached.`,
 			if len(targets) == 0 {
 				return cmdutil.FlagErrorf("event %s was never forwarded: say where with --to", args[0])
 			}
-			rl := relay.New(relay.Config{Store: st, Client: relay.NewClient(), Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret,
+			rl := relay.New(relay.Config{Store: st, Client: relay.NewClient(), Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret, ForwardScheme: scheme,
 				Now: f.Now, KeepHistory: true})
 			var unreachable, non2xx int
 			for _, target := range targets {
@@ -97,6 +112,7 @@ could not be reached.`,
 	}
 	cmd.Flags().StringVar(&to, "to", "", "send here instead: a URL, host:port[/path] or a port")
 	cmd.Flags().StringVar(&forwardSecret, "forward-secret", "", "re-sign the body with this secret")
+	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	cmd.Flags().StringArrayVarP(&headers, "header", "H", nil, `add "Name: value"; repeatable`)
 	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "how long the target has to answer")
 	cmdutil.FormatFlag(cmd, &format)

@@ -15,6 +15,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
 // Options are listen's inputs.
@@ -35,9 +36,11 @@ type Options struct {
 	MaxEvents   int
 	Timeout     time.Duration
 	PrintSecret bool
+	Schemes     []signature.Scheme
 
 	ForwardTo      []relay.Target
 	ForwardSecret  string
+	ForwardScheme  signature.Scheme
 	Headers        http.Header
 	Passthrough    bool
 	ForwardTimeout time.Duration
@@ -53,6 +56,7 @@ func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Getenv: f.Getenv}
 	var events string
 	var forwardTo, headers []string
+	var schemes, forwardScheme *cmdutil.SchemeFlags
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive webhooks locally, verify their signatures and show them",
@@ -101,6 +105,18 @@ start. See 'petstore-webhooks events'.`,
 			if err := checkRelayFlags(cmd, opts, forwardTo, headers); err != nil {
 				return err
 			}
+			var err error
+			if opts.Schemes, err = schemes.Schemes(); err != nil {
+				return err
+			}
+			if opts.ForwardScheme, err = forwardScheme.Scheme(); err != nil {
+				return err
+			}
+			if opts.ForwardSecret != "" {
+				if err := cmdutil.CheckSecrets([]signature.Scheme{opts.ForwardScheme}, []string{opts.ForwardSecret}); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -128,6 +144,8 @@ start. See 'petstore-webhooks events'.`,
 	fl.StringVar(&opts.History, "history", "", "history database (default $XDG_STATE_HOME/petstore-webhooks/history.db)")
 	fl.BoolVar(&opts.NoHistory, "no-history", false, "record nothing; forwards then retry in memory only")
 	fl.DurationVar(&opts.HistoryMaxAge, "history-max-age", 7*24*time.Hour, "forget requests older than this while running")
+	schemes = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Several: true, Verify: true})
+	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
 }
@@ -146,6 +164,9 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return err
 	}
 	fl := cmd.Flags()
+	if (fl.Changed("forward-scheme") || fl.Changed("forward-signature-header")) && !fl.Changed("forward-secret") {
+		return cmdutil.FlagErrorf("--forward-scheme goes with --forward-secret")
+	}
 	for _, name := range []string{"forward-secret", "header", "passthrough", "forward-timeout", "retry-max", "retry-for"} {
 		if fl.Changed(name) && len(opts.ForwardTo) == 0 {
 			return cmdutil.FlagErrorf("--%s goes with --forward-to", name)

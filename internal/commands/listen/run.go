@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +17,6 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
-	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -44,7 +44,7 @@ func run(ctx context.Context, opts *Options) error {
 		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, unwrapOpError(err))
 	}
 	cfg := receiver.Config{
-		Path: opts.Path, Scheme: signature.Petstore, Secrets: secrets, SkipVerify: opts.SkipVerify,
+		Path: opts.Path, Schemes: opts.Schemes, Secrets: secrets, SkipVerify: opts.SkipVerify,
 		MaxBody: opts.MaxBody, Now: opts.Now, Sink: out.print,
 	}
 	if rec.recorder != nil {
@@ -140,7 +140,7 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 	if len(opts.ForwardTo) > 0 {
 		rec.relay = relay.New(relay.Config{
 			Store: st, Client: relay.NewClient(), Timeout: opts.ForwardTimeout,
-			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret,
+			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret, ForwardScheme: opts.ForwardScheme,
 			Now: opts.Now, KeepHistory: !opts.NoHistory, OnAttempt: out.forward,
 			OnError: func(err error) { fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Failure("Error:"), err) },
 		})
@@ -225,7 +225,7 @@ func passthrough(rl *relay.Relay, w http.ResponseWriter, sr *store.Request, f st
 // and saved on first use).
 func verifySecrets(opts *Options) ([]string, error) {
 	if len(opts.Secrets) > 0 {
-		return opts.Secrets, nil
+		return opts.Secrets, cmdutil.CheckSecrets(opts.Schemes, opts.Secrets)
 	}
 	cfg, err := opts.Config()
 	if err != nil {
@@ -238,7 +238,7 @@ func verifySecrets(opts *Options) ([]string, error) {
 	if generated {
 		fmt.Fprintf(opts.IO.ErrOut, "Made a webhook secret and saved it in %s\n", cfg.Path)
 	}
-	return []string{secret}, nil
+	return []string{secret}, cmdutil.CheckSecrets(opts.Schemes, []string{secret})
 }
 
 func unwrapOpError(err error) error {
@@ -267,8 +267,15 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 		secret += fmt.Sprintf(" (+%d more)", len(secrets)-1)
 	}
 	verify := ""
+	if len(opts.Schemes) > 1 || opts.Schemes[0].Name() != "petstore" {
+		names := make([]string, len(opts.Schemes))
+		for i, s := range opts.Schemes {
+			names[i] = s.Name()
+		}
+		verify = " · schemes " + strings.Join(names, ", ")
+	}
 	if opts.SkipVerify {
-		verify = st.Warning(" · signatures not enforced (--skip-verify)")
+		verify += st.Warning(" · signatures not enforced (--skip-verify)")
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s Listening on %s%s · secret %s%s · Ctrl+C to quit\n",
 		st.Success("Ready!"), st.Bold(url), note, secret, verify)

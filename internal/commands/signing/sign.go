@@ -3,10 +3,13 @@ package signing
 
 import (
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
@@ -15,22 +18,37 @@ import (
 type SignOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*cmdutil.Config, error)
+	Now    func() time.Time
 
 	File       string
-	Secret     string
+	Secrets    []string
+	Scheme     signature.Scheme
+	Timestamp  time.Time // zero: now
+	ID         string    // "": the event's id, else one the scheme makes
 	ShowHeader bool
 }
 
 // NewCmdSign builds `sign`.
 func NewCmdSign(f *cmdutil.Factory, runF func(*SignOptions) error) *cobra.Command {
-	opts := &SignOptions{IO: f.IOStreams, Config: f.Config}
+	opts := &SignOptions{IO: f.IOStreams, Config: f.Config, Now: f.Now}
+	var scheme *cmdutil.SchemeFlags
+	var timestamp string
 	cmd := &cobra.Command{
 		Use:   "sign [FILE]",
-		Short: "Print the Petstore signature of a payload",
-		Long: `Print the X-Petstore-Signature value of FILE's exact bytes (standard input
-without FILE or with -): sha256= and the hex HMAC-SHA256 keyed with the secret.`,
+		Short: "Print the signature of a payload",
+		Long: `Sign FILE's exact bytes (standard input without FILE or with -) the way
+--scheme says and print the value of the signature header; --header prints
+every header the scheme sends, "Name: value" a line, which timestamped schemes
+(standard, slack) need: their signature alone does not carry the timestamp.
+
+Schemes: petstore (X-Petstore-Signature, the default), github, stripe,
+standard (Standard Webhooks and Svix), slack, shopify, and hex (a plain hex
+HMAC in --signature-header). Stripe and standard carry one signature per
+--secret, for a secret being rolled.`,
 		Example: `  petstore-webhooks sign event.json
   printf '%s' '{"id":"1"}' | petstore-webhooks sign --secret whsec_test
+  petstore-webhooks sign event.json --scheme stripe --secret whsec_test
+  petstore-webhooks sign event.json --scheme standard --header --timestamp 1614265330 --id msg_1
   curl -H "$(petstore-webhooks sign --header event.json)" -H 'Content-Type: application/json' \
        --data-binary @event.json http://127.0.0.1:8080/webhooks`,
 		Args: cmdutil.MaxArgs(1),
@@ -38,8 +56,17 @@ without FILE or with -): sha256= and the hex HMAC-SHA256 keyed with the secret.`
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
-			if cmd.Flags().Changed("secret") && opts.Secret == "" {
-				return cmdutil.FlagErrorf("--secret must not be empty")
+			if err := checkSecretFlags(opts.Secrets); err != nil {
+				return err
+			}
+			var err error
+			if opts.Scheme, err = scheme.Scheme(); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("timestamp") {
+				if opts.Timestamp, err = parseTime(timestamp); err != nil {
+					return err
+				}
 			}
 			if runF != nil {
 				return runF(opts)
@@ -47,44 +74,85 @@ without FILE or with -): sha256= and the hex HMAC-SHA256 keyed with the secret.`
 			return signRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Secret, "secret", "", "secret to sign with (default: the configured webhook secret)")
-	cmd.Flags().BoolVar(&opts.ShowHeader, "header", false, "print the whole header line, X-Petstore-Signature: ...")
+	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "secret to sign with; repeat for one signature each where the scheme carries several (default: the configured webhook secret)")
+	cmd.Flags().BoolVar(&opts.ShowHeader, "header", false, `print every header the scheme sends, "Name: value" a line`)
+	cmd.Flags().StringVar(&timestamp, "timestamp", "", "time to sign, Unix seconds or RFC 3339 (default: now), for stripe, standard and slack")
+	cmd.Flags().StringVar(&opts.ID, "id", "", "message id to sign, for standard (default: the event's id, else a new one)")
+	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{})
 	return cmd
 }
 
 func signRun(opts *SignOptions) error {
-	secret, err := configuredSecret(opts.Config, opts.Secret)
+	secrets, err := secretsOrConfigured(opts.Config, opts.Secrets)
 	if err != nil {
+		return err
+	}
+	if err := cmdutil.CheckSecrets([]signature.Scheme{opts.Scheme}, secrets); err != nil {
 		return err
 	}
 	body, err := cmdutil.ReadInput(opts.IO, opts.File)
 	if err != nil {
 		return err
 	}
-	h, err := signature.Petstore.Sign(signature.Payload{Body: body}, secret)
+	p := signature.Payload{Body: body, ID: opts.ID, Timestamp: opts.Timestamp}
+	if p.Timestamp.IsZero() {
+		p.Timestamp = opts.Now()
+	}
+	if p.ID == "" {
+		if env, err := event.ParseEnvelope(body); err == nil {
+			p.ID = env.ID
+		}
+	}
+	h, err := opts.Scheme.Sign(p, secrets...)
 	if err != nil {
+		return cmdutil.FlagErrorf("%v", err)
+	}
+	names := opts.Scheme.Headers()
+	if !opts.ShowHeader {
+		_, err = fmt.Fprintln(opts.IO.Out, h.Get(names.Signature))
 		return err
 	}
-	value := h.Get(signature.PetstoreHeader)
-	if opts.ShowHeader {
-		_, err = fmt.Fprintf(opts.IO.Out, "%s: %s\n", signature.PetstoreHeader, value)
-	} else {
-		_, err = fmt.Fprintln(opts.IO.Out, value)
+	for _, name := range []string{names.ID, names.Timestamp, names.Signature} {
+		if name != "" {
+			if _, err := fmt.Fprintf(opts.IO.Out, "%s: %s\n", name, h.Get(name)); err != nil {
+				return err
+			}
+		}
 	}
-	return err
+	return nil
 }
 
-// configuredSecret returns the flag's secret, else the configured one.
-func configuredSecret(config func() (*cmdutil.Config, error), flag string) (string, error) {
-	if flag != "" {
-		return flag, nil
+// parseTime reads --timestamp: Unix seconds or RFC 3339.
+func parseTime(s string) (time.Time, error) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n >= 0 {
+		return time.Unix(n, 0), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, cmdutil.FlagErrorf("--timestamp %q: want Unix seconds or an RFC 3339 time", s)
+}
+
+func checkSecretFlags(secrets []string) error {
+	for _, s := range secrets {
+		if s == "" {
+			return cmdutil.FlagErrorf("--secret must not be empty")
+		}
+	}
+	return nil
+}
+
+// secretsOrConfigured returns the flag's secrets, else the configured one.
+func secretsOrConfigured(config func() (*cmdutil.Config, error), flags []string) ([]string, error) {
+	if len(flags) > 0 {
+		return flags, nil
 	}
 	cfg, err := config()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if cfg.WebhookSecret == "" {
-		return "", cmdutil.ErrNoSecret
+		return nil, cmdutil.ErrNoSecret
 	}
-	return cfg.WebhookSecret, nil
+	return []string{cfg.WebhookSecret}, nil
 }

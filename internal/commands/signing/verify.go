@@ -18,34 +18,72 @@ type VerifyOptions struct {
 	Config func() (*cmdutil.Config, error)
 	Now    func() time.Time
 
-	File      string
-	Signature string
-	Secrets   []string
+	File    string
+	Header  http.Header // the request's headers, from -H and the flags that name one
+	Secrets []string
+	Schemes []signature.Scheme
 }
 
 // NewCmdVerify builds `verify`.
 func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
 	opts := &VerifyOptions{IO: f.IOStreams, Config: f.Config, Now: f.Now}
+	var scheme *cmdutil.SchemeFlags
+	var headers []string
+	var sig, timestamp, id string
 	cmd := &cobra.Command{
-		Use:   "verify [FILE] --signature VALUE",
-		Short: "Check a Petstore signature against a payload",
-		Long: `Check an X-Petstore-Signature value against FILE's exact bytes (standard
-input without FILE or with -). Exits 0 when the signature is valid for one of
-the secrets, 1 when it is not, with the reason on stderr.`,
+		Use:   "verify [FILE] (--signature VALUE | -H 'NAME: VALUE'...)",
+		Short: "Check a signature against a payload",
+		Long: `Check a signature against FILE's exact bytes (standard input without FILE or
+with -). Give the signature header's value with --signature, and for
+timestamped schemes the timestamp (and for standard the message id) with
+--timestamp and --id; or give the request's headers as they came with -H.
+Exits 0 when the signature is valid for one of the secrets, 1 when it is not,
+with the reason on stderr: a mismatch, a malformed header, or a timestamp too
+old or in the future (see --tolerance).
+
+With several schemes (--scheme github,stripe) and -H, the first scheme whose
+header is there decides.`,
 		Example: `  petstore-webhooks verify event.json --signature sha256=5f1c...
-  petstore-webhooks verify event.json --signature "$SIG" --secret "$NEW" --secret "$OLD"`,
+  petstore-webhooks verify event.json --signature "$SIG" --secret "$NEW" --secret "$OLD"
+  petstore-webhooks verify event.json --scheme stripe --signature 't=1700000000,v1=6ffb...'
+  petstore-webhooks verify event.json --scheme standard --signature 'v1,g0hM...' \
+      --timestamp 1614265330 --id msg_p5jXN8AQM9LWM0D4loKWxJek --tolerance 100000h
+  petstore-webhooks verify body.txt --scheme slack,github \
+      -H 'X-Slack-Signature: v0=a211...' -H 'X-Slack-Request-Timestamp: 1531420618'`,
 		Args: cmdutil.MaxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
-			if !cmd.Flags().Changed("signature") {
-				return cmdutil.FlagErrorf("--signature is required")
+			if err := checkSecretFlags(opts.Secrets); err != nil {
+				return err
 			}
-			for _, s := range opts.Secrets {
-				if s == "" {
-					return cmdutil.FlagErrorf("--secret must not be empty")
+			var err error
+			if opts.Schemes, err = scheme.Schemes(); err != nil {
+				return err
+			}
+			if opts.Header, err = cmdutil.ParseHeaders(headers); err != nil {
+				return err
+			}
+			fl := cmd.Flags()
+			named := fl.Changed("signature") || fl.Changed("timestamp") || fl.Changed("id")
+			switch {
+			case !fl.Changed("signature") && len(headers) == 0:
+				return cmdutil.FlagErrorf("give the signature with --signature, or the request's headers with -H")
+			case named && len(opts.Schemes) > 1:
+				return cmdutil.FlagErrorf("--signature, --timestamp and --id need one --scheme; with several, give headers with -H")
+			}
+			names := opts.Schemes[0].Headers()
+			for _, f := range []struct{ flag, value, header string }{
+				{"signature", sig, names.Signature}, {"timestamp", timestamp, names.Timestamp}, {"id", id, names.ID},
+			} {
+				if !fl.Changed(f.flag) {
+					continue
 				}
+				if f.header == "" {
+					return cmdutil.FlagErrorf("--%s does not go with the %s scheme", f.flag, opts.Schemes[0].Name())
+				}
+				opts.Header.Set(f.header, f.value)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -53,28 +91,31 @@ the secrets, 1 when it is not, with the reason on stderr.`,
 			return verifyRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Signature, "signature", "", "the X-Petstore-Signature value, sha256=<hex>")
+	cmd.Flags().StringVar(&sig, "signature", "", "the signature header's value, such as sha256=<hex> or t=...,v1=...")
+	cmd.Flags().StringVar(&timestamp, "timestamp", "", "the signed timestamp, Unix seconds, for standard and slack")
+	cmd.Flags().StringVar(&id, "id", "", "the message id, for standard")
+	cmd.Flags().StringArrayVarP(&headers, "header", "H", nil, `a request header "Name: value"; repeatable`)
 	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "secret to accept; repeat for rotation (default: the configured webhook secret)")
+	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Several: true, Verify: true})
 	return cmd
 }
 
 func verifyRun(opts *VerifyOptions) error {
-	secrets := opts.Secrets
-	if len(secrets) == 0 {
-		s, err := configuredSecret(opts.Config, "")
-		if err != nil {
-			return err
-		}
-		secrets = []string{s}
+	secrets, err := secretsOrConfigured(opts.Config, opts.Secrets)
+	if err != nil {
+		return err
+	}
+	if err := cmdutil.CheckSecrets(opts.Schemes, secrets); err != nil {
+		return err
 	}
 	body, err := cmdutil.ReadInput(opts.IO, opts.File)
 	if err != nil {
 		return err
 	}
-	h := http.Header{signature.PetstoreHeader: {opts.Signature}}
-	if err := signature.Petstore.Verify(h, body, secrets, opts.Now()); err != nil {
+	scheme, err := signature.VerifyAny(opts.Schemes, opts.Header, body, secrets, opts.Now())
+	if err != nil {
 		return cmdutil.Exit(cmdutil.ExitFailure, fmt.Errorf("signature is not valid: %w", err))
 	}
-	_, err = fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Success("✓"), "signature is valid")
+	_, err = fmt.Fprintf(opts.IO.ErrOut, "%s signature is valid (%s)\n", opts.IO.ErrStyles().Success("✓"), scheme.Name())
 	return err
 }

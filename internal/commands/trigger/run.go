@@ -152,7 +152,7 @@ func deliver(ctx context.Context, opts *Options, t template, secret string) deli
 }
 
 func requestHeader(opts *Options, body []byte, env event.Envelope, now time.Time, secret string) (http.Header, error) {
-	h, err := signature.Petstore.Sign(signature.Payload{Body: body, ID: env.ID, Timestamp: now}, secret)
+	h, err := opts.Scheme.Sign(signature.Payload{Body: body, ID: env.ID, Timestamp: now}, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func requestHeader(opts *Options, body []byte, env event.Envelope, now time.Time
 // saved in the config so that `listen` will use it too.
 func signingSecret(opts *Options) (string, error) {
 	if opts.Secret != "" {
-		return opts.Secret, nil
+		return opts.Secret, cmdutil.CheckSecrets([]signature.Scheme{opts.Scheme}, []string{opts.Secret})
 	}
 	cfg, err := opts.Config()
 	if err != nil {
@@ -181,7 +181,7 @@ func signingSecret(opts *Options) (string, error) {
 	if generated {
 		fmt.Fprintf(opts.IO.ErrOut, "Made a webhook secret and saved it in %s\n", cfg.Path)
 	}
-	return secret, nil
+	return secret, cmdutil.CheckSecrets([]signature.Scheme{opts.Scheme}, []string{secret})
 }
 
 func dryRun(opts *Options, tpls []template, secret string) error {

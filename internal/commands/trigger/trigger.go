@@ -15,6 +15,7 @@ import (
 	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
 // DefaultURL is where `listen` receives by default.
@@ -32,6 +33,7 @@ type Options struct {
 	Events      []string
 	URL         string
 	Secret      string
+	Scheme      signature.Scheme
 	Overrides   []event.Override
 	Removes     [][]string
 	DataFile    string
@@ -52,6 +54,7 @@ func NewCmdTrigger(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 	opts := &Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, Config: f.Config, Fixtures: f.Fixtures, Now: f.Now, UserAgent: f.UserAgent()}
 	opts.apiClient = func() (apiSender, error) { return opts.API.Client(f) }
 	var overrides, removes, headers []string
+	var scheme *cmdutil.SchemeFlags
 	cmd := &cobra.Command{
 		Use:   "trigger EVENT [EVENT...]",
 		Short: "Send signed sample events to a receiver",
@@ -82,6 +85,10 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 			if err := parseFlags(cmd, opts, overrides, removes, headers); err != nil {
 				return err
 			}
+			var err error
+			if opts.Scheme, err = scheme.Scheme(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -101,6 +108,7 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 	fl.IntVar(&opts.Count, "count", 1, "send each event this many times, each with a fresh id")
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, "deliveries in flight at once")
 	fl.BoolVar(&opts.ViaAPI, "api", false, "ask the Petstore API to send the events to its subscribers instead of posting to --url")
+	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{})
 	opts.API.Register(cmd)
 	cmdutil.FormatFlag(cmd, &opts.Format)
 	_ = cmd.MarkFlagFilename("data", "json")
@@ -135,7 +143,7 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key")):
 		return cmdutil.FlagErrorf("--api-base and --api-key go with --api")
 	case opts.ViaAPI:
-		for _, name := range []string{"url", "raw", "header", "secret", "count", "concurrency", "dry-run"} {
+		for _, name := range []string{"url", "raw", "header", "secret", "scheme", "signature-header", "count", "concurrency", "dry-run"} {
 			if cmd.Flags().Changed(name) {
 				return cmdutil.FlagErrorf("--api lets the API build, sign and send the events: it does not go with --%s", name)
 			}
