@@ -362,3 +362,22 @@ func TestInteropProviderSignaturesPassOurs(t *testing.T) {
 		})
 	}
 }
+
+// The relay re-signs for an app with its own secret in the app's scheme: the
+// provider's code in the app accepts what listen forwards.
+func TestInteropRelayResignsForProviderApps(t *testing.T) {
+	u := newUser(t)
+	for _, p := range providers {
+		t.Run(p.name(), func(t *testing.T) {
+			app := startReceiver(t, p.lib, otherSecret)
+			l := u.listen("--no-history", "--secret", interopSecret, "--forward-to", app.url,
+				"--forward-scheme", p.scheme, "--forward-secret", otherSecret)
+			if r := u.run("trigger", "order.created", "--secret", interopSecret, "--url", l.URL); r.code != 0 {
+				t.Fatalf("trigger: exit %d: %s", r.code, r.stderr)
+			}
+			if v := app.next(t); !v.OK {
+				t.Fatalf("%s app rejects the re-signed forward: %s", p.lib, v.Error)
+			}
+		})
+	}
+}

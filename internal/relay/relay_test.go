@@ -174,6 +174,17 @@ func TestForwardSecretResigns(t *testing.T) {
 	}
 }
 
+func TestForwardSchemeResignsInTheAppsScheme(t *testing.T) {
+	a := newApp(t)
+	stripe, _ := signature.New("stripe", signature.Options{})
+	h := newHarness(t, Config{ForwardSecret: "whsec_app", ForwardScheme: stripe})
+	h.send(t, `{"id":"1"}`, http.Header{"X-Petstore-Signature": {"sha256=from-the-sender"}}, a.URL)
+	waitFor(t, "delivery", func() bool { return a.count() == 1 })
+	if err := stripe.Verify(a.headers[0], a.bodies[0], []string{"whsec_app"}, time.Now()); err != nil {
+		t.Fatalf("app's own check: %v", err)
+	}
+}
+
 func TestRetriesThenDeliversOnce(t *testing.T) {
 	a := newApp(t, 503, 500, 429)
 	h := newHarness(t, Config{})

@@ -62,10 +62,13 @@ func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Short: "Receive webhooks locally, verify their signatures and show them",
 		Long: `Run a webhook receiver on 127.0.0.1:8080/webhooks (see --addr and --path).
 
-Each POST is checked against the webhook secrets, then parsed as a Petstore
-event. It answers 200 {"received":true} for a valid event, 401 when the
-signature is missing or wrong, 400 when the body is not an event, 413 when it
-is larger than --max-body, 405 for other methods and 404 for other paths.
+Each POST is checked against the webhook secrets with the --scheme (petstore
+by default; several, comma-separated, accept any of them and each event says
+which one verified; timestamps more than --tolerance away are rejected), then
+parsed as a Petstore event. It answers 200 {"received":true} for a valid
+event, 401 when the signature is missing or wrong, 400 when the body is not an
+event, 413 when it is larger than --max-body, 405 for other methods and 404
+for other paths.
 
 The ready line, progress and the closing summary go to stderr; events go to
 stdout, one line each (one JSON object each with --format json).
@@ -74,9 +77,11 @@ With no secret configured, the first run makes a whsec_ secret and saves it in
 the config file, where 'trigger' finds it.
 
 Relay: --forward-to sends every event to your app with the exact bytes and
-headers received (hop-by-hop headers aside), so its own signature check passes.
-Each target is a URL, host:port/path (http:// assumed) or a bare port
-(http://localhost:PORT); 'GLOB=TARGET' sends only matching event types there.
+headers received (hop-by-hop headers aside), so its own signature check passes;
+--forward-secret re-signs them for an app with its own secret, in the
+--forward-scheme it expects. Each target is a URL, host:port/path (http://
+assumed) or a bare port (http://localhost:PORT); 'GLOB=TARGET' sends only
+matching event types there.
 The sender gets its 200 once the event is safely recorded; delivery follows,
 retried on connection errors, timeouts, 5xx, 408 and 429 (Retry-After
 honoured) with backoff, up to --retry-max attempts or --retry-for.
@@ -89,6 +94,7 @@ start. See 'petstore-webhooks events'.`,
   petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
   petstore-webhooks listen --events 'pet.*,order.created'
   petstore-webhooks listen --secret "$NEW" --secret "$OLD"
+  petstore-webhooks listen --scheme github,stripe --secret "$SECRET"   # either provider's signature
 
   # in a CI script: wait for two events, at most 30 seconds
   petstore-webhooks listen --format json --max-events 2 --timeout 30s > events.jsonl &
@@ -96,6 +102,7 @@ start. See 'petstore-webhooks events'.`,
   # relay to your app on port 3000, orders to another
   petstore-webhooks listen --forward-to 3000 --forward-to 'order.*=localhost:4000/hooks'
   petstore-webhooks listen --forward-to http://127.0.0.1:3000/webhooks --forward-secret "$APP_SECRET"
+  petstore-webhooks listen --forward-to 3000 --forward-scheme stripe --forward-secret "$STRIPE_SECRET"
   petstore-webhooks listen --forward-to 3000 --passthrough   # the sender sees the app's answer`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

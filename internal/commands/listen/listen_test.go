@@ -27,6 +27,18 @@ func TestListenFlags(t *testing.T) {
 		{"scripts", []string{"--max-events", "3", "--timeout", "2s", "--format", "json", "--secret", "a", "--secret", "b"}, func(o *Options) bool {
 			return o.MaxEvents == 3 && o.Timeout == 2*time.Second && o.Format == "json" && len(o.Secrets) == 2
 		}, ""},
+		{"schemes", []string{"--scheme", "github, Stripe", "--tolerance", "30s"}, func(o *Options) bool {
+			return len(o.Schemes) == 2 && o.Schemes[0].Name() == "github" && o.Schemes[1].Name() == "stripe" && o.ForwardScheme.Name() == "petstore"
+		}, ""},
+		{"forward scheme", []string{"--forward-to", "3000", "--forward-secret", "whsec_YQ==", "--forward-scheme", "standard"}, func(o *Options) bool {
+			return o.ForwardScheme.Name() == "standard"
+		}, ""},
+		{"unknown scheme", []string{"--scheme", "petstore,acme"}, nil, `--scheme: unknown signature scheme "acme" (known: github, hex, petstore, shopify, slack, standard, stripe)`},
+		{"bad tolerance", []string{"--tolerance", "0s"}, nil, "--tolerance must be positive, got 0s"},
+		{"forward scheme alone", []string{"--forward-to", "3000", "--forward-scheme", "stripe"}, nil, "--forward-scheme goes with --forward-secret"},
+		{"two forward schemes", []string{"--forward-to", "3000", "--forward-secret", "s", "--forward-scheme", "stripe,github"}, nil, "--forward-scheme takes one scheme here, got 2"},
+		{"forward secret not standard", []string{"--forward-to", "3000", "--forward-secret", "not base64!", "--forward-scheme", "standard"}, nil,
+			"secret is not a Standard Webhooks secret: want whsec_ followed by base64"},
 		{"bad addr", []string{"--addr", "localhost:port"}, nil, `--addr "localhost:port": bad port "port"`},
 		{"bad path", []string{"--path", "hooks"}, nil, `--path must start with /, got "hooks"`},
 		{"bad max body", []string{"--max-body", "0"}, nil, "--max-body must be at least 1 byte, got 0"},
@@ -86,4 +98,10 @@ func TestListenPortInUse(t *testing.T) {
 	if err == nil || err.Error() != "cannot listen on "+addr+": bind: address already in use" {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+func TestListenRefusesASecretTheSchemeCannotUse(t *testing.T) {
+	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "plain-not-base64!"})
+	err := cmdtest.Run(NewCmdListen(f, nil), "--scheme", "petstore,standard", "--addr", "127.0.0.1:0", "--no-history")
+	cmdtest.AssertUsageError(t, err, "secret is not a Standard Webhooks secret: want whsec_ followed by base64")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -24,6 +25,9 @@ import (
 const drainGrace = 5 * time.Second
 
 func run(ctx context.Context, opts *Options) error {
+	if len(opts.Schemes) == 0 {
+		opts.Schemes = []signature.Scheme{signature.Petstore}
+	}
 	secrets, err := verifySecrets(opts)
 	if err != nil {
 		return err

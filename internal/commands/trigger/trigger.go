@@ -76,6 +76,7 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
   petstore-webhooks trigger order.created --override data.order.items.0.quantity=3 --remove data.customer
   petstore-webhooks trigger pet.adopted --data adopter.json --dry-run
   petstore-webhooks trigger --raw captured.json -H 'X-Request-Id: 42'
+  petstore-webhooks trigger pet.adopted --scheme standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   petstore-webhooks trigger payment.failed --count 1000 --concurrency 20
   petstore-webhooks trigger pet.adopted --format json | jq .status
   petstore-webhooks trigger order.created --api   # to every subscribed webhook, through the emulator`,
