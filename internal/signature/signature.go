@@ -251,12 +251,13 @@ func checkTimestamp(header, value string, now time.Time, tolerance time.Duration
 	if err != nil {
 		return verifyErrorf(ReasonMalformed, "%s header malformed: want Unix seconds, got %q", header, truncate(value, 20))
 	}
-	age := now.Sub(ts)
+	// Times, not durations, are compared: a duration between far-apart
+	// times saturates, and a saturated negative one cannot be negated.
 	switch {
-	case age > tolerance:
-		return verifyErrorf(ReasonTooOld, "timestamp too old: %s is %s before now, more than the %s tolerance", header, age.Truncate(time.Second), tolerance)
-	case -age > tolerance:
-		return verifyErrorf(ReasonInFuture, "timestamp in the future: %s is %s after now, more than the %s tolerance", header, (-age).Truncate(time.Second), tolerance)
+	case ts.Before(now.Add(-tolerance)):
+		return verifyErrorf(ReasonTooOld, "timestamp too old: %s is %s before now, more than the %s tolerance", header, now.Sub(ts).Truncate(time.Second), tolerance)
+	case ts.After(now.Add(tolerance)):
+		return verifyErrorf(ReasonInFuture, "timestamp in the future: %s is %s after now, more than the %s tolerance", header, ts.Sub(now).Truncate(time.Second), tolerance)
 	}
 	return nil
 }
