@@ -131,8 +131,30 @@ carries.`,
 		newHelpTopic("environment", "Environment variables that petstore-webhooks reads", environmentHelp()),
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
+	addCompletionExamples(root)
 	groupCommands(root)
 	return root
+}
+
+// addCompletionExamples makes cobra's completion command now rather than at
+// Execute, so that its subcommands get examples.
+func addCompletionExamples(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	examples := map[string]string{
+		"bash": `  source <(petstore-webhooks completion bash)                                   # this shell
+  petstore-webhooks completion bash > ~/.local/share/bash-completion/completions/petstore-webhooks`,
+		"zsh":        `  petstore-webhooks completion zsh > "${fpath[1]}/_petstore-webhooks"   # then start a new shell`,
+		"fish":       `  petstore-webhooks completion fish > ~/.config/fish/completions/petstore-webhooks.fish`,
+		"powershell": `  petstore-webhooks completion powershell | Out-String | Invoke-Expression`,
+	}
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		for _, shell := range c.Commands() {
+			shell.Example = examples[shell.Name()]
+		}
+	}
 }
 
 // groupCommands sorts the commands under headings in the help.
@@ -170,7 +192,10 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Args:  cmdutil.NoArgs,
+		Long:  "Print the version, and the commit and build date of a release build.",
+		Example: `  petstore-webhooks version
+  petstore-webhooks --version`,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := fmt.Fprintf(f.IOStreams.Out, "petstore-webhooks %s\n", versionString())
 			return err

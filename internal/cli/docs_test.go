@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+)
+
+// completions/ holds what the completion command makes; regenerate with
+// go run ./cmd/petstore-webhooks-docs -completions completions
+func TestCompletionsAreCurrent(t *testing.T) {
+	scripts, err := Completions(Tree())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "completions", "*"))
+	if len(files) != len(scripts) {
+		t.Errorf("completions/ holds %d files, want %d: %v", len(files), len(scripts), files)
+	}
+	for name, want := range scripts {
+		got, err := os.ReadFile(filepath.Join("..", "..", "completions", name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("completions/%s is stale or missing: run go run ./cmd/petstore-webhooks-docs -completions completions", name)
+		}
+	}
+}
+
+// complete asks the command tree what a shell would offer after args.
+func complete(t *testing.T, args ...string) (candidates []string, directive string) {
+	t.Helper()
+	f, s := cmdtest.Factory(t, nil)
+	var configFile string
+	root := NewCmdRoot(f, &configFile)
+	root.SetArgs(append([]string{cobra.ShellCompRequestCmd}, args...))
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(s.Out.String()), "\n")
+	for _, l := range lines[:len(lines)-1] {
+		name, _, _ := strings.Cut(l, "\t")
+		candidates = append(candidates, name)
+	}
+	return candidates, lines[len(lines)-1]
+}
+
+func TestDynamicCompletions(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"trigger", ""}, []string{"order.created", "pet.adopted", "payment.failed"}},
+		{[]string{"fixtures", "show", ""}, []string{"pet.status_changed"}},
+		{[]string{"listen", "--format", ""}, []string{"human", "json"}},
+		{[]string{"trigger", "--scheme", ""}, []string{"github", "hex", "petstore", "shopify", "slack", "standard", "stripe"}},
+		{[]string{"listen", "--forward-scheme", ""}, []string{"stripe"}},
+		{[]string{"list", "--color", ""}, []string{"auto", "always", "never"}},
+	}
+	for _, tt := range tests {
+		got, _ := complete(t, tt.args...)
+		for _, w := range tt.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("completing %q: %v, want %s among them", tt.args, got, w)
+			}
+		}
+	}
+	// Fixture files: the shell offers *.json files.
+	got, directive := complete(t, "trigger", "--fixture", "")
+	if !slices.Equal(got, []string{"json"}) || directive != ":8" {
+		t.Errorf("completing --fixture: %v %s, want the json extension filter (:8)", got, directive)
+	}
+}
+
+// Every command a user can run shows examples in its help.
+func TestEveryCommandHasExamples(t *testing.T) {
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Runnable() && !c.Hidden && c.Name() != "help" && strings.TrimSpace(c.Example) == "" {
+			t.Errorf("%q has no examples", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(Tree())
+}
+
+func TestManPages(t *testing.T) {
+	dir := t.TempDir()
+	root := Tree()
+	if err := WriteManPages(root, dir, cmdtest.Now); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"petstore-webhooks.1.gz", "petstore-webhooks-listen.1.gz", "petstore-webhooks-events-resend.1.gz", "petstore-webhooks-completion-bash.1.gz"} {
+		if _, err := os.Stat(filepath.Join(dir, page)); err != nil {
+			t.Errorf("no man page %s", page)
+		}
+	}
+	if strings.Contains(root.Long, "EXIT CODES") {
+		t.Error("the root's help kept the man page's extra sections")
+	}
+}
