@@ -120,3 +120,22 @@ func TestCodeOf(t *testing.T) {
 		t.Fatal("exit code mapping")
 	}
 }
+
+func TestReceiverURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080/webhooks",
+		"9000":           "http://127.0.0.1:9000/webhooks",
+		":9000":          "http://127.0.0.1:9000/webhooks",
+		"0.0.0.0:9000":   "http://127.0.0.1:9000/webhooks",
+		"[::]:9000":      "http://127.0.0.1:9000/webhooks",
+		"[::1]:9000":     "http://[::1]:9000/webhooks",
+		"localhost:9000": "http://localhost:9000/webhooks",
+	} {
+		if got, err := ReceiverURL(addr); err != nil || got != want {
+			t.Errorf("ReceiverURL(%q) = %q, %v; want %q", addr, got, err, want)
+		}
+	}
+	if _, err := ReceiverURL("a:b:c"); err == nil {
+		t.Error("ReceiverURL(a:b:c) gave no error")
+	}
+}

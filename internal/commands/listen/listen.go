@@ -4,7 +4,6 @@ package listen
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"path"
 	"strings"
@@ -106,6 +105,15 @@ start. See 'petstore-webhooks events'.`,
   petstore-webhooks listen --forward-to 3000 --passthrough   # the sender sees the app's answer`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("addr") {
+				cfg, err := opts.Config()
+				if err != nil {
+					return err
+				}
+				if opts.Addr, err = cmdutil.NormalizeListenAddr("listen_addr", cfg.ListenAddr); err != nil {
+					return err
+				}
+			}
 			if err := checkFlags(cmd, opts, events); err != nil {
 				return err
 			}
@@ -131,7 +139,7 @@ start. See 'petstore-webhooks events'.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1)")
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1); default: the listen_addr setting")
 	fl.StringVar(&opts.Path, "path", "/webhooks", "URL path that receives events")
 	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
 	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")
@@ -202,7 +210,7 @@ func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 	if err := cmdutil.CheckFormat(opts.Format); err != nil {
 		return err
 	}
-	addr, err := normalizeAddr(opts.Addr)
+	addr, err := cmdutil.NormalizeListenAddr("--addr", opts.Addr)
 	if err != nil {
 		return err
 	}
@@ -233,22 +241,6 @@ func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 		opts.Events = append(opts.Events, g)
 	}
 	return nil
-}
-
-// normalizeAddr accepts HOST:PORT, :PORT (every interface) or a bare PORT
-// (loopback).
-func normalizeAddr(addr string) (string, error) {
-	if !strings.Contains(addr, ":") {
-		addr = "127.0.0.1:" + addr
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil || port == "" {
-		return "", cmdutil.FlagErrorf("--addr %q: want HOST:PORT or PORT", addr)
-	}
-	if _, err := net.LookupPort("tcp", port); err != nil {
-		return "", cmdutil.FlagErrorf("--addr %q: bad port %q", addr, port)
-	}
-	return net.JoinHostPort(host, port), nil
 }
 
 // matches reports whether an event type passes the --events globs.

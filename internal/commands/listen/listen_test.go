@@ -105,3 +105,16 @@ func TestListenRefusesASecretTheSchemeCannotUse(t *testing.T) {
 	err := cmdtest.Run(NewCmdListen(f, nil), "--scheme", "petstore,standard", "--addr", "127.0.0.1:0", "--no-history")
 	cmdtest.AssertUsageError(t, err, "secret is not a Standard Webhooks secret: want whsec_ followed by base64")
 }
+
+func TestListenAddrSetting(t *testing.T) {
+	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_LISTEN_ADDR": "9100"})
+	var got *Options
+	if err := cmdtest.Run(NewCmdListen(f, func(_ context.Context, o *Options) error { got = o; return nil })); err != nil || got.Addr != "127.0.0.1:9100" {
+		t.Fatalf("addr from the environment: %v, %+v", err, got)
+	}
+	if err := cmdtest.Run(NewCmdListen(f, func(_ context.Context, o *Options) error { got = o; return nil }), "--addr", "9200"); err != nil || got.Addr != "127.0.0.1:9200" {
+		t.Fatalf("--addr over the environment: %v, %+v", err, got)
+	}
+	f, _ = cmdtest.Factory(t, cmdtest.Env{"PETSTORE_LISTEN_ADDR": "nowhere:http2"})
+	cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdListen(f, nil)), `listen_addr "nowhere:http2": bad port "http2"`)
+}

@@ -90,6 +90,15 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 			if opts.Scheme, err = scheme.Scheme(); err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("url") && !opts.ViaAPI {
+				cfg, err := opts.Config()
+				if err != nil {
+					return err
+				}
+				if opts.URL, err = cmdutil.ReceiverURL(cfg.ListenAddr); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -97,7 +106,7 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.URL, "url", DefaultURL, "receiver to POST the events to")
+	fl.StringVar(&opts.URL, "url", DefaultURL, "receiver to POST the events to (default: listen's, from the listen_addr setting)")
 	fl.StringVar(&opts.Secret, "secret", "", "secret to sign with (default: the configured webhook secret)")
 	fl.StringArrayVar(&overrides, "override", nil, "set PATH=VALUE in the event (dotted path, array indexes; VALUE is JSON or a string); repeatable")
 	fl.StringArrayVar(&removes, "remove", nil, "remove PATH from the event; repeatable")

@@ -284,3 +284,11 @@ func TestTriggerViaAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestTriggerURLFollowsListenAddr(t *testing.T) {
+	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_LISTEN_ADDR": ":9100"})
+	var got *Options
+	if err := cmdtest.Run(NewCmdTrigger(f, func(_ context.Context, o *Options) error { got = o; return nil }), "pet.adopted"); err != nil || got.URL != "http://127.0.0.1:9100/webhooks" {
+		t.Fatalf("url: %v, %+v", err, got)
+	}
+}
