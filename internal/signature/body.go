@@ -55,7 +55,7 @@ func (s bodyScheme) Sign(p Payload, secrets ...string) (http.Header, error) {
 
 func (s bodyScheme) Verify(h http.Header, body []byte, secrets []string, _ time.Time) error {
 	if len(secrets) == 0 {
-		return verifyErrorf(ReasonNoSecret, "no secret configured to verify with")
+		return errNoSecret()
 	}
 	value, err := singleValue(h, s.header)
 	if err != nil {
@@ -70,7 +70,7 @@ func (s bodyScheme) Verify(h http.Header, body []byte, secrets []string, _ time.
 			return nil
 		}
 	}
-	return verifyErrorf(ReasonMismatch, "signature does not match %s", secretsPhrase(len(secrets)))
+	return errMismatch(len(secrets))
 }
 
 // parse decodes the header's value into the digest.

@@ -210,11 +210,16 @@ func CheckSecrets(schemes []Scheme, secrets []string) error {
 	return nil
 }
 
-func secretsPhrase(n int) string {
-	if n == 1 {
-		return "the secret"
+func errNoSecret() error {
+	return verifyErrorf(ReasonNoSecret, "no secret configured to verify with")
+}
+
+func errMismatch(secrets int) error {
+	phrase := "the secret"
+	if secrets > 1 {
+		phrase = "any of the " + strconv.Itoa(secrets) + " secrets"
 	}
-	return "any of the " + strconv.Itoa(n) + " secrets"
+	return verifyErrorf(ReasonMismatch, "signature does not match %s", phrase)
 }
 
 func truncate(s string, n int) string {
@@ -230,6 +235,20 @@ func oneSecret(scheme string, secrets []string) (string, error) {
 		return "", fmt.Errorf("the %s scheme carries one signature: sign with one secret, not %d", scheme, len(secrets))
 	}
 	return secrets[0], nil
+}
+
+// singleValues returns the one value of each named header, which the request
+// must carry once each.
+func singleValues(h http.Header, names ...string) ([]string, error) {
+	values := make([]string, len(names))
+	for i, name := range names {
+		v, err := singleValue(h, name)
+		if err != nil {
+			return nil, err
+		}
+		values[i] = v
+	}
+	return values, nil
 }
 
 // singleValue returns the one value of a header the request must carry once.

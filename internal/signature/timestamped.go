@@ -37,7 +37,7 @@ func (stripeScheme) Sign(p Payload, secrets ...string) (http.Header, error) {
 
 func (s stripeScheme) Verify(h http.Header, body []byte, secrets []string, now time.Time) error {
 	if len(secrets) == 0 {
-		return verifyErrorf(ReasonNoSecret, "no secret configured to verify with")
+		return errNoSecret()
 	}
 	value, err := singleValue(h, stripeHeader)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s stripeScheme) Verify(h http.Header, body []byte, secrets []string, now t
 		return err
 	}
 	if !anyMatches(sigs, secrets, func(secret []byte) []byte { return hmacSHA256(secret, []byte(ts+"."), body) }) {
-		return verifyErrorf(ReasonMismatch, "signature does not match %s", secretsPhrase(len(secrets)))
+		return errMismatch(len(secrets))
 	}
 	return checkTimestamp(stripeHeader+" t", ts, now, s.tolerance)
 }
@@ -129,25 +129,18 @@ func (standardScheme) Sign(p Payload, secrets ...string) (http.Header, error) {
 
 func (s standardScheme) Verify(h http.Header, body []byte, secrets []string, now time.Time) error {
 	if len(secrets) == 0 {
-		return verifyErrorf(ReasonNoSecret, "no secret configured to verify with")
+		return errNoSecret()
 	}
 	names := standardHeaders
 	if h.Get(names.Signature) == "" && h.Get(svixHeaders.Signature) != "" {
 		names = svixHeaders
 	}
-	value, err := singleValue(h, names.Signature)
+	values, err := singleValues(h, names.Signature, names.ID, names.Timestamp)
 	if err != nil {
 		return err
 	}
-	id, err := singleValue(h, names.ID)
-	if err != nil {
-		return err
-	}
-	ts, err := singleValue(h, names.Timestamp)
-	if err != nil {
-		return err
-	}
-	sigs, err := ParseStandardSignatures(value)
+	id, ts := values[1], values[2]
+	sigs, err := ParseStandardSignatures(values[0])
 	if err != nil {
 		return err
 	}
@@ -160,7 +153,7 @@ func (s standardScheme) Verify(h http.Header, body []byte, secrets []string, now
 		keys[i] = string(key)
 	}
 	if !anyMatches(sigs, keys, func(key []byte) []byte { return hmacSHA256(key, []byte(id+"."+ts+"."), body) }) {
-		return verifyErrorf(ReasonMismatch, "signature does not match %s", secretsPhrase(len(secrets)))
+		return errMismatch(len(secrets))
 	}
 	return checkTimestamp(names.Timestamp, ts, now, s.tolerance)
 }
@@ -215,22 +208,19 @@ func (slackScheme) Sign(p Payload, secrets ...string) (http.Header, error) {
 
 func (s slackScheme) Verify(h http.Header, body []byte, secrets []string, now time.Time) error {
 	if len(secrets) == 0 {
-		return verifyErrorf(ReasonNoSecret, "no secret configured to verify with")
+		return errNoSecret()
 	}
-	value, err := singleValue(h, slackHeaders.Signature)
+	values, err := singleValues(h, slackHeaders.Signature, slackHeaders.Timestamp)
 	if err != nil {
 		return err
 	}
-	ts, err := singleValue(h, slackHeaders.Timestamp)
-	if err != nil {
-		return err
-	}
-	sig, err := ParseSlackSignature(value)
+	ts := values[1]
+	sig, err := ParseSlackSignature(values[0])
 	if err != nil {
 		return err
 	}
 	if !anyMatches([][]byte{sig}, secrets, func(secret []byte) []byte { return hmacSHA256(secret, []byte("v0:"+ts+":"), body) }) {
-		return verifyErrorf(ReasonMismatch, "signature does not match %s", secretsPhrase(len(secrets)))
+		return errMismatch(len(secrets))
 	}
 	return checkTimestamp(slackHeaders.Timestamp, ts, now, s.tolerance)
 }
