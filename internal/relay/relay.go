@@ -214,6 +214,16 @@ func (r *Relay) loop(ctx context.Context) {
 // attempt makes one attempt at a forward and records it.
 func (r *Relay) attempt(j job) {
 	defer r.release(j.fwd.ID)
+	if j.req == nil {
+		// The loop read this forward before claiming it, and a fresh one's
+		// worker may have finished it in between: only a forward that is
+		// still pending and due now is attempted, as it is now.
+		f, err := r.cfg.Store.GetForward(r.attemptCtx, j.fwd.ID)
+		if err != nil || f.State != store.Pending || f.NextAttemptAt.After(r.cfg.Now()) {
+			return
+		}
+		j.fwd = f
+	}
 	res, err := r.Once(r.attemptCtx, j.req, j.fwd, true)
 	if err != nil {
 		if r.attemptCtx.Err() == nil && r.cfg.OnError != nil {

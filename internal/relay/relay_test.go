@@ -73,6 +73,13 @@ func newApp(t *testing.T, status ...int) *app {
 	return a
 }
 
+// first returns the first request the app got.
+func (a *app) first() (http.Header, []byte) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.headers[0], a.bodies[0]
+}
+
 func (a *app) count() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -156,10 +163,10 @@ func TestForwardsExactBytesAndHeaders(t *testing.T) {
 		"Content-Type": {"application/json"}, "X-Custom": {"a", "b"}}
 	req := h.send(t, body, header, a.URL)
 	waitFor(t, "delivery", func() bool { return a.count() == 1 })
-	got := a.headers[0]
-	if string(a.bodies[0]) != body || got.Get("X-Petstore-Signature") != "sha256=abc" || len(got.Values("X-Custom")) != 2 ||
+	got, gotBody := a.first()
+	if string(gotBody) != body || got.Get("X-Petstore-Signature") != "sha256=abc" || len(got.Values("X-Custom")) != 2 ||
 		got.Get("X-Added") != "1" || got.Get("Connection") != "" || got.Get("Content-Type") != "application/json" {
-		t.Fatalf("app got %q with %v", a.bodies[0], got)
+		t.Fatalf("app got %q with %v", gotBody, got)
 	}
 	waitFor(t, "delivered state", func() bool { return h.states(t, req)[0].State == store.Delivered })
 }
@@ -169,7 +176,8 @@ func TestForwardSecretResigns(t *testing.T) {
 	h := newHarness(t, Config{ForwardSecret: "whsec_app"})
 	h.send(t, `{"id":"1"}`, http.Header{"X-Petstore-Signature": {"sha256=from-the-sender"}}, a.URL)
 	waitFor(t, "delivery", func() bool { return a.count() == 1 })
-	if err := signature.Petstore.Verify(a.headers[0], a.bodies[0], []string{"whsec_app"}, time.Now()); err != nil {
+	header, body := a.first()
+	if err := signature.Petstore.Verify(header, body, []string{"whsec_app"}, time.Now()); err != nil {
 		t.Fatalf("app's own check: %v", err)
 	}
 }
@@ -180,8 +188,28 @@ func TestForwardSchemeResignsInTheAppsScheme(t *testing.T) {
 	h := newHarness(t, Config{ForwardSecret: "whsec_app", ForwardScheme: stripe})
 	h.send(t, `{"id":"1"}`, http.Header{"X-Petstore-Signature": {"sha256=from-the-sender"}}, a.URL)
 	waitFor(t, "delivery", func() bool { return a.count() == 1 })
-	if err := stripe.Verify(a.headers[0], a.bodies[0], []string{"whsec_app"}, time.Now()); err != nil {
+	header, body := a.first()
+	if err := stripe.Verify(header, body, []string{"whsec_app"}, time.Now()); err != nil {
 		t.Fatalf("app's own check: %v", err)
+	}
+}
+
+// The loop reads due forwards, then claims them one by one; a forward that a
+// fresh submission delivered in between must not go out again.
+func TestStaleDueForwardIsNotDeliveredTwice(t *testing.T) {
+	a := newApp(t)
+	h := newHarness(t, Config{})
+	h.stop() // no loop, no workers: the test plays their parts
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("{}"), Status: 200}
+	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := fwds[0][0] // as the loop read it: pending, due
+	h.relay.attempt(job{fwd: stale, req: req})
+	h.relay.attempt(job{fwd: stale})
+	if a.count() != 1 || h.states(t, req)[0].Attempts != 1 {
+		t.Fatalf("app saw %d requests, forward has %d attempts; want 1 and 1", a.count(), h.states(t, req)[0].Attempts)
 	}
 }
 

@@ -109,6 +109,15 @@ func (s *Store) DueForwards(ctx context.Context, now time.Time, limit int) ([]Fo
 	return collect(rows, scanForward)
 }
 
+// GetForward returns one forward as it is now.
+func (s *Store) GetForward(ctx context.Context, id int64) (Forward, error) {
+	f, err := scanForward(s.db.QueryRowContext(ctx, `SELECT `+forwardColumns+` FROM forwards WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrNotFound
+	}
+	return f, err
+}
+
 // NextForwardDue returns when the earliest pending forward is due.
 func (s *Store) NextForwardDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullString
