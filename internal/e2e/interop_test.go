@@ -138,7 +138,7 @@ func ourHeaders(t *testing.T, u *user, file string, args ...string) http.Header 
 	return h
 }
 
-// withTimestamp returns h with its signed timestamp moved one second on,
+// withTimestamp returns h with its signed timestamp moved by delta seconds,
 // the signature left as it was.
 func withTimestamp(t *testing.T, p provider, h http.Header, delta int64) http.Header {
 	t.Helper()

@@ -51,6 +51,9 @@ func readmeShell(u *user, script string, env ...string) *exec.Cmd {
 	return cmd
 }
 
+// terminalComment starts a terminal's commands in the quick start.
+var terminalComment = regexp.MustCompile(`^# (terminal \d)`)
+
 // The quick start as written: terminal 1's command in the background,
 // terminal 2's in the foreground. PETSTORE_LISTEN_ADDR moves both to a free port.
 func TestReadmeQuickStart(t *testing.T) {
@@ -59,7 +62,7 @@ func TestReadmeQuickStart(t *testing.T) {
 	current := ""
 	for _, line := range strings.Split(block, "\n") {
 		line = strings.TrimSpace(line)
-		if m := regexp.MustCompile(`^# (terminal \d)`).FindStringSubmatch(line); m != nil {
+		if m := terminalComment.FindStringSubmatch(line); m != nil {
 			current = m[1]
 			continue
 		}

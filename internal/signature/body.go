@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -108,7 +109,7 @@ func decodeHexDigest(s, prefix string) ([]byte, error) {
 		if prefix != "" {
 			after = " after " + prefix
 		}
-		return nil, errors.New("want 64 hex digits" + after + ", got " + itoa(len(s)) + " characters")
+		return nil, errors.New("want 64 hex digits" + after + ", got " + strconv.Itoa(len(s)) + " characters")
 	}
 	sum, err := hex.DecodeString(s)
 	if err != nil {

@@ -125,7 +125,7 @@ func TestSignaturesOfSeveralSecrets(t *testing.T) {
 			t.Errorf("%s: a third secret: reason %q", name, got)
 		}
 	}
-	if got := h(t, "stripe", "whsec_b2xk", "whsec_bmV3"); !strings.Contains(got, ",v1=") || strings.Count(got, "v1=") != 2 {
+	if got := signatureHeader(t, "stripe", "whsec_b2xk", "whsec_bmV3"); !strings.Contains(got, ",v1=") || strings.Count(got, "v1=") != 2 {
 		t.Errorf("Stripe-Signature = %q, want two v1", got)
 	}
 	if _, err := Petstore.Sign(Payload{Body: body}, "a", "b"); err == nil || err.Error() != "the petstore scheme carries one signature: sign with one secret, not 2" {
@@ -133,7 +133,8 @@ func TestSignaturesOfSeveralSecrets(t *testing.T) {
 	}
 }
 
-func h(t *testing.T, scheme string, secrets ...string) string {
+// signatureHeader is the signature header a scheme makes for "{}" with secrets.
+func signatureHeader(t *testing.T, scheme string, secrets ...string) string {
 	t.Helper()
 	s := must(New(scheme, Options{}))
 	hdr, err := s.Sign(Payload{Body: []byte("{}"), Timestamp: time.Unix(1, 0)}, secrets...)

@@ -297,6 +297,4 @@ func parseUnix(s string) (time.Time, error) {
 
 func unixString(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 var errNoSigningSecret = errors.New("no secret to sign with")
