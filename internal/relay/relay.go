@@ -118,20 +118,26 @@ func (r *Relay) Start(ctx context.Context) {
 	}()
 }
 
-// Submit hands fresh forwards to the workers. A forward that does not fit
-// stays due in the store, where the loop finds it.
+// Submit hands fresh forwards to the workers. A forward that does not fit,
+// or whose id is still held by a finished forward that had it before (ids
+// are reused once a request without history is deleted), stays due in the
+// store, and the loop is woken to find it.
 func (r *Relay) Submit(req *store.Request, fwds []store.Forward) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, f := range fwds {
-		if r.closed || r.inflight[f.ID] {
-			continue
+		if r.closed {
+			return
 		}
-		select {
-		case r.jobs <- job{fwd: f, req: req}:
-			r.inflight[f.ID] = true
-		default:
+		if !r.inflight[f.ID] {
+			select {
+			case r.jobs <- job{fwd: f, req: req}:
+				r.inflight[f.ID] = true
+				continue
+			default:
+			}
 		}
+		r.poke()
 	}
 }
 
@@ -213,18 +219,19 @@ func (r *Relay) loop(ctx context.Context) {
 
 // attempt makes one attempt at a forward and records it.
 func (r *Relay) attempt(j job) {
-	defer r.release(j.fwd.ID)
 	if j.req == nil {
 		// The loop read this forward before claiming it, and a fresh one's
 		// worker may have finished it in between: only a forward that is
 		// still pending and due now is attempted, as it is now.
 		f, err := r.cfg.Store.GetForward(r.attemptCtx, j.fwd.ID)
 		if err != nil || f.State != store.Pending || f.NextAttemptAt.After(r.cfg.Now()) {
+			r.release(j.fwd.ID)
 			return
 		}
 		j.fwd = f
 	}
 	res, err := r.Once(r.attemptCtx, j.req, j.fwd, true)
+	r.release(j.fwd.ID)
 	if err != nil {
 		if r.attemptCtx.Err() == nil && r.cfg.OnError != nil {
 			r.cfg.OnError(fmt.Errorf("forward %d to %s: %w", j.fwd.ID, j.fwd.Target, err))
@@ -233,15 +240,30 @@ func (r *Relay) attempt(j job) {
 	}
 	if res.Forward.State == store.Pending {
 		r.poke()
+		return
 	}
+	r.forget(res)
 }
 
 // Passthrough makes the one attempt at a fresh forward while its sender
 // waits, keeping the retry loop off it meanwhile.
 func (r *Relay) Passthrough(ctx context.Context, req *store.Request, f store.Forward) (Result, error) {
 	r.claim(f.ID)
-	defer r.release(f.ID)
-	return r.Once(ctx, req, f, false)
+	res, err := r.Once(ctx, req, f, false)
+	r.release(f.ID)
+	if err == nil {
+		r.forget(res)
+	}
+	return res, err
+}
+
+// forget deletes, without history, a request whose forwards are all
+// finished. It runs after the forward's claim is released: the store may
+// give a deleted forward's id to the next one.
+func (r *Relay) forget(res Result) {
+	if !r.cfg.KeepHistory && res.Forward.State != store.Pending {
+		_ = r.cfg.Store.DeleteFinished(context.Background(), res.Request.ID)
+	}
 }
 
 // Once makes one attempt at f and records it. With retry false the forward
@@ -285,9 +307,6 @@ func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, r
 	res.Forward.NextAttemptAt = next
 	if err := r.cfg.Store.RecordForwardAttempt(context.WithoutCancel(ctx), a, res.Forward.State, next); err != nil {
 		return Result{}, err
-	}
-	if res.Forward.State != store.Pending && !r.cfg.KeepHistory {
-		_ = r.cfg.Store.DeleteFinished(context.WithoutCancel(ctx), req.ID)
 	}
 	if r.cfg.OnAttempt != nil {
 		r.cfg.OnAttempt(res)

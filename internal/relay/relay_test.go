@@ -213,6 +213,53 @@ func TestStaleDueForwardIsNotDeliveredTwice(t *testing.T) {
 	}
 }
 
+// Without history a delivered request is deleted, and the store may give its
+// forward's id to the next forward while the worker that delivered the first
+// still holds the id. The next one must still go out at once, not when the
+// retry loop next wakes on its own (up to a minute later).
+func TestForwardWhoseIDIsStillHeldIsDeliveredSoon(t *testing.T) {
+	a := newApp(t)
+	h := newHarness(t, Config{})
+	time.Sleep(50 * time.Millisecond) // the loop has found nothing due and sleeps
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("{}"), Status: 200}
+	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := fwds[0][0].ID
+	h.relay.claim(id) // as the worker of the id's previous forward would
+	h.relay.Submit(req, fwds[0])
+	time.Sleep(20 * time.Millisecond)
+	h.relay.release(id)
+	waitFor(t, "delivery", func() bool { return a.count() == 1 })
+}
+
+func TestWithoutHistoryEveryForwardIsDeliveredAndForgotten(t *testing.T) {
+	a := newApp(t)
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rl := New(Config{Store: st, Client: &http.Client{}, Timeout: time.Second, RetryFor: time.Hour, Now: time.Now})
+	ctx, cancel := context.WithCancel(context.Background())
+	rl.Start(ctx)
+	defer func() { cancel(); rl.Close(time.Second) }()
+	for i := range 100 {
+		req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("{}"), Status: 200}
+		fwds, err := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rl.Submit(req, fwds[0])
+		waitFor(t, "delivery", func() bool { return a.count() == i+1 })
+	}
+	waitFor(t, "every request forgotten", func() bool {
+		left, err := st.ListRequests(context.Background(), store.RequestFilter{})
+		return err == nil && len(left) == 0
+	})
+}
+
 func TestRetriesThenDeliversOnce(t *testing.T) {
 	a := newApp(t, 503, 500, 429)
 	h := newHarness(t, Config{})
