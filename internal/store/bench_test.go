@@ -14,9 +14,17 @@ func BenchmarkRecordRequests(b *testing.B) {
 	body := make([]byte, 600)
 	hdr := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"Go-http-client/1.1"},
 		"X-Petstore-Signature": {"sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}}
-	for _, batch := range []int{1, 16} {
-		b.Run(fmt.Sprintf("batch%d", batch), func(b *testing.B) {
-			st, err := Open(filepath.Join(b.TempDir(), "h.db"))
+	for _, c := range []struct {
+		where string
+		batch int
+	}{{"disk", 1}, {"disk", 16}, {"memory", 1}, {"memory", 16}} {
+		batch := c.batch
+		b.Run(fmt.Sprintf("%s/batch%d", c.where, batch), func(b *testing.B) {
+			path := ":memory:"
+			if c.where == "disk" {
+				path = filepath.Join(b.TempDir(), "h.db")
+			}
+			st, err := Open(path)
 			if err != nil {
 				b.Fatal(err)
 			}
