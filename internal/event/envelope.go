@@ -25,113 +25,276 @@ var ErrNoType = errors.New("event has no type: want an eventType or type field")
 
 // ParseEnvelope reads an envelope in any spelling found in Petstore material:
 // id or eventId, eventType or type, timestamp or created_at. It runs on
-// every request `listen` receives, so it validates the body in one pass and
-// then picks the top-level fields out with a light scan instead of a
-// reflective decode.
+// every request `listen` receives, so one pass over the body both validates
+// it and picks out the top-level fields, instead of a reflective decode.
 func ParseEnvelope(body []byte) (Envelope, error) {
-	if !json.Valid(body) {
+	var top envelopeFields
+	sc := jsonScanner{b: body}
+	isObject, valid := sc.document(&top)
+	if !valid {
 		var v any
 		return Envelope{}, fmt.Errorf("body is not JSON: %s", jsonErrorText(json.Unmarshal(body, &v)))
 	}
-	top := topLevelFields(body)
-	if top == nil {
+	if !isObject {
 		return Envelope{}, errors.New("body is JSON but not an object")
 	}
 	var env Envelope
 	var err error
-	if env.Type, err = firstString(false, field{"eventType", top["eventType"]}, field{"type", top["type"]}); err != nil {
+	if env.Type, err = firstString(false, field{"eventType", top.eventType}, field{"type", top.typ}); err != nil {
 		return Envelope{}, err
 	}
 	if env.Type == "" {
 		return Envelope{}, ErrNoType
 	}
-	if env.ID, err = firstString(true, field{"id", top["id"]}, field{"eventId", top["eventId"]}); err != nil {
+	if env.ID, err = firstString(true, field{"id", top.id}, field{"eventId", top.eventID}); err != nil {
 		return Envelope{}, err
 	}
-	if env.Timestamp, err = firstString(false, field{"timestamp", top["timestamp"]}, field{"created_at", top["created_at"]}); err != nil {
+	if env.Timestamp, err = firstString(false, field{"timestamp", top.timestamp}, field{"created_at", top.createdAt}); err != nil {
 		return Envelope{}, err
 	}
-	env.Data = top["data"]
+	env.Data = top.data
 	return env, nil
 }
 
-// envelopeKeys are the top-level fields ParseEnvelope looks at.
-var envelopeKeys = map[string]bool{"id": true, "eventId": true, "eventType": true, "type": true, "timestamp": true, "created_at": true, "data": true}
+// envelopeFields are the raw values of the top-level fields ParseEnvelope
+// looks at; a key given twice keeps its last value, as with encoding/json.
+type envelopeFields struct {
+	id, eventID, eventType, typ, timestamp, createdAt, data json.RawMessage
+}
 
-// topLevelFields returns the raw values of the envelope keys of a JSON
-// object, the last one winning as with encoding/json, or nil when the valid
-// JSON document b is not an object.
-func topLevelFields(b []byte) map[string]json.RawMessage {
-	i := skipSpace(b, 0)
-	if i == len(b) || b[i] != '{' {
-		return nil
+func (f *envelopeFields) set(quotedKey, value []byte) {
+	key := quotedKey[1 : len(quotedKey)-1]
+	if bytes.IndexByte(key, '\\') >= 0 {
+		var unquoted string
+		_ = json.Unmarshal(quotedKey, &unquoted) // a valid string: it unquotes
+		key = []byte(unquoted)
 	}
-	out := map[string]json.RawMessage{}
-	i++
-	for {
-		i = skipSpace(b, i)
-		if b[i] == '}' {
-			return out
-		}
-		keyEnd := skipString(b, i)
-		key := string(b[i+1 : keyEnd-1])
-		if strings.IndexByte(key, '\\') >= 0 {
-			_ = json.Unmarshal(b[i:keyEnd], &key) // valid JSON: it unquotes
-		}
-		i = skipSpace(b, keyEnd) + 1 // the colon
-		i = skipSpace(b, i)
-		valueEnd := skipValue(b, i)
-		if envelopeKeys[key] {
-			out[key] = b[i:valueEnd]
-		}
-		i = skipSpace(b, valueEnd)
-		if b[i] == ',' {
-			i++
-		}
+	switch string(key) {
+	case "id":
+		f.id = value
+	case "eventId":
+		f.eventID = value
+	case "eventType":
+		f.eventType = value
+	case "type":
+		f.typ = value
+	case "timestamp":
+		f.timestamp = value
+	case "created_at":
+		f.createdAt = value
+	case "data":
+		f.data = value
 	}
 }
 
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
+// maxDepth is how deeply encoding/json lets arrays and objects nest.
+const maxDepth = 10000
+
+// jsonScanner accepts exactly what json.Valid accepts (a fuzz test compares
+// them), in one pass and without allocating.
+type jsonScanner struct {
+	b     []byte
+	i     int
+	depth int
 }
 
-// skipString returns the index just past the string that starts at b[i].
-func skipString(b []byte, i int) int {
-	for i++; b[i] != '"'; i++ {
-		if b[i] == '\\' {
-			i++
-		}
+// document scans the whole body, handing the members of a top-level object
+// to top.
+func (s *jsonScanner) document(top *envelopeFields) (isObject, valid bool) {
+	s.space()
+	isObject = s.i < len(s.b) && s.b[s.i] == '{'
+	if isObject {
+		valid = s.object(top)
+	} else {
+		valid = s.value()
 	}
-	return i + 1
+	s.space()
+	return isObject, valid && s.i == len(s.b)
 }
 
-// skipValue returns the index just past the value that starts at b[i].
-func skipValue(b []byte, i int) int {
-	switch b[i] {
+func (s *jsonScanner) space() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+func (s *jsonScanner) at(c byte) bool { return s.i < len(s.b) && s.b[s.i] == c }
+
+func (s *jsonScanner) value() bool {
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch s.b[s.i] {
+	case '{':
+		return s.object(nil)
+	case '[':
+		return s.array()
 	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; ; i++ {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
+		return s.string()
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case 'n':
+		return s.literal("null")
+	}
+	return s.number()
+}
+
+// object scans an object, handing its members to members when not nil.
+func (s *jsonScanner) object(members *envelopeFields) bool {
+	if s.depth++; s.depth > maxDepth {
+		return false
+	}
+	s.i++
+	s.space()
+	if s.at('}') {
+		s.i++
+		s.depth--
+		return true
+	}
+	for {
+		s.space()
+		keyStart := s.i
+		if !s.at('"') || !s.string() {
+			return false
+		}
+		key := s.b[keyStart:s.i]
+		s.space()
+		if !s.at(':') {
+			return false
+		}
+		s.i++
+		s.space()
+		valueStart := s.i
+		if !s.value() {
+			return false
+		}
+		if members != nil {
+			members.set(key, s.b[valueStart:s.i])
+		}
+		s.space()
+		switch {
+		case s.at(','):
+			s.i++
+		case s.at('}'):
+			s.i++
+			s.depth--
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (s *jsonScanner) array() bool {
+	if s.depth++; s.depth > maxDepth {
+		return false
+	}
+	s.i++
+	s.space()
+	if s.at(']') {
+		s.i++
+		s.depth--
+		return true
+	}
+	for {
+		s.space()
+		if !s.value() {
+			return false
+		}
+		s.space()
+		switch {
+		case s.at(','):
+			s.i++
+		case s.at(']'):
+			s.i++
+			s.depth--
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// string scans a string: no control characters, only JSON's escapes. Like
+// encoding/json it does not check that the bytes are UTF-8.
+func (s *jsonScanner) string() bool {
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch c := s.b[s.i]; {
+		case c == '"':
+			s.i++
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			s.i++
+			if s.i >= len(s.b) {
+				return false
+			}
+			switch s.b[s.i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if s.i+4 >= len(s.b) || !isHex(s.b[s.i+1]) || !isHex(s.b[s.i+2]) || !isHex(s.b[s.i+3]) || !isHex(s.b[s.i+4]) {
+					return false
 				}
+				s.i += 4
+			default:
+				return false
 			}
 		}
 	}
-	for i < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[i])) {
-		i++
+	return false
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func (s *jsonScanner) literal(word string) bool {
+	if !bytes.HasPrefix(s.b[s.i:], []byte(word)) {
+		return false
 	}
-	return i
+	s.i += len(word)
+	return true
+}
+
+// number scans -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *jsonScanner) number() bool {
+	if s.at('-') {
+		s.i++
+	}
+	switch {
+	case s.at('0'):
+		s.i++
+	case s.i < len(s.b) && '1' <= s.b[s.i] && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	if s.at('.') {
+		s.i++
+		if !s.digits() {
+			return false
+		}
+	}
+	if s.at('e') || s.at('E') {
+		s.i++
+		if s.at('+') || s.at('-') {
+			s.i++
+		}
+		if !s.digits() {
+			return false
+		}
+	}
+	return true
+}
+
+// digits scans one or more digits.
+func (s *jsonScanner) digits() bool {
+	start := s.i
+	for s.i < len(s.b) && '0' <= s.b[s.i] && s.b[s.i] <= '9' {
+		s.i++
+	}
+	return s.i > start
 }
 
 type field struct {

@@ -127,3 +127,27 @@ func FuzzParseEnvelopeMatchesReference(f *testing.F) {
 		}
 	})
 }
+
+func FuzzScannerAcceptsWhatJSONValidAccepts(f *testing.F) {
+	for _, s := range []string{``, ` `, `0`, `-0.5e+7`, `01`, `1.`, `-`, `"\u00e9\/"`, `"\u00g0"`, "\"\x01\"", "\"\xff\"",
+		`[1,]`, `{"a":1,}`, `{"a" 1}`, `[[[]]]`, `tru`, `nulls`, `{} {}`, ` {"a":[{"b":null}]} `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sc := jsonScanner{b: b}
+		_, valid := sc.document(&envelopeFields{})
+		if valid != json.Valid(b) {
+			t.Fatalf("%q: scanner says valid=%v, json.Valid says %v", b, valid, !valid)
+		}
+	})
+}
+
+func TestScannerNestingLimitIsEncodingJSONs(t *testing.T) {
+	for _, depth := range []int{maxDepth, maxDepth + 1} {
+		b := []byte(strings.Repeat("[", depth) + strings.Repeat("]", depth))
+		sc := jsonScanner{b: b}
+		if _, valid := sc.document(&envelopeFields{}); valid != json.Valid(b) {
+			t.Fatalf("depth %d: scanner valid=%v, json.Valid %v", depth, valid, json.Valid(b))
+		}
+	}
+}
