@@ -22,8 +22,12 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	if r.Event != nil {
 		id, typ, ev = r.Event.ID, r.Event.Type, r.Body
 	}
-	dst = append(dst, `{"kind":"request","receivedAt":`...)
-	dst = appendJSONString(dst, r.ReceivedAt.UTC().Format(time.RFC3339Nano))
+	if dst == nil {
+		dst = make([]byte, 0, len(r.Body)+256+64*len(r.Header))
+	}
+	dst = append(dst, `{"kind":"request","receivedAt":"`...)
+	dst = r.ReceivedAt.UTC().AppendFormat(dst, time.RFC3339Nano) // digits and -:.TZ, nothing to escape
+	dst = append(dst, '"')
 	dst = append(dst, `,"id":`...)
 	dst = appendJSONString(dst, id)
 	dst = append(dst, `,"type":`...)
@@ -47,7 +51,8 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	dst = append(dst, `,"path":`...)
 	dst = appendJSONString(dst, r.Path)
 	dst = append(dst, `,"headers":{`...)
-	keys := make([]string, 0, len(r.Header))
+	var onStack [16]string
+	keys := onStack[:0]
 	for k := range r.Header {
 		keys = append(keys, k)
 	}
