@@ -143,18 +143,7 @@ func (s *jsonScanner) value() bool {
 
 // object scans an object, handing its members to members when not nil.
 func (s *jsonScanner) object(members *envelopeFields) bool {
-	if s.depth++; s.depth > maxDepth {
-		return false
-	}
-	s.i++
-	s.space()
-	if s.at('}') {
-		s.i++
-		s.depth--
-		return true
-	}
-	for {
-		s.space()
+	return s.container('}', func() bool {
 		keyStart := s.i
 		if !s.at('"') || !s.string() {
 			return false
@@ -173,41 +162,35 @@ func (s *jsonScanner) object(members *envelopeFields) bool {
 		if members != nil {
 			members.set(key, s.b[valueStart:s.i])
 		}
-		s.space()
-		switch {
-		case s.at(','):
-			s.i++
-		case s.at('}'):
-			s.i++
-			s.depth--
-			return true
-		default:
-			return false
-		}
-	}
+		return true
+	})
 }
 
-func (s *jsonScanner) array() bool {
+func (s *jsonScanner) array() bool { return s.container(']', s.value) }
+
+// container scans an object or an array from its opening bracket to close,
+// with member scanning each member.
+func (s *jsonScanner) container(close byte, member func() bool) bool {
 	if s.depth++; s.depth > maxDepth {
 		return false
 	}
 	s.i++
 	s.space()
-	if s.at(']') {
+	if s.at(close) {
 		s.i++
 		s.depth--
 		return true
 	}
 	for {
 		s.space()
-		if !s.value() {
+		if !member() {
 			return false
 		}
 		s.space()
 		switch {
 		case s.at(','):
 			s.i++
-		case s.at(']'):
+		case s.at(close):
 			s.i++
 			s.depth--
 			return true
