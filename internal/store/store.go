@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -129,7 +130,7 @@ func Open(path string) (*Store, error) {
 			return nil, fmt.Errorf("database: %w", err)
 		}
 		f.Close()
-		dsn = "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=wal_autocheckpoint(0)"
+		dsn = "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(" + strconv.Itoa(2*walLimit) + ")"
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -172,20 +173,28 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// walLimit is the write-ahead log size past which a checkpoint also resets
-// the log, holding writers back for the moment it takes.
+// walLimit is the write-ahead log size past which a checkpoint also restarts
+// the log, holding writers back for the moment it takes. The log file keeps
+// its size, so that the commits after a restart write over blocks the file
+// already has, which costs less than growing it (about 40 against 48 µs a
+// lone commit, `go test ./internal/store -bench RecordRequests/disk`).
 const walLimit = 16 << 20
 
 // startCheckpoints runs a passive checkpoint every half second, so that
-// commits never do one; a passive checkpoint cannot reset the log while
-// writes keep coming, so once the log passes walLimit the checkpoint is a
-// TRUNCATE, which can.
+// commits never do one; a passive checkpoint cannot restart the log while
+// writes keep coming, so once the log holds more than walLimit a RESTART
+// checkpoint follows, which can.
 func (s *Store) startCheckpoints(path string) error {
 	cp, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		return err
 	}
 	cp.SetMaxOpenConns(1)
+	var pageSize int
+	if err := cp.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		cp.Close()
+		return err
+	}
 	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -196,11 +205,11 @@ func (s *Store) startCheckpoints(path string) error {
 			case <-done:
 				return
 			case <-t.C:
-				mode := "PASSIVE"
-				if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > walLimit {
-					mode = "TRUNCATE"
+				var busy, frames, copied int
+				err := cp.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+				if err == nil && frames*pageSize > walLimit {
+					_, _ = cp.Exec(`PRAGMA wal_checkpoint(RESTART)`)
 				}
-				_, _ = cp.Exec(`PRAGMA wal_checkpoint(` + mode + `)`)
 			}
 		}
 	}()
