@@ -28,8 +28,17 @@ type Recorder struct {
 type item struct {
 	req     *store.Request
 	targets []string
+	early   Early
 	fwds    []store.Forward
 	err     chan error
+}
+
+// Early is told when a request is queued to be committed and, inside the
+// commit, of its forwards, so that their first attempts can start while the
+// commit runs (relay.Early).
+type Early interface {
+	Queued()
+	Claim([]store.Forward)
 }
 
 // New returns a recorder; Run must be running for Record to return. A
@@ -39,10 +48,10 @@ func New(st *store.Store, maxAge time.Duration, now func() time.Time) *Recorder 
 }
 
 // Record stores req, with a pending forward to each target, and returns once
-// it is committed.
-func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []string) ([]store.Forward, error) {
+// it is committed. early, when not nil, is told as the request goes along.
+func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []string, early Early) ([]store.Forward, error) {
 	req.EncodeHeader()
-	it := &item{req: req, targets: targets, err: make(chan error, 1)}
+	it := &item{req: req, targets: targets, early: early, err: make(chan error, 1)}
 	select {
 	case r.items <- it:
 	case <-r.done:
@@ -50,11 +59,19 @@ func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []str
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	if early != nil {
+		early.Queued()
+	}
 	select {
 	case err := <-it.err:
 		return it.fwds, err
 	case <-r.done:
-		return nil, ErrClosed
+		select { // Run commits what is queued before it ends
+		case err := <-it.err:
+			return it.fwds, err
+		default:
+			return nil, ErrClosed
+		}
 	}
 }
 
@@ -112,7 +129,13 @@ func (r *Recorder) commit(first *item) {
 	for i, it := range batch {
 		reqs[i], targets[i] = it.req, it.targets
 	}
-	fwds, err := r.store.RecordRequests(context.Background(), reqs, targets)
+	fwds, err := r.store.RecordRequests(context.Background(), reqs, targets, func(fwds [][]store.Forward) {
+		for i, it := range batch {
+			if it.early != nil {
+				it.early.Claim(fwds[i])
+			}
+		}
+	})
 	for i, it := range batch {
 		if err == nil {
 			it.fwds = fwds[i]

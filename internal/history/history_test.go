@@ -25,7 +25,7 @@ func TestRecordCommitsConcurrentRequests(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			req := &store.Request{ReceivedAt: time.Now(), EventID: "e", Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 200}
-			fwds, err := rec.Record(context.Background(), req, []string{"http://a", "http://b"}[:i%3%2+1])
+			fwds, err := rec.Record(context.Background(), req, []string{"http://a", "http://b"}[:i%3%2+1], nil)
 			if err != nil || req.ID == 0 || len(fwds) != i%3%2+1 || fwds[0].RequestID != req.ID {
 				t.Errorf("Record: %v, id %d, forwards %+v", err, req.ID, fwds)
 			}
@@ -38,7 +38,7 @@ func TestRecordCommitsConcurrentRequests(t *testing.T) {
 	}
 	cancel()
 	<-done
-	if _, err := rec.Record(context.Background(), &store.Request{Header: http.Header{}}, nil); !errors.Is(err, ErrClosed) {
+	if _, err := rec.Record(context.Background(), &store.Request{Header: http.Header{}}, nil, nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Record after Run ended: %v", err)
 	}
 }
@@ -49,7 +49,7 @@ func TestPruneWhileRunning(t *testing.T) {
 	old := &store.Request{ReceivedAt: time.Now().Add(-48 * time.Hour), Header: http.Header{}, Body: []byte("x"), Status: 200}
 	pending := &store.Request{ReceivedAt: time.Now().Add(-48 * time.Hour), Header: http.Header{}, Body: []byte("y"), Status: 200}
 	fresh := &store.Request{ReceivedAt: time.Now(), Header: http.Header{}, Body: []byte("z"), Status: 200}
-	if _, err := st.RecordRequests(context.Background(), []*store.Request{old, pending, fresh}, [][]string{nil, {"http://a"}, nil}); err != nil {
+	if _, err := st.RecordRequests(context.Background(), []*store.Request{old, pending, fresh}, [][]string{nil, {"http://a"}, nil}, nil); err != nil {
 		t.Fatal(err)
 	}
 	rec := New(st, 24*time.Hour, time.Now)

@@ -71,8 +71,13 @@ type Response struct {
 }
 
 type job struct {
-	fwd store.Forward
-	req *store.Request // nil: load it from the store
+	fwd   store.Forward
+	req   *store.Request // nil: load it from the store
+	token uint64         // the claim on fwd.ID
+	// early, when not nil, is a first attempt that starts before the forward
+	// is recorded: its forward and claim come from early once it is.
+	early  *Early
+	target int
 }
 
 // Relay delivers forwards: fresh ones at once, due retries from the store.
@@ -81,7 +86,8 @@ type Relay struct {
 	jobs     chan job
 	wake     chan struct{}
 	mu       sync.Mutex
-	inflight map[int64]bool
+	inflight map[int64]uint64 // forward id -> the token of the claim that holds it
+	tokens   uint64
 	closed   bool
 	workers  sync.WaitGroup
 	loopDone chan struct{}
@@ -96,7 +102,7 @@ func New(cfg Config) *Relay {
 		cfg.Workers = 32
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Relay{cfg: cfg, jobs: make(chan job, 4096), wake: make(chan struct{}, 1), inflight: map[int64]bool{},
+	return &Relay{cfg: cfg, jobs: make(chan job, 4096), wake: make(chan struct{}, 1), inflight: map[int64]uint64{},
 		loopDone: make(chan struct{}), attemptCtx: ctx, cancelAttempt: cancel}
 }
 
@@ -118,29 +124,6 @@ func (r *Relay) Start(ctx context.Context) {
 	}()
 }
 
-// Submit hands fresh forwards to the workers. A forward that does not fit,
-// or whose id is still held by a finished forward that had it before (ids
-// are reused once a request without history is deleted), stays due in the
-// store, and the loop is woken to find it.
-func (r *Relay) Submit(req *store.Request, fwds []store.Forward) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, f := range fwds {
-		if r.closed {
-			return
-		}
-		if !r.inflight[f.ID] {
-			select {
-			case r.jobs <- job{fwd: f, req: req}:
-				r.inflight[f.ID] = true
-				continue
-			default:
-			}
-		}
-		r.poke()
-	}
-}
-
 // Close waits up to grace for the attempts in flight, then cuts the rest
 // short; they stay pending and resume when a relay starts on the same store.
 // The context given to Start must have ended.
@@ -160,19 +143,36 @@ func (r *Relay) Close(grace time.Duration) {
 	}
 }
 
-func (r *Relay) claim(id int64) bool {
+// claim takes a forward for one attempt and returns the claim's token, or 0
+// when another claim holds it.
+func (r *Relay) claim(id int64) uint64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.inflight[id] {
-		return false
+	if _, held := r.inflight[id]; held {
+		return 0
 	}
-	r.inflight[id] = true
-	return true
+	return r.take(id)
 }
 
-func (r *Relay) release(id int64) {
+// take claims a forward even when another claim holds it; r.mu is held.
+func (r *Relay) take(id int64) uint64 {
+	r.tokens++
+	r.inflight[id] = r.tokens
+	return r.tokens
+}
+
+// holds reports whether the claim with token still holds the forward.
+func (r *Relay) holds(id int64, token uint64) bool {
 	r.mu.Lock()
-	delete(r.inflight, id)
+	defer r.mu.Unlock()
+	return r.inflight[id] == token
+}
+
+func (r *Relay) release(id int64, token uint64) {
+	r.mu.Lock()
+	if r.inflight[id] == token {
+		delete(r.inflight, id)
+	}
 	r.mu.Unlock()
 }
 
@@ -191,13 +191,14 @@ func (r *Relay) loop(ctx context.Context) {
 			return
 		}
 		for _, f := range due {
-			if !r.claim(f.ID) {
+			token := r.claim(f.ID)
+			if token == 0 {
 				continue
 			}
 			select {
-			case r.jobs <- job{fwd: f}:
+			case r.jobs <- job{fwd: f, token: token}:
 			case <-ctx.Done():
-				r.release(f.ID)
+				r.release(f.ID, token)
 				return
 			}
 		}
@@ -219,22 +220,34 @@ func (r *Relay) loop(ctx context.Context) {
 
 // attempt makes one attempt at a forward and records it.
 func (r *Relay) attempt(j job) {
+	if j.early != nil {
+		r.attemptEarly(j)
+		return
+	}
 	if j.req == nil {
-		// The loop read this forward before claiming it, and a fresh one's
-		// worker may have finished it in between: only a forward that is
-		// still pending and due now is attempted, as it is now.
+		// The loop read this forward before claiming it. A fresh one's worker
+		// may have finished it in between, or, once a request without history
+		// is deleted, a fresh forward may have its id and its own claim: only
+		// a forward that is still this claim's, pending and due now is
+		// attempted, as it is now.
 		f, err := r.cfg.Store.GetForward(r.attemptCtx, j.fwd.ID)
-		if err != nil || f.State != store.Pending || f.NextAttemptAt.After(r.cfg.Now()) {
-			r.release(j.fwd.ID)
+		if err != nil || f.State != store.Pending || f.NextAttemptAt.After(r.cfg.Now()) || !r.holds(f.ID, j.token) {
+			r.release(j.fwd.ID, j.token)
 			return
 		}
 		j.fwd = f
 	}
 	res, err := r.Once(r.attemptCtx, j.req, j.fwd, true)
-	r.release(j.fwd.ID)
+	r.settle(j.fwd, j.token, res, err)
+}
+
+// settle releases an attempted forward's claim, then has a pending one
+// picked up again when due, and forgets a finished one without history.
+func (r *Relay) settle(f store.Forward, token uint64, res Result, err error) {
+	r.release(f.ID, token)
 	if err != nil {
 		if r.attemptCtx.Err() == nil && r.cfg.OnError != nil {
-			r.cfg.OnError(fmt.Errorf("forward %d to %s: %w", j.fwd.ID, j.fwd.Target, err))
+			r.cfg.OnError(fmt.Errorf("forward %d to %s: %w", f.ID, f.Target, err))
 		}
 		return // it stays due
 	}
@@ -243,18 +256,6 @@ func (r *Relay) attempt(j job) {
 		return
 	}
 	r.forget(res)
-}
-
-// Passthrough makes the one attempt at a fresh forward while its sender
-// waits, keeping the retry loop off it meanwhile.
-func (r *Relay) Passthrough(ctx context.Context, req *store.Request, f store.Forward) (Result, error) {
-	r.claim(f.ID)
-	res, err := r.Once(ctx, req, f, false)
-	r.release(f.ID)
-	if err == nil {
-		r.forget(res)
-	}
-	return res, err
 }
 
 // forget deletes, without history, a request whose forwards are all
@@ -278,6 +279,20 @@ func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, r
 	}
 	at := r.cfg.Now()
 	resp, latency, sendErr := r.send(ctx, req, f.Target)
+	return r.record(ctx, req, f, retry, sent{at, resp, latency, sendErr})
+}
+
+// sent is what one send to a target came to.
+type sent struct {
+	at      time.Time
+	resp    *Response
+	latency time.Duration
+	err     error
+}
+
+// record stores an attempt at f and moves f to its next state.
+func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward, retry bool, s sent) (Result, error) {
+	at, resp, latency, sendErr := s.at, s.resp, s.latency, s.err
 	if ctx.Err() != nil {
 		return Result{}, ctx.Err()
 	}

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -125,15 +126,24 @@ func (h *harness) stop() {
 	}
 }
 
-// send records a request with forwards to targets and submits it.
+// send records a request with forwards to targets, as listen does.
 func (h *harness) send(t *testing.T, body string, header http.Header, targets ...string) *store.Request {
 	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: header, Body: []byte(body), Status: 200, EventID: "e1", EventType: "pet.adopted"}
-	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{targets})
+	record(t, h.relay, h.st, req, targets)
+	return req
+}
+
+// record commits req as the history does, with the relay's early attempts.
+func record(t *testing.T, rl *Relay, st *store.Store, req *store.Request, targets []string) []store.Forward {
+	t.Helper()
+	early := rl.Begin(req, targets, true)
+	early.Queued()
+	fwds, err := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{targets}, func(f [][]store.Forward) { early.Claim(f[0]) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.relay.Submit(req, fwds[0])
-	return req
+	early.Recorded(fwds[0], nil)
+	return fwds[0]
 }
 
 func (h *harness) states(t *testing.T, req *store.Request) []store.Forward {
@@ -201,37 +211,103 @@ func TestStaleDueForwardIsNotDeliveredTwice(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.stop() // no loop, no workers: the test plays their parts
 	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("{}"), Status: 200}
-	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}})
+	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	stale := fwds[0][0] // as the loop read it: pending, due
-	h.relay.attempt(job{fwd: stale, req: req})
-	h.relay.attempt(job{fwd: stale})
+	h.relay.attempt(job{fwd: stale, req: req, token: h.relay.claim(stale.ID)})
+	h.relay.attempt(job{fwd: stale, token: h.relay.claim(stale.ID)})
 	if a.count() != 1 || h.states(t, req)[0].Attempts != 1 {
 		t.Fatalf("app saw %d requests, forward has %d attempts; want 1 and 1", a.count(), h.states(t, req)[0].Attempts)
 	}
 }
 
 // Without history a delivered request is deleted, and the store may give its
-// forward's id to the next forward while the worker that delivered the first
-// still holds the id. The next one must still go out at once, not when the
-// retry loop next wakes on its own (up to a minute later).
-func TestForwardWhoseIDIsStillHeldIsDeliveredSoon(t *testing.T) {
-	a := newApp(t)
+// forward's id to the next forward while the loop holds a claim on the id,
+// from a read made before the deletion. The fresh forward goes out once, at
+// once; the loop's stale claim does not send it again.
+func TestFreshForwardTakesOverAStaleClaimOnItsID(t *testing.T) {
+	gate := make(chan struct{}) // holds the second event's first attempt in the app
+	var mu sync.Mutex
+	got := map[string]int{}
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got[string(b)]++
+		mu.Unlock()
+		if string(b) == "2" {
+			<-gate
+		}
+	}))
+	defer app.Close()
+	count := func(body string) int { mu.Lock(); defer mu.Unlock(); return got[body] }
 	h := newHarness(t, Config{})
 	time.Sleep(50 * time.Millisecond) // the loop has found nothing due and sleeps
-	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("{}"), Status: 200}
-	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}})
+	first := h.send(t, "1", http.Header{}, app.URL)
+	waitFor(t, "first delivered", func() bool { return h.states(t, first)[0].State == store.Delivered })
+	old := h.states(t, first)[0]
+	if err := h.st.DeleteFinished(context.Background(), first.ID); err != nil {
+		t.Fatal(err)
+	}
+	stale := h.relay.claim(old.ID) // the loop, claiming what it read before the deletion
+
+	second := h.send(t, "2", http.Header{}, app.URL)
+	if fresh := h.states(t, second)[0]; fresh.ID != old.ID {
+		t.Fatalf("the store gave id %d, not the deleted %d: the test does not test the case", fresh.ID, old.ID)
+	}
+	waitFor(t, "the first attempt at the app", func() bool { return count("2") == 1 })
+	loopDone := make(chan struct{})
+	go func() { h.relay.attempt(job{fwd: old, token: stale}); close(loopDone) }()
+	time.Sleep(50 * time.Millisecond)
+	close(gate)
+	<-loopDone
+	waitFor(t, "second delivered", func() bool { return h.states(t, second)[0].State == store.Delivered })
+	if count("2") != 1 || h.states(t, second)[0].Attempts != 1 {
+		t.Fatalf("app got the second event %d times; its forward has %d attempts", count("2"), h.states(t, second)[0].Attempts)
+	}
+}
+
+// The first attempt does not wait for the commit: the target has the event
+// before the forward is recorded, and the attempt is recorded after.
+func TestFirstAttemptStartsBeforeTheCommit(t *testing.T) {
+	a := newApp(t)
+	h := newHarness(t, Config{})
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("early"), Status: 200}
+	early := h.relay.Begin(req, []string{a.URL}, true)
+	early.Queued()
+	waitFor(t, "delivery before the commit", func() bool { return a.count() == 1 })
+	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}}, func(f [][]store.Forward) { early.Claim(f[0]) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := fwds[0][0].ID
-	h.relay.claim(id) // as the worker of the id's previous forward would
-	h.relay.Submit(req, fwds[0])
-	time.Sleep(20 * time.Millisecond)
-	h.relay.release(id)
-	waitFor(t, "delivery", func() bool { return a.count() == 1 })
+	early.Recorded(fwds[0], nil)
+	waitFor(t, "delivered state", func() bool { return h.states(t, req)[0].State == store.Delivered })
+	if a.count() != 1 || h.states(t, req)[0].Attempts != 1 {
+		t.Fatalf("app saw %d requests, forward has %d attempts; want 1 and 1", a.count(), h.states(t, req)[0].Attempts)
+	}
+}
+
+// When the commit fails the attempt's outcome is dropped: nothing is
+// recorded, and the claims are let go.
+func TestFirstAttemptOfAnUnrecordedRequestIsDropped(t *testing.T) {
+	a := newApp(t)
+	h := newHarness(t, Config{})
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("lost"), Status: 200}
+	early := h.relay.Begin(req, []string{a.URL}, true)
+	early.Queued()
+	early.Claim([]store.Forward{{ID: 41, Target: a.URL}})
+	early.Recorded(nil, errors.New("disk full"))
+	waitFor(t, "the attempt", func() bool { return a.count() == 1 })
+	time.Sleep(50 * time.Millisecond)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.results) != 0 {
+		t.Fatalf("an attempt was recorded: %+v", h.results)
+	}
+	if h.relay.claim(41) == 0 {
+		t.Fatal("the claim on forward 41 is still held")
+	}
 }
 
 func TestWithoutHistoryEveryForwardIsDeliveredAndForgotten(t *testing.T) {
@@ -247,11 +323,7 @@ func TestWithoutHistoryEveryForwardIsDeliveredAndForgotten(t *testing.T) {
 	defer func() { cancel(); rl.Close(time.Second) }()
 	for i := range 100 {
 		req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("{}"), Status: 200}
-		fwds, err := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rl.Submit(req, fwds[0])
+		record(t, rl, st, req, []string{a.URL})
 		waitFor(t, "delivery", func() bool { return a.count() == i+1 })
 	}
 	waitFor(t, "every request forgotten", func() bool {
@@ -335,8 +407,7 @@ func TestCloseLeavesUnfinishedForwardsPending(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	rl.Start(ctx)
 	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 200}
-	fwds, _ := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{slow.URL}})
-	rl.Submit(req, fwds[0])
+	record(t, rl, st, req, []string{slow.URL})
 	time.Sleep(100 * time.Millisecond)
 	cancel()
 	start := time.Now()

@@ -36,7 +36,7 @@ func BenchmarkRecordRequests(b *testing.B) {
 					reqs[j] = &Request{ReceivedAt: time.Now(), EventID: "e", EventType: "order.created", Method: "POST", Path: "/webhooks",
 						Header: hdr, Body: body, Status: 200, Verification: "verified"}
 				}
-				if _, err := st.RecordRequests(context.Background(), reqs, make([][]string, batch)); err != nil {
+				if _, err := st.RecordRequests(context.Background(), reqs, make([][]string, batch), nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -59,7 +59,9 @@ type ForwardAttempt struct {
 
 // RecordRequests stores requests, and a pending forward to each of their
 // targets, in one transaction; it sets the ids. targets[i] belongs to reqs[i].
-func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string) (forwards [][]Forward, err error) {
+// beforeCommit, when not nil, is given the forwards inside the transaction,
+// before any other connection or query can see them.
+func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string, beforeCommit func([][]Forward)) (forwards [][]Forward, err error) {
 	forwards = make([][]Forward, len(reqs))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		insReq, insFwd := s.stmt(ctx, tx, insertRequest), s.stmt(ctx, tx, insertForward)
@@ -84,6 +86,9 @@ func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][
 				id, _ := res.LastInsertId()
 				forwards[i] = append(forwards[i], Forward{ID: id, RequestID: r.ID, Target: t, State: Pending, CreatedAt: r.ReceivedAt, NextAttemptAt: r.ReceivedAt})
 			}
+		}
+		if beforeCommit != nil {
+			beforeCommit(forwards)
 		}
 		return nil
 	})

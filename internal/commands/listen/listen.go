@@ -81,7 +81,8 @@ headers received (hop-by-hop headers aside), so its own signature check passes;
 --forward-scheme it expects. Each target is a URL, host:port/path (http://
 assumed) or a bare port (http://localhost:PORT); 'GLOB=TARGET' sends only
 matching event types there.
-The sender gets its 200 once the event is safely recorded; delivery follows,
+The sender gets its 200 once the event is safely recorded; the first attempt
+at each target starts while it is being recorded, and failed ones are
 retried on connection errors, timeouts, 5xx, 408 and 429 (Retry-After
 honoured) with backoff, up to --retry-max attempts or --retry-for.
 

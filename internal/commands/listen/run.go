@@ -171,9 +171,9 @@ func (rec *recording) close() {
 }
 
 // record is the receiver's Record hook: it commits the request, with a
-// forward to each matching target when it was accepted, then hands the
-// forwards to the relay, or with --passthrough makes the one attempt and
-// answers with the target's answer.
+// forward to each matching target when it was accepted. The relay starts the
+// forwards while the commit runs, or with --passthrough makes the one
+// attempt after it and answers with the target's answer.
 func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) bool, error) {
 	sr := &store.Request{ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Header: r.Header, Body: r.Body,
 		Status: r.Status, Verification: r.Verification, Reason: r.Reason, Duplicate: r.Duplicate}
@@ -191,20 +191,23 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) boo
 	if rec.opts.NoHistory && len(targets) == 0 {
 		return nil, nil // without history, only what is still to forward is kept
 	}
-	fwds, err := rec.recorder.Record(context.Background(), sr, targets)
-	if err != nil || len(fwds) == 0 {
+	if len(targets) == 0 {
+		_, err := rec.recorder.Record(context.Background(), sr, nil, nil)
 		return nil, err
 	}
-	if !rec.opts.Passthrough {
-		return func(http.ResponseWriter) bool { rec.relay.Submit(sr, fwds); return false }, nil
+	early := rec.relay.Begin(sr, targets, !rec.opts.Passthrough)
+	fwds, err := rec.recorder.Record(context.Background(), sr, targets, early)
+	early.Recorded(fwds, err)
+	if err != nil || !rec.opts.Passthrough {
+		return nil, err
 	}
-	return func(w http.ResponseWriter) bool { passthrough(rec.relay, w, sr, fwds[0]); return true }, nil
+	return func(w http.ResponseWriter) bool { passthrough(early, w); return true }, nil
 }
 
 // passthrough answers the sender with the target's status, headers and body,
 // or 502 when the target did not answer.
-func passthrough(rl *relay.Relay, w http.ResponseWriter, sr *store.Request, f store.Forward) {
-	res, err := rl.Passthrough(context.Background(), sr, f)
+func passthrough(early *relay.Early, w http.ResponseWriter) {
+	res, err := early.Passthrough(context.Background())
 	if err == nil && res.Response != nil {
 		for k, v := range res.Response.Header {
 			w.Header()[k] = v
