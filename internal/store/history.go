@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -63,14 +64,14 @@ type ForwardAttempt struct {
 // before any other connection or query can see them.
 func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string, beforeCommit func([][]Forward)) (forwards [][]Forward, err error) {
 	forwards = make([][]Forward, len(reqs))
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		insReq, insFwd := s.stmt(ctx, tx, insertRequest), s.stmt(ctx, tx, insertForward)
+	err = s.inRawTx(ctx, func(exec rawExec) error {
 		for i, r := range reqs {
 			if r.encodedHeader == nil {
 				r.EncodeHeader()
 			}
-			header := r.encodedHeader
-			res, err := insReq.ExecContext(ctx, formatTime(r.ReceivedAt), r.EventID, r.EventType, r.Method, r.Path, string(header), r.Body, r.Status, r.Verification, r.Reason, r.Duplicate)
+			received := formatTime(r.ReceivedAt)
+			res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), r.Body,
+				int64(r.Status), r.Verification, r.Reason, r.Duplicate)
 			if err != nil {
 				return err
 			}
@@ -78,8 +79,7 @@ func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][
 				return err
 			}
 			for _, t := range targets[i] {
-				now := formatTime(r.ReceivedAt)
-				res, err := insFwd.ExecContext(ctx, r.ID, t, now, now)
+				res, err := exec(insertForward, r.ID, t, received, received)
 				if err != nil {
 					return err
 				}
@@ -138,17 +138,17 @@ func (s *Store) NextForwardDue(ctx context.Context) (time.Time, bool, error) {
 // RecordForwardAttempt stores an attempt and moves its forward to state,
 // due again at next when state is Pending.
 func (s *Store) RecordForwardAttempt(ctx context.Context, a ForwardAttempt, state string, next time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			a.ForwardID, a.Attempt, formatTime(a.AttemptedAt), a.Status, float64(a.Latency.Microseconds())/1000, a.Error, a.Response)
+	return s.inRawTx(ctx, func(exec rawExec) error {
+		_, err := exec(`INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			a.ForwardID, int64(a.Attempt), formatTime(a.AttemptedAt), int64(a.Status), float64(a.Latency.Microseconds())/1000, a.Error, a.Response)
 		if err != nil {
 			return err
 		}
-		due := sql.NullString{}
+		var due driver.Value // NULL unless pending
 		if state == Pending {
-			due = sql.NullString{String: formatTime(next), Valid: true}
+			due = formatTime(next)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE forwards SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?`, a.Attempt, state, due, a.ForwardID)
+		_, err = exec(`UPDATE forwards SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?`, int64(a.Attempt), state, due, a.ForwardID)
 		return err
 	})
 }

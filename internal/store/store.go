@@ -23,6 +23,7 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db    *sql.DB
 	stmts map[string]*sql.Stmt
+	raw   rawStatements
 	// checkpoints copies the write-ahead log into the database file from a
 	// connection of its own, so that no commit waits for it.
 	stopCheckpoints func()
@@ -166,6 +167,7 @@ func Open(path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	s.stopCheckpoints()
+	s.closeRawStatements()
 	for _, st := range s.stmts {
 		st.Close()
 	}
