@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 )
 
@@ -29,27 +29,27 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	dst = r.ReceivedAt.UTC().AppendFormat(dst, time.RFC3339Nano) // digits and -:.TZ, nothing to escape
 	dst = append(dst, '"')
 	dst = append(dst, `,"id":`...)
-	dst = appendJSONString(dst, id)
+	dst = jsonenc.AppendString(dst, id)
 	dst = append(dst, `,"type":`...)
-	dst = appendJSONString(dst, typ)
+	dst = jsonenc.AppendString(dst, typ)
 	dst = append(dst, `,"status":`...)
 	dst = strconv.AppendInt(dst, int64(r.Status), 10)
 	dst = append(dst, `,"verification":`...)
-	dst = appendJSONString(dst, r.Verification)
+	dst = jsonenc.AppendString(dst, r.Verification)
 	if r.Scheme != "" {
 		dst = append(dst, `,"scheme":`...)
-		dst = appendJSONString(dst, r.Scheme)
+		dst = jsonenc.AppendString(dst, r.Scheme)
 	}
 	if r.Reason != "" {
 		dst = append(dst, `,"reason":`...)
-		dst = appendJSONString(dst, r.Reason)
+		dst = jsonenc.AppendString(dst, r.Reason)
 	}
 	dst = append(dst, `,"duplicate":`...)
 	dst = strconv.AppendBool(dst, r.Duplicate)
 	dst = append(dst, `,"method":`...)
-	dst = appendJSONString(dst, r.Method)
+	dst = jsonenc.AppendString(dst, r.Method)
 	dst = append(dst, `,"path":`...)
-	dst = appendJSONString(dst, r.Path)
+	dst = jsonenc.AppendString(dst, r.Path)
 	dst = append(dst, `,"headers":{`...)
 	var onStack [16]string
 	keys := onStack[:0]
@@ -61,9 +61,9 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, k)
+		dst = jsonenc.AppendString(dst, k)
 		dst = append(dst, ':')
-		dst = appendJSONString(dst, HeaderValue(r.Header, k))
+		dst = jsonenc.AppendString(dst, HeaderValue(r.Header, k))
 	}
 	dst = append(dst, `},"event":`...)
 	switch {
@@ -81,57 +81,4 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 		dst = append(dst, compact.Bytes()...)
 	}
 	return append(dst, "}\n"...)
-}
-
-// appendJSONString quotes s as encoding/json does with HTML escaping off.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

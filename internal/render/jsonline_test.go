@@ -64,16 +64,3 @@ func TestAppendRequestLineMatchesTheEncoder(t *testing.T) {
 		}
 	}
 }
-
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "q\"b\\s\n\t\x00", "\u2028\u2029", "\xff\xfe", "é<>&"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		var want bytes.Buffer
-		JSONLine(&want, s)
-		if got := string(appendJSONString(nil, s)) + "\n"; got != want.String() {
-			t.Fatalf("%q: got %s want %s", s, got, want.String())
-		}
-	})
-}

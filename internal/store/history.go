@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 )
 
 // Request is one request that reached `listen`.
@@ -33,7 +35,7 @@ type Request struct {
 // EncodeHeader encodes the header for storage now, so that a caller with
 // goroutines to spare takes that work off the one that commits.
 func (r *Request) EncodeHeader() {
-	r.encodedHeader, _ = json.Marshal(r.Header) // a header always encodes
+	r.encodedHeader = jsonenc.AppendHeader(make([]byte, 0, 64*len(r.Header)), r.Header)
 }
 
 // Forward is one request on its way to one target.
