@@ -21,8 +21,6 @@ type Recorder struct {
 	done   chan struct{}
 	maxAge time.Duration
 	now    func() time.Time
-
-	lastBatch int // requests in the last commit; Run's goroutine only
 }
 
 type item struct {
@@ -102,28 +100,23 @@ func (r *Recorder) Run(ctx context.Context) {
 }
 
 // commit writes first and whatever else is waiting, up to 256, in one
-// transaction. Under load, when the queue runs dry it yields, until a yield
-// brings nothing, so that handlers about to queue join this commit rather
-// than wait for the next; a request arriving alone is committed at once
-// (docs/benchmarks.md).
+// transaction. When the queue runs dry it yields, until a yield brings
+// nothing, so that handlers about to queue join this commit rather than
+// wait for the next (docs/benchmarks.md). On an idle listener the yield
+// costs nothing: there is nothing else to run, and the first attempts at the
+// request's forwards, started when it was queued, go first.
 func (r *Recorder) commit(first *item) {
 	batch := []*item{first}
-	yield := r.lastBatch > 1
-	for len(batch) < 256 {
+	for yield := true; yield && len(batch) < 256; {
 		select {
 		case it := <-r.items:
 			batch = append(batch, it)
-			yield = true
 			continue
 		default:
 		}
-		if !yield {
-			break
-		}
-		yield = false
 		runtime.Gosched()
+		yield = len(r.items) > 0
 	}
-	r.lastBatch = len(batch)
 	reqs := make([]*store.Request, len(batch))
 	targets := make([][]string, len(batch))
 	for i, it := range batch {
