@@ -14,7 +14,7 @@ import (
 // ErrClosed is returned by Record once the recorder has stopped.
 var ErrClosed = errors.New("history is closed")
 
-// Recorder commits requests and their forwards.
+// Recorder commits requests, their forwards and attempts at them.
 type Recorder struct {
 	store  *store.Store
 	items  chan *item
@@ -23,10 +23,12 @@ type Recorder struct {
 	now    func() time.Time
 }
 
+// item is a request, or an attempt at a forward, to commit.
 type item struct {
 	req     *store.Request
 	targets []string
 	early   Early
+	attempt *store.AttemptRecord
 	fwds    []store.Forward
 	err     chan error
 }
@@ -50,25 +52,49 @@ func New(st *store.Store, maxAge time.Duration, now func() time.Time) *Recorder 
 func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []string, early Early) ([]store.Forward, error) {
 	req.EncodeHeader()
 	it := &item{req: req, targets: targets, early: early, err: make(chan error, 1)}
-	select {
-	case r.items <- it:
-	case <-r.done:
-		return nil, ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := r.queue(ctx, it); err != nil {
+		return nil, err
 	}
 	if early != nil {
 		early.Queued()
 	}
+	err := r.wait(it)
+	return it.fwds, err
+}
+
+// RecordAttempt stores an attempt at a forward and moves the forward to
+// state, due again at next when pending, with the next commit; it returns
+// once that is committed. Attempts share the commits of requests arriving
+// meanwhile rather than take turns with them.
+func (r *Recorder) RecordAttempt(ctx context.Context, a store.ForwardAttempt, state string, next time.Time) error {
+	it := &item{attempt: &store.AttemptRecord{Attempt: a, State: state, Next: next}, err: make(chan error, 1)}
+	if err := r.queue(ctx, it); err != nil {
+		return err
+	}
+	return r.wait(it)
+}
+
+func (r *Recorder) queue(ctx context.Context, it *item) error {
+	select {
+	case r.items <- it:
+		return nil
+	case <-r.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r *Recorder) wait(it *item) error {
 	select {
 	case err := <-it.err:
-		return it.fwds, err
+		return err
 	case <-r.done:
 		select { // Run commits what is queued before it ends
 		case err := <-it.err:
-			return it.fwds, err
+			return err
 		default:
-			return nil, ErrClosed
+			return ErrClosed
 		}
 	}
 }
@@ -117,22 +143,30 @@ func (r *Recorder) commit(first *item) {
 		runtime.Gosched()
 		yield = len(r.items) > 0
 	}
-	reqs := make([]*store.Request, len(batch))
-	targets := make([][]string, len(batch))
-	for i, it := range batch {
-		reqs[i], targets[i] = it.req, it.targets
+	var b store.Batch
+	var requests []*item // the items of b.Requests, in order
+	for _, it := range batch {
+		if it.attempt != nil {
+			b.Attempts = append(b.Attempts, *it.attempt)
+			continue
+		}
+		b.Requests, b.Targets = append(b.Requests, it.req), append(b.Targets, it.targets)
+		requests = append(requests, it)
 	}
-	fwds, err := r.store.RecordRequests(context.Background(), reqs, targets, func(fwds [][]store.Forward) {
-		for i, it := range batch {
+	b.BeforeCommit = func(fwds [][]store.Forward) {
+		for i, it := range requests {
 			if it.early != nil {
 				it.early.Claim(fwds[i])
 			}
 		}
-	})
-	for i, it := range batch {
+	}
+	fwds, err := r.store.Commit(context.Background(), b)
+	for i, it := range requests {
 		if err == nil {
 			it.fwds = fwds[i]
 		}
+	}
+	for _, it := range batch {
 		it.err <- err
 	}
 }

@@ -46,6 +46,9 @@ type Config struct {
 	Now           func() time.Time
 	// KeepHistory false deletes a request once its forwards are finished.
 	KeepHistory bool
+	// RecordAttempt commits an attempt and its forward's new state; when nil,
+	// the attempt is committed on its own.
+	RecordAttempt func(ctx context.Context, a store.ForwardAttempt, state string, next time.Time) error
 	// OnAttempt is told of every recorded attempt.
 	OnAttempt func(Result)
 	// OnError is told when an attempt could not be recorded; the forward
@@ -320,7 +323,11 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 		res.Forward.State = store.Failed
 	}
 	res.Forward.NextAttemptAt = next
-	if err := r.cfg.Store.RecordForwardAttempt(context.WithoutCancel(ctx), a, res.Forward.State, next); err != nil {
+	recordAttempt := r.cfg.RecordAttempt
+	if recordAttempt == nil {
+		recordAttempt = r.cfg.Store.RecordForwardAttempt
+	}
+	if err := recordAttempt(context.WithoutCancel(ctx), a, res.Forward.State, next); err != nil {
 		return Result{}, err
 	}
 	if r.cfg.OnAttempt != nil {

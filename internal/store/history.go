@@ -60,41 +60,99 @@ type ForwardAttempt struct {
 	Response    []byte // the start of the target's answer
 }
 
-// RecordRequests stores requests, and a pending forward to each of their
-// targets, in one transaction; it sets the ids. targets[i] belongs to reqs[i].
-// beforeCommit, when not nil, is given the forwards inside the transaction,
-// before any other connection or query can see them.
-func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string, beforeCommit func([][]Forward)) (forwards [][]Forward, err error) {
-	forwards = make([][]Forward, len(reqs))
+// Batch is what one transaction writes: requests, with a pending forward
+// to each of their targets, and attempts at forwards.
+type Batch struct {
+	Requests []*Request
+	Targets  [][]string // Targets[i] belongs to Requests[i]
+	Attempts []AttemptRecord
+	// BeforeCommit, when not nil, is given the new forwards inside the
+	// transaction, before any other connection or query can see them.
+	BeforeCommit func([][]Forward)
+}
+
+// AttemptRecord is an attempt at a forward and the state it moves the
+// forward to, due again at Next when State is Pending.
+type AttemptRecord struct {
+	Attempt ForwardAttempt
+	State   string
+	Next    time.Time
+}
+
+// Commit writes b in one transaction, sets the requests' ids and returns
+// their forwards.
+func (s *Store) Commit(ctx context.Context, b Batch) (forwards [][]Forward, err error) {
+	forwards = make([][]Forward, len(b.Requests))
 	err = s.inRawTx(ctx, func(exec rawExec) error {
-		for i, r := range reqs {
-			if r.encodedHeader == nil {
-				r.EncodeHeader()
-			}
-			received := formatTime(r.ReceivedAt)
-			res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), r.Body,
-				int64(r.Status), r.Verification, r.Reason, r.Duplicate)
-			if err != nil {
+		for i, r := range b.Requests {
+			var err error
+			if forwards[i], err = insertRequestAndForwards(exec, r, b.Targets[i]); err != nil {
 				return err
-			}
-			if r.ID, err = res.LastInsertId(); err != nil {
-				return err
-			}
-			for _, t := range targets[i] {
-				res, err := exec(insertForward, r.ID, t, received, received)
-				if err != nil {
-					return err
-				}
-				id, _ := res.LastInsertId()
-				forwards[i] = append(forwards[i], Forward{ID: id, RequestID: r.ID, Target: t, State: Pending, CreatedAt: r.ReceivedAt, NextAttemptAt: r.ReceivedAt})
 			}
 		}
-		if beforeCommit != nil {
-			beforeCommit(forwards)
+		for _, a := range b.Attempts {
+			if err := insertAttempt(exec, a); err != nil {
+				return err
+			}
+		}
+		if b.BeforeCommit != nil {
+			b.BeforeCommit(forwards)
 		}
 		return nil
 	})
 	return forwards, err
+}
+
+// RecordRequests commits requests and their forwards (see Batch).
+func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string, beforeCommit func([][]Forward)) ([][]Forward, error) {
+	return s.Commit(ctx, Batch{Requests: reqs, Targets: targets, BeforeCommit: beforeCommit})
+}
+
+// RecordForwardAttempt commits an attempt and moves its forward to state,
+// due again at next when state is Pending.
+func (s *Store) RecordForwardAttempt(ctx context.Context, a ForwardAttempt, state string, next time.Time) error {
+	_, err := s.Commit(ctx, Batch{Attempts: []AttemptRecord{{Attempt: a, State: state, Next: next}}})
+	return err
+}
+
+func insertRequestAndForwards(exec rawExec, r *Request, targets []string) ([]Forward, error) {
+	if r.encodedHeader == nil {
+		r.EncodeHeader()
+	}
+	received := formatTime(r.ReceivedAt)
+	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), r.Body,
+		int64(r.Status), r.Verification, r.Reason, r.Duplicate)
+	if err != nil {
+		return nil, err
+	}
+	if r.ID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	var fwds []Forward
+	for _, t := range targets {
+		res, err := exec(insertForward, r.ID, t, received, received)
+		if err != nil {
+			return nil, err
+		}
+		id, _ := res.LastInsertId()
+		fwds = append(fwds, Forward{ID: id, RequestID: r.ID, Target: t, State: Pending, CreatedAt: r.ReceivedAt, NextAttemptAt: r.ReceivedAt})
+	}
+	return fwds, nil
+}
+
+func insertAttempt(exec rawExec, r AttemptRecord) error {
+	a := r.Attempt
+	_, err := exec(`INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		a.ForwardID, int64(a.Attempt), formatTime(a.AttemptedAt), int64(a.Status), float64(a.Latency.Microseconds())/1000, a.Error, a.Response)
+	if err != nil {
+		return err
+	}
+	var due driver.Value // NULL unless pending
+	if r.State == Pending {
+		due = formatTime(r.Next)
+	}
+	_, err = exec(`UPDATE forwards SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?`, int64(a.Attempt), r.State, due, a.ForwardID)
+	return err
 }
 
 // AddForward adds a pending forward of a recorded request to target, due now.
@@ -135,24 +193,6 @@ func (s *Store) NextForwardDue(ctx context.Context) (time.Time, bool, error) {
 		return time.Time{}, false, nil
 	}
 	return parseTime(next.String), true, nil
-}
-
-// RecordForwardAttempt stores an attempt and moves its forward to state,
-// due again at next when state is Pending.
-func (s *Store) RecordForwardAttempt(ctx context.Context, a ForwardAttempt, state string, next time.Time) error {
-	return s.inRawTx(ctx, func(exec rawExec) error {
-		_, err := exec(`INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			a.ForwardID, int64(a.Attempt), formatTime(a.AttemptedAt), int64(a.Status), float64(a.Latency.Microseconds())/1000, a.Error, a.Response)
-		if err != nil {
-			return err
-		}
-		var due driver.Value // NULL unless pending
-		if state == Pending {
-			due = formatTime(next)
-		}
-		_, err = exec(`UPDATE forwards SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?`, int64(a.Attempt), state, due, a.ForwardID)
-		return err
-	})
 }
 
 // GetRequest returns one recorded request.
