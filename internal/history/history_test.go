@@ -61,3 +61,33 @@ func TestPruneWhileRunning(t *testing.T) {
 		t.Fatalf("after pruning: %+v", rows)
 	}
 }
+
+func TestRecordAttemptMovesTheForward(t *testing.T) {
+	st, _ := store.Open(":memory:")
+	defer st.Close()
+	rec := New(st, 0, time.Now)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { rec.Run(ctx); close(done) }()
+
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 200}
+	fwds, err := rec.Record(context.Background(), req, []string{"http://a"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retry := time.Now().Add(time.Minute).Truncate(time.Microsecond)
+	a := store.ForwardAttempt{ForwardID: fwds[0].ID, Attempt: 1, AttemptedAt: time.Now(), Status: 503, Response: []byte("busy")}
+	if err := rec.RecordAttempt(context.Background(), a, store.Pending, retry); err != nil {
+		t.Fatal(err)
+	}
+	got, attempts, err := st.Forwards(context.Background(), req.ID)
+	if err != nil || got[0].State != store.Pending || got[0].Attempts != 1 || !got[0].NextAttemptAt.Equal(retry) ||
+		len(attempts[fwds[0].ID]) != 1 || attempts[fwds[0].ID][0].Status != 503 {
+		t.Fatalf("forward %+v, attempts %+v, %v", got, attempts, err)
+	}
+	cancel()
+	<-done
+	if err := rec.RecordAttempt(context.Background(), a, store.Delivered, time.Time{}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("RecordAttempt after Run ended: %v", err)
+	}
+}
