@@ -11,13 +11,22 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
-func TestRecordCommitsConcurrentRequests(t *testing.T) {
-	st, _ := store.Open(":memory:")
-	defer st.Close()
+// running returns a recorder on a database in memory, and stops it.
+func running(t *testing.T) (*store.Store, *Recorder, func()) {
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	rec := New(st, 0, time.Now)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { rec.Run(ctx); close(done) }()
+	return st, rec, func() { cancel(); <-done }
+}
+
+func TestRecordCommitsConcurrentRequests(t *testing.T) {
+	st, rec, stop := running(t)
 
 	var wg sync.WaitGroup
 	for i := range 50 {
@@ -36,8 +45,7 @@ func TestRecordCommitsConcurrentRequests(t *testing.T) {
 	if len(rows) != 50 {
 		t.Fatalf("%d requests stored", len(rows))
 	}
-	cancel()
-	<-done
+	stop()
 	if _, err := rec.Record(context.Background(), &store.Request{Header: http.Header{}}, nil, nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Record after Run ended: %v", err)
 	}
@@ -63,12 +71,7 @@ func TestPruneWhileRunning(t *testing.T) {
 }
 
 func TestRecordAttemptMovesTheForward(t *testing.T) {
-	st, _ := store.Open(":memory:")
-	defer st.Close()
-	rec := New(st, 0, time.Now)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { rec.Run(ctx); close(done) }()
+	st, rec, stop := running(t)
 
 	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 200}
 	fwds, err := rec.Record(context.Background(), req, []string{"http://a"}, nil)
@@ -85,8 +88,7 @@ func TestRecordAttemptMovesTheForward(t *testing.T) {
 		len(attempts[fwds[0].ID]) != 1 || attempts[fwds[0].ID][0].Status != 503 {
 		t.Fatalf("forward %+v, attempts %+v, %v", got, attempts, err)
 	}
-	cancel()
-	<-done
+	stop()
 	if err := rec.RecordAttempt(context.Background(), a, store.Delivered, time.Time{}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("RecordAttempt after Run ended: %v", err)
 	}

@@ -146,6 +146,15 @@ func record(t *testing.T, rl *Relay, st *store.Store, req *store.Request, target
 	return fwds[0]
 }
 
+// begin starts the first attempt of a request to target, as listen does
+// once the request is queued to be committed.
+func (h *harness) begin(body, target string) (*store.Request, *Early) {
+	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte(body), Status: 200}
+	early := h.relay.Begin(req, []string{target}, true)
+	early.Queued()
+	return req, early
+}
+
 func (h *harness) states(t *testing.T, req *store.Request) []store.Forward {
 	fwds, _, err := h.st.Forwards(context.Background(), req.ID)
 	if err != nil {
@@ -273,9 +282,7 @@ func TestFreshForwardTakesOverAStaleClaimOnItsID(t *testing.T) {
 func TestFirstAttemptStartsBeforeTheCommit(t *testing.T) {
 	a := newApp(t)
 	h := newHarness(t, Config{})
-	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("early"), Status: 200}
-	early := h.relay.Begin(req, []string{a.URL}, true)
-	early.Queued()
+	req, early := h.begin("early", a.URL)
 	waitFor(t, "delivery before the commit", func() bool { return a.count() == 1 })
 	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}}, func(f [][]store.Forward) { early.Claim(f[0]) })
 	if err != nil {
@@ -293,9 +300,7 @@ func TestFirstAttemptStartsBeforeTheCommit(t *testing.T) {
 func TestFirstAttemptOfAnUnrecordedRequestIsDropped(t *testing.T) {
 	a := newApp(t)
 	h := newHarness(t, Config{})
-	req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("lost"), Status: 200}
-	early := h.relay.Begin(req, []string{a.URL}, true)
-	early.Queued()
+	_, early := h.begin("lost", a.URL)
 	early.Claim([]store.Forward{{ID: 41, Target: a.URL}})
 	early.Recorded(nil, errors.New("disk full"))
 	waitFor(t, "the attempt", func() bool { return a.count() == 1 })
