@@ -157,7 +157,7 @@ func insertAttempt(exec rawExec, r AttemptRecord) error {
 
 // AddForward adds a pending forward of a recorded request to target, due now.
 func (s *Store) AddForward(ctx context.Context, requestID int64, target string, now time.Time) (Forward, error) {
-	res, err := s.stmts[insertForward].ExecContext(ctx, requestID, target, formatTime(now), formatTime(now))
+	res, err := s.db.ExecContext(ctx, insertForward, requestID, target, formatTime(now), formatTime(now))
 	if err != nil {
 		return Forward{}, err
 	}

@@ -21,24 +21,18 @@ var ErrNotFound = errors.New("not found")
 
 // Store is an open database.
 type Store struct {
-	db    *sql.DB
-	stmts map[string]*sql.Stmt
-	raw   rawStatements
+	db  *sql.DB
+	raw rawStatements
 	// checkpoints copies the write-ahead log into the database file from a
 	// connection of its own, so that no commit waits for it.
 	stopCheckpoints func()
 }
 
-// Statements on hot paths, prepared once when the store opens.
+// Statements on hot paths, prepared once per connection (rawStatements).
 const (
 	insertRequest = `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertForward = `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`
 )
-
-// stmt returns a statement prepared at Open, bound to tx.
-func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
-	return tx.StmtContext(ctx, s.stmts[query])
-}
 
 // migrations run in order, once each; append, never edit.
 var migrations = []string{
@@ -140,20 +134,10 @@ func Open(path string) (*Store, error) {
 	// One connection: an in-memory database is per connection, and the
 	// emulator's load never needs more.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, stmts: map[string]*sql.Stmt{}, stopCheckpoints: func() {}}
+	s := &Store{db: db, stopCheckpoints: func() {}}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
-	}
-	// Prepared outside any transaction: with one connection, preparing
-	// inside one would wait for the connection the transaction holds.
-	for _, q := range []string{insertRequest, insertForward} {
-		st, err := db.Prepare(q)
-		if err != nil {
-			s.Close()
-			return nil, fmt.Errorf("database %s: %w", path, err)
-		}
-		s.stmts[q] = st
 	}
 	if path != ":memory:" {
 		if err := s.startCheckpoints(path); err != nil {
@@ -168,9 +152,6 @@ func Open(path string) (*Store, error) {
 func (s *Store) Close() error {
 	s.stopCheckpoints()
 	s.closeRawStatements()
-	for _, st := range s.stmts {
-		st.Close()
-	}
 	_, _ = s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	return s.db.Close()
 }
