@@ -97,9 +97,7 @@ func (e *Early) Recorded(fwds []store.Forward, err error) {
 			default:
 			}
 		}
-		if r.inflight[f.ID] == e.tokens[i] {
-			delete(r.inflight, f.ID)
-		}
+		r.releaseLocked(f.ID, e.tokens[i])
 		r.poke()
 	}
 }

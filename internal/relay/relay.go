@@ -80,7 +80,7 @@ type job struct {
 	// early, when not nil, is a first attempt that starts before the forward
 	// is recorded: its forward and claim come from early once it is.
 	early  *Early
-	target int
+	target int // the index of the target in early's
 }
 
 // Relay delivers forwards: fresh ones at once, due retries from the store.
@@ -173,10 +173,15 @@ func (r *Relay) holds(id int64, token uint64) bool {
 
 func (r *Relay) release(id int64, token uint64) {
 	r.mu.Lock()
+	r.releaseLocked(id, token)
+	r.mu.Unlock()
+}
+
+// releaseLocked lets a forward go if the claim with token holds it; r.mu is held.
+func (r *Relay) releaseLocked(id int64, token uint64) {
 	if r.inflight[id] == token {
 		delete(r.inflight, id)
 	}
-	r.mu.Unlock()
 }
 
 func (r *Relay) poke() {
