@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"go.yaml.in/yaml/v3"
 )
@@ -214,7 +215,7 @@ func (c *Config) updateFile(change func(map[string]string)) error {
 
 func readConfigFile(path string) ([]byte, map[string]string, error) {
 	file := map[string]string{}
-	raw, err := os.ReadFile(path)
+	raw, err := inputfile.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, file, nil
 	}

@@ -5,6 +5,8 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
 )
 
 // ExitCode is the process's exit status.
@@ -30,7 +32,7 @@ var ExitCodes = []struct {
 }{
 	{ExitOK, "success; for trigger, every delivery got a 2xx answer; for verify, the signature is valid"},
 	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use ...); for verify, the signature is not valid"},
-	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type"},
+	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type, an input file (payload, fixture, --data, config) larger than the " + inputfile.MaxSizeText + " limit"},
 	{ExitNon2xx, "trigger, webhooks test: a receiver answered with a status outside 2xx (and every receiver was reached)"},
 	{ExitUnreachable, "trigger, webhooks test: could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
 	{ExitTimeout, "listen: --timeout passed before --max-events valid events arrived"},
@@ -83,7 +85,7 @@ func CodeOf(err error) ExitCode {
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.Code
-	case errors.As(err, &fe):
+	case errors.As(err, &fe), errors.As(err, new(*inputfile.TooLargeError)):
 		return ExitUsage
 	case errors.Is(err, ErrCancel):
 		return ExitInterrupted

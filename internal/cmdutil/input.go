@@ -1,33 +1,48 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
-// ReadInput reads the named file, or standard input when name is "" or "-".
-// A terminal on standard input is an error rather than a silent wait.
+// ReadInput reads the named file (a pipe such as <(cmd) too), or standard
+// input when name is "" or "-", up to inputfile.MaxSize bytes: a larger input
+// or a directory is a usage error. A terminal on standard input is an error
+// rather than a silent wait.
 func ReadInput(ios *iostreams.IOStreams, name string) ([]byte, error) {
 	if name == "" || name == "-" {
 		if ios.IsStdinTTY() {
 			return nil, FlagErrorf("no input: name a FILE or pipe the payload into standard input")
 		}
-		b, err := io.ReadAll(ios.In)
+		b, err := inputfile.Read(ios.In, "standard input")
 		if err != nil {
-			return nil, fmt.Errorf("reading standard input: %w", err)
+			return nil, inputError("standard input", err)
 		}
 		return b, nil
 	}
-	b, err := os.ReadFile(name)
+	b, err := inputfile.ReadFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, unwrapPathError(err))
+		return nil, inputError(name, err)
 	}
 	return b, nil
+}
+
+// inputError is err from reading name, as ReadInput reports it.
+func inputError(name string, err error) error {
+	var tl *inputfile.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return err
+	case errors.Is(err, inputfile.ErrDirectory):
+		return Exit(ExitUsage, err)
+	}
+	return fmt.Errorf("reading %s: %w", name, unwrapPathError(err))
 }
 
 func unwrapPathError(err error) error {

@@ -36,10 +36,11 @@ func NewCmdSign(f *cmdutil.Factory, runF func(*SignOptions) error) *cobra.Comman
 	cmd := &cobra.Command{
 		Use:   "sign [FILE]",
 		Short: "Print the signature of a payload",
-		Long: `Sign FILE's exact bytes (standard input without FILE or with -) the way
---scheme says and print the value of the signature header; --header prints
-every header the scheme sends, "Name: value" a line, which timestamped schemes
-(standard, slack) need: their signature alone does not carry the timestamp.
+		Long: `Sign FILE's exact bytes (standard input without FILE or with -; at most
+1 MiB) the way --scheme says and print the value of the signature header;
+--header prints every header the scheme sends, "Name: value" a line, which
+timestamped schemes (standard, slack) need: their signature alone does not
+carry the timestamp.
 
 Schemes: petstore (X-Petstore-Signature, the default), github, stripe,
 standard (Standard Webhooks and Svix), slack, shopify, and hex (a plain hex

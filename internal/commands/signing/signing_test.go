@@ -6,8 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
 )
 
 const standardBody = `{"test": 2432232314}`
@@ -156,5 +159,53 @@ func TestSignSchemeErrors(t *testing.T) {
 		f, s := cmdtest.Factory(t, nil)
 		s.In.WriteString("{}")
 		cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdSign(f, nil), tt.args...), tt.message)
+	}
+}
+
+// bigFile is a sparse file one byte over the input limit.
+func bigFile(t *testing.T) string {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(name, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(name, inputfile.MaxSize+1); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func TestSignAndVerifyRefuseInputsOverTheLimit(t *testing.T) {
+	big := bigFile(t)
+	for _, tt := range []struct {
+		name  string
+		cmd   func(*cmdutil.Factory) *cobra.Command
+		args  []string
+		stdin int
+		want  string
+	}{
+		{"sign FILE", func(f *cmdutil.Factory) *cobra.Command { return NewCmdSign(f, nil) }, []string{big, "--secret", "s"}, 0, big},
+		{"sign stdin", func(f *cmdutil.Factory) *cobra.Command { return NewCmdSign(f, nil) }, []string{"-", "--secret", "s"}, inputfile.MaxSize + 1, "standard input"},
+		{"verify FILE", func(f *cmdutil.Factory) *cobra.Command { return NewCmdVerify(f, nil) }, []string{big, "--secret", "s", "--signature", vectorSig}, 0, big},
+		{"verify stdin", func(f *cmdutil.Factory) *cobra.Command { return NewCmdVerify(f, nil) }, []string{"--secret", "s", "--signature", vectorSig}, inputfile.MaxSize + 1, "standard input"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, s := cmdtest.Factory(t, nil)
+			s.In.Write(make([]byte, tt.stdin))
+			err := cmdtest.Run(tt.cmd(f), tt.args...)
+			want := tt.want + " is larger than the 1 MiB limit on input files: use a smaller file"
+			if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
+				t.Fatalf("err = %v (exit %d), want %q (exit 2)", err, cmdutil.CodeOf(err), want)
+			}
+		})
+	}
+}
+
+func TestSignRefusesADirectory(t *testing.T) {
+	f, _ := cmdtest.Factory(t, nil)
+	dir := t.TempDir()
+	err := cmdtest.Run(NewCmdSign(f, nil), dir, "--secret", "s")
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != dir+" is a directory: name a file" {
+		t.Fatalf("err = %v", err)
 	}
 }

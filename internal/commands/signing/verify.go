@@ -34,7 +34,7 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Co
 		Use:   "verify [FILE] (--signature VALUE | -H 'NAME: VALUE'...)",
 		Short: "Check a signature against a payload",
 		Long: `Check a signature against FILE's exact bytes (standard input without FILE or
-with -). Give the signature header's value with --signature, and for
+with -; at most 1 MiB). Give the signature header's value with --signature, and for
 timestamped schemes the timestamp (and for standard the message id) with
 --timestamp and --id; or give the request's headers as they came with -H.
 Exits 0 when the signature is valid for one of the secrets, 1 when it is not,

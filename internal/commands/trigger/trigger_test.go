@@ -16,6 +16,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
@@ -290,5 +291,26 @@ func TestTriggerURLFollowsListenAddr(t *testing.T) {
 	var got *Options
 	if err := cmdtest.Run(NewCmdTrigger(f, func(_ context.Context, o *Options) error { got = o; return nil }), "pet.adopted"); err != nil || got.URL != "http://127.0.0.1:9100/webhooks" {
 		t.Fatalf("url: %v, %+v", err, got)
+	}
+}
+
+func TestTriggerRefusesFilesOverTheLimit(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.json")
+	os.WriteFile(big, nil, 0o644)
+	os.Truncate(big, inputfile.MaxSize+1) // sparse
+	for _, args := range [][]string{
+		{"--raw", big}, {"--fixture", big}, {"pet.adopted", "--data", big}, {"--raw", "-"}, {"pet.adopted", "--data", "-"},
+	} {
+		f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
+		s.In.Write(make([]byte, inputfile.MaxSize+1))
+		err := cmdtest.Run(NewCmdTrigger(f, nil), append(args, "--dry-run")...)
+		name := args[len(args)-1]
+		if name == "-" {
+			name = "standard input"
+		}
+		want := name + " is larger than the 1 MiB limit on input files: use a smaller file"
+		if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
+			t.Errorf("trigger %v: err = %v (exit %d), want %q (exit 2)", args, err, cmdutil.CodeOf(err), want)
+		}
 	}
 }
