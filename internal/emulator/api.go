@@ -333,7 +333,7 @@ func (a *API) checkEvents(events []string) ([]string, []petstore.FieldError) {
 	}
 	var out []string
 	for _, e := range events {
-		if _, err := a.Fixtures.Get(e); err != nil {
+		if !a.Fixtures.Has(e) {
 			return nil, []petstore.FieldError{{Field: "events", Message: fmt.Sprintf("unknown event type %q: must be one of %s", e, strings.Join(a.Fixtures.Types(), ", ")), Code: "unknown_event_type"}}
 		}
 		if !slices.Contains(out, e) {

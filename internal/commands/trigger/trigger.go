@@ -230,7 +230,7 @@ func templates(opts *Options) ([]template, error) {
 	for _, name := range opts.Events {
 		fx, err := set.Get(name)
 		if err != nil {
-			return nil, &cmdutil.FlagError{Err: err}
+			return nil, fixturescmd.FixtureError(err)
 		}
 		out = append(out, fromFixture(name, fx.Body))
 	}
