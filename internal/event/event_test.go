@@ -105,6 +105,11 @@ func TestSetAndRemovePath(t *testing.T) {
 		{"remove element", func(v any) (any, error) { return RemovePath(v, []string{"data", "items", "0"}) }, `{"data":{"items":[{"q":2}],"s":"x"}}`, ""},
 		{"remove missing", func(v any) (any, error) { return RemovePath(v, []string{"data", "nope"}) }, "", `no field "nope"`},
 		{"remove bad index", func(v any) (any, error) { return RemovePath(v, []string{"data", "items", "x"}) }, "", `"x" is not an array index`},
+		{"signed index", func(v any) (any, error) { return SetPath(v, []string{"data", "items", "+0"}, 1) }, "", `"+0" is not an array index`},
+		{"negative zero index", func(v any) (any, error) { return SetPath(v, []string{"data", "items", "-0", "q"}, 1) }, "", `"-0" is not an array index`},
+		{"leading zero index", func(v any) (any, error) { return SetPath(v, []string{"data", "items", "00", "q"}, 1) }, "", `"00" is not an array index`},
+		{"leading zero remove", func(v any) (any, error) { return RemovePath(v, []string{"data", "items", "01"}) }, "", `"01" is not an array index`},
+		{"plus sign as an object key", func(v any) (any, error) { return SetPath(v, []string{"data", "+0"}, "1") }, `{"data":{"items":[{"q":1},{"q":2}],"s":"x","+0":"1"}}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

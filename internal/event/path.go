@@ -119,9 +119,11 @@ func RemovePath(root any, path []string) (any, error) {
 	return nil, fmt.Errorf("cannot remove %q from a %s", seg, kind(root))
 }
 
+// index reads an array index: a canonical non-negative decimal, without a
+// sign or leading zeros, so that "+0", "-0" and "00" are not taken for 0.
 func index(seg string, n int, allowAppend bool) (int, error) {
 	i, err := strconv.Atoi(seg)
-	if err != nil || i < 0 {
+	if err != nil || i < 0 || strconv.Itoa(i) != seg {
 		return 0, fmt.Errorf("%q is not an array index", seg)
 	}
 	if i > n || (i == n && !allowAppend) {
