@@ -53,7 +53,7 @@ type Options struct {
 // NewCmdListen builds `listen`.
 func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Getenv: f.Getenv}
-	var events string
+	var events, forwardSecretFile string
 	var forwardTo, headers []string
 	var schemes, forwardScheme *cmdutil.SchemeFlags
 	cmd := &cobra.Command{
@@ -78,7 +78,8 @@ the config file, where 'trigger' finds it.
 Relay: --forward-to sends every event to your app with the exact bytes and
 headers received (hop-by-hop headers aside), so its own signature check passes;
 --forward-secret re-signs them for an app with its own secret, in the
---forward-scheme it expects. Each target is a URL, host:port/path (http://
+--forward-scheme it expects (or --forward-secret-file FILE, or the
+PETSTORE_FORWARD_SECRET environment variable, which ps does not show). Each target is a URL, host:port/path (http://
 assumed) or a bare port (http://localhost:PORT); 'GLOB=TARGET' sends only
 matching event types there.
 The sender gets its 200 once the event is safely recorded; the first attempt
@@ -101,8 +102,8 @@ start. See 'petstore-webhooks events'.`,
 
   # relay to your app on port 3000, orders to another
   petstore-webhooks listen --forward-to 3000 --forward-to 'order.*=localhost:4000/hooks'
-  petstore-webhooks listen --forward-to http://127.0.0.1:3000/webhooks --forward-secret "$APP_SECRET"
-  petstore-webhooks listen --forward-to 3000 --forward-scheme stripe --forward-secret "$STRIPE_SECRET"
+  PETSTORE_FORWARD_SECRET=whsec_app petstore-webhooks listen --forward-to http://127.0.0.1:3000/webhooks
+  petstore-webhooks listen --forward-to 3000 --forward-scheme stripe --forward-secret-file stripe-secret.txt
   petstore-webhooks listen --forward-to 3000 --passthrough   # the sender sees the app's answer`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -118,7 +119,7 @@ start. See 'petstore-webhooks events'.`,
 			if err := checkFlags(cmd, opts, events); err != nil {
 				return err
 			}
-			if err := checkRelayFlags(cmd, opts, forwardTo, headers); err != nil {
+			if err := checkRelayFlags(cmd, opts, forwardTo, headers, forwardSecretFile); err != nil {
 				return err
 			}
 			var err error
@@ -151,7 +152,8 @@ start. See 'petstore-webhooks events'.`,
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
 	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")
 	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOB=]URL|HOST:PORT[/PATH]|PORT; repeatable")
-	fl.StringVar(&opts.ForwardSecret, "forward-secret", "", "re-sign forwarded bodies with this secret, for an app with its own")
+	fl.StringVar(&opts.ForwardSecret, "forward-secret", "", "re-sign forwarded bodies with this secret, for an app with its own (visible in ps: prefer $"+ForwardSecretEnv+" or --forward-secret-file)")
+	fl.StringVar(&forwardSecretFile, "forward-secret-file", "", "read the --forward-secret from this file (its first line)")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add "Name: value" to forwarded requests; repeatable`)
 	fl.BoolVar(&opts.Passthrough, "passthrough", false, "wait for the (one) target and hand its answer back to the sender")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "how long a target has to answer one forward")
@@ -166,7 +168,10 @@ start. See 'petstore-webhooks events'.`,
 	return cmd
 }
 
-func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []string) error {
+// ForwardSecretEnv is the environment variable of the --forward-secret.
+const ForwardSecretEnv = "PETSTORE_FORWARD_SECRET"
+
+func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []string, forwardSecretFile string) error {
 	opts.ForwardTo = nil
 	for _, t := range forwardTo {
 		target, err := relay.ParseTarget(t)
@@ -180,13 +185,16 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return err
 	}
 	fl := cmd.Flags()
-	if (fl.Changed("forward-scheme") || fl.Changed("forward-signature-header")) && !fl.Changed("forward-secret") {
-		return cmdutil.FlagErrorf("--forward-scheme goes with --forward-secret")
-	}
-	for _, name := range []string{"forward-secret", "header", "passthrough", "forward-timeout", "retry-max", "retry-for"} {
+	for _, name := range []string{"forward-secret", "forward-secret-file", "header", "passthrough", "forward-timeout", "retry-max", "retry-for"} {
 		if fl.Changed(name) && len(opts.ForwardTo) == 0 {
 			return cmdutil.FlagErrorf("--%s goes with --forward-to", name)
 		}
+	}
+	if err := resolveForwardSecret(cmd, opts, forwardSecretFile); err != nil {
+		return err
+	}
+	if (fl.Changed("forward-scheme") || fl.Changed("forward-signature-header")) && opts.ForwardSecret == "" {
+		return cmdutil.FlagErrorf("--forward-scheme goes with --forward-secret")
 	}
 	switch {
 	case opts.Passthrough && (len(opts.ForwardTo) != 1 || opts.ForwardTo[0].Glob != ""):
@@ -203,6 +211,31 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return cmdutil.FlagErrorf("--history-max-age must not be negative, got %s", opts.HistoryMaxAge)
 	case opts.NoHistory && fl.Changed("history"):
 		return cmdutil.FlagErrorf("--history and --no-history do not go together")
+	}
+	return nil
+}
+
+// resolveForwardSecret sets opts.ForwardSecret from --forward-secret, else
+// the first line of --forward-secret-file, else $PETSTORE_FORWARD_SECRET.
+func resolveForwardSecret(cmd *cobra.Command, opts *Options, file string) error {
+	fl := cmd.Flags()
+	switch {
+	case fl.Changed("forward-secret") && fl.Changed("forward-secret-file"):
+		return cmdutil.FlagErrorf("choose one of --forward-secret and --forward-secret-file")
+	case fl.Changed("forward-secret-file"):
+		if file == "" {
+			return cmdutil.FlagErrorf("--forward-secret-file must not be empty")
+		}
+		b, err := cmdutil.ReadInput(opts.IO, file)
+		if err != nil {
+			return err
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		if opts.ForwardSecret = strings.TrimSuffix(line, "\r"); opts.ForwardSecret == "" {
+			return cmdutil.FlagErrorf("--forward-secret-file %s: its first line is empty", file)
+		}
+	case !fl.Changed("forward-secret") && len(opts.ForwardTo) > 0:
+		opts.ForwardSecret = opts.Getenv(ForwardSecretEnv)
 	}
 	return nil
 }
