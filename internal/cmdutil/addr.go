@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"net"
+	"strconv"
 	"strings"
 )
 
@@ -12,10 +13,10 @@ func NormalizeListenAddr(what, addr string) (string, error) {
 		addr = "127.0.0.1:" + addr
 	}
 	host, port, err := net.SplitHostPort(addr)
-	if err != nil || port == "" {
+	if err != nil || port == "" || len(host) > 253 || strings.ContainsFunc(host, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return "", FlagErrorf("%s %q: want HOST:PORT or PORT", what, addr)
 	}
-	if _, err := net.LookupPort("tcp", port); err != nil {
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || strconv.Itoa(n) != port {
 		return "", FlagErrorf("%s %q: bad port %q", what, addr, port)
 	}
 	return net.JoinHostPort(host, port), nil

@@ -52,16 +52,35 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// ParseHeaders reads -H "Name: value" flags.
+// ParseHeaders reads -H "Name: value" flags: the name an HTTP token, the
+// value free of control characters (CR and LF would split the request).
 func ParseHeaders(flags []string) (http.Header, error) {
 	h := http.Header{}
 	for _, f := range flags {
 		name, value, ok := strings.Cut(f, ":")
 		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		if !ok || !IsHeaderName(name) {
 			return nil, FlagErrorf(`--header %q: want "Name: value"`, f)
 		}
-		h.Add(name, strings.TrimSpace(value))
+		value = strings.TrimSpace(value)
+		if strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+			return nil, FlagErrorf(`--header %q: the value has a control character`, f)
+		}
+		h.Add(name, value)
 	}
 	return h, nil
+}
+
+// IsHeaderName reports whether name is an HTTP header name (RFC 9110 token).
+func IsHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
