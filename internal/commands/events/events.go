@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,9 +77,9 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 		return now.Add(-d), nil
 	}
-	if strings.HasSuffix(s, "d") {
-		var days int
-		if _, err := fmt.Sscanf(s, "%dd", &days); err == nil && days >= 0 {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		// a canonical number of days, at most about 100 years
+		if days, err := strconv.Atoi(n); err == nil && days >= 0 && days <= 36600 && strconv.Itoa(days) == n {
 			return now.AddDate(0, 0, -days), nil
 		}
 	}
