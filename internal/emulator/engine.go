@@ -153,11 +153,14 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 	}
 	a := store.Attempt{DeliveryID: d.ID, WebhookID: w.ID, EventID: d.EventID, EventType: d.EventType, Attempt: d.Attempts + 1,
 		AttemptedAt: at, Status: res.Status, Latency: res.Latency}
-	if res.Err != nil {
+	switch {
+	case res.Err != nil:
 		a.Error = res.Err.Error()
 		if errors.Is(res.Err, context.DeadlineExceeded) {
 			a.Error = fmt.Sprintf("no answer within %s", AnswerTimeout)
 		}
+	case res.Status >= 300 && res.Status < 400:
+		a.Error = res.Reason // where the redirect, not followed, pointed
 	}
 	log := AttemptLog{Attempt: a, URL: w.URL, Of: len(e.Schedule)}
 	var retryAt time.Time

@@ -175,8 +175,11 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
 	outcome := st.Status(a.Status, fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
-	if a.Error != "" {
+	switch {
+	case a.Status == 0 && a.Error != "":
 		outcome = st.Failure("error: " + a.Error)
+	case a.Error != "":
+		outcome = st.Status(a.Status, fmt.Sprintf("%d %s: %s", a.Status, http.StatusText(a.Status), a.Error))
 	}
 	next := ""
 	switch {

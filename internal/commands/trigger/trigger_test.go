@@ -292,3 +292,21 @@ func TestTriggerURLFollowsListenAddr(t *testing.T) {
 		t.Fatalf("url: %v, %+v", err, got)
 	}
 }
+
+// A 301 is the receiver's answer: trigger neither follows it (a body-less GET
+// carrying the signature to another host) nor reports the other host's 200.
+func TestTriggerDoesNotFollowRedirects(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed: %s %s", r.Method, r.URL)
+	}))
+	defer other.Close()
+	moved := httptest.NewServer(http.RedirectHandler(other.URL+"/", http.StatusMovedPermanently))
+	defer moved.Close()
+	out, _, err := runTrigger(t, "pet.adopted", "--url", moved.URL)
+	if cmdutil.CodeOf(err) != cmdutil.ExitNon2xx {
+		t.Fatalf("err = %v (code %d), want a non-2xx failure", err, cmdutil.CodeOf(err))
+	}
+	if want := "\t301 Moved Permanently: redirected to " + other.URL + "/ (not followed)\t"; !strings.Contains(out, want) {
+		t.Fatalf("stdout %q lacks %q", out, want)
+	}
+}

@@ -200,6 +200,23 @@ func TestTestAndDeliveries(t *testing.T) {
 	}
 }
 
+// The emulator's deliveries never follow a redirect: `test` shows the 301
+// and where it pointed, and the other host gets nothing.
+func TestTestDoesNotFollowRedirects(t *testing.T) {
+	base := newEmulator(t)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed: %s %s", r.Method, r.URL)
+	}))
+	defer other.Close()
+	moved := httptest.NewServer(http.RedirectHandler(other.URL+"/", http.StatusMovedPermanently))
+	defer moved.Close()
+	r := cli(t, base, test, registerJSON(t, base, moved.URL, "pet.adopted").ID)
+	want := "was answered 301 Moved Permanently: redirected to " + other.URL + "/ (not followed) in "
+	if r.code != cmdutil.ExitNon2xx || !strings.Contains(r.out, want) {
+		t.Fatalf("test 301: %+v, want %q", r, want)
+	}
+}
+
 func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	base := newEmulator(t)
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "tok_not_this_one"})
