@@ -296,6 +296,11 @@ func (a *API) buildEvent(w http.ResponseWriter, r *http.Request, body petstore.S
 	var edits event.Edits
 	if len(body.Data) > 0 && string(body.Data) != "null" {
 		data, err := event.DecodeJSON(body.Data)
+		var le *event.LimitError
+		if errors.As(err, &le) {
+			invalid(w, r, []petstore.FieldError{{Field: "data", Message: fmt.Sprintf("must nest at most %d levels deep", event.MaxJSONDepth), Code: "too_deep"}})
+			return nil, event.Envelope{}, false
+		}
 		if _, isObject := data.(*event.Object); err != nil || !isObject {
 			invalid(w, r, []petstore.FieldError{{Field: "data", Message: "must be a JSON object", Code: "invalid"}})
 			return nil, event.Envelope{}, false

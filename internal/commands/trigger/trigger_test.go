@@ -172,8 +172,19 @@ func TestTriggerDryRunSendsNothing(t *testing.T) {
 	if err := signature.Petstore.Verify(h, []byte(body), []string{"whsec_test"}, cmdtest.Now); err != nil {
 		t.Fatalf("dry-run signature does not verify the printed body: %v", err)
 	}
-	if !strings.Contains(body, `"name": "Rex"`) || !strings.Contains(body, `"name": "Ada"`) || strings.Contains(body, "adoptionDate") {
+	if !strings.Contains(body, `"name":"Rex"`) || !strings.Contains(body, `"name":"Ada"`) || strings.Contains(body, "adoptionDate") {
 		t.Fatalf("edits not applied:\n%s", body)
+	}
+}
+
+// --data shares the event decoder and its limits: too deep is one line, and
+// nothing is sent.
+func TestTriggerDataTooDeep(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "deep.json")
+	os.WriteFile(data, []byte(`{"data":`+strings.Repeat("[", 9990)+strings.Repeat("]", 9990)+"}"), 0o644)
+	_, _, err := runTrigger(t, "pet.adopted", "--url", "http://127.0.0.1:1/x", "--data", data)
+	if want := "--data " + data + ": JSON nested deeper than the limit of 64 levels"; err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
 	}
 }
 
@@ -270,7 +281,7 @@ func TestTriggerViaAPI(t *testing.T) {
 	if err := cmdtest.Run(cmd, "order.created", "--api", "--override", "data.order.currency=EUR", "--format", "json"); err != nil {
 		t.Fatal(err)
 	}
-	if len(api.got) != 1 || api.got[0].EventType != "order.created" || !strings.Contains(string(api.got[0].Data), `"currency": "EUR"`) {
+	if len(api.got) != 1 || api.got[0].EventType != "order.created" || !strings.Contains(string(api.got[0].Data), `"currency":"EUR"`) {
 		t.Fatalf("sent %+v", api.got)
 	}
 	if !regexp.MustCompile(`^\{"sentAt":"[^"]+","eventId":"evt_1","eventType":"order.created","webhooks":2\}\n$`).MatchString(s.Out.String()) {
