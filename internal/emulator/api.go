@@ -42,12 +42,24 @@ const maxRequestBody = 1 << 20
 // ServeHTTP routes a request: authentication first, then the path, then the method.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &statusRecorder{ResponseWriter: w}
 	a.route(rec, r)
+	status := rec.status
+	switch {
+	case status != 0:
+	case r.Context().Err() != nil:
+		status = StatusClientGone
+	default:
+		status = http.StatusOK
+	}
 	if a.OnRequest != nil {
-		a.OnRequest(r.Method, r.URL.Path, rec.status, time.Since(start))
+		a.OnRequest(r.Method, r.URL.Path, status, time.Since(start))
 	}
 }
+
+// StatusClientGone is logged for a request whose client went away before it
+// was answered (nginx's 499).
+const StatusClientGone = 499
 
 func (a *API) route(w http.ResponseWriter, r *http.Request) {
 	if !a.authorized(r) {
@@ -259,11 +271,9 @@ func (a *API) sendEvent(w http.ResponseWriter, r *http.Request) {
 		internalError(w, r, err)
 		return
 	}
-	for _, h := range hooks {
-		if err := a.Engine.Enqueue(r.Context(), h, env.ID, env.Type, payload); err != nil {
-			internalError(w, r, err)
-			return
-		}
+	if err := a.Engine.Enqueue(r.Context(), hooks, env.ID, env.Type, payload); err != nil {
+		internalError(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusAccepted, petstore.EventSent{ID: env.ID, EventType: env.Type, Webhooks: len(hooks)})
 }

@@ -238,6 +238,26 @@ func TestEventDataIsBoundedAndStoredCompactly(t *testing.T) {
 	}
 }
 
+// A client that gave up is logged as such (not 200), and its event is not
+// half sent: no delivery is stored.
+func TestSendEventFromAClientThatLeftIsLoggedAndNotStored(t *testing.T) {
+	api, st := newAPI(t)
+	tg := newTarget(t)
+	register(t, api, tg.URL, "pet.adopted")
+	register(t, api, tg.URL, "pet.adopted")
+	var logged []int
+	api.OnRequest = func(_, _ string, status int, _ time.Duration) { logged = append(logged, status) }
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	call(t, api, "POST", "/v1/events", `{"eventType":"pet.adopted"}`, func(r *http.Request) { *r = *r.WithContext(ctx) })
+	if len(logged) != 1 || logged[0] != StatusClientGone {
+		t.Fatalf("logged %v, want [499]", logged)
+	}
+	if due, err := st.DueDeliveries(context.Background(), time.Now().Add(time.Hour), 10); err != nil || len(due) != 0 {
+		t.Fatalf("%d deliveries stored for a request whose client left (%v)", len(due), err)
+	}
+}
+
 func TestEngineRetriesThenDisables(t *testing.T) {
 	api, st := newAPI(t, 0, 5*time.Millisecond, 5*time.Millisecond)
 	tg := newTarget(t, 500, 503, 500)

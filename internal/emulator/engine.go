@@ -51,11 +51,15 @@ func (e *Engine) wakeChan() chan struct{} {
 	return e.wake
 }
 
-// Enqueue stores a delivery of body to w, due after the schedule's first delay.
-func (e *Engine) Enqueue(ctx context.Context, w store.Webhook, eventID, eventType string, body []byte) error {
-	_, err := e.Store.EnqueueDelivery(ctx, store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body,
-		NextAttemptAt: e.Now().Add(e.Schedule[0])})
-	if err != nil {
+// Enqueue stores a delivery of body to each of hooks, due after the
+// schedule's first delay: all of them in one transaction, or none.
+func (e *Engine) Enqueue(ctx context.Context, hooks []store.Webhook, eventID, eventType string, body []byte) error {
+	due := e.Now().Add(e.Schedule[0])
+	ds := make([]store.Delivery, len(hooks))
+	for i, w := range hooks {
+		ds[i] = store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body, NextAttemptAt: due}
+	}
+	if err := e.Store.EnqueueDeliveries(ctx, ds); err != nil {
 		return err
 	}
 	select {

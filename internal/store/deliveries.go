@@ -55,6 +55,20 @@ func (s *Store) EnqueueDelivery(ctx context.Context, d Delivery) (int64, error) 
 	return res.LastInsertId()
 }
 
+// EnqueueDeliveries stores the pending deliveries of one event, all of them
+// or, on an error, none.
+func (s *Store) EnqueueDeliveries(ctx context.Context, ds []Delivery) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, d := range ds {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (webhook_id, event_id, event_type, body, attempts, state, next_attempt_at) VALUES (?, ?, ?, ?, 0, 'pending', ?)`,
+				d.WebhookID, d.EventID, d.EventType, d.Body, formatTime(d.NextAttemptAt)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // GetDelivery returns one delivery.
 func (s *Store) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
 	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))

@@ -165,8 +165,12 @@ func (l *logger) request(method, path string, status int, latency time.Duration)
 	defer l.mu.Unlock()
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
+	code := fmt.Sprint(status)
+	if status == emulator.StatusClientGone {
+		code += " client gone"
+	}
 	fmt.Fprintf(ios.Out, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), method, path,
-		st.Status(status, fmt.Sprint(status)), st.Faint(render.Latency(latency)))
+		st.Status(status, code), st.Faint(render.Latency(latency)))
 }
 
 func (l *logger) attempt(a emulator.AttemptLog) {
