@@ -314,6 +314,42 @@ func TestEngineRetriesThenDisables(t *testing.T) {
 	}
 }
 
+// A hanging webhook URL holds up only its own deliveries: a healthy webhook
+// gets the next event while the slow one is still blocked.
+func TestSlowWebhookDoesNotDelayOthers(t *testing.T) {
+	api, _ := newAPI(t, 0, time.Hour)
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	got := make(chan string, 10)
+	healthy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("X-Petstore-Event-Id")
+	}))
+	defer healthy.Close()
+	register(t, api, slow.URL, "pet.adopted")
+	register(t, api, healthy.URL, "pet.adopted")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go api.Engine.Run(ctx)
+
+	for i := range 2 {
+		if w := call(t, api, "POST", "/v1/events", `{"eventType":"pet.adopted"}`); w.Code != 202 {
+			t.Fatalf("events: %d %s", w.Code, w.Body)
+		}
+		select {
+		case <-got:
+		case <-time.After(3 * time.Second): // well under the 5 s the slow target may take
+			t.Fatalf("event %d did not reach the healthy webhook while the slow one hangs", i+1)
+		}
+	}
+}
+
 func TestEngineResumesDueDeliveriesAfterRestart(t *testing.T) {
 	api, st := newAPI(t, 0, 10*time.Millisecond)
 	tg := newTarget(t)
