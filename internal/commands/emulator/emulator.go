@@ -77,12 +77,26 @@ each delivery attempt is logged to stdout.`,
 	return cmd
 }
 
+// Bounds of --retry-schedule: the API's own is 5 attempts over under 2 hours.
+const (
+	maxAttempts   = 20
+	maxRetryDelay = 24 * time.Hour
+)
+
 func parseSchedule(s string) ([]time.Duration, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) > maxAttempts {
+		return nil, cmdutil.FlagErrorf("--retry-schedule: at most %d attempts, got %d", maxAttempts, len(parts))
+	}
 	var out []time.Duration
-	for _, part := range strings.Split(s, ",") {
-		d, err := time.ParseDuration(strings.TrimSpace(part))
+	for _, part := range parts {
+		part = strings.TrimSpace(part)
+		d, err := time.ParseDuration(part)
 		if err != nil || d < 0 {
-			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is not a duration such as 0s, 500ms or 5m", strings.TrimSpace(part))
+			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is not a duration such as 0s, 500ms or 5m", part)
+		}
+		if d > maxRetryDelay {
+			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is longer than %s", part, "24h")
 		}
 		out = append(out, d)
 	}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,9 @@ func TestEmulatorFlags(t *testing.T) {
 	for want, args := range map[string][]string{
 		`--retry-schedule: "soon" is not a duration such as 0s, 500ms or 5m`: {"--retry-schedule", "0s,soon"},
 		`--retry-schedule: "-1s" is not a duration such as 0s, 500ms or 5m`:  {"--retry-schedule", "-1s"},
+		`--retry-schedule: "" is not a duration such as 0s, 500ms or 5m`:     {"--retry-schedule", "0s,,1m"},
+		`--retry-schedule: "48h" is longer than 24h`:                         {"--retry-schedule", "0s,48h"},
+		`--retry-schedule: at most 20 attempts, got 21`:                      {"--retry-schedule", "0s" + strings.Repeat(",1s", 20)},
 		"--api-key must not be empty":                                        {"--api-key", " "},
 	} {
 		err := cmdtest.Run(NewCmdEmulator(f, func(context.Context, *Options) error { return nil }), args...)
