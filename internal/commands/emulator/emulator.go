@@ -21,11 +21,16 @@ import (
 
 // Options are emulator's inputs.
 type Options struct {
-	Addr     string
-	DB       string
-	APIKey   string
-	Schedule []time.Duration
+	Addr        string
+	DB          string
+	APIKey      string
+	PrintAPIKey bool
+	Schedule    []time.Duration
 }
+
+// APIKeyEnv names the emulator's API key in the environment, so that it need
+// not show in the process list.
+const APIKeyEnv = "PETSTORE_EMULATOR_API_KEY"
 
 // NewCmdEmulator builds `emulator`.
 func NewCmdEmulator(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
@@ -44,11 +49,13 @@ schedule (at once, then after 1m, 5m, 30m and 1h), and after the last failed
 attempt the webhook is disabled. Attempts that are due survive a restart.
 GET /v1/webhooks/{id}/deliveries (emulator only) lists the attempts.
 
-The base URL, the API key and an export line go to stderr; each request and
-each delivery attempt is logged to stdout.`,
+The API key is --api-key, else $PETSTORE_EMULATOR_API_KEY, else one made on the
+first run and kept in the database. The base URL, the API key and an export
+line go to stderr, the key masked unless stderr is a terminal (--print-api-key
+prints it); each request and each delivery attempt is logged to stdout.`,
 		Example: `  petstore-webhooks emulator
-  eval "$(petstore-webhooks emulator 2>&1 >/dev/null | grep ^export)"   # in scripts, see README
-  petstore-webhooks emulator --addr 127.0.0.1:0 --db :memory: --api-key test --retry-schedule 0s,100ms,200ms`,
+  export PETSTORE_API_KEY="$(petstore-webhooks emulator --print-api-key)"   # in scripts, see README
+  PETSTORE_EMULATOR_API_KEY=test petstore-webhooks emulator --addr 127.0.0.1:0 --db :memory: --retry-schedule 0s,100ms,200ms`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
@@ -57,6 +64,9 @@ each delivery attempt is logged to stdout.`,
 			}
 			if cmd.Flags().Changed("api-key") && strings.TrimSpace(opts.APIKey) == "" {
 				return cmdutil.FlagErrorf("--api-key must not be empty")
+			}
+			if opts.APIKey == "" {
+				opts.APIKey = strings.TrimSpace(f.Getenv(APIKeyEnv))
 			}
 			if opts.DB == "" {
 				if opts.DB, err = cmdutil.DefaultEmulatorDB(f.Getenv); err != nil {
@@ -72,7 +82,8 @@ each delivery attempt is logged to stdout.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:4010", "address to serve on")
 	fl.StringVar(&opts.DB, "db", "", "database file, or :memory: for a throwaway run (default $XDG_DATA_HOME/petstore-webhooks/emulator.db)")
-	fl.StringVar(&opts.APIKey, "api-key", "", "API key clients must send (default: one made on first run and kept in the database)")
+	fl.StringVar(&opts.APIKey, "api-key", "", "API key clients must send (default: $"+APIKeyEnv+", else one made on first run and kept in the database)")
+	fl.BoolVar(&opts.PrintAPIKey, "print-api-key", false, "print the API key (making one in the database if needed) and exit")
 	fl.StringVar(&schedule, "retry-schedule", "0s,1m,5m,30m,1h", "delay before each delivery attempt, comma-separated; its length is the number of attempts")
 	return cmd
 }
@@ -113,6 +124,10 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if opts.PrintAPIKey {
+		_, err := fmt.Fprintln(f.IOStreams.Out, key)
+		return err
+	}
 	fx, err := f.Fixtures()
 	if err != nil {
 		return err
@@ -135,8 +150,12 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 
 	base := fmt.Sprintf("http://%s/v1", ln.Addr())
 	es := f.IOStreams.ErrStyles()
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s Petstore API emulator on %s · database %s · Ctrl+C to quit\nAPI key: %s\nexport PETSTORE_API_BASE=%s PETSTORE_API_KEY=%s\n",
-		es.Success("Ready!"), es.Bold(base), opts.DB, key, base, key)
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s Petstore API emulator on %s · database %s · Ctrl+C to quit\n", es.Success("Ready!"), es.Bold(base), opts.DB)
+	if f.IOStreams.IsStderrTTY() {
+		fmt.Fprintf(f.IOStreams.ErrOut, "API key: %s\nexport PETSTORE_API_BASE=%s PETSTORE_API_KEY=%s\n", key, base, key)
+	} else {
+		fmt.Fprintf(f.IOStreams.ErrOut, "API key: %s (--print-api-key prints it)\nexport PETSTORE_API_BASE=%s\n", cmdutil.Mask(key), base)
+	}
 
 	var result error
 	select {

@@ -36,3 +36,29 @@ func TestEmulatorFlags(t *testing.T) {
 		cmdtest.AssertUsageError(t, err, want)
 	}
 }
+
+// The API key is masked on stderr unless it is a terminal, as listen masks
+// its secret; --print-api-key prints it, and the environment can give it.
+func TestAPIKeyMaskedUnlessATerminal(t *testing.T) {
+	const key = "pk_emulator_abcdefghijklmnop"
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, terminal := range []bool{false, true} {
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(false, false, terminal)
+		if err := run(stopped, f, &Options{Addr: "127.0.0.1:0", DB: ":memory:", APIKey: key, Schedule: []time.Duration{0}}); err != nil {
+			t.Fatal(err)
+		}
+		shown := strings.Contains(s.Err.String(), key)
+		if shown != terminal {
+			t.Errorf("terminal %v: key shown %v:\n%s", terminal, shown, s.Err)
+		}
+		if !terminal && !strings.Contains(s.Err.String(), "\nAPI key: pk_****mnop (--print-api-key prints it)\nexport PETSTORE_API_BASE=http://127.0.0.1:") {
+			t.Errorf("piped stderr:\n%s", s.Err)
+		}
+	}
+	f, s := cmdtest.Factory(t, cmdtest.Env{APIKeyEnv: key})
+	if err := cmdtest.Run(NewCmdEmulator(f, nil), "--db", ":memory:", "--print-api-key"); err != nil || s.Out.String() != key+"\n" {
+		t.Fatalf("--print-api-key: %q, %v", s.Out, err)
+	}
+}
