@@ -3,6 +3,8 @@ package webhooks
 import (
 	"encoding/json"
 	"net"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -236,5 +238,30 @@ func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	l.Close()
 	if r := cli(t, "http://"+addr+"/v1", list); r.code != cmdutil.ExitAPI || !strings.HasPrefix(r.error.Error(), "cannot reach "+addr+": ") {
 		t.Fatalf("closed port: %+v", r)
+	}
+}
+
+// --secret-file keeps the secret out of the process list: from a file, or
+// from standard input with "-".
+func TestSecretFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(file, []byte("whsec_from_a_file\n"), 0o600)
+	f, _ := cmdtest.Factory(t, nil)
+	var reg *RegisterOptions
+	err := cmdtest.Run(NewCmdRegister(f, func(o *RegisterOptions) error { reg = o; return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret-file", file)
+	if err != nil || reg.Secret != "whsec_from_a_file" {
+		t.Fatalf("register --secret-file: %v, %+v", err, reg)
+	}
+	f, s := cmdtest.Factory(t, nil)
+	s.In.WriteString("whsec_from_stdin\r\n")
+	var upd *UpdateOptions
+	err = cmdtest.Run(NewCmdUpdate(f, func(o *UpdateOptions) error { upd = o; return nil }), "wh_1", "--secret-file", "-")
+	if err != nil || upd.Secret == nil || *upd.Secret != "whsec_from_stdin" {
+		t.Fatalf("update --secret-file -: %v, %+v", err, upd)
+	}
+	f, _ = cmdtest.Factory(t, nil)
+	err = cmdtest.Run(NewCmdRegister(f, func(*RegisterOptions) error { return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret", "a", "--secret-file", file)
+	if err == nil || !strings.Contains(err.Error(), "[secret secret-file] were all set") {
+		t.Fatalf("--secret with --secret-file: %v", err)
 	}
 }
