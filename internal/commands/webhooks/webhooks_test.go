@@ -3,10 +3,10 @@ package webhooks
 import (
 	"encoding/json"
 	"net"
-	"os"
-	"path/filepath"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
