@@ -297,7 +297,7 @@ func TestUserFixturesAndShow(t *testing.T) {
 		t.Fatalf("fixtures:\n%s", r.stdout)
 	}
 	r = u.run("fixtures", "show", "shelter.opened")
-	if r.code != 0 || !regexp.MustCompile(`"shelterId": "shl_[A-Za-z0-9]{16}"`).MatchString(r.stdout) || strings.Contains(r.stdout, `"x"`) {
+	if r.code != 0 || !regexp.MustCompile(`"shelterId":"shl_[A-Za-z0-9]{16}"`).MatchString(r.stdout) || strings.Contains(r.stdout, `"x"`) {
 		t.Fatalf("fixtures show:\n%s%s", r.stdout, r.stderr)
 	}
 	l := u.listen("--format", "json", "--max-events", "2")

@@ -10,13 +10,15 @@ import (
 	"time"
 )
 
-var emulatorReady = regexp.MustCompile(`^export PETSTORE_API_BASE=(\S+) PETSTORE_API_KEY=(\S+)$`)
+var emulatorReady = regexp.MustCompile(`^export PETSTORE_API_BASE=(\S+)$`)
 
-// emulator starts the emulator on a free port and points the user at it.
+// emulator starts the emulator on a free port, with its API key from the
+// environment, and points the user at it.
 func (u *user) emulator(db string, args ...string) *listener {
 	u.t.Helper()
+	u.env = append(u.env, "PETSTORE_EMULATOR_API_KEY=pk_emulator_e2e", "PETSTORE_API_KEY=pk_emulator_e2e")
 	e := u.start(emulatorReady, append([]string{"emulator", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
-	u.env = append(u.env, "PETSTORE_API_BASE="+e.ready[1], "PETSTORE_API_KEY="+e.ready[2])
+	u.env = append(u.env, "PETSTORE_API_BASE="+e.ready[1])
 	return e
 }
 

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
@@ -42,12 +43,24 @@ const maxRequestBody = 1 << 20
 // ServeHTTP routes a request: authentication first, then the path, then the method.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &statusRecorder{ResponseWriter: w}
 	a.route(rec, r)
+	status := rec.status
+	switch {
+	case status != 0:
+	case r.Context().Err() != nil:
+		status = StatusClientGone
+	default:
+		status = http.StatusOK
+	}
 	if a.OnRequest != nil {
-		a.OnRequest(r.Method, r.URL.Path, rec.status, time.Since(start))
+		a.OnRequest(r.Method, r.URL.Path, status, time.Since(start))
 	}
 }
+
+// StatusClientGone is logged for a request whose client went away before it
+// was answered (nginx's 499).
+const StatusClientGone = 499
 
 func (a *API) route(w http.ResponseWriter, r *http.Request) {
 	if !a.authorized(r) {
@@ -106,8 +119,15 @@ func (a *API) methods(w http.ResponseWriter, r *http.Request, handlers map[strin
 }
 
 func (a *API) list(w http.ResponseWriter, r *http.Request) {
+	query := r.URL.Query()
+	for _, name := range []string{"limit", "cursor"} {
+		if len(query[name]) > 1 {
+			invalid(w, r, []petstore.FieldError{{Field: name, Message: "must be given once", Code: "repeated"}})
+			return
+		}
+	}
 	limit := 20
-	if s := r.URL.Query().Get("limit"); s != "" {
+	if s := query.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 100 {
 			invalid(w, r, []petstore.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100", Code: "out_of_range"}})
@@ -115,9 +135,15 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	hooks, next, err := a.Store.ListWebhooks(r.Context(), limit, r.URL.Query().Get("cursor"))
+	badCursor := []petstore.FieldError{{Field: "cursor", Message: "is not one this API returned", Code: "invalid"}}
+	cursor := query.Get("cursor")
+	if len(cursor) > 19 { // the digits of an int64
+		invalid(w, r, badCursor)
+		return
+	}
+	hooks, next, err := a.Store.ListWebhooks(r.Context(), limit, cursor)
 	if errors.Is(err, store.ErrBadCursor) {
-		writeProblem(w, r, http.StatusBadRequest, "Bad Request", "cursor is not one this API returned", nil)
+		invalid(w, r, badCursor)
 		return
 	}
 	if err != nil {
@@ -259,11 +285,9 @@ func (a *API) sendEvent(w http.ResponseWriter, r *http.Request) {
 		internalError(w, r, err)
 		return
 	}
-	for _, h := range hooks {
-		if err := a.Engine.Enqueue(r.Context(), h, env.ID, env.Type, payload); err != nil {
-			internalError(w, r, err)
-			return
-		}
+	if err := a.Engine.Enqueue(r.Context(), hooks, env.ID, env.Type, payload); err != nil {
+		internalError(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusAccepted, petstore.EventSent{ID: env.ID, EventType: env.Type, Webhooks: len(hooks)})
 }
@@ -296,6 +320,11 @@ func (a *API) buildEvent(w http.ResponseWriter, r *http.Request, body petstore.S
 	var edits event.Edits
 	if len(body.Data) > 0 && string(body.Data) != "null" {
 		data, err := event.DecodeJSON(body.Data)
+		var le *event.LimitError
+		if errors.As(err, &le) {
+			invalid(w, r, []petstore.FieldError{{Field: "data", Message: fmt.Sprintf("must nest at most %d levels deep", event.MaxJSONDepth), Code: "too_deep"}})
+			return nil, event.Envelope{}, false
+		}
 		if _, isObject := data.(*event.Object); err != nil || !isObject {
 			invalid(w, r, []petstore.FieldError{{Field: "data", Message: "must be a JSON object", Code: "invalid"}})
 			return nil, event.Envelope{}, false
@@ -327,9 +356,19 @@ func (a *API) storeError(w http.ResponseWriter, r *http.Request, id string, err 
 	internalError(w, r, err)
 }
 
+// Limits on what a registration may hold.
+const (
+	maxEvents       = 100
+	maxURLLength    = 2048
+	maxSecretLength = 256
+)
+
 func (a *API) checkEvents(events []string) ([]string, []petstore.FieldError) {
 	if len(events) == 0 {
 		return nil, []petstore.FieldError{{Field: "events", Message: "list at least one event type", Code: "required"}}
+	}
+	if len(events) > maxEvents {
+		return nil, []petstore.FieldError{{Field: "events", Message: fmt.Sprintf("list at most %d event types", maxEvents), Code: "too_many"}}
 	}
 	var out []string
 	for _, e := range events {
@@ -344,19 +383,38 @@ func (a *API) checkEvents(events []string) ([]string, []petstore.FieldError) {
 }
 
 func checkURL(raw string) []petstore.FieldError {
+	fail := func(msg, code string) []petstore.FieldError {
+		return []petstore.FieldError{{Field: "url", Message: msg, Code: code}}
+	}
 	if raw == "" {
-		return []petstore.FieldError{{Field: "url", Message: "is required", Code: "required"}}
+		return fail("is required", "required")
+	}
+	if len(raw) > maxURLLength {
+		return fail(fmt.Sprintf("must be at most %d characters", maxURLLength), "too_long")
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return []petstore.FieldError{{Field: "url", Message: "must be an absolute http or https URL", Code: "invalid_url"}}
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return fail("must be an absolute http or https URL", "invalid_url")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fail("port must be from 1 to 65535", "invalid_url")
+		}
 	}
 	return nil
 }
 
 func checkSecret(secret string) []petstore.FieldError {
-	if len(secret) < 8 {
-		return []petstore.FieldError{{Field: "secret", Message: "must be at least 8 characters", Code: "too_short"}}
+	fail := func(msg, code string) []petstore.FieldError {
+		return []petstore.FieldError{{Field: "secret", Message: msg, Code: code}}
+	}
+	switch {
+	case len(secret) < 8:
+		return fail("must be at least 8 characters", "too_short")
+	case len(secret) > maxSecretLength:
+		return fail(fmt.Sprintf("must be at most %d characters", maxSecretLength), "too_long")
+	case strings.ContainsFunc(secret, unicode.IsControl):
+		return fail("must not hold control characters", "invalid")
 	}
 	return nil
 }
@@ -376,6 +434,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		writeProblem(w, r, http.StatusBadRequest, "Bad Request", "the body is not a valid JSON object for this call: "+strings.TrimPrefix(err.Error(), "json: "), nil)
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		invalid(w, r, []petstore.FieldError{{Field: "body", Message: "must hold one JSON object and nothing after it", Code: "trailing_data"}})
 		return false
 	}
 	return true

@@ -85,7 +85,16 @@ func TestAPIErrors(t *testing.T) {
 		{"unknown event", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.sold"]}`, nil, 422, `Validation Failed: the request has invalid fields (events: unknown event type "pet.sold": must be one of order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)`},
 		{"short secret", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.adopted"],"secret":"abc"}`, nil, 422, "Validation Failed: the request has invalid fields (secret: must be at least 8 characters)"},
 		{"bad limit", "GET", "/v1/webhooks?limit=500", "", nil, 422, "Validation Failed: the request has invalid fields (limit: must be a whole number from 1 to 100)"},
-		{"bad cursor", "GET", "/v1/webhooks?cursor=zzz", "", nil, 400, "Bad Request: cursor is not one this API returned"},
+		{"bad cursor", "GET", "/v1/webhooks?cursor=zzz", "", nil, 422, "Validation Failed: the request has invalid fields (cursor: is not one this API returned)"},
+		{"trailing data", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.adopted"]} GARBAGE`, nil, 422, "Validation Failed: the request has invalid fields (body: must hold one JSON object and nothing after it)"},
+		{"port 0", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:0/","events":["pet.adopted"]}`, nil, 422, "Validation Failed: the request has invalid fields (url: port must be from 1 to 65535)"},
+		{"port too high", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:65536/","events":["pet.adopted"]}`, nil, 422, "Validation Failed: the request has invalid fields (url: port must be from 1 to 65535)"},
+		{"long URL", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/` + strings.Repeat("a", 2048) + `","events":["pet.adopted"]}`, nil, 422, "Validation Failed: the request has invalid fields (url: must be at most 2048 characters)"},
+		{"NUL in secret", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.adopted"],"secret":"whsec_ab\u0000cdefgh"}`, nil, 422, "Validation Failed: the request has invalid fields (secret: must not hold control characters)"},
+		{"long secret", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.adopted"],"secret":"` + strings.Repeat("s", 257) + `"}`, nil, 422, "Validation Failed: the request has invalid fields (secret: must be at most 256 characters)"},
+		{"too many events", "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:1/","events":["pet.adopted"` + strings.Repeat(`,"pet.adopted"`, 100) + `]}`, nil, 422, "Validation Failed: the request has invalid fields (events: list at most 100 event types)"},
+		{"long cursor", "GET", "/v1/webhooks?cursor=" + strings.Repeat("9", 30), "", nil, 422, "Validation Failed: the request has invalid fields (cursor: is not one this API returned)"},
+		{"two limits", "GET", "/v1/webhooks?limit=5&limit=500", "", nil, 422, "Validation Failed: the request has invalid fields (limit: must be given once)"},
 		{"event of unknown type", "POST", "/v1/events", `{"eventType":"x"}`, nil, 422, "Validation Failed: the request has invalid fields (eventType: must be one of order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)"},
 		{"event data not an object", "POST", "/v1/events", `{"eventType":"pet.adopted","data":[1]}`, nil, 422, "Validation Failed: the request has invalid fields (data: must be a JSON object)"},
 	}
@@ -212,8 +221,49 @@ func TestTestEndpointDeliversSignedEvent(t *testing.T) {
 	if err := signature.Petstore.Verify(tg.got[0].Header, tg.bodies[0], []string{h.Secret}, time.Now()); err != nil {
 		t.Fatalf("delivered event does not verify: %v", err)
 	}
-	if !strings.Contains(string(tg.bodies[0]), `"custom": true`) || !strings.Contains(string(tg.bodies[0]), d.EventID) {
+	if !strings.Contains(string(tg.bodies[0]), `"custom":true`) || !strings.Contains(string(tg.bodies[0]), d.EventID) {
 		t.Fatalf("body:\n%s", tg.bodies[0])
+	}
+}
+
+// Event data is limited in depth on the way in and stored compactly: two
+// spaces a level once made a 20 KB request nested 9 990 deep into a 200 MB
+// delivery.
+func TestEventDataIsBoundedAndStoredCompactly(t *testing.T) {
+	api, _ := newAPI(t)
+	tg := newTarget(t)
+	h := register(t, api, tg.URL, "pet.adopted")
+	deep := `{"d":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "}"
+	w := call(t, api, "POST", "/v1/webhooks/"+h.ID+"/test", `{"eventType":"pet.adopted","data":`+deep+`}`)
+	if p := problem(t, w); w.Code != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "data" || p.Errors[0].Message != "must nest at most 64 levels deep" {
+		t.Fatalf("deep data: %d %s", w.Code, w.Body)
+	}
+	nested := `{"d":` + strings.Repeat("[", 60) + strings.Repeat("]", 60) + "}"
+	if w := call(t, api, "POST", "/v1/webhooks/"+h.ID+"/test", `{"eventType":"pet.adopted","data":`+nested+`}`); w.Code != 200 {
+		t.Fatalf("60 levels: %d %s", w.Code, w.Body)
+	}
+	if want := `"data":` + nested + "}\n"; !strings.HasSuffix(string(tg.bodies[0]), want) {
+		t.Fatalf("delivered %d bytes, not ending in the compact data:\n%.300s", len(tg.bodies[0]), tg.bodies[0])
+	}
+}
+
+// A client that gave up is logged as such (not 200), and its event is not
+// half sent: no delivery is stored.
+func TestSendEventFromAClientThatLeftIsLoggedAndNotStored(t *testing.T) {
+	api, st := newAPI(t)
+	tg := newTarget(t)
+	register(t, api, tg.URL, "pet.adopted")
+	register(t, api, tg.URL, "pet.adopted")
+	var logged []int
+	api.OnRequest = func(_, _ string, status int, _ time.Duration) { logged = append(logged, status) }
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	call(t, api, "POST", "/v1/events", `{"eventType":"pet.adopted"}`, func(r *http.Request) { *r = *r.WithContext(ctx) })
+	if len(logged) != 1 || logged[0] != StatusClientGone {
+		t.Fatalf("logged %v, want [499]", logged)
+	}
+	if due, err := st.DueDeliveries(context.Background(), time.Now().Add(time.Hour), 10); err != nil || len(due) != 0 {
+		t.Fatalf("%d deliveries stored for a request whose client left (%v)", len(due), err)
 	}
 }
 
@@ -270,6 +320,42 @@ func TestEngineRetriesThenDisables(t *testing.T) {
 	}
 	if !last.Disabled || last.Attempt.Attempt != 3 || last.Of != 3 {
 		t.Fatalf("last log = %+v", last)
+	}
+}
+
+// A hanging webhook URL holds up only its own deliveries: a healthy webhook
+// gets the next event while the slow one is still blocked.
+func TestSlowWebhookDoesNotDelayOthers(t *testing.T) {
+	api, _ := newAPI(t, 0, time.Hour)
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	got := make(chan string, 10)
+	healthy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("X-Petstore-Event-Id")
+	}))
+	defer healthy.Close()
+	register(t, api, slow.URL, "pet.adopted")
+	register(t, api, healthy.URL, "pet.adopted")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go api.Engine.Run(ctx)
+
+	for i := range 2 {
+		if w := call(t, api, "POST", "/v1/events", `{"eventType":"pet.adopted"}`); w.Code != 202 {
+			t.Fatalf("events: %d %s", w.Code, w.Body)
+		}
+		select {
+		case <-got:
+		case <-time.After(3 * time.Second): // well under the 5 s the slow target may take
+			t.Fatalf("event %d did not reach the healthy webhook while the slow one hangs", i+1)
+		}
 	}
 }
 

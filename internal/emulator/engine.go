@@ -51,17 +51,18 @@ func (e *Engine) wakeChan() chan struct{} {
 	return e.wake
 }
 
-// Enqueue stores a delivery of body to w, due after the schedule's first delay.
-func (e *Engine) Enqueue(ctx context.Context, w store.Webhook, eventID, eventType string, body []byte) error {
-	_, err := e.Store.EnqueueDelivery(ctx, store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body,
-		NextAttemptAt: e.Now().Add(e.Schedule[0])})
-	if err != nil {
+// Enqueue stores a delivery of body to each of hooks, due after the
+// schedule's first delay: all of them in one transaction, or none.
+func (e *Engine) Enqueue(ctx context.Context, hooks []store.Webhook, eventID, eventType string, body []byte) error {
+	due := e.Now().Add(e.Schedule[0])
+	ds := make([]store.Delivery, len(hooks))
+	for i, w := range hooks {
+		ds[i] = store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body, NextAttemptAt: due}
+	}
+	if err := e.Store.EnqueueDeliveries(ctx, ds); err != nil {
 		return err
 	}
-	select {
-	case e.wakeChan() <- struct{}{}:
-	default:
-	}
+	e.wakeUp()
 	return nil
 }
 
@@ -83,38 +84,65 @@ func (e *Engine) DeliverNow(ctx context.Context, w store.Webhook, eventID, event
 	return DeliveryJSON(a.Attempt, w.URL), nil
 }
 
-// Run delivers due attempts until ctx ends.
+// maxInFlight is how many attempts the engine makes at once.
+const maxInFlight = 32
+
+// Run delivers due attempts until ctx ends. Each webhook has at most one
+// attempt in flight, so that a slow or hanging URL holds up only its own
+// deliveries: the others are picked up as soon as they are due.
 func (e *Engine) Run(ctx context.Context) error {
-	const batch = 32
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	var mu sync.Mutex
+	busy := map[string]bool{} // webhooks with an attempt in flight
+	busyIDs := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		ids := make([]string, 0, len(busy))
+		for id := range busy {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	for {
-		due, err := e.Store.DueDeliveries(ctx, e.Now(), batch)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+		skip := busyIDs()
+		if free := maxInFlight - len(skip); free > 0 {
+			due, err := e.Store.DueDeliveries(ctx, e.Now(), free, skip...)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
 			}
-			return err
+			started := 0
+			for _, d := range due {
+				mu.Lock()
+				if busy[d.WebhookID] {
+					mu.Unlock()
+					continue // one attempt at a time per webhook; this one comes next
+				}
+				busy[d.WebhookID] = true
+				mu.Unlock()
+				started++
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, _ = e.attempt(ctx, d) // a store error leaves it pending, to try again
+					mu.Lock()
+					delete(busy, d.WebhookID)
+					mu.Unlock()
+					e.wakeUp()
+				}()
+			}
+			if started > 0 {
+				continue
+			}
 		}
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, 8)
-		for _, d := range due {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				_, _ = e.attempt(ctx, d) // a store error leaves it pending, to try again
-			}()
-		}
-		wg.Wait()
-		if ctx.Err() != nil {
-			return nil
-		}
-		if len(due) == batch {
-			continue
-		}
-		wait := time.Hour
-		if next, ok, err := e.Store.NextDue(ctx); err == nil && ok {
-			wait = max(next.Sub(e.Now()), 0)
+		wait := time.Hour // or until an attempt ends, which wakes the loop
+		if skip := busyIDs(); len(skip) < maxInFlight {
+			if next, ok, err := e.Store.NextDue(ctx, skip...); err == nil && ok {
+				wait = max(next.Sub(e.Now()), 0)
+			}
 		}
 		timer := time.NewTimer(wait)
 		select {
@@ -125,6 +153,13 @@ func (e *Engine) Run(ctx context.Context) error {
 		case <-timer.C:
 		}
 		timer.Stop()
+	}
+}
+
+func (e *Engine) wakeUp() {
+	select {
+	case e.wakeChan() <- struct{}{}:
+	default:
 	}
 }
 
@@ -153,11 +188,14 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 	}
 	a := store.Attempt{DeliveryID: d.ID, WebhookID: w.ID, EventID: d.EventID, EventType: d.EventType, Attempt: d.Attempts + 1,
 		AttemptedAt: at, Status: res.Status, Latency: res.Latency}
-	if res.Err != nil {
+	switch {
+	case res.Err != nil:
 		a.Error = res.Err.Error()
 		if errors.Is(res.Err, context.DeadlineExceeded) {
 			a.Error = fmt.Sprintf("no answer within %s", AnswerTimeout)
 		}
+	case res.Status >= 300 && res.Status < 400:
+		a.Error = res.Reason // where the redirect, not followed, pointed
 	}
 	log := AttemptLog{Attempt: a, URL: w.URL, Of: len(e.Schedule)}
 	var retryAt time.Time
@@ -173,10 +211,7 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 		return AttemptLog{}, err
 	}
 	if !retryAt.IsZero() {
-		select {
-		case e.wakeChan() <- struct{}{}:
-		default:
-		}
+		e.wakeUp()
 	}
 	if e.OnAttempt != nil {
 		e.OnAttempt(log)

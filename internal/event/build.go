@@ -1,6 +1,7 @@
 package event
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -23,6 +24,10 @@ func ParseOverride(s string) (Override, error) {
 		return Override{}, fmt.Errorf("override %q: %w", s, err)
 	}
 	value, err := DecodeJSON([]byte(v))
+	var le *LimitError
+	if errors.As(err, &le) {
+		return Override{}, fmt.Errorf("override %q: %w", p, err)
+	}
 	if err != nil {
 		value = v
 	}
@@ -47,6 +52,10 @@ type Edits struct {
 // they were, so that they can build the next event.
 func Build(fixture []byte, edits Edits, g Generator) ([]byte, Envelope, error) {
 	v, err := DecodeJSON(fixture)
+	var le *LimitError
+	if errors.As(err, &le) {
+		return nil, Envelope{}, fmt.Errorf("fixture: %w", err)
+	}
 	if err != nil {
 		return nil, Envelope{}, fmt.Errorf("fixture is not valid JSON: %w", err)
 	}

@@ -1,6 +1,8 @@
 package event
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,7 +31,10 @@ func TestJSONRoundTripKeepsOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _ := EncodeJSON(v)
-	want := `{
+	if want := in + "\n"; string(out) != want {
+		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+	pretty := `{
   "z": 1,
   "a": {
     "y": [
@@ -46,8 +51,39 @@ func TestJSONRoundTripKeepsOrder(t *testing.T) {
   "l": []
 }
 `
-	if string(out) != want {
-		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	if got := Indent(out); string(got) != pretty {
+		t.Fatalf("Indent:\n%s\nwant\n%s", got, pretty)
+	}
+}
+
+// What is sent and stored is compact: its size follows the input's, not its
+// depth (two spaces a level made 20 KB nested 9 990 deep into 200 MB).
+func TestEncodeJSONIsCompactAtAnyDepth(t *testing.T) {
+	in := strings.Repeat(`{"a":[`, MaxJSONDepth/2) + "1" + strings.Repeat("]}", MaxJSONDepth/2)
+	v, err := DecodeJSON([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := EncodeJSON(v); string(out) != in+"\n" {
+		t.Fatalf("encoded %d bytes from %d", len(out), len(in))
+	}
+}
+
+func TestDecodeJSONLimits(t *testing.T) {
+	deep := strings.Repeat("[", MaxJSONDepth+1) + strings.Repeat("]", MaxJSONDepth+1)
+	large := `"` + strings.Repeat("x", MaxJSONSize) + `"`
+	for in, want := range map[string]string{
+		deep:  "JSON nested deeper than the limit of 64 levels",
+		large: fmt.Sprintf("JSON of %d bytes is larger than the limit of 1048576 bytes", len(large)),
+	} {
+		_, err := DecodeJSON([]byte(in))
+		var le *LimitError
+		if !errors.As(err, &le) || err.Error() != want {
+			t.Errorf("DecodeJSON(%.20q...) = %v, want %q", in, err, want)
+		}
+	}
+	if _, err := DecodeJSON([]byte(deep[1 : len(deep)-1])); err != nil {
+		t.Errorf("%d levels refused: %v", MaxJSONDepth, err)
 	}
 }
 

@@ -50,12 +50,29 @@ func (o *Object) Delete(key string) bool {
 // Keys returns the keys in order.
 func (o *Object) Keys() []string { return o.keys }
 
+// MaxJSONDepth is how deeply the arrays and objects of an event may nest,
+// and MaxJSONSize how many bytes of JSON are read: a sender builds nothing
+// that `listen`, with its default --max-body, would not take.
+const (
+	MaxJSONDepth = 64
+	MaxJSONSize  = 1 << 20
+)
+
+// LimitError is JSON beyond MaxJSONDepth or MaxJSONSize.
+type LimitError struct{ msg string }
+
+func (e *LimitError) Error() string { return e.msg }
+
 // DecodeJSON parses one JSON value into nil, bool, json.Number, string,
-// []any or *Object. Trailing data after the value is an error.
+// []any or *Object. Trailing data after the value is an error, and so is
+// input beyond MaxJSONSize or MaxJSONDepth (a *LimitError).
 func DecodeJSON(data []byte) (any, error) {
+	if len(data) > MaxJSONSize {
+		return nil, &LimitError{fmt.Sprintf("JSON of %d bytes is larger than the limit of %d bytes", len(data), MaxJSONSize)}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := decodeValue(dec)
+	v, err := decodeValue(dec, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +82,7 @@ func DecodeJSON(data []byte) (any, error) {
 	return v, nil
 }
 
-func decodeValue(dec *json.Decoder) (any, error) {
+func decodeValue(dec *json.Decoder, depth int) (any, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if err == io.EOF {
@@ -73,91 +90,93 @@ func decodeValue(dec *json.Decoder) (any, error) {
 		}
 		return nil, err
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			obj := NewObject()
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				obj.Set(kt.(string), v)
-			}
-			_, err := dec.Token()
-			return obj, err
-		case '[':
-			arr := []any{}
-			for dec.More() {
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, v)
-			}
-			_, err := dec.Token()
-			return arr, err
-		}
-		return nil, fmt.Errorf("unexpected %q", t)
-	default:
-		return t, nil
+	t, isDelim := tok.(json.Delim)
+	if !isDelim {
+		return tok, nil
 	}
+	if depth++; depth > MaxJSONDepth {
+		return nil, &LimitError{fmt.Sprintf("JSON nested deeper than the limit of %d levels", MaxJSONDepth)}
+	}
+	switch t {
+	case '{':
+		obj := NewObject()
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			v, err := decodeValue(dec, depth)
+			if err != nil {
+				return nil, err
+			}
+			obj.Set(kt.(string), v)
+		}
+		_, err := dec.Token()
+		return obj, err
+	case '[':
+		arr := []any{}
+		for dec.More() {
+			v, err := decodeValue(dec, depth)
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, v)
+		}
+		_, err := dec.Token()
+		return arr, err
+	}
+	return nil, fmt.Errorf("unexpected %q", t)
 }
 
-// EncodeJSON writes v indented by two spaces, keys in order, with a final newline.
+// EncodeJSON writes v compactly, keys in order, with a final newline: these
+// are the bytes sent and stored, whose size grows with the input's and not
+// with its depth. Indent lays them out for a person.
 func EncodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := encodeValue(&buf, v, ""); err != nil {
+	if err := encodeValue(&buf, v); err != nil {
 		return nil, err
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
 }
 
-func encodeValue(buf *bytes.Buffer, v any, indent string) error {
-	inner := indent + "  "
+// Indent lays out encoded JSON with two spaces per level, for display only;
+// what is not valid JSON is returned as it is.
+func Indent(body []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, bytes.TrimSpace(body), "", "  "); err != nil {
+		return body
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
+
+func encodeValue(buf *bytes.Buffer, v any) error {
 	switch t := v.(type) {
 	case *Object:
-		if len(t.keys) == 0 {
-			buf.WriteString("{}")
-			return nil
-		}
-		buf.WriteString("{\n")
+		buf.WriteByte('{')
 		for i, k := range t.keys {
-			buf.WriteString(inner)
+			if i > 0 {
+				buf.WriteByte(',')
+			}
 			writeString(buf, k)
-			buf.WriteString(": ")
-			if err := encodeValue(buf, t.values[k], inner); err != nil {
+			buf.WriteByte(':')
+			if err := encodeValue(buf, t.values[k]); err != nil {
 				return err
 			}
-			if i < len(t.keys)-1 {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('\n')
 		}
-		buf.WriteString(indent + "}")
+		buf.WriteByte('}')
 	case []any:
-		if len(t) == 0 {
-			buf.WriteString("[]")
-			return nil
-		}
-		buf.WriteString("[\n")
+		buf.WriteByte('[')
 		for i, e := range t {
-			buf.WriteString(inner)
-			if err := encodeValue(buf, e, inner); err != nil {
-				return err
-			}
-			if i < len(t)-1 {
+			if i > 0 {
 				buf.WriteByte(',')
 			}
-			buf.WriteByte('\n')
+			if err := encodeValue(buf, e); err != nil {
+				return err
+			}
 		}
-		buf.WriteString(indent + "]")
+		buf.WriteByte(']')
 	case string:
 		writeString(buf, t)
 	case json.Number:

@@ -34,7 +34,24 @@ func NewClient(base, token string, httpClient *http.Client, userAgent string) (*
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("API base %q is not an absolute http(s) URL", base)
 	}
-	return &Client{base: u, token: token, http: httpClient, userAgent: userAgent, Sleep: sleep, MaxRetries: 3}, nil
+	sameOrigin := *httpClient
+	sameOrigin.CheckRedirect = stayOnOrigin
+	return &Client{base: u, token: token, http: &sameOrigin, userAgent: userAgent, Sleep: sleep, MaxRetries: 3}, nil
+}
+
+// stayOnOrigin follows a redirect only to the scheme, host and port the call
+// went to. net/http drops Authorization only when the host name changes, so
+// the API key would otherwise reach another port of the same host, or
+// travel in the clear after a redirect from https to http.
+func stayOnOrigin(req *http.Request, via []*http.Request) error {
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+		return fmt.Errorf("the API redirected to %s://%s, which is not %s://%s: not followed, to keep the API key from it", req.URL.Scheme, req.URL.Host, first.Scheme, first.Host)
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
 }
 
 // APIError is an answer outside 2xx.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"syscall"
@@ -229,5 +230,25 @@ func TestNetworkErrorNamesHost(t *testing.T) {
 func TestNewClientRejectsBadBase(t *testing.T) {
 	if _, err := NewClient("api.petstoreapi.com", "t", http.DefaultClient, "t"); err == nil {
 		t.Fatal("accepted a base without a scheme")
+	}
+}
+
+// The API key never leaves for another origin: net/http itself keeps the
+// Authorization header on a redirect to another port of the same host.
+func TestClientDoesNotSendTheKeyToAnotherOrigin(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed with Authorization %q", r.Header.Get("Authorization"))
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.RedirectHandler(other.URL+"/v1/webhooks/wh_1", http.StatusFound))
+	defer api.Close()
+	c, err := NewClient(api.URL+"/v1", "sk_secret", &http.Client{}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetWebhook(context.Background(), "wh_1")
+	var ne *NetworkError
+	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "not followed, to keep the API key from it") {
+		t.Fatalf("err = %v, want a refused redirect", err)
 	}
 }

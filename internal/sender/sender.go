@@ -32,7 +32,14 @@ type Result struct {
 func (r Result) OK() bool { return r.Err == nil && r.Status >= 200 && r.Status < 300 }
 
 // Send POSTs body with header to target and reads the answer to the end.
+// A redirect is never followed, whatever client's policy: following one
+// would turn the POST into a body-less GET, carry the signature to another
+// host and report that host's answer as the delivery's. A 3xx is the answer,
+// a failure whose Reason names where it pointed.
 func Send(ctx context.Context, client *http.Client, target string, header http.Header, body []byte) Result {
+	noRedirects := *client
+	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return Result{Err: err}
@@ -44,14 +51,18 @@ func Send(ctx context.Context, client *http.Client, target string, header http.H
 		req.Host = h
 	}
 	start := time.Now()
-	resp, err := client.Do(req)
+	resp, err := noRedirects.Do(req)
 	if err != nil {
 		return Result{Latency: time.Since(start), Err: cause(err)}
 	}
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	res := Result{Status: resp.StatusCode, Latency: time.Since(start)}
-	if !res.OK() {
+	switch {
+	case res.OK():
+	case resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "":
+		res.Reason = shorten("redirected to " + resp.Header.Get("Location") + " (not followed)")
+	default:
 		res.Reason = reason(answer)
 	}
 	return res

@@ -79,3 +79,24 @@ func TestReasonOfAnAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A webhook delivery never follows a redirect: the 3xx is the answer, and
+// neither the body nor the signature reaches the other host.
+func TestSendDoesNotFollowRedirects(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed: %s %s with signature %q", r.Method, r.URL, r.Header.Get("X-Petstore-Signature"))
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/", http.StatusMovedPermanently)
+	}))
+	defer srv.Close()
+	h := http.Header{"X-Petstore-Signature": {"sha256=ab"}}
+	r := Send(context.Background(), &http.Client{}, srv.URL, h, []byte(`{}`))
+	if r.OK() || r.Status != http.StatusMovedPermanently || r.Err != nil {
+		t.Fatalf("result = %+v, want a failed 301", r)
+	}
+	if want := "redirected to " + other.URL + "/ (not followed)"; r.Reason != want {
+		t.Fatalf("reason %q, want %q", r.Reason, want)
+	}
+}

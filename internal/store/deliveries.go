@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -55,6 +56,20 @@ func (s *Store) EnqueueDelivery(ctx context.Context, d Delivery) (int64, error) 
 	return res.LastInsertId()
 }
 
+// EnqueueDeliveries stores the pending deliveries of one event, all of them
+// or, on an error, none.
+func (s *Store) EnqueueDeliveries(ctx context.Context, ds []Delivery) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, d := range ds {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (webhook_id, event_id, event_type, body, attempts, state, next_attempt_at) VALUES (?, ?, ?, ?, 0, 'pending', ?)`,
+				d.WebhookID, d.EventID, d.EventType, d.Body, formatTime(d.NextAttemptAt)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // GetDelivery returns one delivery.
 func (s *Store) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
 	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
@@ -66,25 +81,42 @@ func (s *Store) GetDelivery(ctx context.Context, id int64) (Delivery, error) {
 
 const deliveryColumns = `id, webhook_id, event_id, event_type, body, attempts, state, COALESCE(next_attempt_at, '')`
 
-// DueDeliveries returns up to limit pending deliveries due at or before now, oldest first.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, formatTime(now), limit)
+// DueDeliveries returns up to limit pending deliveries due at or before now,
+// oldest first, leaving out those to the webhooks in skip.
+func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int, skip ...string) ([]Delivery, error) {
+	notIn, args := notInWebhooks(skip)
+	args = append([]any{formatTime(now)}, append(args, limit)...)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?`+notIn+` ORDER BY next_attempt_at, id LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanDelivery)
 }
 
-// NextDue returns when the earliest pending delivery is due, and false when none is pending.
-func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+// NextDue returns when the earliest pending delivery is due, leaving out
+// those to the webhooks in skip, and false when none is pending.
+func (s *Store) NextDue(ctx context.Context, skip ...string) (time.Time, bool, error) {
+	notIn, args := notInWebhooks(skip)
 	var next sql.NullString
-	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'`).Scan(&next); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'`+notIn, args...).Scan(&next); err != nil {
 		return time.Time{}, false, err
 	}
 	if !next.Valid {
 		return time.Time{}, false, nil
 	}
 	return parseTime(next.String), true, nil
+}
+
+// notInWebhooks is the condition that leaves out the webhooks ids, and its arguments.
+func notInWebhooks(ids []string) (string, []any) {
+	if len(ids) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return ` AND webhook_id NOT IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`, args
 }
 
 // RecordAttempt stores an attempt and moves its delivery on: to delivered,

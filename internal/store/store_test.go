@@ -148,3 +148,26 @@ func TestDeliveryLifecycle(t *testing.T) {
 		t.Fatalf("attempts = %+v", atts)
 	}
 }
+
+// The deliveries of one event are stored all together or not at all.
+func TestEnqueueDeliveriesIsAllOrNothing(t *testing.T) {
+	s := open(t, ":memory:")
+	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON deliveries WHEN NEW.webhook_id = 'wh_b' BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
+	ds := []Delivery{{WebhookID: "wh_a", EventID: "e1", EventType: "pet.adopted", Body: []byte("{}"), NextAttemptAt: due},
+		{WebhookID: "wh_b", EventID: "e1", EventType: "pet.adopted", Body: []byte("{}"), NextAttemptAt: due}}
+	if err := s.EnqueueDeliveries(ctx, ds); err == nil {
+		t.Fatal("enqueued past a refused insert")
+	}
+	if got, err := s.DueDeliveries(ctx, due, 10); err != nil || len(got) != 0 {
+		t.Fatalf("after a failed fan-out: %d deliveries stored (%v), want none", len(got), err)
+	}
+	if err := s.EnqueueDeliveries(ctx, ds[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.DueDeliveries(ctx, due, 10); len(got) != 1 || got[0].WebhookID != "wh_a" {
+		t.Fatalf("due = %+v", got)
+	}
+}

@@ -21,11 +21,16 @@ import (
 
 // Options are emulator's inputs.
 type Options struct {
-	Addr     string
-	DB       string
-	APIKey   string
-	Schedule []time.Duration
+	Addr        string
+	DB          string
+	APIKey      string
+	PrintAPIKey bool
+	Schedule    []time.Duration
 }
+
+// APIKeyEnv names the emulator's API key in the environment, so that it need
+// not show in the process list.
+const APIKeyEnv = "PETSTORE_EMULATOR_API_KEY"
 
 // NewCmdEmulator builds `emulator`.
 func NewCmdEmulator(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
@@ -44,11 +49,13 @@ schedule (at once, then after 1m, 5m, 30m and 1h), and after the last failed
 attempt the webhook is disabled. Attempts that are due survive a restart.
 GET /v1/webhooks/{id}/deliveries (emulator only) lists the attempts.
 
-The base URL, the API key and an export line go to stderr; each request and
-each delivery attempt is logged to stdout.`,
+The API key is --api-key, else $PETSTORE_EMULATOR_API_KEY, else one made on the
+first run and kept in the database. The base URL, the API key and an export
+line go to stderr, the key masked unless stderr is a terminal (--print-api-key
+prints it); each request and each delivery attempt is logged to stdout.`,
 		Example: `  petstore-webhooks emulator
-  eval "$(petstore-webhooks emulator 2>&1 >/dev/null | grep ^export)"   # in scripts, see README
-  petstore-webhooks emulator --addr 127.0.0.1:0 --db :memory: --api-key test --retry-schedule 0s,100ms,200ms`,
+  export PETSTORE_API_KEY="$(petstore-webhooks emulator --print-api-key)"   # in scripts, see README
+  PETSTORE_EMULATOR_API_KEY=test petstore-webhooks emulator --addr 127.0.0.1:0 --db :memory: --retry-schedule 0s,100ms,200ms`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
@@ -57,6 +64,9 @@ each delivery attempt is logged to stdout.`,
 			}
 			if cmd.Flags().Changed("api-key") && strings.TrimSpace(opts.APIKey) == "" {
 				return cmdutil.FlagErrorf("--api-key must not be empty")
+			}
+			if opts.APIKey == "" {
+				opts.APIKey = strings.TrimSpace(f.Getenv(APIKeyEnv))
 			}
 			if opts.DB == "" {
 				if opts.DB, err = cmdutil.DefaultEmulatorDB(f.Getenv); err != nil {
@@ -72,17 +82,32 @@ each delivery attempt is logged to stdout.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:4010", "address to serve on")
 	fl.StringVar(&opts.DB, "db", "", "database file, or :memory: for a throwaway run (default $XDG_DATA_HOME/petstore-webhooks/emulator.db)")
-	fl.StringVar(&opts.APIKey, "api-key", "", "API key clients must send (default: one made on first run and kept in the database)")
+	fl.StringVar(&opts.APIKey, "api-key", "", "API key clients must send (default: $"+APIKeyEnv+", else one made on first run and kept in the database)")
+	fl.BoolVar(&opts.PrintAPIKey, "print-api-key", false, "print the API key (making one in the database if needed) and exit")
 	fl.StringVar(&schedule, "retry-schedule", "0s,1m,5m,30m,1h", "delay before each delivery attempt, comma-separated; its length is the number of attempts")
 	return cmd
 }
 
+// Bounds of --retry-schedule: the API's own is 5 attempts over under 2 hours.
+const (
+	maxAttempts   = 20
+	maxRetryDelay = 24 * time.Hour
+)
+
 func parseSchedule(s string) ([]time.Duration, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) > maxAttempts {
+		return nil, cmdutil.FlagErrorf("--retry-schedule: at most %d attempts, got %d", maxAttempts, len(parts))
+	}
 	var out []time.Duration
-	for _, part := range strings.Split(s, ",") {
-		d, err := time.ParseDuration(strings.TrimSpace(part))
+	for _, part := range parts {
+		part = strings.TrimSpace(part)
+		d, err := time.ParseDuration(part)
 		if err != nil || d < 0 {
-			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is not a duration such as 0s, 500ms or 5m", strings.TrimSpace(part))
+			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is not a duration such as 0s, 500ms or 5m", part)
+		}
+		if d > maxRetryDelay {
+			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is longer than %s", part, "24h")
 		}
 		out = append(out, d)
 	}
@@ -97,6 +122,10 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	defer st.Close()
 	key, err := apiKey(ctx, st, opts.APIKey)
 	if err != nil {
+		return err
+	}
+	if opts.PrintAPIKey {
+		_, err := fmt.Fprintln(f.IOStreams.Out, key)
 		return err
 	}
 	fx, err := f.Fixtures()
@@ -121,8 +150,12 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 
 	base := fmt.Sprintf("http://%s/v1", ln.Addr())
 	es := f.IOStreams.ErrStyles()
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s Petstore API emulator on %s · database %s · Ctrl+C to quit\nAPI key: %s\nexport PETSTORE_API_BASE=%s PETSTORE_API_KEY=%s\n",
-		es.Success("Ready!"), es.Bold(base), opts.DB, key, base, key)
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s Petstore API emulator on %s · database %s · Ctrl+C to quit\n", es.Success("Ready!"), es.Bold(base), opts.DB)
+	if f.IOStreams.IsStderrTTY() {
+		fmt.Fprintf(f.IOStreams.ErrOut, "API key: %s\nexport PETSTORE_API_BASE=%s PETSTORE_API_KEY=%s\n", key, base, key)
+	} else {
+		fmt.Fprintf(f.IOStreams.ErrOut, "API key: %s (--print-api-key prints it)\nexport PETSTORE_API_BASE=%s\n", cmdutil.Mask(key), base)
+	}
 
 	var result error
 	select {
@@ -165,8 +198,12 @@ func (l *logger) request(method, path string, status int, latency time.Duration)
 	defer l.mu.Unlock()
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
+	code := fmt.Sprint(status)
+	if status == emulator.StatusClientGone {
+		code += " client gone"
+	}
 	fmt.Fprintf(ios.Out, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), method, path,
-		st.Status(status, fmt.Sprint(status)), st.Faint(render.Latency(latency)))
+		st.Status(status, code), st.Faint(render.Latency(latency)))
 }
 
 func (l *logger) attempt(a emulator.AttemptLog) {
@@ -175,8 +212,11 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
 	outcome := st.Status(a.Status, fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
-	if a.Error != "" {
+	switch {
+	case a.Status == 0 && a.Error != "":
 		outcome = st.Failure("error: " + a.Error)
+	case a.Error != "":
+		outcome = st.Status(a.Status, fmt.Sprintf("%d %s: %s", a.Status, http.StatusText(a.Status), a.Error))
 	}
 	next := ""
 	switch {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,9 +27,38 @@ func TestEmulatorFlags(t *testing.T) {
 	for want, args := range map[string][]string{
 		`--retry-schedule: "soon" is not a duration such as 0s, 500ms or 5m`: {"--retry-schedule", "0s,soon"},
 		`--retry-schedule: "-1s" is not a duration such as 0s, 500ms or 5m`:  {"--retry-schedule", "-1s"},
+		`--retry-schedule: "" is not a duration such as 0s, 500ms or 5m`:     {"--retry-schedule", "0s,,1m"},
+		`--retry-schedule: "48h" is longer than 24h`:                         {"--retry-schedule", "0s,48h"},
+		`--retry-schedule: at most 20 attempts, got 21`:                      {"--retry-schedule", "0s" + strings.Repeat(",1s", 20)},
 		"--api-key must not be empty":                                        {"--api-key", " "},
 	} {
 		err := cmdtest.Run(NewCmdEmulator(f, func(context.Context, *Options) error { return nil }), args...)
 		cmdtest.AssertUsageError(t, err, want)
+	}
+}
+
+// The API key is masked on stderr unless it is a terminal, as listen masks
+// its secret; --print-api-key prints it, and the environment can give it.
+func TestAPIKeyMaskedUnlessATerminal(t *testing.T) {
+	const key = "pk_emulator_abcdefghijklmnop"
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, terminal := range []bool{false, true} {
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(false, false, terminal)
+		if err := run(stopped, f, &Options{Addr: "127.0.0.1:0", DB: ":memory:", APIKey: key, Schedule: []time.Duration{0}}); err != nil {
+			t.Fatal(err)
+		}
+		shown := strings.Contains(s.Err.String(), key)
+		if shown != terminal {
+			t.Errorf("terminal %v: key shown %v:\n%s", terminal, shown, s.Err)
+		}
+		if !terminal && !strings.Contains(s.Err.String(), "\nAPI key: pk_****mnop (--print-api-key prints it)\nexport PETSTORE_API_BASE=http://127.0.0.1:") {
+			t.Errorf("piped stderr:\n%s", s.Err)
+		}
+	}
+	f, s := cmdtest.Factory(t, cmdtest.Env{APIKeyEnv: key})
+	if err := cmdtest.Run(NewCmdEmulator(f, nil), "--db", ":memory:", "--print-api-key"); err != nil || s.Out.String() != key+"\n" {
+		t.Fatalf("--print-api-key: %q, %v", s.Out, err)
 	}
 }

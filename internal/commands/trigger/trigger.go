@@ -3,6 +3,7 @@ package trigger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -202,7 +203,12 @@ func templates(opts *Options) ([]template, error) {
 		if err != nil {
 			return nil, err
 		}
-		if edits.Merge, err = event.DecodeJSON(raw); err != nil {
+		edits.Merge, err = event.DecodeJSON(raw)
+		var le *event.LimitError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("--data %s: %w", opts.DataFile, err)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("--data %s is not valid JSON: %w", opts.DataFile, err)
 		}
 	}

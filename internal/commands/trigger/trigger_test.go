@@ -173,8 +173,19 @@ func TestTriggerDryRunSendsNothing(t *testing.T) {
 	if err := signature.Petstore.Verify(h, []byte(body), []string{"whsec_test"}, cmdtest.Now); err != nil {
 		t.Fatalf("dry-run signature does not verify the printed body: %v", err)
 	}
-	if !strings.Contains(body, `"name": "Rex"`) || !strings.Contains(body, `"name": "Ada"`) || strings.Contains(body, "adoptionDate") {
+	if !strings.Contains(body, `"name":"Rex"`) || !strings.Contains(body, `"name":"Ada"`) || strings.Contains(body, "adoptionDate") {
 		t.Fatalf("edits not applied:\n%s", body)
+	}
+}
+
+// --data shares the event decoder and its limits: too deep is one line, and
+// nothing is sent.
+func TestTriggerDataTooDeep(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "deep.json")
+	os.WriteFile(data, []byte(`{"data":`+strings.Repeat("[", 9990)+strings.Repeat("]", 9990)+"}"), 0o644)
+	_, _, err := runTrigger(t, "pet.adopted", "--url", "http://127.0.0.1:1/x", "--data", data)
+	if want := "--data " + data + ": JSON nested deeper than the limit of 64 levels"; err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
 	}
 }
 
@@ -271,7 +282,7 @@ func TestTriggerViaAPI(t *testing.T) {
 	if err := cmdtest.Run(cmd, "order.created", "--api", "--override", "data.order.currency=EUR", "--format", "json"); err != nil {
 		t.Fatal(err)
 	}
-	if len(api.got) != 1 || api.got[0].EventType != "order.created" || !strings.Contains(string(api.got[0].Data), `"currency": "EUR"`) {
+	if len(api.got) != 1 || api.got[0].EventType != "order.created" || !strings.Contains(string(api.got[0].Data), `"currency":"EUR"`) {
 		t.Fatalf("sent %+v", api.got)
 	}
 	if !regexp.MustCompile(`^\{"sentAt":"[^"]+","eventId":"evt_1","eventType":"order.created","webhooks":2\}\n$`).MatchString(s.Out.String()) {
@@ -312,5 +323,23 @@ func TestTriggerRefusesFilesOverTheLimit(t *testing.T) {
 		if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
 			t.Errorf("trigger %v: err = %v (exit %d), want %q (exit 2)", args, err, cmdutil.CodeOf(err), want)
 		}
+	}
+}
+
+// A 301 is the receiver's answer: trigger neither follows it (a body-less GET
+// carrying the signature to another host) nor reports the other host's 200.
+func TestTriggerDoesNotFollowRedirects(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed: %s %s", r.Method, r.URL)
+	}))
+	defer other.Close()
+	moved := httptest.NewServer(http.RedirectHandler(other.URL+"/", http.StatusMovedPermanently))
+	defer moved.Close()
+	out, _, err := runTrigger(t, "pet.adopted", "--url", moved.URL)
+	if cmdutil.CodeOf(err) != cmdutil.ExitNon2xx {
+		t.Fatalf("err = %v (code %d), want a non-2xx failure", err, cmdutil.CodeOf(err))
+	}
+	if want := "\t301 Moved Permanently: redirected to " + other.URL + "/ (not followed)\t"; !strings.Contains(out, want) {
+		t.Fatalf("stdout %q lacks %q", out, want)
 	}
 }

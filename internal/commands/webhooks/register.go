@@ -22,6 +22,7 @@ type RegisterOptions struct {
 func NewCmdRegister(f *cmdutil.Factory, runF func(*RegisterOptions) error) *cobra.Command {
 	opts := &RegisterOptions{}
 	var events []string
+	var secretFile string
 	cmd := &cobra.Command{
 		Use:   "register --url URL --events TYPE[,TYPE...]",
 		Short: "Register a webhook with the Petstore API",
@@ -29,7 +30,7 @@ func NewCmdRegister(f *cmdutil.Factory, runF func(*RegisterOptions) error) *cobr
 signing secret: this is the one time it is shown unmasked unless you ask
 ('get --show-secret').`,
 		Example: `  petstore-webhooks register --url https://example.com/hooks --events pet.adopted,order.created
-  petstore-webhooks register --url http://127.0.0.1:8080/webhooks --events pet.adopted --secret "$(petstore-webhooks listen --print-secret)"
+  petstore-webhooks register --url http://127.0.0.1:8080/webhooks --events pet.adopted --secret-file <(petstore-webhooks listen --print-secret)
   petstore-webhooks register --url https://example.com/hooks --events payment.failed --format json | jq -r .id`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -49,6 +50,11 @@ signing secret: this is the one time it is shown unmasked unless you ask
 			if cmd.Flags().Changed("secret") && opts.Secret == "" {
 				return cmdutil.FlagErrorf("--secret must not be empty")
 			}
+			if secretFile != "" {
+				if opts.Secret, err = readSecretFile(f, secretFile); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -66,6 +72,7 @@ signing secret: this is the one time it is shown unmasked unless you ask
 	cmd.Flags().StringVar(&opts.URL, "url", "", "the endpoint that will receive events (absolute http or https URL)")
 	cmd.Flags().StringSliceVar(&events, "events", nil, "event types to subscribe to, comma-separated")
 	cmd.Flags().StringVar(&opts.Secret, "secret", "", "signing secret (default: the API makes one)")
+	secretFromFile(cmd, &secretFile)
 	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList)
 	opts.API.Register(cmd)
 	cmdutil.FormatFlag(cmd, &opts.Format)

@@ -91,8 +91,12 @@ func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) e
 	case d.Status == 0:
 		line = fmt.Sprintf("%s Could not deliver %s %s to %s: %s (retried on the schedule)", st.Failure("✗"), st.EventType(d.EventType), d.EventID, target, d.Error)
 	default:
+		answer := fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))
+		if d.Error != "" {
+			answer += ": " + d.Error
+		}
 		line = fmt.Sprintf("%s %s %s to %s was answered %s in %.1fms (retried on the schedule)", st.Failure("✗"), st.EventType(d.EventType), d.EventID, target,
-			st.Failure(fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))), d.LatencyMs)
+			st.Failure(answer), d.LatencyMs)
 	}
 	_, err := fmt.Fprintln(ios.Out, line)
 	return err

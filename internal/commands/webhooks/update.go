@@ -23,7 +23,7 @@ type UpdateOptions struct {
 // NewCmdUpdate builds `update`.
 func NewCmdUpdate(f *cmdutil.Factory, runF func(*UpdateOptions) error) *cobra.Command {
 	opts := &UpdateOptions{}
-	var url, status, secret string
+	var url, status, secret, secretFile string
 	var events, add, remove []string
 	cmd := &cobra.Command{
 		Use:   "update ID [--url URL] [--events ...] [--add-event ...] [--remove-event ...] [--status active|disabled] [--secret S]",
@@ -58,6 +58,13 @@ sent. --add-event and --remove-event change the current list.`,
 				}
 				opts.Secret = &secret
 			}
+			if secretFile != "" {
+				s, err := readSecretFile(f, secretFile)
+				if err != nil {
+					return err
+				}
+				opts.Secret = &s
+			}
 			var err error
 			if opts.Events, err = parseEvents("--events", events); err != nil {
 				return err
@@ -91,6 +98,7 @@ sent. --add-event and --remove-event change the current list.`,
 	fl.StringSliceVar(&remove, "remove-event", nil, "unsubscribe from event types")
 	fl.StringVar(&status, "status", "", "active or disabled")
 	fl.StringVar(&secret, "secret", "", "new signing secret")
+	secretFromFile(cmd, &secretFile)
 	for _, name := range []string{"events", "add-event", "remove-event"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, completeEventList)
 	}

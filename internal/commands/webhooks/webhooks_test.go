@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -200,6 +202,23 @@ func TestTestAndDeliveries(t *testing.T) {
 	}
 }
 
+// The emulator's deliveries never follow a redirect: `test` shows the 301
+// and where it pointed, and the other host gets nothing.
+func TestTestDoesNotFollowRedirects(t *testing.T) {
+	base := newEmulator(t)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed: %s %s", r.Method, r.URL)
+	}))
+	defer other.Close()
+	moved := httptest.NewServer(http.RedirectHandler(other.URL+"/", http.StatusMovedPermanently))
+	defer moved.Close()
+	r := cli(t, base, test, registerJSON(t, base, moved.URL, "pet.adopted").ID)
+	want := "was answered 301 Moved Permanently: redirected to " + other.URL + "/ (not followed) in "
+	if r.code != cmdutil.ExitNon2xx || !strings.Contains(r.out, want) {
+		t.Fatalf("test 301: %+v, want %q", r, want)
+	}
+}
+
 func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	base := newEmulator(t)
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "tok_not_this_one"})
@@ -219,5 +238,30 @@ func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	l.Close()
 	if r := cli(t, "http://"+addr+"/v1", list); r.code != cmdutil.ExitAPI || !strings.HasPrefix(r.error.Error(), "cannot reach "+addr+": ") {
 		t.Fatalf("closed port: %+v", r)
+	}
+}
+
+// --secret-file keeps the secret out of the process list: from a file, or
+// from standard input with "-".
+func TestSecretFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(file, []byte("whsec_from_a_file\n"), 0o600)
+	f, _ := cmdtest.Factory(t, nil)
+	var reg *RegisterOptions
+	err := cmdtest.Run(NewCmdRegister(f, func(o *RegisterOptions) error { reg = o; return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret-file", file)
+	if err != nil || reg.Secret != "whsec_from_a_file" {
+		t.Fatalf("register --secret-file: %v, %+v", err, reg)
+	}
+	f, s := cmdtest.Factory(t, nil)
+	s.In.WriteString("whsec_from_stdin\r\n")
+	var upd *UpdateOptions
+	err = cmdtest.Run(NewCmdUpdate(f, func(o *UpdateOptions) error { upd = o; return nil }), "wh_1", "--secret-file", "-")
+	if err != nil || upd.Secret == nil || *upd.Secret != "whsec_from_stdin" {
+		t.Fatalf("update --secret-file -: %v, %+v", err, upd)
+	}
+	f, _ = cmdtest.Factory(t, nil)
+	err = cmdtest.Run(NewCmdRegister(f, func(*RegisterOptions) error { return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret", "a", "--secret-file", file)
+	if err == nil || !strings.Contains(err.Error(), "[secret secret-file] were all set") {
+		t.Fatalf("--secret with --secret-file: %v", err)
 	}
 }
