@@ -41,7 +41,7 @@ func TestBadFixturesDirSpoilsOnlyItsBadFiles(t *testing.T) {
 
 	for _, event := range []string{"pet.adopted", "shelter.opened"} {
 		out, errOut, code := run("trigger", event, "--dry-run")
-		if code != 0 || !strings.Contains(out, `"eventType": "`+event+`"`) || errOut != "" {
+		if code != 0 || !strings.Contains(out, `"eventType":"`+event+`"`) || errOut != "" {
 			t.Errorf("trigger %s --dry-run: exit %d\n%s\n%s", event, code, out, errOut)
 		}
 	}
