@@ -229,7 +229,7 @@ func environmentHelp() string {
 		fmt.Fprintf(&b, "  %-24s %s (config key %s)\n", s.Env, s.Help, s.Key)
 	}
 	for _, e := range [][2]string{
-		{listen.ForwardSecretEnv, "listen: the secret that re-signs forwarded events, as --forward-secret (which ps shows) or --forward-secret-file"},
+		{cmdutil.ForwardSecretEnv, "listen: the secret that re-signs forwarded events, as --forward-secret (which ps shows) or --forward-secret-file"},
 		{"PETSTORE_EMULATOR_API_KEY", "the API key the emulator accepts (instead of --api-key, which shows in ps)"},
 		{"XDG_CONFIG_HOME", "where config.yaml lives: $XDG_CONFIG_HOME/petstore-webhooks/ (default ~/.config)"},
 		{"XDG_DATA_HOME", "where the emulator keeps emulator.db: $XDG_DATA_HOME/petstore-webhooks/ (default ~/.local/share)"},

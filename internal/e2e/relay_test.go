@@ -268,6 +268,11 @@ func TestEventsCommands(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"status":200`) || a.count() != 2 || !bytes.Equal(a.bodies[0], a.bodies[1]) {
 		t.Fatalf("events resend: %+v (app has %d)", r, a.count())
 	}
+	own := startApp(t, "127.0.0.1:0", "whsec_the_apps_own")
+	u.env = append(u.env, "PETSTORE_FORWARD_SECRET=whsec_the_apps_own")
+	if r := u.run("events", "resend", sent.EventID, "--to", own.URL, "--history", history); r.code != 0 || own.count() != 1 || own.bad != 0 {
+		t.Fatalf("events resend re-signed with $PETSTORE_FORWARD_SECRET: %+v (app has %d, %d bad)", r, own.count(), own.bad)
+	}
 	if r := u.run("events", "show", "nope", "--history", history); r.code != 6 {
 		t.Fatalf("unknown event: %+v", r)
 	}

@@ -14,7 +14,8 @@ import (
 )
 
 func newCmdResend(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
-	var to, forwardSecret, format string
+	var to, format string
+	var forwardSecretFlags *cmdutil.ForwardSecretFlags
 	var headers []string
 	var timeout time.Duration
 	var forwardScheme *cmdutil.SchemeFlags
@@ -26,14 +27,18 @@ else to every target it was forwarded to. One attempt each, recorded in the
 history. Exit status: 0 for 2xx answers, 3 for another answer, 4 when a target
 could not be reached.`,
 		Example: `  petstore-webhooks events resend 019b4132-70aa-764f-b315-e2803d882a24
-  petstore-webhooks events resend 42 --to 3000 --forward-secret "$APP_SECRET"
-  petstore-webhooks events resend 42 --to 3000 --forward-scheme stripe --forward-secret "$STRIPE_SECRET"`,
+  PETSTORE_FORWARD_SECRET="$APP_SECRET" petstore-webhooks events resend 42 --to 3000
+  petstore-webhooks events resend 42 --to 3000 --forward-scheme stripe --forward-secret-file stripe-secret.txt`,
 		Args: cmdutil.ExactArgs(1, "an event id or request number (see 'events list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {
 				return err
 			}
 			scheme, err := forwardScheme.Scheme()
+			if err != nil {
+				return err
+			}
+			forwardSecret, err := forwardSecretFlags.Secret(cmd, f.IOStreams, f.Getenv)
 			if err != nil {
 				return err
 			}
@@ -111,7 +116,7 @@ could not be reached.`,
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "send here instead: a URL, host:port[/path] or a port")
-	cmd.Flags().StringVar(&forwardSecret, "forward-secret", "", "re-sign the body with this secret")
+	forwardSecretFlags = cmdutil.AddForwardSecretFlags(cmd, "re-sign the body with this secret")
 	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	cmd.Flags().StringArrayVarP(&headers, "header", "H", nil, `add "Name: value"; repeatable`)
 	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "how long the target has to answer")

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 )
 
@@ -16,7 +17,7 @@ func TestForwardSecretFromEnvironmentOrFile(t *testing.T) {
 	os.WriteFile(file, []byte("whsec_fromfile\r\nignored\n"), 0o600)
 	empty := filepath.Join(dir, "empty.txt")
 	os.WriteFile(empty, []byte("\n"), 0o600)
-	env := cmdtest.Env{ForwardSecretEnv: "whsec_fromenv"}
+	env := cmdtest.Env{cmdutil.ForwardSecretEnv: "whsec_fromenv"}
 	tests := []struct {
 		name    string
 		env     cmdtest.Env

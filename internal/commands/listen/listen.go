@@ -53,7 +53,8 @@ type Options struct {
 // NewCmdListen builds `listen`.
 func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Getenv: f.Getenv}
-	var events, forwardSecretFile string
+	var events string
+	var forwardSecret *cmdutil.ForwardSecretFlags
 	var forwardTo, headers []string
 	var schemes, forwardScheme *cmdutil.SchemeFlags
 	cmd := &cobra.Command{
@@ -119,7 +120,7 @@ start. See 'petstore-webhooks events'.`,
 			if err := checkFlags(cmd, opts, events); err != nil {
 				return err
 			}
-			if err := checkRelayFlags(cmd, opts, forwardTo, headers, forwardSecretFile); err != nil {
+			if err := checkRelayFlags(cmd, opts, forwardTo, headers, forwardSecret); err != nil {
 				return err
 			}
 			var err error
@@ -152,8 +153,7 @@ start. See 'petstore-webhooks events'.`,
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
 	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")
 	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOB=]URL|HOST:PORT[/PATH]|PORT; repeatable")
-	fl.StringVar(&opts.ForwardSecret, "forward-secret", "", "re-sign forwarded bodies with this secret, for an app with its own (visible in ps: prefer $"+ForwardSecretEnv+" or --forward-secret-file)")
-	fl.StringVar(&forwardSecretFile, "forward-secret-file", "", "read the --forward-secret from this file (its first line)")
+	forwardSecret = cmdutil.AddForwardSecretFlags(cmd, "re-sign forwarded bodies with this secret, for an app with its own")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add "Name: value" to forwarded requests; repeatable`)
 	fl.BoolVar(&opts.Passthrough, "passthrough", false, "wait for the (one) target and hand its answer back to the sender")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "how long a target has to answer one forward")
@@ -168,10 +168,7 @@ start. See 'petstore-webhooks events'.`,
 	return cmd
 }
 
-// ForwardSecretEnv is the environment variable of the --forward-secret.
-const ForwardSecretEnv = "PETSTORE_FORWARD_SECRET"
-
-func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []string, forwardSecretFile string) error {
+func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []string, forwardSecret *cmdutil.ForwardSecretFlags) error {
 	opts.ForwardTo = nil
 	for _, t := range forwardTo {
 		target, err := relay.ParseTarget(t)
@@ -190,8 +187,10 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 			return cmdutil.FlagErrorf("--%s goes with --forward-to", name)
 		}
 	}
-	if err := resolveForwardSecret(cmd, opts, forwardSecretFile); err != nil {
-		return err
+	if len(opts.ForwardTo) > 0 {
+		if opts.ForwardSecret, err = forwardSecret.Secret(cmd, opts.IO, opts.Getenv); err != nil {
+			return err
+		}
 	}
 	if (fl.Changed("forward-scheme") || fl.Changed("forward-signature-header")) && opts.ForwardSecret == "" {
 		return cmdutil.FlagErrorf("--forward-scheme goes with --forward-secret")
@@ -211,31 +210,6 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return cmdutil.FlagErrorf("--history-max-age must not be negative, got %s", opts.HistoryMaxAge)
 	case opts.NoHistory && fl.Changed("history"):
 		return cmdutil.FlagErrorf("--history and --no-history do not go together")
-	}
-	return nil
-}
-
-// resolveForwardSecret sets opts.ForwardSecret from --forward-secret, else
-// the first line of --forward-secret-file, else $PETSTORE_FORWARD_SECRET.
-func resolveForwardSecret(cmd *cobra.Command, opts *Options, file string) error {
-	fl := cmd.Flags()
-	switch {
-	case fl.Changed("forward-secret") && fl.Changed("forward-secret-file"):
-		return cmdutil.FlagErrorf("choose one of --forward-secret and --forward-secret-file")
-	case fl.Changed("forward-secret-file"):
-		if file == "" {
-			return cmdutil.FlagErrorf("--forward-secret-file must not be empty")
-		}
-		b, err := cmdutil.ReadInput(opts.IO, file)
-		if err != nil {
-			return err
-		}
-		line, _, _ := strings.Cut(string(b), "\n")
-		if opts.ForwardSecret = strings.TrimSuffix(line, "\r"); opts.ForwardSecret == "" {
-			return cmdutil.FlagErrorf("--forward-secret-file %s: its first line is empty", file)
-		}
-	case !fl.Changed("forward-secret") && len(opts.ForwardTo) > 0:
-		opts.ForwardSecret = opts.Getenv(ForwardSecretEnv)
 	}
 	return nil
 }

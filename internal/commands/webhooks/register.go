@@ -51,7 +51,7 @@ signing secret: this is the one time it is shown unmasked unless you ask
 				return cmdutil.FlagErrorf("--secret must not be empty")
 			}
 			if secretFile != "" {
-				if opts.Secret, err = readSecretFile(f, secretFile); err != nil {
+				if opts.Secret, err = cmdutil.ReadSecretFile(f.IOStreams, "--secret-file", secretFile); err != nil {
 					return err
 				}
 			}

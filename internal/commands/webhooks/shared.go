@@ -141,16 +141,3 @@ func secretFromFile(cmd *cobra.Command, file *string) {
 	cmd.Flags().StringVar(file, "secret-file", "", `read the signing secret from FILE ("-": standard input) instead of --secret, which shows in ps`)
 	cmd.MarkFlagsMutuallyExclusive("secret", "secret-file")
 }
-
-// readSecretFile returns the secret in name, without its final line break.
-func readSecretFile(f *cmdutil.Factory, name string) (string, error) {
-	b, err := cmdutil.ReadInput(f.IOStreams, name)
-	if err != nil {
-		return "", err
-	}
-	secret := strings.TrimRight(string(b), "\r\n")
-	if secret == "" {
-		return "", cmdutil.FlagErrorf("--secret-file %s is empty", name)
-	}
-	return secret, nil
-}

@@ -59,7 +59,7 @@ sent. --add-event and --remove-event change the current list.`,
 				opts.Secret = &secret
 			}
 			if secretFile != "" {
-				s, err := readSecretFile(f, secretFile)
+				s, err := cmdutil.ReadSecretFile(f.IOStreams, "--secret-file", secretFile)
 				if err != nil {
 					return err
 				}
