@@ -37,6 +37,9 @@ var (
 func Main() cmdutil.ExitCode {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal asks the command to stop; a second one ends the
+	// process at once, even in a read that cannot see ctx (a FIFO, a terminal).
+	context.AfterFunc(ctx, stop)
 	var configFile string
 	f := newFactory(&configFile)
 	root := NewCmdRoot(f, &configFile)
