@@ -437,3 +437,49 @@ func TestBackoff(t *testing.T) {
 		t.Fatalf("Retry-After: %v", d)
 	}
 }
+
+// countingTransport counts the bytes of answers the client read.
+type countingTransport struct{ read *int64 }
+
+func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		resp.Body = &countingBody{resp.Body, c.read}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	read *int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	*b.read += int64(n)
+	return n, err
+}
+
+func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
+	chunk := make([]byte, 64<<10)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range (50 << 20) / len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(target.Close)
+	var read int64
+	rl := New(Config{Client: &http.Client{Transport: countingTransport{&read}}, Timeout: 10 * time.Second, Now: time.Now})
+	resp, _, err := rl.send(context.Background(), &store.Request{Method: "POST", Body: []byte(`{}`)}, target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Body) != keptResponse {
+		t.Errorf("kept %d bytes of the answer, want %d", len(resp.Body), keptResponse)
+	}
+	if read > keptResponse+drainedResponse {
+		t.Errorf("read %d bytes of a 50 MB answer, want at most %d", read, keptResponse+drainedResponse)
+	}
+}

@@ -145,7 +145,7 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 		rec.relay = relay.New(relay.Config{
 			Store: st, Client: relay.NewClient(), Timeout: opts.ForwardTimeout,
 			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret, ForwardScheme: opts.ForwardScheme,
-			Now: opts.Now, KeepHistory: !opts.NoHistory, RecordAttempt: rec.recorder.RecordAttempt, OnAttempt: out.forward,
+			Now: opts.Now, KeepHistory: !opts.NoHistory, PassAnswers: opts.Passthrough, RecordAttempt: rec.recorder.RecordAttempt, OnAttempt: out.forward,
 			OnError: func(err error) { fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Failure("Error:"), err) },
 		})
 		relayCtx, cancelRelay := context.WithCancel(context.Background())
