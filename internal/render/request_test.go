@@ -111,3 +111,33 @@ func TestTable(t *testing.T) {
 		t.Fatalf("piped table: %q", b.String())
 	}
 }
+
+func TestSensitiveHeaders(t *testing.T) {
+	masked := []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "x-api-key", "API_KEY", "X-Auth-Token",
+		"X-Webhook-Secret", "X-Password", "X-Passwd", "X-Session-Id", "Apikey", "Private-Token", "X-Gitlab-Token", "WWW-Authenticate"}
+	visible := []string{"Content-Type", "User-Agent", "X-Petstore-Signature", "Stripe-Signature", "X-Hub-Signature-256", "Webhook-Signature",
+		"webhook-signature", "X-Slack-Signature", "Svix-Signature", "X-Shopify-Hmac-Sha256", "X-Webhook-Signature", "Webhook-Id",
+		"Webhook-Timestamp", "X-Slack-Request-Timestamp", "Keep-Alive", "Accept", "K", "", "\xff\xfe"}
+	for _, name := range masked {
+		if !Sensitive(name) {
+			t.Errorf("%q is shown", name)
+		}
+	}
+	for _, name := range visible {
+		if Sensitive(name) {
+			t.Errorf("%q is masked", name)
+		}
+	}
+	h := http.Header{"X-Api-Key": {"sk_live_1"}, "X-Petstore-Signature": {"sha256=ab"}}
+	if got := string(AppendRequestLine(nil, receiver.Request{ReceivedAt: at, Header: h})); !strings.Contains(got, `"headers":{"X-Api-Key":"****","X-Petstore-Signature":"sha256=ab"}`) {
+		t.Errorf("json line: %s", got)
+	}
+	if got := RequestDetail(testStyles(), receiver.Request{Header: h}); got != "    X-Api-Key: ****\n    X-Petstore-Signature: sha256=ab\n" {
+		t.Errorf("detail: %q", got)
+	}
+}
+
+func testStyles() *iostreams.Styles {
+	ios, _, _, _ := iostreams.Test()
+	return ios.OutStyles()
+}
