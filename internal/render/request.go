@@ -150,8 +150,12 @@ func orDash(s string) string {
 	return s
 }
 
+// MaxShownBody is how much of a body --verbose shows.
+const MaxShownBody = 64 << 10
+
 // RequestDetail is what --verbose adds under the line: the headers, sorted,
-// and the body, indented and coloured when it is JSON.
+// and the body, indented and coloured when it is JSON; of a body larger than
+// MaxShownBody, its start as it came and how much is left out.
 func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
 	var b strings.Builder
 	keys := make([]string, 0, len(r.Header))
@@ -161,6 +165,11 @@ func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
 	sort.Strings(keys)
 	for _, k := range keys {
 		fmt.Fprintf(&b, "    %s %s\n", st.Faint(iostreams.Escape(k)+":"), iostreams.Escape(HeaderValue(r.Header, k)))
+	}
+	if len(r.Body) > MaxShownBody {
+		body := iostreams.EscapeLines(string(r.Body[:MaxShownBody]))
+		fmt.Fprintf(&b, "    %s\n    … %d more bytes (see events show)\n", strings.ReplaceAll(body, "\n", "\n    "), len(r.Body)-MaxShownBody)
+		return b.String()
 	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, r.Body, "    ", "  ") == nil {

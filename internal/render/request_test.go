@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -140,4 +141,13 @@ func TestSensitiveHeaders(t *testing.T) {
 func testStyles() *iostreams.Styles {
 	ios, _, _, _ := iostreams.Test()
 	return ios.OutStyles()
+}
+
+func TestRequestDetailShowsTheStartOfALargeBody(t *testing.T) {
+	body := []byte(`{"data":"` + strings.Repeat("a", 10<<20) + `"}`)
+	got := RequestDetail(testStyles(), receiver.Request{Body: body})
+	want := "    " + `{"data":"` + strings.Repeat("a", MaxShownBody-9) + "\n    … " + fmt.Sprint(len(body)-MaxShownBody) + " more bytes (see events show)\n"
+	if got != want {
+		t.Errorf("got %d bytes ending %q, want %d ending %q", len(got), got[max(0, len(got)-60):], len(want), want[len(want)-60:])
+	}
 }
