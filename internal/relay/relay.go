@@ -63,6 +63,8 @@ type Config struct {
 	// stays due and is tried again.
 	OnError func(error)
 	Workers int
+	// Targets are where forwards recorded by a target's Name are sent.
+	Targets []Target
 	// PassAnswers reads the target's whole answer (up to 10 MiB), for
 	// --passthrough to hand back; otherwise only what the history keeps is read.
 	PassAnswers bool
@@ -352,9 +354,22 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 	return res, nil
 }
 
+// targetURL is where a forward recorded as target goes: the URL of the
+// configured target of that name (whose credentials the name masks), else
+// the target itself.
+func (r *Relay) targetURL(target string) string {
+	for _, t := range r.cfg.Targets {
+		if t.Name() == target {
+			return t.URL
+		}
+	}
+	return target
+}
+
 // send POSTs the request's exact bytes, with its headers less the hop-by-hop
 // ones, to target.
 func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*Response, time.Duration, error) {
+	target = r.targetURL(target)
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	method := req.Method

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -481,5 +482,41 @@ func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
 	}
 	if read > keptResponse+drainedResponse {
 		t.Errorf("read %d bytes of a 50 MB answer, want at most %d", read, keptResponse+drainedResponse)
+	}
+}
+
+func TestTargetNameMasksTheURLsCredentials(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://user:pw@host:3000/h?a=b": "http://user:****@host:3000/h?a=b",
+		"https://tok3n@app.test/":        "https://****@app.test/",
+		"user:p%40ss@localhost:4000":     "http://user:****@localhost:4000",
+		"pet.*=http://u:p@x.test/":       "http://u:****@x.test/",
+		"3000":                           "http://localhost:3000",
+	} {
+		target, err := ParseTarget(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := target.Name(); got != want {
+			t.Errorf("ParseTarget(%q).Name() = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestForwardToANamedTargetSendsItsCredentials(t *testing.T) {
+	a := newApp(t)
+	target, err := ParseTarget(strings.Replace(a.URL, "http://", "http://user:s3cret@", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Config{Targets: []Target{target}})
+	req := h.send(t, `{"id":"e1"}`, nil, target.Name())
+	waitFor(t, "the forward", func() bool { return a.count() == 1 })
+	got, _ := a.first()
+	if user, pw, ok := (&http.Request{Header: got}).BasicAuth(); !ok || user != "user" || pw != "s3cret" {
+		t.Errorf("the app got %q", got.Get("Authorization"))
+	}
+	if fw := h.states(t, req); fw[0].Target != "http://user:****@"+strings.TrimPrefix(a.URL, "http://") {
+		t.Errorf("recorded target %q", fw[0].Target)
 	}
 }

@@ -3,6 +3,7 @@ package listen
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
 // blockingWriter is a stdout nobody reads until release is closed.
@@ -85,4 +88,17 @@ func (p *printer) pending() []byte {
 	p.bufMu.Lock()
 	defer p.bufMu.Unlock()
 	return append([]byte(nil), p.buf...)
+}
+
+func TestReadyLineMasksTheTargetsCredentials(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	target, err := relay.ParseTarget("pet.*=http://user:pw@127.0.0.1:3000/hooks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &Options{IO: ios, Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, ForwardTo: []relay.Target{target}}
+	printReady(opts, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, []string{"whsec_abcdefgh"}, &recording{path: ":memory:"})
+	if got := errOut.String(); strings.Contains(got, "pw") || !strings.Contains(got, "Forwarding pet.* events to http://user:****@127.0.0.1:3000/hooks\n") {
+		t.Errorf("ready:\n%s", got)
+	}
 }

@@ -143,7 +143,7 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 	stopRelay := func() {}
 	if len(opts.ForwardTo) > 0 {
 		rec.relay = relay.New(relay.Config{
-			Store: st, Client: relay.NewClient(), Timeout: opts.ForwardTimeout,
+			Store: st, Client: relay.NewClient(), Targets: opts.ForwardTo, Timeout: opts.ForwardTimeout,
 			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret, ForwardScheme: opts.ForwardScheme,
 			Now: opts.Now, KeepHistory: !opts.NoHistory, PassAnswers: opts.Passthrough, RecordAttempt: rec.recorder.RecordAttempt, OnAttempt: out.forward,
 			OnError: func(err error) { fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Failure("Error:"), err) },
@@ -183,7 +183,7 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) boo
 		if r.Accepted() {
 			for _, t := range rec.opts.ForwardTo {
 				if t.Matches(r.Event.Type) {
-					targets = append(targets, t.URL)
+					targets = append(targets, t.Name()) // the relay sends to its URL
 				}
 			}
 		}
@@ -287,7 +287,7 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 	fmt.Fprintf(opts.IO.ErrOut, "%s Listening on %s%s · secret %s%s · Ctrl+C to quit\n",
 		st.Success("Ready!"), st.Bold(url), note, secret, verify)
 	for _, t := range opts.ForwardTo {
-		fmt.Fprintf(opts.IO.ErrOut, "Forwarding %s to %s\n", orAll(t.Glob), st.Bold(t.URL))
+		fmt.Fprintf(opts.IO.ErrOut, "Forwarding %s to %s\n", orAll(t.Glob), st.Bold(t.Name()))
 	}
 	switch {
 	case rec.path == ":memory:":
