@@ -71,19 +71,25 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 }
 
 // appendEvent appends the body compacted onto the line, or null when there
-// is none or it is not JSON. Bytes that are not UTF-8 can only be inside its
-// strings, where they become \ufffd, as encoding/json writes them: every
-// line is then valid JSON for strict parsers.
+// is none. The body parsed as an event, so it is JSON (the event scanner is
+// fuzzed against json.Valid): a body without spaces is compact already.
+// Bytes that are not UTF-8 can only be inside its strings, where they become
+// \ufffd, as encoding/json writes them: every line is then valid JSON for
+// strict parsers.
 func appendEvent(dst, ev []byte) []byte {
 	if ev == nil {
 		return append(dst, "null"...)
 	}
 	start := len(dst)
-	buf := bytes.NewBuffer(dst)
-	if json.Compact(buf, ev) != nil {
-		return append(dst[:start], "null"...)
+	if !bytes.ContainsAny(ev, "\n\r\t ") {
+		dst = append(dst, ev...)
+	} else {
+		buf := bytes.NewBuffer(dst)
+		if json.Compact(buf, ev) != nil {
+			return append(dst[:start], "null"...)
+		}
+		dst = buf.Bytes()
 	}
-	dst = buf.Bytes()
 	if utf8.Valid(dst[start:]) {
 		return dst
 	}

@@ -29,9 +29,10 @@ func HeaderValue(h http.Header, k string) string {
 // is what a developer debugs. It runs for every header of every request, so
 // it looks at each byte once and allocates nothing.
 func Sensitive(name string) bool {
-	if containsFold(name, "signature") {
-		return false
-	}
+	return namesCredential(name) && !containsFold(name, "signature")
+}
+
+func namesCredential(name string) bool {
 	for i := 0; i < len(name); i++ {
 		rest := name[i:]
 		switch name[i] | 0x20 { // ASCII lower case; other bytes match no word
