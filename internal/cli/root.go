@@ -64,7 +64,7 @@ func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmduti
 	case errors.Is(err, cmdutil.ErrCancel):
 		fmt.Fprintln(ios.ErrOut, "interrupted")
 	default:
-		fmt.Fprintln(ios.ErrOut, ios.ErrStyles().Failure("Error:"), oneLine(err.Error()))
+		fmt.Fprintln(ios.ErrOut, ios.ErrStyles().Failure("Error:"), iostreams.Escape(oneLine(err.Error())))
 	}
 	var fe *cmdutil.FlagError
 	if errors.As(err, &fe) && cmd != nil {

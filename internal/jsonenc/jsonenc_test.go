@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"unicode/utf8"
 )
 
 func encodingJSON(t *testing.T, v any) string {
@@ -44,4 +45,20 @@ func TestAppendHeaderIsWhatEncodingJSONMakes(t *testing.T) {
 			t.Errorf("got %s want %s", got, want)
 		}
 	}
+}
+
+func FuzzAppendHeader(f *testing.F) {
+	f.Add("Content-Type", "application/json", "X-A", "1", "2")
+	f.Add("X-Odd\xff", "\x1b[2J\n\u2028", "", "<&>", "\xc2\x9b")
+	f.Add("a", "", "A", "\"\\", "\x00")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2, v3 string) {
+		h := http.Header{k1: {v1}, k2: {v2, v3}}
+		got := AppendHeader(nil, h)
+		if !utf8.Valid(got) || !json.Valid(got) {
+			t.Fatalf("%q: not valid JSON: %s", h, got)
+		}
+		if want := encodingJSON(t, h); string(got)+"\n" != want {
+			t.Fatalf("%q:\n got %s\nwant %s", h, got, want)
+		}
+	})
 }

@@ -21,8 +21,16 @@ import (
 var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection",
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host"}
 
-// keptResponse is how much of a target's answer the history keeps.
+// keptResponse is how much of a target's answer the history keeps, and all
+// that is read of it unless the whole answer is handed back (passthrough).
 const keptResponse = 4 << 10
+
+// drainedResponse is how much more of an answer is read and thrown away so
+// that its connection can be reused; past it the connection is closed.
+const drainedResponse = 64 << 10
+
+// passedResponse is the most of an answer handed back with PassAnswers.
+const passedResponse = 10 << 20
 
 // NewClient returns the HTTP client forwards go through: connections kept
 // for reuse, and redirects handed back as answers (a relay forwards, it does
@@ -55,6 +63,11 @@ type Config struct {
 	// stays due and is tried again.
 	OnError func(error)
 	Workers int
+	// Targets are where forwards recorded by a target's Name are sent.
+	Targets []Target
+	// PassAnswers reads the target's whole answer (up to 10 MiB), for
+	// --passthrough to hand back; otherwise only what the history keeps is read.
+	PassAnswers bool
 }
 
 // Result is one attempt and what became of its forward.
@@ -341,9 +354,22 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 	return res, nil
 }
 
+// targetURL is where a forward recorded as target goes: the URL of the
+// configured target of that name (whose credentials the name masks), else
+// the target itself.
+func (r *Relay) targetURL(target string) string {
+	for _, t := range r.cfg.Targets {
+		if t.Name() == target {
+			return t.URL
+		}
+	}
+	return target
+}
+
 // send POSTs the request's exact bytes, with its headers less the hop-by-hop
 // ones, to target.
 func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*Response, time.Duration, error) {
+	target = r.targetURL(target)
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	method := req.Method
@@ -382,8 +408,15 @@ func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*R
 		return nil, time.Since(start), cause(err, r.cfg.Timeout)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 10<<20))
+	limit := int64(keptResponse)
+	if r.cfg.PassAnswers {
+		limit = passedResponse
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	latency := time.Since(start)
+	if err == nil {
+		_, _ = io.CopyN(io.Discard, resp.Body, drainedResponse)
+	}
 	if err != nil {
 		return nil, latency, cause(err, r.cfg.Timeout)
 	}

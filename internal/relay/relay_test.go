@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -435,5 +436,87 @@ func TestBackoff(t *testing.T) {
 	}
 	if d := backoff(1, &Response{Status: 429, Header: http.Header{"Retry-After": {"7"}}}); d != 7*time.Second {
 		t.Fatalf("Retry-After: %v", d)
+	}
+}
+
+// countingTransport counts the bytes of answers the client read.
+type countingTransport struct{ read *int64 }
+
+func (c countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		resp.Body = &countingBody{resp.Body, c.read}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	read *int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	*b.read += int64(n)
+	return n, err
+}
+
+func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
+	chunk := make([]byte, 64<<10)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range (50 << 20) / len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(target.Close)
+	var read int64
+	rl := New(Config{Client: &http.Client{Transport: countingTransport{&read}}, Timeout: 10 * time.Second, Now: time.Now})
+	resp, _, err := rl.send(context.Background(), &store.Request{Method: "POST", Body: []byte(`{}`)}, target.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Body) != keptResponse {
+		t.Errorf("kept %d bytes of the answer, want %d", len(resp.Body), keptResponse)
+	}
+	if read > keptResponse+drainedResponse {
+		t.Errorf("read %d bytes of a 50 MB answer, want at most %d", read, keptResponse+drainedResponse)
+	}
+}
+
+func TestTargetNameMasksTheURLsCredentials(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://user:pw@host:3000/h?a=b": "http://user:****@host:3000/h?a=b",
+		"https://tok3n@app.test/":        "https://****@app.test/",
+		"user:p%40ss@localhost:4000":     "http://user:****@localhost:4000",
+		"pet.*=http://u:p@x.test/":       "http://u:****@x.test/",
+		"3000":                           "http://localhost:3000",
+	} {
+		target, err := ParseTarget(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := target.Name(); got != want {
+			t.Errorf("ParseTarget(%q).Name() = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestForwardToANamedTargetSendsItsCredentials(t *testing.T) {
+	a := newApp(t)
+	target, err := ParseTarget(strings.Replace(a.URL, "http://", "http://user:s3cret@", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Config{Targets: []Target{target}})
+	req := h.send(t, `{"id":"e1"}`, nil, target.Name())
+	waitFor(t, "the forward", func() bool { return a.count() == 1 })
+	got, _ := a.first()
+	if user, pw, ok := (&http.Request{Header: got}).BasicAuth(); !ok || user != "user" || pw != "s3cret" {
+		t.Errorf("the app got %q", got.Get("Authorization"))
+	}
+	if fw := h.states(t, req); fw[0].Target != "http://user:****@"+strings.TrimPrefix(a.URL, "http://") {
+		t.Errorf("recorded target %q", fw[0].Target)
 	}
 }

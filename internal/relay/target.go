@@ -24,6 +24,26 @@ func (t Target) String() string {
 	return t.Glob + "=" + t.URL
 }
 
+// Name is how the target is shown and recorded: its URL with the
+// credentials in it masked (user:****@host, or ****@host for a user name
+// alone, which is often a token). Forwards are sent to URL.
+func (t Target) Name() string { return MaskURL(t.URL) }
+
+// MaskURL masks the userinfo of a URL.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	userinfo := "****"
+	if _, ok := u.User.Password(); ok {
+		userinfo = url.User(u.User.Username()).String() + ":****"
+	}
+	u.User = nil
+	scheme := u.Scheme + "://"
+	return scheme + userinfo + "@" + strings.TrimPrefix(u.String(), scheme)
+}
+
 // Matches reports whether events of eventType go to t.
 func (t Target) Matches(eventType string) bool {
 	if t.Glob == "" {

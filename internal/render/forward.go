@@ -40,8 +40,9 @@ func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 	a := r.Attempt
 	status := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
 	if a.Error != "" {
-		status = "error: " + a.Error
+		status = "error: " + iostreams.Escape(a.Error)
 	}
+	method, target, id := iostreams.Escape(r.Request.Method), iostreams.Escape(r.Forward.Target), orDash(iostreams.Escape(r.Request.EventID))
 	next := ""
 	switch r.Forward.State {
 	case store.Pending:
@@ -51,10 +52,10 @@ func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 	}
 	when := a.AttemptedAt.Local().Format("15:04:05")
 	if !terminal {
-		return strings.Join([]string{when, "<--", status, r.Request.Method, r.Forward.Target, Latency(a.Latency), orDash(r.Request.EventID), next}, "\t")
+		return strings.Join([]string{when, "<--", status, method, target, Latency(a.Latency), id, next}, "\t")
 	}
-	line := fmt.Sprintf("%s  <--  %s  %s %s  %s  %s", st.Faint(when), st.Status(a.Status, status), r.Request.Method, r.Forward.Target,
-		st.Faint(Latency(a.Latency)), orDash(r.Request.EventID))
+	line := fmt.Sprintf("%s  <--  %s  %s %s  %s  %s", st.Faint(when), st.Status(a.Status, status), method, target,
+		st.Faint(Latency(a.Latency)), id)
 	if next != "" {
 		line += "  " + st.Warning(next)
 	}
@@ -71,7 +72,7 @@ func ForwardDetail(r relay.Result) string {
 	if len(body) > max {
 		body = body[:max] + "…"
 	}
-	return "    " + strings.ReplaceAll(body, "\n", "\n    ") + "\n"
+	return "    " + strings.ReplaceAll(iostreams.EscapeLines(body), "\n", "\n    ") + "\n"
 }
 
 // Latency formats a duration for people: µs, ms with one decimal, or s.

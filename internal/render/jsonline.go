@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
@@ -18,7 +19,7 @@ import (
 // for every request under load; a test checks it against encoding/json.
 func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	var id, typ string
-	var ev []byte
+	var ev []byte // the event: the body, when it parsed as one
 	if r.Event != nil {
 		id, typ, ev = r.Event.ID, r.Event.Type, r.Body
 	}
@@ -66,19 +67,42 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 		dst = jsonenc.AppendString(dst, HeaderValue(r.Header, k))
 	}
 	dst = append(dst, `},"event":`...)
-	switch {
-	case ev == nil:
-		dst = append(dst, "null"...)
-	case !bytes.ContainsAny(ev, "\n\r\t "):
-		// Already compact: valid JSON (the body parsed) with nothing to take out.
-		dst = append(dst, ev...)
-	default:
-		var compact bytes.Buffer
-		if json.Compact(&compact, ev) != nil {
-			compact.Reset()
-			compact.WriteString("null")
-		}
-		dst = append(dst, compact.Bytes()...)
+	return append(appendEvent(dst, ev), "}\n"...)
+}
+
+// appendEvent appends the body compacted onto the line, or null when there
+// is none. The body parsed as an event, so it is JSON (the event scanner is
+// fuzzed against json.Valid): a body without spaces is compact already.
+// Bytes that are not UTF-8 can only be inside its strings, where they become
+// \ufffd, as encoding/json writes them: every line is then valid JSON for
+// strict parsers.
+func appendEvent(dst, ev []byte) []byte {
+	if ev == nil {
+		return append(dst, "null"...)
 	}
-	return append(dst, "}\n"...)
+	start := len(dst)
+	if !bytes.ContainsAny(ev, "\n\r\t ") {
+		dst = append(dst, ev...)
+	} else {
+		buf := bytes.NewBuffer(dst)
+		if json.Compact(buf, ev) != nil {
+			return append(dst[:start], "null"...)
+		}
+		dst = buf.Bytes()
+	}
+	if utf8.Valid(dst[start:]) {
+		return dst
+	}
+	compact := append([]byte(nil), dst[start:]...)
+	dst = dst[:start]
+	for i := 0; i < len(compact); {
+		r, size := utf8.DecodeRune(compact[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, `\ufffd`...)
+		} else {
+			dst = append(dst, compact[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
 }

@@ -12,16 +12,79 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 )
 
-// sensitiveHeaders have their values masked wherever requests are shown.
-var sensitiveHeaders = map[string]bool{"Authorization": true, "Proxy-Authorization": true, "Cookie": true, "Set-Cookie": true}
-
-// HeaderValue is a header's values joined, masked for credentials.
+// HeaderValue is a header's values joined, masked when the header's name
+// says it carries a credential (see Sensitive).
 func HeaderValue(h http.Header, k string) string {
-	v := strings.Join(h.Values(k), ", ")
-	if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+	if Sensitive(k) {
 		return "****"
 	}
-	return v
+	return strings.Join(h.Values(k), ", ")
+}
+
+// Sensitive reports whether a header's name says that it carries a
+// credential: it contains key, token, secret, auth, password, passwd,
+// session or cookie, in any case (Authorization, Cookie, X-Api-Key,
+// X-Auth-Token ...). Signature headers (X-Petstore-Signature,
+// Stripe-Signature ...) stay visible: a signature is bound to its body and
+// is what a developer debugs. It runs for every header of every request, so
+// it looks at each byte once and allocates nothing.
+func Sensitive(name string) bool {
+	return namesCredential(name) && !containsFold(name, "signature")
+}
+
+func namesCredential(name string) bool {
+	for i := 0; i < len(name); i++ {
+		rest := name[i:]
+		switch name[i] | 0x20 { // ASCII lower case; other bytes match no word
+		case 'k':
+			if hasPrefixFold(rest, "key") {
+				return true
+			}
+		case 't':
+			if hasPrefixFold(rest, "token") {
+				return true
+			}
+		case 's':
+			if hasPrefixFold(rest, "secret") || hasPrefixFold(rest, "session") {
+				return true
+			}
+		case 'a':
+			if hasPrefixFold(rest, "auth") {
+				return true
+			}
+		case 'p':
+			if hasPrefixFold(rest, "passw") { // password, passwd
+				return true
+			}
+		case 'c':
+			if hasPrefixFold(rest, "cookie") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case; word is lower case.
+func hasPrefixFold(s, word string) bool {
+	if len(s) < len(word) {
+		return false
+	}
+	for i := 0; i < len(word); i++ {
+		if s[i]|0x20 != word[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 == word[0] && hasPrefixFold(s[i:], word) {
+			return true
+		}
+	}
+	return false
 }
 
 // RequestLine is one line about a received request. On a terminal it is
@@ -29,9 +92,9 @@ func HeaderValue(h http.Header, k string) string {
 func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string {
 	var evType, id string
 	if r.Event != nil {
-		evType, id = r.Event.Type, orDash(r.Event.ID)
+		evType, id = iostreams.Escape(r.Event.Type), orDash(iostreams.Escape(r.Event.ID))
 	} else {
-		evType, id = r.Method+" "+r.Path, "-"
+		evType, id = iostreams.Escape(r.Method+" "+r.Path), "-"
 	}
 	result, detail := outcome(r)
 	if !terminal {
@@ -56,8 +119,10 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 	return fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(r.ReceivedAt.Local().Format("15:04:05")), st.EventType(fmt.Sprintf("%-20s", evType)), id, styled)
 }
 
-// outcome names what happened to a request in a word or two, with the detail.
+// outcome names what happened to a request in a word or two, with the
+// detail, escaped: a reason may quote the request.
 func outcome(r receiver.Request) (result, detail string) {
+	r.Reason, r.Scheme = iostreams.Escape(r.Reason), iostreams.Escape(r.Scheme)
 	switch {
 	case r.Status == http.StatusOK:
 		result = r.Verification
@@ -86,8 +151,12 @@ func orDash(s string) string {
 	return s
 }
 
+// MaxShownBody is how much of a body --verbose shows.
+const MaxShownBody = 64 << 10
+
 // RequestDetail is what --verbose adds under the line: the headers, sorted,
-// and the body, indented and coloured when it is JSON.
+// and the body, indented and coloured when it is JSON; of a body larger than
+// MaxShownBody, its start as it came and how much is left out.
 func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
 	var b strings.Builder
 	keys := make([]string, 0, len(r.Header))
@@ -96,13 +165,20 @@ func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, "    %s %s\n", st.Faint(k+":"), HeaderValue(r.Header, k))
+		fmt.Fprintf(&b, "    %s %s\n", st.Faint(iostreams.Escape(k)+":"), iostreams.Escape(HeaderValue(r.Header, k)))
+	}
+	if len(r.Body) > MaxShownBody {
+		body := iostreams.EscapeLines(string(r.Body[:MaxShownBody]))
+		fmt.Fprintf(&b, "    %s\n    … %d more bytes (see events show)\n", strings.ReplaceAll(body, "\n", "\n    "), len(r.Body)-MaxShownBody)
+		return b.String()
 	}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, r.Body, "    ", "  ") == nil {
-		b.WriteString("    " + st.JSON(pretty.String()) + "\n")
+		// Indent keeps the bytes of strings as they came: C1 controls,
+		// overrides and bytes that are not UTF-8 are escaped here.
+		b.WriteString("    " + st.JSON(iostreams.EscapeLines(pretty.String())) + "\n")
 	} else if len(r.Body) > 0 {
-		b.WriteString("    " + strings.ReplaceAll(strings.TrimRight(string(r.Body), "\n"), "\n", "\n    ") + "\n")
+		b.WriteString("    " + strings.ReplaceAll(iostreams.EscapeLines(strings.TrimRight(string(r.Body), "\n")), "\n", "\n    ") + "\n")
 	}
 	return b.String()
 }

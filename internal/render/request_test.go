@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -109,5 +110,44 @@ func TestTable(t *testing.T) {
 	tb.Render()
 	if b.String() != "pet.adopted\ta pet was adopted\n" {
 		t.Fatalf("piped table: %q", b.String())
+	}
+}
+
+func TestSensitiveHeaders(t *testing.T) {
+	masked := []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "x-api-key", "API_KEY", "X-Auth-Token",
+		"X-Webhook-Secret", "X-Password", "X-Passwd", "X-Session-Id", "Apikey", "Private-Token", "X-Gitlab-Token", "WWW-Authenticate"}
+	visible := []string{"Content-Type", "User-Agent", "X-Petstore-Signature", "Stripe-Signature", "X-Hub-Signature-256", "Webhook-Signature",
+		"webhook-signature", "X-Slack-Signature", "Svix-Signature", "X-Shopify-Hmac-Sha256", "X-Webhook-Signature", "Webhook-Id",
+		"Webhook-Timestamp", "X-Slack-Request-Timestamp", "Keep-Alive", "Accept", "K", "", "\xff\xfe"}
+	for _, name := range masked {
+		if !Sensitive(name) {
+			t.Errorf("%q is shown", name)
+		}
+	}
+	for _, name := range visible {
+		if Sensitive(name) {
+			t.Errorf("%q is masked", name)
+		}
+	}
+	h := http.Header{"X-Api-Key": {"sk_live_1"}, "X-Petstore-Signature": {"sha256=ab"}}
+	if got := string(AppendRequestLine(nil, receiver.Request{ReceivedAt: at, Header: h})); !strings.Contains(got, `"headers":{"X-Api-Key":"****","X-Petstore-Signature":"sha256=ab"}`) {
+		t.Errorf("json line: %s", got)
+	}
+	if got := RequestDetail(testStyles(), receiver.Request{Header: h}); got != "    X-Api-Key: ****\n    X-Petstore-Signature: sha256=ab\n" {
+		t.Errorf("detail: %q", got)
+	}
+}
+
+func testStyles() *iostreams.Styles {
+	ios, _, _, _ := iostreams.Test()
+	return ios.OutStyles()
+}
+
+func TestRequestDetailShowsTheStartOfALargeBody(t *testing.T) {
+	body := []byte(`{"data":"` + strings.Repeat("a", 10<<20) + `"}`)
+	got := RequestDetail(testStyles(), receiver.Request{Body: body})
+	want := "    " + `{"data":"` + strings.Repeat("a", MaxShownBody-9) + "\n    … " + fmt.Sprint(len(body)-MaxShownBody) + " more bytes (see events show)\n"
+	if got != want {
+		t.Errorf("got %d bytes ending %q, want %d ending %q", len(got), got[max(0, len(got)-60):], len(want), want[len(want)-60:])
 	}
 }

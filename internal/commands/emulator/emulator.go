@@ -15,6 +15,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -187,7 +188,8 @@ func apiKey(ctx context.Context, st *store.Store, flag string) (string, error) {
 	return key, st.SetSetting(ctx, "api_key", key)
 }
 
-// logger writes one line per request and per delivery attempt to stdout.
+// logger writes one line per request and per delivery attempt to stdout,
+// the strings that came from outside escaped.
 type logger struct {
 	f  *cmdutil.Factory
 	mu sync.Mutex
@@ -202,7 +204,7 @@ func (l *logger) request(method, path string, status int, latency time.Duration)
 	if status == emulator.StatusClientGone {
 		code += " client gone"
 	}
-	fmt.Fprintf(ios.Out, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), method, path,
+	fmt.Fprintf(ios.Out, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), iostreams.Escape(method), iostreams.Escape(path),
 		st.Status(status, code), st.Faint(render.Latency(latency)))
 }
 
@@ -214,9 +216,9 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	outcome := st.Status(a.Status, fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
 	switch {
 	case a.Status == 0 && a.Error != "":
-		outcome = st.Failure("error: " + a.Error)
+		outcome = st.Failure("error: " + iostreams.Escape(a.Error))
 	case a.Error != "":
-		outcome = st.Status(a.Status, fmt.Sprintf("%d %s: %s", a.Status, http.StatusText(a.Status), a.Error))
+		outcome = st.Status(a.Status, fmt.Sprintf("%d %s: %s", a.Status, http.StatusText(a.Status), iostreams.Escape(a.Error)))
 	}
 	next := ""
 	switch {
@@ -226,5 +228,5 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 		next = fmt.Sprintf(" · retry in %s", a.RetryIn)
 	}
 	fmt.Fprintf(ios.Out, "%s  deliver %s %s → %s  attempt %d/%d  %s  %s%s\n", st.Faint(cmdutil.Timestamp(a.AttemptedAt)),
-		st.EventType(a.EventType), a.EventID, a.URL, a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next)
+		st.EventType(iostreams.Escape(a.EventType)), iostreams.Escape(a.EventID), iostreams.Escape(a.URL), a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next)
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
 func TestEmulatorFlags(t *testing.T) {
@@ -60,5 +62,18 @@ func TestAPIKeyMaskedUnlessATerminal(t *testing.T) {
 	f, s := cmdtest.Factory(t, cmdtest.Env{APIKeyEnv: key})
 	if err := cmdtest.Run(NewCmdEmulator(f, nil), "--db", ":memory:", "--print-api-key"); err != nil || s.Out.String() != key+"\n" {
 		t.Fatalf("--print-api-key: %q, %v", s.Out, err)
+	}
+}
+
+func TestRequestLogEscapesOutsideText(t *testing.T) {
+	f, out := cmdtest.Factory(t, nil)
+	log := &logger{f: f}
+	log.request("GET\x1b[2J", "/v1/webhooks\n12:00:00  POST /v1/x\u202e\xc2\x9b", 200, time.Millisecond)
+	log.attempt(emulator.AttemptLog{Attempt: store.Attempt{EventID: "e1\x1b]0;t\x07", EventType: "pet.adopted\r", Attempt: 1, AttemptedAt: cmdtest.Now,
+		Error: "dial \x1b[K"}, URL: "http://x\x1b.test/", Of: 5})
+	want := `12:00:00  GET\x1b[2J /v1/webhooks\n12:00:00  POST /v1/x\u202e\u009b  200  1.0ms` + "\n" +
+		`12:00:00  deliver pet.adopted\r e1\x1b]0;t\x07 → http://x\x1b.test/  attempt 1/5  error: dial \x1b[K  0µs` + "\n"
+	if got := out.Out.String(); got != want {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -73,7 +74,7 @@ received (nothing to forward).`,
 			}
 			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "#", "RECEIVED", "EVENT ID", "TYPE", "ANSWER", "STATE", "FORWARDS")
 			for _, r := range rows {
-				t.Row(fmt.Sprint(r.ID), r.ReceivedAt.Local().Format("2006-01-02 15:04:05"), dash(r.EventID), dash(r.EventType), fmt.Sprint(r.Status), r.State, fmt.Sprint(r.Forwards))
+				t.Row(fmt.Sprint(r.ID), r.ReceivedAt.Local().Format("2006-01-02 15:04:05"), dash(iostreams.Escape(r.EventID)), dash(iostreams.Escape(r.EventType)), fmt.Sprint(r.Status), r.State, fmt.Sprint(r.Forwards))
 			}
 			return t.Render()
 		},

@@ -51,12 +51,13 @@ could not be reached.`,
 				}
 			}
 			var targets []string
+			var named []relay.Target // where a target recorded by name is sent
 			if to != "" {
 				t, err := relay.ParseTarget(to)
 				if err != nil || t.Glob != "" {
 					return cmdutil.FlagErrorf("--to %q: want a URL, host:port[/path] or a port", to)
 				}
-				targets = []string{t.URL}
+				targets, named = []string{t.Name()}, []relay.Target{t}
 			}
 			hdr, err := cmdutil.ParseHeaders(headers)
 			if err != nil {
@@ -84,7 +85,7 @@ could not be reached.`,
 			if len(targets) == 0 {
 				return cmdutil.FlagErrorf("event %s was never forwarded: say where with --to", args[0])
 			}
-			rl := relay.New(relay.Config{Store: st, Client: relay.NewClient(), Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret, ForwardScheme: scheme,
+			rl := relay.New(relay.Config{Store: st, Client: relay.NewClient(), Targets: named, Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret, ForwardScheme: scheme,
 				Now: f.Now, KeepHistory: true})
 			var unreachable, non2xx int
 			for _, target := range targets {

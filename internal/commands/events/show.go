@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -88,13 +89,16 @@ func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 	return cmd
 }
 
+// printEvent shows an event for people; every string in it came from
+// outside and is printed escaped.
 func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 	st := f.IOStreams.OutStyles()
+	esc := iostreams.Escape
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(ev.EventType)), dash(ev.EventID), ev.ReceivedAt, ev.Number)
-	fmt.Fprintf(&b, "answered %d · %s", ev.Status, dash(ev.Verification))
+	fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(esc(ev.EventType))), dash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
+	fmt.Fprintf(&b, "answered %d · %s", ev.Status, dash(esc(ev.Verification)))
 	if ev.Reason != "" {
-		fmt.Fprintf(&b, " (%s)", ev.Reason)
+		fmt.Fprintf(&b, " (%s)", esc(ev.Reason))
 	}
 	b.WriteString("\n\n")
 	keys := make([]string, 0, len(ev.Headers))
@@ -103,21 +107,22 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%s %s\n", st.Faint(k+":"), ev.Headers[k])
+		fmt.Fprintf(&b, "%s %s\n", st.Faint(esc(k)+":"), esc(ev.Headers[k]))
 	}
 	b.WriteString("\n")
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, []byte(ev.Body), "", "  ") == nil {
-		b.WriteString(st.JSON(pretty.String()) + "\n")
+		// Indent keeps the bytes of strings as they came.
+		b.WriteString(st.JSON(iostreams.EscapeLines(pretty.String())) + "\n")
 	} else {
-		b.WriteString(ev.Body + "\n")
+		b.WriteString(iostreams.EscapeLines(ev.Body) + "\n")
 	}
 	for _, fw := range ev.Forwards {
-		fmt.Fprintf(&b, "\nforward to %s: %s\n", fw.Target, fw.State)
+		fmt.Fprintf(&b, "\nforward to %s: %s\n", esc(fw.Target), fw.State)
 		for _, a := range fw.Attempts {
 			outcome := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
 			if a.Error != "" {
-				outcome = "error: " + a.Error
+				outcome = "error: " + esc(a.Error)
 			}
 			fmt.Fprintf(&b, "  attempt %d  %s  %s  %.1fms\n", a.Attempt, a.AttemptedAt, st.Status(a.Status, outcome), a.LatencyMs)
 		}

@@ -71,7 +71,14 @@ event, 413 when it is larger than --max-body, 405 for other methods and 404
 for other paths.
 
 The ready line, progress and the closing summary go to stderr; events go to
-stdout, one line each (one JSON object each with --format json).
+stdout, one line each (one JSON object each with --format json). Control
+characters from requests are shown escaped (\x1b); with --format json, bytes
+that are not UTF-8 become \ufffd. Headers whose name contains key, token,
+secret, auth, password, passwd, session or cookie are masked as ****;
+signature headers stay visible. --verbose shows the first 64 KiB of a body.
+When stdout is not read, at most 4 MiB of lines wait; past it lines are
+dropped and counted on stderr (and as {"kind":"dropped","count":N} with
+--format json), never events: they are still recorded and counted.
 
 With no secret configured, the first run makes a whsec_ secret and saves it in
 the config file, where 'trigger' finds it.
@@ -147,7 +154,7 @@ start. See 'petstore-webhooks events'.`,
 	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
 	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")
 	fl.Int64Var(&opts.MaxBody, "max-body", 1<<20, "largest body accepted, in bytes; larger gets 413")
-	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers and body")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers (credentials masked) and body (its first 64 KiB)")
 	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created'")
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")

@@ -143,9 +143,9 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 	stopRelay := func() {}
 	if len(opts.ForwardTo) > 0 {
 		rec.relay = relay.New(relay.Config{
-			Store: st, Client: relay.NewClient(), Timeout: opts.ForwardTimeout,
+			Store: st, Client: relay.NewClient(), Targets: opts.ForwardTo, Timeout: opts.ForwardTimeout,
 			RetryMax: opts.RetryMax, RetryFor: opts.RetryFor, Headers: opts.Headers, ForwardSecret: opts.ForwardSecret, ForwardScheme: opts.ForwardScheme,
-			Now: opts.Now, KeepHistory: !opts.NoHistory, RecordAttempt: rec.recorder.RecordAttempt, OnAttempt: out.forward,
+			Now: opts.Now, KeepHistory: !opts.NoHistory, PassAnswers: opts.Passthrough, RecordAttempt: rec.recorder.RecordAttempt, OnAttempt: out.forward,
 			OnError: func(err error) { fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Failure("Error:"), err) },
 		})
 		relayCtx, cancelRelay := context.WithCancel(context.Background())
@@ -183,7 +183,7 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) boo
 		if r.Accepted() {
 			for _, t := range rec.opts.ForwardTo {
 				if t.Matches(r.Event.Type) {
-					targets = append(targets, t.URL)
+					targets = append(targets, t.Name()) // the relay sends to its URL
 				}
 			}
 		}
@@ -287,7 +287,7 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 	fmt.Fprintf(opts.IO.ErrOut, "%s Listening on %s%s · secret %s%s · Ctrl+C to quit\n",
 		st.Success("Ready!"), st.Bold(url), note, secret, verify)
 	for _, t := range opts.ForwardTo {
-		fmt.Fprintf(opts.IO.ErrOut, "Forwarding %s to %s\n", orAll(t.Glob), st.Bold(t.URL))
+		fmt.Fprintf(opts.IO.ErrOut, "Forwarding %s to %s\n", orAll(t.Glob), st.Bold(t.Name()))
 	}
 	switch {
 	case rec.path == ":memory:":
@@ -313,10 +313,16 @@ func printSummary(opts *Options, s receiver.Stats) {
 // appends the line to a buffer that a flusher writes out every flushDelay, so
 // that a burst of events costs a few writes and no goroutine hand-off. It
 // also counts the events --max-events waits for.
+//
+// When stdout is not read, at most limit bytes wait: later lines are
+// dropped, never blocking the handler, and counted; the count is printed once
+// the lines before them are written.
 type printer struct {
 	opts      *Options
 	bufMu     sync.Mutex
 	buf       []byte
+	limit     int // bytes buf may hold, unless it holds one line only
+	dropped   int // lines dropped since buf was taken
 	kick      chan struct{}
 	stop      chan struct{}
 	flushed   chan struct{}
@@ -330,8 +336,11 @@ type printer struct {
 // flushDelay is how long a line may wait to be written with the next ones.
 const flushDelay = 10 * time.Millisecond
 
+// maxWaiting is how many bytes of lines may wait for a stalled stdout.
+const maxWaiting = 4 << 20
+
 func newPrinter(opts *Options) *printer {
-	p := &printer{opts: opts, kick: make(chan struct{}, 1), stop: make(chan struct{}), flushed: make(chan struct{}), done: make(chan struct{})}
+	p := &printer{opts: opts, limit: maxWaiting, kick: make(chan struct{}, 1), stop: make(chan struct{}), flushed: make(chan struct{}), done: make(chan struct{})}
 	go p.flushLoop()
 	return p
 }
@@ -356,15 +365,29 @@ func (p *printer) flushLoop() {
 	}
 }
 
-// flush swaps the buffer for out's (emptied) and writes what was in it.
+// flush swaps the buffer for out's (emptied) and writes what was in it,
+// then how many lines were dropped after it.
 func (p *printer) flush(out *[]byte) {
 	p.bufMu.Lock()
 	p.buf, *out = (*out)[:0], p.buf
+	dropped := p.dropped
+	p.dropped = 0
 	p.bufMu.Unlock()
-	if len(*out) == 0 {
+	if len(*out) > 0 {
+		p.write(*out)
+	}
+	if dropped == 0 {
 		return
 	}
-	if _, err := p.opts.IO.Out.Write(*out); err != nil {
+	if p.opts.Format == "json" {
+		p.write(fmt.Appendf(nil, "{\"kind\":\"dropped\",\"count\":%d}\n", dropped))
+	}
+	fmt.Fprintf(p.opts.IO.ErrOut, "%s %d lines not shown: stdout was not being read (their events are recorded)\n",
+		p.opts.IO.ErrStyles().Warning("Dropped"), dropped)
+}
+
+func (p *printer) write(b []byte) {
+	if _, err := p.opts.IO.Out.Write(b); err != nil {
 		p.mu.Lock()
 		if p.writeErr == nil {
 			p.writeErr = fmt.Errorf("writing events: %w", err)
@@ -373,9 +396,16 @@ func (p *printer) flush(out *[]byte) {
 	}
 }
 
-// emit queues a line for the next flush.
+// emit queues a line for the next flush, or drops it when limit bytes are
+// already waiting (and every line after it until the next flush, so that the
+// count of dropped lines stands where they were).
 func (p *printer) emit(line []byte) {
 	p.bufMu.Lock()
+	if p.dropped > 0 || len(p.buf) > 0 && len(p.buf)+len(line) > p.limit {
+		p.dropped++
+		p.bufMu.Unlock()
+		return
+	}
 	first := len(p.buf) == 0
 	p.buf = append(p.buf, line...)
 	p.bufMu.Unlock()

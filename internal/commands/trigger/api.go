@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
@@ -57,7 +58,7 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent) error {
 	if s.Webhooks == 0 {
 		to = "no active webhook is subscribed to it"
 	}
-	cells := []string{cmdutil.Timestamp(at), s.EventType, s.ID, to}
+	cells := []string{cmdutil.Timestamp(at), iostreams.Escape(s.EventType), iostreams.Escape(s.ID), to}
 	if !opts.IO.IsStdoutTTY() {
 		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -256,16 +257,16 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	st := opts.IO.OutStyles()
 	status := fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))
 	if d.Reason != "" {
-		status += ": " + d.Reason
+		status += ": " + iostreams.Escape(d.Reason)
 	}
 	if d.Err != nil {
-		status = "error: " + d.Err.Error()
+		status = "error: " + iostreams.Escape(d.Err.Error())
 	}
-	id := d.EventID
+	id := iostreams.Escape(d.EventID)
 	if id == "" {
 		id = "-"
 	}
-	cells := []string{cmdutil.Timestamp(d.SentAt), d.EventType, id, status, render.Latency(d.Latency)}
+	cells := []string{cmdutil.Timestamp(d.SentAt), iostreams.Escape(d.EventType), id, status, render.Latency(d.Latency)}
 	if !opts.IO.IsStdoutTTY() {
 		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
 		return err

@@ -45,6 +45,7 @@ this; the public Petstore API does not.`,
 			st := ios.OutStyles()
 			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "TIME", "EVENT ID", "TYPE", "ATTEMPT", "STATUS", "LATENCY", "ERROR")
 			for _, d := range list {
+				d = escapeDelivery(d)
 				status := fmt.Sprint(d.Status)
 				if d.Status == 0 {
 					status = "-"

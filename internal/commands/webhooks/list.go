@@ -53,6 +53,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			}
 			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "ID", "URL", "EVENTS", "STATUS", "CREATED")
 			for _, h := range hooks {
+				h = escapeWebhook(h)
 				status := h.Status
 				if ios.IsStdoutTTY() {
 					status = statusStyle(f, h.Status)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
@@ -69,6 +70,7 @@ func printWebhook(f *cmdutil.Factory, format string, w petstore.Webhook, showSec
 		return render.JSONLine(ios.Out, w)
 	}
 	st := ios.OutStyles()
+	w = escapeWebhook(w)
 	status := w.Status
 	if ios.IsStdoutTTY() {
 		status = statusStyle(f, w.Status)
@@ -81,6 +83,23 @@ func printWebhook(f *cmdutil.Factory, format string, w petstore.Webhook, showSec
 	t.Row(st.Bold("Secret"), w.Secret)
 	t.Row(st.Bold("Created"), w.CreatedAt.UTC().Format(time.RFC3339))
 	return t.Render()
+}
+
+// escapeWebhook escapes what the API said, for people.
+func escapeWebhook(w petstore.Webhook) petstore.Webhook {
+	w.ID, w.URL, w.Status, w.Secret = iostreams.Escape(w.ID), iostreams.Escape(w.URL), iostreams.Escape(w.Status), iostreams.Escape(w.Secret)
+	events := make([]string, len(w.Events))
+	for i, e := range w.Events {
+		events[i] = iostreams.Escape(e)
+	}
+	w.Events = events
+	return w
+}
+
+// escapeDelivery escapes what the API said, for people.
+func escapeDelivery(d petstore.Delivery) petstore.Delivery {
+	d.EventID, d.EventType, d.Error, d.URL = iostreams.Escape(d.EventID), iostreams.Escape(d.EventType), iostreams.Escape(d.Error), iostreams.Escape(d.URL)
+	return d
 }
 
 func statusStyle(f *cmdutil.Factory, status string) string {

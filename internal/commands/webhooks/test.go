@@ -79,6 +79,7 @@ func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) e
 		return render.JSONLine(ios.Out, d)
 	}
 	st := ios.OutStyles()
+	d = escapeDelivery(d)
 	target := d.URL
 	if target == "" {
 		target = "the webhook"

@@ -1,0 +1,104 @@
+package listen
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+)
+
+// blockingWriter is a stdout nobody reads until release is closed.
+type blockingWriter struct {
+	entered chan struct{} // told of the first write
+	release chan struct{}
+	once    sync.Once
+	mu      sync.Mutex
+	buf     bytes.Buffer
+}
+
+func (w *blockingWriter) Write(b []byte) (int, error) {
+	w.once.Do(func() { close(w.entered) })
+	<-w.release
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(b)
+}
+
+func accepted(n int) receiver.Request {
+	id := fmt.Sprintf("e%03d", n)
+	return receiver.Request{ReceivedAt: time.Date(2025, 1, 6, 12, 0, 0, 0, time.Local), Method: "POST", Path: "/webhooks", Status: 200,
+		Verification: receiver.Verified, Body: []byte(`{"id":"` + id + `","eventType":"pet.adopted"}`), Event: &event.Envelope{ID: id, Type: "pet.adopted"}}
+}
+
+func TestStalledStdoutDropsLinesNotEvents(t *testing.T) {
+	for _, format := range []string{"human", "json"} {
+		ios, _, _, errOut := iostreams.Test()
+		w := &blockingWriter{entered: make(chan struct{}), release: make(chan struct{})}
+		ios.Out = w
+		p := newPrinter(&Options{IO: ios, Format: format, MaxEvents: 1000})
+		p.print(accepted(0))
+		<-w.entered // the flusher is stuck writing the first line
+		p.print(accepted(1))
+		p.limit = 3 * len(p.pending())
+		for i := 2; i <= 20; i++ {
+			p.print(accepted(i))
+		}
+		if got := len(p.pending()); got > p.limit {
+			t.Errorf("%s: %d bytes wait, limit %d", format, got, p.limit)
+		}
+		if p.count() != 21 {
+			t.Errorf("%s: %d events counted, want 21", format, p.count())
+		}
+		close(w.release)
+		p.close()
+		got := w.buf.String()
+		var want []string
+		for _, i := range []int{0, 1, 2, 3} {
+			want = append(want, fmt.Sprintf("e%03d", i))
+		}
+		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+		if len(lines) != 4+map[string]int{"human": 0, "json": 1}[format] {
+			t.Fatalf("%s: stdout:\n%s", format, got)
+		}
+		for i, id := range want {
+			if !strings.Contains(lines[i], id) {
+				t.Errorf("%s: line %d is %q, want %s", format, i, lines[i], id)
+			}
+		}
+		if format == "json" && lines[4] != `{"kind":"dropped","count":17}` {
+			t.Errorf("json: last line %q", lines[4])
+		}
+		if e := errOut.String(); e != "Dropped 17 lines not shown: stdout was not being read (their events are recorded)\n" {
+			t.Errorf("%s: stderr %q", format, e)
+		}
+	}
+}
+
+// pending is what waits to be written; for tests.
+func (p *printer) pending() []byte {
+	p.bufMu.Lock()
+	defer p.bufMu.Unlock()
+	return append([]byte(nil), p.buf...)
+}
+
+func TestReadyLineMasksTheTargetsCredentials(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	target, err := relay.ParseTarget("pet.*=http://user:pw@127.0.0.1:3000/hooks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &Options{IO: ios, Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, ForwardTo: []relay.Target{target}}
+	printReady(opts, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, []string{"whsec_abcdefgh"}, &recording{path: ":memory:"})
+	if got := errOut.String(); strings.Contains(got, "pw") || !strings.Contains(got, "Forwarding pet.* events to http://user:****@127.0.0.1:3000/hooks\n") {
+		t.Errorf("ready:\n%s", got)
+	}
+}

@@ -1,0 +1,48 @@
+package iostreams
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestEscape(t *testing.T) {
+	tests := []struct{ in, want, lines string }{
+		{"pet.adopted", "pet.adopted", "pet.adopted"},
+		{"", "", ""},
+		{"é ✓ 日本 🐈 a\\b", "é ✓ 日本 🐈 a\\b", "é ✓ 日本 🐈 a\\b"},
+		{"a\x1b[2Jb", `a\x1b[2Jb`, `a\x1b[2Jb`},
+		{"x\n23:59:59 --> verified", `x\n23:59:59 --> verified`, "x\n23:59:59 --> verified"},
+		{"cr\rtab\tnul\x00bel\x07del\x7f", `cr\rtab\tnul\x00bel\x07del\x7f`, `cr\rtab\tnul\x00bel\x07del\x7f`},
+		{"\x1b]0;title\x07", `\x1b]0;title\x07`, `\x1b]0;title\x07`},
+		{"csi\xc2\x9b2J nel\u0085", `csi\u009b2J nel\u0085`, `csi\u009b2J nel\u0085`},
+		{"bad\xff\xfe utf8 \xc2", `bad\xff\xfe utf8 \xc2`, `bad\xff\xfe utf8 \xc2`},
+		{"gpj.\u202eexe", `gpj.\u202eexe`, `gpj.\u202eexe`},
+		{"\u2066\u2069\u200e\u200f\u061c\u2028\u2029", `\u2066\u2069\u200e\u200f\u061c\u2028\u2029`, `\u2066\u2069\u200e\u200f\u061c\u2028\u2029`},
+	}
+	for _, tt := range tests {
+		if got := Escape(tt.in); got != tt.want {
+			t.Errorf("Escape(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := EscapeLines(tt.in); got != tt.lines {
+			t.Errorf("EscapeLines(%q) = %q, want %q", tt.in, got, tt.lines)
+		}
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"plain", "a\x1b[2J\n", "\xc2\x9b", "\xff", "\u202e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, out := range []string{Escape(s), EscapeLines(s)} {
+			if !utf8.ValidString(out) {
+				t.Fatalf("%q escaped to %q, not UTF-8", s, out)
+			}
+			for _, r := range out {
+				if r < 0x20 && r != '\n' || r == 0x7f || unsafeRune(r) {
+					t.Fatalf("%q escaped to %q, which holds %U", s, out, r)
+				}
+			}
+		}
+	})
+}

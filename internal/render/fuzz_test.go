@@ -1,0 +1,55 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+)
+
+func FuzzAppendRequestLine(f *testing.F) {
+	f.Add("POST", "/webhooks", "X-Api-Key", "k", `{"id":"e1","eventType":"pet.adopted"}`, "e1", "pet.adopted", "", 200, true)
+	f.Add("GET", "/x\x1b[2J\n", "X-Odd\xff", "\xc2\x9b\u2028<&>", "{\n \"a\" : [1, 2.5e3, \"\xff\xfe\", \"\u2028\"]\n}", "e\xff", "t\x00", "bad \"x\"", 401, true)
+	f.Add("PUT", "", "", "", `{"a":"\xc2\x9b"} trailing`, "", "", "", 405, true)
+	f.Add("POST", "/webhooks", "A", "b", "{\"id\":\"\xff\"}", "\xff", "", "", 200, true)
+	f.Add("POST", "/webhooks", "Cookie", "s=1", `"just a string"`, "", "", "", 400, true)
+	f.Fuzz(func(t *testing.T, method, path, hk, hv, body, id, typ, reason string, status int, parsed bool) {
+		r := receiver.Request{ReceivedAt: at, Method: method, Path: path, Header: http.Header{hk: {hv}, "Content-Type": {"application/json"}},
+			Body: []byte(body), Status: status, Verification: receiver.Verified, Reason: reason}
+		if parsed && json.Valid(r.Body) { // the receiver's Event comes with a body that parsed
+			r.Event = &event.Envelope{ID: id, Type: typ}
+		}
+		line := AppendRequestLine(nil, r)
+		if len(line) == 0 || line[len(line)-1] != '\n' || bytes.IndexByte(line, '\n') != len(line)-1 {
+			t.Fatalf("not one line: %q", line)
+		}
+		if !utf8.Valid(line) || !json.Valid(line) {
+			t.Fatalf("not valid JSON: %q", line)
+		}
+		// What encoding/json makes of the same request, where the body is
+		// the event only when it is JSON.
+		ref := NewRequestJSON(r)
+		if !json.Valid(r.Body) {
+			ref.Event = json.RawMessage("null")
+		}
+		var want bytes.Buffer
+		if err := JSONLine(&want, ref); err != nil {
+			t.Fatal(err)
+		}
+		var got, wanted map[string]any
+		if err := json.Unmarshal(line, &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(want.Bytes(), &wanted); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, wanted) {
+			t.Fatalf("decodes differently:\n got %s\nwant %s", line, want.Bytes())
+		}
+	})
+}
