@@ -65,4 +65,12 @@ func TestForwardTargetCredentialsAreMasked(t *testing.T) {
 			t.Errorf("%s:\n%s", name, out)
 		}
 	}
+	// The password was never stored: resend asks for the target rather than
+	// send "****" as the password.
+	if r := u.run("events", "resend", "1", "--history", history); r.code != 2 || r.stderr != "Error: event 1 was forwarded to "+strings.Replace(target, "s3cret", "****", 1)+", whose credentials are not kept: say where with --to\n" {
+		t.Errorf("resend without --to: %+v", r)
+	}
+	if r := u.run("events", "resend", "1", "--history", history, "--to", target); r.code != 0 || <-got != "s3cret" {
+		t.Errorf("resend --to: %+v", r)
+	}
 }

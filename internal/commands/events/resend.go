@@ -2,11 +2,13 @@ package events
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -77,6 +79,9 @@ could not be reached.`,
 					return err
 				}
 				for _, fw := range fwds {
+					if u, err := url.Parse(fw.Target); err == nil && u.User != nil {
+						return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("event %s was forwarded to %s, whose credentials are not kept: say where with --to", args[0], iostreams.Escape(fw.Target)))
+					}
 					if !contains(targets, fw.Target) {
 						targets = append(targets, fw.Target)
 					}
