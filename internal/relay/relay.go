@@ -99,6 +99,7 @@ type job struct {
 // Relay delivers forwards: fresh ones at once, due retries from the store.
 type Relay struct {
 	cfg      Config
+	urls     map[string]string // a configured target's Name -> its URL
 	jobs     chan job
 	wake     chan struct{}
 	mu       sync.Mutex
@@ -117,8 +118,12 @@ func New(cfg Config) *Relay {
 	if cfg.Workers == 0 {
 		cfg.Workers = 32
 	}
+	urls := map[string]string{}
+	for _, t := range cfg.Targets {
+		urls[t.Name()] = t.URL
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Relay{cfg: cfg, jobs: make(chan job, 4096), wake: make(chan struct{}, 1), inflight: map[int64]uint64{},
+	return &Relay{cfg: cfg, urls: urls, jobs: make(chan job, 4096), wake: make(chan struct{}, 1), inflight: map[int64]uint64{},
 		loopDone: make(chan struct{}), attemptCtx: ctx, cancelAttempt: cancel}
 }
 
@@ -358,10 +363,8 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 // configured target of that name (whose credentials the name masks), else
 // the target itself.
 func (r *Relay) targetURL(target string) string {
-	for _, t := range r.cfg.Targets {
-		if t.Name() == target {
-			return t.URL
-		}
+	if u, ok := r.urls[target]; ok {
+		return u
 	}
 	return target
 }
