@@ -4,10 +4,13 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
 
@@ -65,7 +68,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			}
 			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "KEY", "VALUE", "SOURCE")
 			for _, r := range rows {
-				t.Row(r.Key, r.Value, r.Source)
+				t.Row(r.Key, iostreams.Escape(r.Value), iostreams.Escape(r.Source))
 			}
 			return t.Render()
 		},
@@ -99,9 +102,12 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 
 func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:               "set KEY VALUE",
-		Short:             "Save a setting in the config file",
-		Example:           "  petstore-webhooks config set webhook_secret whsec_mysecret",
+		Use:   "set KEY VALUE",
+		Short: "Save a setting in the config file",
+		Long: `Save a setting in the config file. A VALUE of - is read from standard
+input (its first line), so that a secret stays out of the process list.`,
+		Example: `  petstore-webhooks config set api_base http://127.0.0.1:4010/v1
+  petstore-webhooks listen --print-secret | petstore-webhooks config set webhook_secret -`,
 		Args:              cmdutil.ExactArgs(2, "a key and a value"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -109,10 +115,16 @@ func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := validate(s.Key, args[1]); err != nil {
+			value := args[1]
+			if value == "-" {
+				if value, err = cmdutil.ReadSecretFile(f.IOStreams, "the value", "-"); err != nil {
+					return err
+				}
+			}
+			if err := validate(s.Key, value); err != nil {
 				return err
 			}
-			if err := cfg.SetInFile(s.Key, args[1]); err != nil {
+			if err := cfg.SetInFile(s.Key, value); err != nil {
 				return err
 			}
 			if v := f.Getenv(s.Env); v != "" {
@@ -167,9 +179,15 @@ func settingAndConfig(f *cmdutil.Factory, key string) (cmdutil.Setting, *cmdutil
 	return s, cfg, err
 }
 
+// maxValue bounds a setting's value: a URL, a path or a secret.
+const maxValue = 2048
+
 func validate(key, value string) error {
 	if value == "" {
 		return cmdutil.FlagErrorf("the value must not be empty: use `config unset %s` to remove it", key)
+	}
+	if len(value) > maxValue || strings.ContainsFunc(value, unicode.IsControl) {
+		return cmdutil.FlagErrorf("%s must be one line of at most %d characters without control characters", key, maxValue)
 	}
 	if key == "api_base" {
 		u, err := url.Parse(value)

@@ -1,0 +1,39 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+)
+
+// A secret given as - comes from standard input, out of the process list.
+func TestSetReadsTheValueFromStandardInput(t *testing.T) {
+	f, s := cmdtest.Factory(t, nil)
+	s.In.WriteString("whsec_fromstdin0123456789\n")
+	if err := cmdtest.Run(NewCmdConfig(f), "set", "webhook_secret", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmdtest.Run(NewCmdConfig(f), "get", "webhook_secret"); err != nil || s.Out.String() != "whsec_fromstdin0123456789\n" {
+		t.Fatalf("get: %q, %v", s.Out, err)
+	}
+}
+
+func TestSetRefusesControlCharactersAndLongValues(t *testing.T) {
+	for _, value := range []string{"whsec_a\x1b[2Jb", "http://x/\nfixtures_dir: /etc", strings.Repeat("a", 2049)} {
+		f, _ := cmdtest.Factory(t, nil)
+		err := cmdtest.Run(NewCmdConfig(f), "set", "webhook_secret", value)
+		cmdtest.AssertUsageError(t, err, "webhook_secret must be one line of at most 2048 characters without control characters")
+	}
+}
+
+// A value from the environment reaches the table escaped.
+func TestListEscapesValues(t *testing.T) {
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": "http://x\x1b]0;title\x07/v1"})
+	if err := cmdtest.Run(NewCmdConfig(f), "list"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(s.Out.String(), "api_base\thttp://x\\x1b]0;title\\x07/v1\tenv\n") {
+		t.Fatalf("list:\n%q", s.Out)
+	}
+}
