@@ -383,3 +383,30 @@ func TestEngineResumesDueDeliveriesAfterRestart(t *testing.T) {
 		t.Fatalf("after restart: %d deliveries, attempts %+v", tg.count(), atts)
 	}
 }
+
+// A test call whose client leaves mid-attempt still records the attempt: its
+// delivery used to stay pending with no due time, never retried nor shown.
+func TestTestCallFromAClientThatLeftRecordsTheAttempt(t *testing.T) {
+	api, st := newAPI(t)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-release
+	}))
+	defer slow.Close()
+	h := register(t, api, slow.URL, "pet.adopted")
+	ctx, leave := context.WithCancel(context.Background())
+	answered := make(chan struct{})
+	go func() {
+		call(t, api, "POST", "/v1/webhooks/"+h.ID+"/test", `{"eventType":"pet.adopted"}`, func(r *http.Request) { *r = *r.WithContext(ctx) })
+		close(answered)
+	}()
+	<-arrived
+	leave()
+	close(release)
+	<-answered
+	atts, err := st.Attempts(context.Background(), h.ID)
+	if err != nil || len(atts) != 1 || atts[0].Status != 200 {
+		t.Fatalf("attempts: %+v, %v", atts, err)
+	}
+}

@@ -67,8 +67,11 @@ func (e *Engine) Enqueue(ctx context.Context, hooks []store.Webhook, eventID, ev
 }
 
 // DeliverNow makes the first attempt of a new delivery at once and returns
-// its outcome; a failure is retried later like any other.
+// its outcome; a failure is retried later like any other. The attempt is
+// made and recorded even if ctx ends meanwhile (the caller left), so that
+// the stored delivery is never left pending with no due time.
 func (e *Engine) DeliverNow(ctx context.Context, w store.Webhook, eventID, eventType string, body []byte) (petstore.Delivery, error) {
+	ctx = context.WithoutCancel(ctx)
 	id, err := e.Store.EnqueueDelivery(ctx, store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body})
 	if err != nil {
 		return petstore.Delivery{}, err
