@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +15,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/lines"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -137,7 +137,8 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, err)
 	}
-	log := &logger{f: f}
+	log := newLogger(f)
+	defer log.close()
 	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule, Now: f.Now,
 		UserAgent: "Petstore-Webhooks-Emulator/" + f.AppVersion, OnAttempt: log.attempt}
 	api := &emulator.API{Store: st, Engine: engine, APIKey: key, Fixtures: fx, Now: f.Now, OnRequest: log.request}
@@ -189,28 +190,40 @@ func apiKey(ctx context.Context, st *store.Store, flag string) (string, error) {
 }
 
 // logger writes one line per request and per delivery attempt to stdout,
-// the strings that came from outside escaped.
+// the strings that came from outside escaped. A stalled stdout never blocks
+// the API: past maxWaiting bytes, lines are dropped and counted on stderr.
 type logger struct {
-	f  *cmdutil.Factory
-	mu sync.Mutex
+	f   *cmdutil.Factory
+	out *lines.Writer
 }
 
+// maxWaiting is how many bytes of log lines may wait for a stalled stdout.
+const maxWaiting = 1 << 20
+
+func newLogger(f *cmdutil.Factory) *logger {
+	l := &logger{f: f}
+	l.out = lines.New(f.IOStreams.Out, maxWaiting, 10*time.Millisecond, func(n int) []byte {
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %d log lines not shown: stdout was not being read\n", f.IOStreams.ErrStyles().Warning("Dropped"), n)
+		return nil
+	})
+	return l
+}
+
+// close writes the lines that wait.
+func (l *logger) close() { l.out.Close() }
+
 func (l *logger) request(method, path string, status int, latency time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
 	code := fmt.Sprint(status)
 	if status == emulator.StatusClientGone {
 		code += " client gone"
 	}
-	fmt.Fprintf(ios.Out, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), iostreams.Escape(method), iostreams.Escape(path),
-		st.Status(status, code), st.Faint(render.Latency(latency)))
+	l.out.Emit(fmt.Appendf(nil, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), iostreams.Escape(method), iostreams.Escape(path),
+		st.Status(status, code), st.Faint(render.Latency(latency))))
 }
 
 func (l *logger) attempt(a emulator.AttemptLog) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
 	outcome := st.Status(a.Status, fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
@@ -227,6 +240,6 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	case a.Retrying:
 		next = fmt.Sprintf(" · retry in %s", a.RetryIn)
 	}
-	fmt.Fprintf(ios.Out, "%s  deliver %s %s → %s  attempt %d/%d  %s  %s%s\n", st.Faint(cmdutil.Timestamp(a.AttemptedAt)),
-		st.EventType(iostreams.Escape(a.EventType)), iostreams.Escape(a.EventID), iostreams.Escape(a.URL), a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next)
+	l.out.Emit(fmt.Appendf(nil, "%s  deliver %s %s → %s  attempt %d/%d  %s  %s%s\n", st.Faint(cmdutil.Timestamp(a.AttemptedAt)),
+		st.EventType(iostreams.Escape(a.EventType)), iostreams.Escape(a.EventID), iostreams.Escape(a.URL), a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next))
 }

@@ -65,12 +65,36 @@ func TestAPIKeyMaskedUnlessATerminal(t *testing.T) {
 	}
 }
 
+// A stdout nobody reads never holds up the API: the log's lines are dropped
+// and counted instead.
+func TestStalledStdoutDoesNotBlockTheLog(t *testing.T) {
+	f, s := cmdtest.Factory(t, nil)
+	stalled := make(chan struct{})
+	f.IOStreams.Out = stallingWriter{stalled}
+	log := newLogger(f)
+	path := "/v1/webhooks/" + strings.Repeat("x", 1000)
+	for range 3 * maxWaiting / len(path) {
+		log.request("GET", path, 404, time.Millisecond)
+	}
+	close(stalled)
+	log.close()
+	if !strings.HasPrefix(s.Err.String(), "Dropped ") || !strings.HasSuffix(s.Err.String(), " log lines not shown: stdout was not being read\n") {
+		t.Fatalf("stderr: %q", s.Err)
+	}
+}
+
+// stallingWriter blocks every write until its channel is closed.
+type stallingWriter struct{ stalled chan struct{} }
+
+func (w stallingWriter) Write(b []byte) (int, error) { <-w.stalled; return len(b), nil }
+
 func TestRequestLogEscapesOutsideText(t *testing.T) {
 	f, out := cmdtest.Factory(t, nil)
-	log := &logger{f: f}
+	log := newLogger(f)
 	log.request("GET\x1b[2J", "/v1/webhooks\n12:00:00  POST /v1/x\u202e\xc2\x9b", 200, time.Millisecond)
 	log.attempt(emulator.AttemptLog{Attempt: store.Attempt{EventID: "e1\x1b]0;t\x07", EventType: "pet.adopted\r", Attempt: 1, AttemptedAt: cmdtest.Now,
 		Error: "dial \x1b[K"}, URL: "http://x\x1b.test/", Of: 5})
+	log.close()
 	want := `12:00:00  GET\x1b[2J /v1/webhooks\n12:00:00  POST /v1/x\u202e\u009b  200  1.0ms` + "\n" +
 		`12:00:00  deliver pet.adopted\r e1\x1b]0;t\x07 → http://x\x1b.test/  attempt 1/5  error: dial \x1b[K  0µs` + "\n"
 	if got := out.Out.String(); got != want {

@@ -44,16 +44,19 @@ func TestStalledStdoutDropsLinesNotEvents(t *testing.T) {
 		ios, _, _, errOut := iostreams.Test()
 		w := &blockingWriter{entered: make(chan struct{}), release: make(chan struct{})}
 		ios.Out = w
-		p := newPrinter(&Options{IO: ios, Format: format, MaxEvents: 1000})
+		sizing, _, _, _ := iostreams.Test()
+		one := newPrinter(&Options{IO: sizing, Format: format})
+		one.print(accepted(1))
+		limit := 3 * one.out.Waiting() // three lines
+		one.close()
+		p := newPrinterLimit(&Options{IO: ios, Format: format, MaxEvents: 1000}, limit)
 		p.print(accepted(0))
 		<-w.entered // the flusher is stuck writing the first line
-		p.print(accepted(1))
-		p.limit = 3 * len(p.pending())
-		for i := 2; i <= 20; i++ {
+		for i := 1; i <= 20; i++ {
 			p.print(accepted(i))
 		}
-		if got := len(p.pending()); got > p.limit {
-			t.Errorf("%s: %d bytes wait, limit %d", format, got, p.limit)
+		if got := p.out.Waiting(); got > limit {
+			t.Errorf("%s: %d bytes wait, limit %d", format, got, limit)
 		}
 		if p.count() != 21 {
 			t.Errorf("%s: %d events counted, want 21", format, p.count())
@@ -81,13 +84,6 @@ func TestStalledStdoutDropsLinesNotEvents(t *testing.T) {
 			t.Errorf("%s: stderr %q", format, e)
 		}
 	}
-}
-
-// pending is what waits to be written; for tests.
-func (p *printer) pending() []byte {
-	p.bufMu.Lock()
-	defer p.bufMu.Unlock()
-	return append([]byte(nil), p.buf...)
 }
 
 func TestReadyLineMasksTheTargetsCredentials(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/history"
+	"github.com/petstoreapi/petstore-webhooks/internal/lines"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
@@ -310,27 +311,16 @@ func printSummary(opts *Options, s receiver.Stats) {
 }
 
 // printer formats each request and forward in the handler's goroutine and
-// appends the line to a buffer that a flusher writes out every flushDelay, so
-// that a burst of events costs a few writes and no goroutine hand-off. It
-// also counts the events --max-events waits for.
-//
-// When stdout is not read, at most limit bytes wait: later lines are
-// dropped, never blocking the handler, and counted; the count is printed once
-// the lines before them are written.
+// hands the line to a lines.Writer, which writes a burst of them at once and
+// never blocks a handler on a stalled stdout: past maxWaiting bytes, lines
+// are dropped and counted (their events are still recorded). It also counts
+// the events --max-events waits for.
 type printer struct {
-	opts      *Options
-	bufMu     sync.Mutex
-	buf       []byte
-	limit     int // bytes buf may hold, unless it holds one line only
-	dropped   int // lines dropped since buf was taken
-	kick      chan struct{}
-	stop      chan struct{}
-	flushed   chan struct{}
-	closeOnce sync.Once
-	mu        sync.Mutex
-	accepted  int
-	writeErr  error
-	done      chan struct{}
+	opts     *Options
+	out      *lines.Writer
+	mu       sync.Mutex
+	accepted int
+	done     chan struct{}
 }
 
 // flushDelay is how long a line may wait to be written with the next ones.
@@ -339,91 +329,29 @@ const flushDelay = 10 * time.Millisecond
 // maxWaiting is how many bytes of lines may wait for a stalled stdout.
 const maxWaiting = 4 << 20
 
-func newPrinter(opts *Options) *printer {
-	p := &printer{opts: opts, limit: maxWaiting, kick: make(chan struct{}, 1), stop: make(chan struct{}), flushed: make(chan struct{}), done: make(chan struct{})}
-	go p.flushLoop()
+func newPrinter(opts *Options) *printer { return newPrinterLimit(opts, maxWaiting) }
+
+func newPrinterLimit(opts *Options, limit int) *printer {
+	p := &printer{opts: opts, done: make(chan struct{})}
+	p.out = lines.New(opts.IO.Out, limit, flushDelay, p.dropped)
 	return p
 }
 
-// flushLoop waits for a first line, lets more gather for flushDelay, then
-// writes them all; idle, it sleeps.
-func (p *printer) flushLoop() {
-	defer close(p.flushed)
-	var out []byte
-	for {
-		select {
-		case <-p.kick:
-			select {
-			case <-time.After(flushDelay):
-			case <-p.stop:
-			}
-			p.flush(&out)
-		case <-p.stop:
-			p.flush(&out)
-			return
-		}
-	}
-}
-
-// flush swaps the buffer for out's (emptied) and writes what was in it,
-// then how many lines were dropped after it.
-func (p *printer) flush(out *[]byte) {
-	p.bufMu.Lock()
-	p.buf, *out = (*out)[:0], p.buf
-	dropped := p.dropped
-	p.dropped = 0
-	p.bufMu.Unlock()
-	if len(*out) > 0 {
-		p.write(*out)
-	}
-	if dropped == 0 {
-		return
-	}
-	if p.opts.Format == "json" {
-		p.write(fmt.Appendf(nil, "{\"kind\":\"dropped\",\"count\":%d}\n", dropped))
-	}
+// dropped tells of lines that stdout did not take: on stderr, and with
+// --format json on stdout too, so that a script knows.
+func (p *printer) dropped(n int) []byte {
 	fmt.Fprintf(p.opts.IO.ErrOut, "%s %d lines not shown: stdout was not being read (their events are recorded)\n",
-		p.opts.IO.ErrStyles().Warning("Dropped"), dropped)
+		p.opts.IO.ErrStyles().Warning("Dropped"), n)
+	if p.opts.Format == "json" {
+		return fmt.Appendf(nil, "{\"kind\":\"dropped\",\"count\":%d}\n", n)
+	}
+	return nil
 }
 
-func (p *printer) write(b []byte) {
-	if _, err := p.opts.IO.Out.Write(b); err != nil {
-		p.mu.Lock()
-		if p.writeErr == nil {
-			p.writeErr = fmt.Errorf("writing events: %w", err)
-		}
-		p.mu.Unlock()
-	}
-}
-
-// emit queues a line for the next flush, or drops it when limit bytes are
-// already waiting (and every line after it until the next flush, so that the
-// count of dropped lines stands where they were).
-func (p *printer) emit(line []byte) {
-	p.bufMu.Lock()
-	if p.dropped > 0 || len(p.buf) > 0 && len(p.buf)+len(line) > p.limit {
-		p.dropped++
-		p.bufMu.Unlock()
-		return
-	}
-	first := len(p.buf) == 0
-	p.buf = append(p.buf, line...)
-	p.bufMu.Unlock()
-	if first {
-		select {
-		case p.kick <- struct{}{}:
-		default:
-		}
-	}
-}
+func (p *printer) emit(line []byte) { p.out.Emit(line) }
 
 // close writes what is queued; nothing may be printed after it.
-func (p *printer) close() {
-	p.closeOnce.Do(func() {
-		close(p.stop)
-		<-p.flushed
-	})
-}
+func (p *printer) close() { p.out.Close() }
 
 func (p *printer) print(r receiver.Request) {
 	if r.Event != nil && !matches(p.opts.Events, r.Event.Type) {
@@ -479,7 +407,8 @@ func (p *printer) count() int {
 }
 
 func (p *printer) err() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.writeErr
+	if err := p.out.Err(); err != nil {
+		return fmt.Errorf("writing events: %w", err)
+	}
+	return nil
 }
