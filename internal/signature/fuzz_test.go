@@ -2,6 +2,7 @@ package signature
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 	"unicode"
@@ -116,7 +117,7 @@ func TestStandardSignReplacesAnIDNoHeaderCarries(t *testing.T) {
 	s := must(New("standard", Options{}))
 	for _, id := range []string{" evt_1", "evt_1\n", "a\x1bb"} {
 		h, err := s.Sign(Payload{Body: []byte("{}"), ID: id, Timestamp: fuzzNow}, "whsec_aw==")
-		if err != nil || h.Get("Webhook-Id") == id || !headerSafe(h.Get("Webhook-Id")) {
+		if err != nil || !strings.HasPrefix(h.Get("Webhook-Id"), "msg_") {
 			t.Fatalf("id %q: %v %v", id, h, err)
 		}
 		if err := s.Verify(h, []byte("{}"), []string{"whsec_aw=="}, fuzzNow); err != nil {
