@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +106,7 @@ func FuzzAPI(f *testing.F) {
 			if ct != "application/json" {
 				t.Fatalf("%d with Content-Type %q", w.Code, ct)
 			}
+			checkAnswer(t, api, r, w)
 			return
 		}
 		var p petstore.Problem
@@ -112,6 +114,37 @@ func FuzzAPI(f *testing.F) {
 			t.Fatalf("%s %s: %d answered with %s %q, not a problem of that status", method, path, w.Code, ct, w.Body)
 		}
 	})
+}
+
+// checkAnswer: a created webhook reads back as it was answered, and a page
+// of webhooks holds no more than the limit asked for.
+func checkAnswer(t *testing.T, api *API, r *http.Request, w *httptest.ResponseRecorder) {
+	switch {
+	case r.Method == "POST" && w.Code == http.StatusCreated:
+		var created petstore.Webhook
+		if err := json.Unmarshal(w.Body.Bytes(), &created); err != nil {
+			t.Fatalf("201 %s: %v", w.Body, err)
+		}
+		get := httptest.NewRequest("GET", "/v1/webhooks/"+created.ID, nil)
+		get.Header.Set("Authorization", "Bearer "+key)
+		again := httptest.NewRecorder()
+		api.ServeHTTP(again, get)
+		if again.Code != http.StatusOK || again.Body.String() != w.Body.String() {
+			t.Fatalf("created %s, read back %d %s", w.Body, again.Code, again.Body)
+		}
+	case r.Method == "GET" && strings.Trim(r.URL.Path, "/") == "v1/webhooks":
+		var page petstore.WebhookList
+		if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+			t.Fatalf("list %s: %v", w.Body, err)
+		}
+		limit := 20
+		if s := r.URL.Query().Get("limit"); s != "" {
+			limit, _ = strconv.Atoi(s)
+		}
+		if len(page.Data) > limit || (page.NextCursor != nil && *page.NextCursor == r.URL.Query().Get("cursor")) {
+			t.Fatalf("limit %d, cursor %q: %d webhooks, next %v", limit, r.URL.Query().Get("cursor"), len(page.Data), page.NextCursor)
+		}
+	}
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
