@@ -103,6 +103,7 @@ func (c *Client) GetWebhook(ctx context.Context, id string) (Webhook, error) {
 func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error) {
 	var all []Webhook
 	cursor := ""
+	seen := map[string]bool{}
 	for {
 		q := url.Values{}
 		pageSize := 100
@@ -125,10 +126,14 @@ func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error)
 		if page.NextCursor == nil || *page.NextCursor == "" || (limit > 0 && len(all) >= limit) {
 			break
 		}
-		if *page.NextCursor == cursor {
+		if seen[*page.NextCursor] {
 			return nil, fmt.Errorf("the API returned the same page cursor twice")
 		}
+		if len(page.Data) == 0 {
+			return nil, fmt.Errorf("the API returned an empty page that names a next one")
+		}
 		cursor = *page.NextCursor
+		seen[cursor] = true
 	}
 	if limit > 0 && len(all) > limit {
 		all = all[:limit]
@@ -258,7 +263,7 @@ func retryable(method string, status int) bool {
 // a minute), else 0.5 s, 1 s, 2 s ... with jitter.
 func backoff(attempt int, retryAfter string, now time.Time) time.Duration {
 	if s, err := strconv.Atoi(strings.TrimSpace(retryAfter)); err == nil && s >= 0 {
-		return min(time.Duration(s)*time.Second, time.Minute)
+		return time.Duration(min(s, 60)) * time.Second // capped before multiplying, which overflows
 	}
 	if t, err := http.ParseTime(retryAfter); err == nil {
 		return min(max(t.Sub(now), 0), time.Minute)
@@ -287,10 +292,7 @@ func parseProblem(status int, answer []byte) Problem {
 	}
 	p = Problem{Title: http.StatusText(status), Status: status}
 	if text := strings.TrimSpace(string(answer)); text != "" && !strings.HasPrefix(text, "<") {
-		if len(text) > 200 {
-			text = text[:200] + "…"
-		}
-		p.Detail = text
+		p.Detail = oneLine(text, 200)
 	}
 	return p
 }

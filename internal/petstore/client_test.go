@@ -135,7 +135,48 @@ func TestListFollowsPagesAndAcceptsABareArray(t *testing.T) {
 	if all, err := c.ListWebhooks(ctx, 0); err != nil || len(all) != 1 {
 		t.Fatalf("bare array: %+v %v", all, err)
 	}
+	// Cursors that go round, or empty pages that name a next one, would be followed forever.
+	c, _ = newClient(t,
+		&stub{method: "GET", path: "/v1/webhooks?limit=100", status: 200, body: page([]string{"a"}, "x")},
+		&stub{method: "GET", path: "/v1/webhooks?cursor=x&limit=100", status: 200, body: page([]string{"b"}, "y")},
+		&stub{method: "GET", path: "/v1/webhooks?cursor=y&limit=100", status: 200, body: page([]string{"c"}, "x")},
+	)
+	if _, err := c.ListWebhooks(ctx, 0); err == nil || err.Error() != "the API returned the same page cursor twice" {
+		t.Fatalf("cursor loop: %v", err)
+	}
+	c, _ = newClient(t, &stub{method: "GET", path: "/v1/webhooks?limit=100", status: 200, body: page(nil, "x")})
+	if _, err := c.ListWebhooks(ctx, 0); err == nil || err.Error() != "the API returned an empty page that names a next one" {
+		t.Fatalf("empty page: %v", err)
+	}
 }
+
+// An endless answer is read up to 8 MiB, then the call fails.
+func TestEndlessAnswerIsBounded(t *testing.T) {
+	endless := &countingReader{}
+	c, err := NewClient("http://api.test/v1", "t", &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(endless), Request: r}, nil
+	})}, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetWebhook(ctx, "wh_1"); err == nil || endless.n > 8<<20 {
+		t.Fatalf("read %d bytes: %v", endless.n, err)
+	}
+}
+
+type countingReader struct{ n int }
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	c.n += len(p)
+	return len(p), nil
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestErrors(t *testing.T) {
 	problemHeader := http.Header{"Content-Type": {"application/problem+json"}}
@@ -150,6 +191,9 @@ func TestErrors(t *testing.T) {
 		{"not found", &stub{status: 404, header: problemHeader, body: `{"title":"Not Found","status":404,"detail":"no webhook with id wh_1"}`}, 404, "Not Found: no webhook with id wh_1 (404)"},
 		{"plain text", &stub{status: 500, body: "database on fire"}, 500, "Internal Server Error: database on fire (500)"},
 		{"html page", &stub{status: 502, body: "<html>bad gateway</html>"}, 502, "Bad Gateway (502)"},
+		{"forged lines", &stub{status: 400, header: problemHeader, body: `{"title":"Bad\n12:00:00 verified","detail":"\u001b[2J\u009b","errors":[{"field":"a\rb","message":"m"}]}`},
+			400, `Bad\n12:00:00 verified: \x1b[2J\u009b (a\rb: m) (400)`},
+		{"plain text with controls", &stub{status: 500, body: "on\nfire\x07\xff"}, 500, `Internal Server Error: on\nfire\a\xff (500)`},
 		{"wrong shape", &stub{status: 200, body: `{"id":42}`}, 0, "the API answered with JSON of an unexpected shape: json: cannot unmarshal number into Go struct field Webhook.id of type string"},
 	}
 	for _, tt := range tests {
@@ -209,6 +253,10 @@ func TestBackoffReadsRetryAfterDates(t *testing.T) {
 	}
 	if d := backoff(0, "3600", now); d != time.Minute {
 		t.Fatalf("capped: %v", d)
+	}
+	// 9 300 000 000 s overflowed time.Duration into a negative wait.
+	if d := backoff(0, "9300000000", now); d != time.Minute {
+		t.Fatalf("huge: %v", d)
 	}
 	if d := backoff(2, "", now); d < 2*time.Second || d >= 3*time.Second {
 		t.Fatalf("third backoff: %v", d)

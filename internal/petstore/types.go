@@ -4,8 +4,12 @@ package petstore
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Webhook is a registration as the API shows it.
@@ -89,24 +93,53 @@ type FieldError struct {
 	Code    string `json:"code,omitempty"`
 }
 
-// Summary is the problem in one line: title, detail and field errors.
+// Summary is the problem in one line: title, detail and field errors, with
+// control characters escaped and each part cut to a readable length, since
+// the answer is the server's to choose.
 func (p Problem) Summary() string {
 	parts := []string{}
 	if p.Title != "" {
-		parts = append(parts, p.Title)
+		parts = append(parts, oneLine(p.Title, 200))
 	}
 	if p.Detail != "" && p.Detail != p.Title {
-		parts = append(parts, p.Detail)
+		parts = append(parts, oneLine(p.Detail, 300))
 	}
 	var fields []string
-	for _, e := range p.Errors {
-		fields = append(fields, e.Field+": "+e.Message)
+	for i, e := range p.Errors {
+		if i == maxFieldErrors {
+			fields = append(fields, fmt.Sprintf("and %d more", len(p.Errors)-i))
+			break
+		}
+		fields = append(fields, oneLine(e.Field, 60)+": "+oneLine(e.Message, 200))
 	}
 	s := strings.Join(parts, ": ")
 	if len(fields) > 0 {
 		s += " (" + strings.Join(fields, "; ") + ")"
 	}
 	return s
+}
+
+const maxFieldErrors = 5
+
+// oneLine cuts s to at most n bytes, on a character boundary, and escapes
+// control characters and bytes that are not UTF-8 (\n, \x1b, \u009b).
+func oneLine(s string, n int) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i >= n {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r):
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Statuses a webhook can have.

@@ -450,7 +450,7 @@ func retryable(resp *Response, err error) bool {
 func backoff(attempt int, resp *Response) time.Duration {
 	if resp != nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
-			return min(time.Duration(s)*time.Second, time.Hour)
+			return time.Duration(min(s, 3600)) * time.Second // capped before multiplying, which overflows
 		}
 		if t, err := http.ParseTime(resp.Header.Get("Retry-After")); err == nil {
 			return min(max(time.Until(t), 0), time.Hour)

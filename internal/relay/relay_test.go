@@ -25,6 +25,10 @@ func TestParseTarget(t *testing.T) {
 		{"order.created=127.0.0.1:4000/o", "order.created", "http://127.0.0.1:4000/o", ""},
 		{"http://x.test/?k=v=w", "", "http://x.test/?k=v=w", ""},
 		{"99999", "", "", `forward target "99999": port 99999 is out of range`},
+		{"+3000", "", "http://localhost:3000", ""},
+		{"localhost:99999", "", "", `forward target "localhost:99999": port 99999 is out of range`},
+		{"localhost:0", "", "", `forward target "localhost:0": port 0 is out of range`},
+		{":3000", "", "", `forward target ":3000": want a port, host:port[/path] or an http(s) URL`},
 		{"=3000", "", "", `forward target "=3000": empty event glob before =`},
 		{"pet.[=3000", "", "", `forward target "pet.[=3000": bad glob "pet.["`},
 		{"ftp://x", "", "", `forward target "ftp://x": want a port, host:port[/path] or an http(s) URL`},
@@ -436,6 +440,10 @@ func TestBackoff(t *testing.T) {
 	}
 	if d := backoff(1, &Response{Status: 429, Header: http.Header{"Retry-After": {"7"}}}); d != 7*time.Second {
 		t.Fatalf("Retry-After: %v", d)
+	}
+	// 9 300 000 000 s overflowed time.Duration into a negative wait.
+	if d := backoff(1, &Response{Status: 503, Header: http.Header{"Retry-After": {"9300000000"}}}); d != time.Hour {
+		t.Fatalf("huge Retry-After: %v", d)
 	}
 }
 

@@ -83,14 +83,19 @@ func normalizeURL(dest string) (string, error) {
 		if port < 1 || port > 65535 {
 			return "", fmt.Errorf("port %d is out of range", port)
 		}
-		return "http://localhost:" + dest, nil
+		return "http://localhost:" + strconv.Itoa(port), nil
 	}
 	if !strings.Contains(dest, "://") {
 		dest = "http://" + dest
 	}
 	u, err := url.Parse(dest)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return "", fmt.Errorf("want a port, host:port[/path] or an http(s) URL")
+	}
+	if p := u.Port(); p != "" {
+		if port, err := strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
+			return "", fmt.Errorf("port %s is out of range", p)
+		}
 	}
 	return u.String(), nil
 }

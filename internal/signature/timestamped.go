@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Stripe's scheme: Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...], each
@@ -108,7 +109,9 @@ func (standardScheme) Sign(p Payload, secrets ...string) (http.Header, error) {
 		return nil, errNoSigningSecret
 	}
 	id := p.ID
-	if id == "" {
+	if !headerSafe(id) {
+		// An id a header cannot carry as it is (empty, padded, with control
+		// characters) would give a signature no receiver can verify.
 		id = "msg_" + hex.EncodeToString(randomBytes(12))
 	}
 	ts := unixString(p.Timestamp)
@@ -156,6 +159,12 @@ func (s standardScheme) Verify(h http.Header, body []byte, secrets []string, now
 		return errMismatch(len(secrets))
 	}
 	return checkTimestamp(names.Timestamp, ts, now, s.tolerance)
+}
+
+// headerSafe reports whether s arrives as it is in a header value: not
+// empty, no control characters, no space at either end.
+func headerSafe(s string) bool {
+	return s != "" && s == strings.TrimSpace(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // ParseStandardSignatures returns the v1 digests of a webhook-signature
