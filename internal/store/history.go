@@ -120,7 +120,11 @@ func insertRequestAndForwards(exec rawExec, r *Request, targets []string) ([]For
 		r.EncodeHeader()
 	}
 	received := formatTime(r.ReceivedAt)
-	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), r.Body,
+	body := r.Body
+	if body == nil {
+		body = []byte{} // a request answered before its body was read, such as a GET: no body, not NULL
+	}
+	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), body,
 		int64(r.Status), r.Verification, r.Reason, r.Duplicate)
 	if err != nil {
 		return nil, err

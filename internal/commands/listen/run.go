@@ -47,14 +47,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, unwrapOpError(err))
 	}
-	cfg := receiver.Config{
-		Path: opts.Path, Schemes: opts.Schemes, Secrets: secrets, SkipVerify: opts.SkipVerify,
-		MaxBody: opts.MaxBody, Now: opts.Now, Sink: out.print,
-	}
-	if rec.recorder != nil {
-		cfg.Record = rec.record
-	}
-	h := receiver.New(cfg)
+	h := receiver.New(receiverConfig(opts, secrets, rec, out.print))
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -96,6 +89,18 @@ func run(ctx context.Context, opts *Options) error {
 		result = out.err()
 	}
 	return result
+}
+
+// receiverConfig sets the receiver up to record in rec and tell sink.
+func receiverConfig(opts *Options, secrets []string, rec *recording, sink func(receiver.Request)) receiver.Config {
+	cfg := receiver.Config{
+		Path: opts.Path, Schemes: opts.Schemes, Secrets: secrets, SkipVerify: opts.SkipVerify,
+		MaxBody: opts.MaxBody, Now: opts.Now, Sink: sink,
+	}
+	if rec.recorder != nil {
+		cfg.Record = rec.record
+	}
+	return cfg
 }
 
 // recording is the history and the relay of one run; either may be absent.

@@ -1,0 +1,123 @@
+package listen
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+const testSecret = "whsec_test"
+
+// recordingListener is listen's receiver wired to its history (a file in a
+// temporary directory), or to none with history off, as run wires them.
+func recordingListener(t *testing.T, history bool, setup func(*Options)) (*receiver.Handler, *recording) {
+	t.Helper()
+	f, _ := cmdtest.Factory(t, nil)
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: time.Now, Path: "/webhooks", MaxBody: 1 << 20,
+		Schemes: []signature.Scheme{signature.Petstore}, History: filepath.Join(t.TempDir(), "history.db"), NoHistory: !history,
+		ForwardTimeout: 5 * time.Second, RetryFor: time.Hour}
+	if setup != nil {
+		setup(opts)
+	}
+	out := newPrinter(opts)
+	t.Cleanup(out.close)
+	rec, err := openRecorder(opts, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rec.close) // before out.close
+	return receiver.New(receiverConfig(opts, []string{testSecret}, rec, out.print)), rec
+}
+
+func signedRequest(body string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(body))
+	h, _ := signature.Petstore.Sign(signature.Payload{Body: []byte(body)}, testSecret)
+	r.Header.Set(signature.PetstoreHeader, h.Get(signature.PetstoreHeader))
+	return r
+}
+
+// latest is the last request the history holds.
+func latest(t *testing.T, st *store.Store) (store.RequestSummary, int) {
+	t.Helper()
+	rows, err := st.ListRequests(context.Background(), store.RequestFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 {
+		return store.RequestSummary{}, 0
+	}
+	return rows[0], len(rows)
+}
+
+func TestEveryMethodAndPathIsAnsweredAndRecorded(t *testing.T) {
+	event := `{"id":"e1","eventType":"pet.adopted","data":{}}`
+	type request struct {
+		method, path, body string
+		signed             bool
+	}
+	var requests []request
+	for _, method := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+		for _, path := range []string{"/webhooks", "/other"} {
+			for _, body := range []string{"", event} {
+				requests = append(requests, request{method, path, body, false})
+			}
+		}
+	}
+	requests = append(requests, request{"POST", "/webhooks", "", true}, request{"POST", "/webhooks", event, true})
+	want := func(r request) int {
+		switch {
+		case r.path != "/webhooks":
+			return 404
+		case r.method != "POST":
+			return 405
+		case !r.signed:
+			return 401
+		case r.body == "":
+			return 400
+		}
+		return 200
+	}
+	for _, history := range []bool{true, false} {
+		h, rec := recordingListener(t, history, nil)
+		for i, r := range requests {
+			name := r.method + " " + r.path + " " + map[bool]string{true: "with", false: "without"}[r.body != ""] + " body"
+			if r.signed {
+				name += ", signed"
+			}
+			t.Run(map[bool]string{true: "history on", false: "history off"}[history]+"/"+name, func(t *testing.T) {
+				hr := httptest.NewRequest(r.method, r.path, strings.NewReader(r.body))
+				if r.signed {
+					hr = signedRequest(r.body)
+				}
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, hr)
+				status := want(r)
+				if w.Code != status {
+					t.Fatalf("answered %d %s, want %d", w.Code, w.Body, status)
+				}
+				if allow := w.Header().Get("Allow"); (status == 405) != (allow == "POST") {
+					t.Fatalf("Allow = %q on a %d", allow, status)
+				}
+				if !history {
+					if rec.store != nil {
+						t.Fatal("a history without --forward-to nor history")
+					}
+					return
+				}
+				got, n := latest(t, rec.store)
+				if n != i+1 || got.Method != r.method || got.Path != r.path || got.Status != status {
+					t.Fatalf("history holds %d requests, the last %s %s answered %d", n, got.Method, got.Path, got.Status)
+				}
+			})
+		}
+	}
+}
