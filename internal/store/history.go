@@ -271,10 +271,10 @@ type RequestSummary struct {
 // ListRequests returns requests, newest first.
 func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSummary, error) {
 	q := `SELECT * FROM (SELECT ` + prefixed("r.", requestColumns) + `,
-		CASE WHEN r.status <> 200 THEN 'rejected'
-			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'pending') THEN 'pending'
+		CASE WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'pending') THEN 'pending'
 			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'failed') THEN 'failed'
 			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id) THEN 'delivered'
+			WHEN r.status <> 200 THEN 'rejected' -- only accepted requests have forwards; with --passthrough, answered the target's status
 			ELSE 'received' END AS state,
 		(SELECT COUNT(*) FROM forwards f WHERE f.request_id = r.id) AS nforwards
 		FROM requests r WHERE r.received_at >= ?`
@@ -303,6 +303,13 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSum
 		rs.Request, err = scanRequestWith(sc, &rs.State, &rs.Forwards)
 		return rs, err
 	})
+}
+
+// SetRequestStatus records the status a request was answered with, once it
+// is known after the request was recorded (listen --passthrough).
+func (s *Store) SetRequestStatus(ctx context.Context, id int64, status int) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE requests SET status = ? WHERE id = ?`, status, id)
+	return err
 }
 
 // PruneRequests deletes requests received before cutoff whose forwards are

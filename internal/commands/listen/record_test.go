@@ -11,6 +11,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -118,6 +119,33 @@ func TestEveryMethodAndPathIsAnsweredAndRecorded(t *testing.T) {
 					t.Fatalf("history holds %d requests, the last %s %s answered %d", n, got.Method, got.Path, got.Status)
 				}
 			})
+		}
+	}
+}
+
+func TestPassthroughRecordsWhatTheSenderWasAnswered(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
+	defer app.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	for _, tt := range []struct {
+		target string
+		status int
+	}{{app.URL, 500}, {down.URL, 502}} {
+		h, rec := recordingListener(t, true, func(o *Options) {
+			target, err := relay.ParseTarget(tt.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.ForwardTo, o.Passthrough = []relay.Target{target}, true
+		})
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, signedRequest(`{"id":"e1","eventType":"pet.adopted"}`))
+		if w.Code != tt.status {
+			t.Fatalf("sender answered %d, want %d", w.Code, tt.status)
+		}
+		if got, _ := latest(t, rec.store); got.Status != tt.status || got.State != store.Failed {
+			t.Fatalf("history says answered %d, state %s; the sender got %d", got.Status, got.State, tt.status)
 		}
 	}
 }

@@ -206,13 +206,21 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) boo
 	if err != nil || !rec.opts.Passthrough {
 		return nil, err
 	}
-	return func(w http.ResponseWriter) bool { passthrough(early, w); return true }, nil
+	return func(w http.ResponseWriter) bool { rec.passthrough(early, sr.ID, w); return true }, nil
 }
 
 // passthrough answers the sender with the target's status, headers and body,
-// or 502 when the target did not answer.
-func passthrough(early *relay.Early, w http.ResponseWriter) {
+// or 502 when the target did not answer, and records that status as the
+// request's answer.
+func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.ResponseWriter) {
 	res, err := early.Passthrough(context.Background())
+	status := http.StatusBadGateway
+	if err == nil && res.Response != nil {
+		status = res.Response.Status
+	}
+	if err := rec.store.SetRequestStatus(context.Background(), requestID, status); err != nil {
+		fmt.Fprintln(rec.opts.IO.ErrOut, rec.opts.IO.ErrStyles().Failure("Error:"), "history: could not record the answer to request", requestID, err)
+	}
 	if err == nil && res.Response != nil {
 		for k, v := range res.Response.Header {
 			w.Header()[k] = v
