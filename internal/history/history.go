@@ -5,6 +5,7 @@ package history
 import (
 	"context"
 	"errors"
+	"net/http"
 	"runtime"
 	"time"
 
@@ -47,9 +48,18 @@ func New(st *store.Store, maxAge time.Duration, now func() time.Time) *Recorder 
 	return &Recorder{store: st, items: make(chan *item, 1024), done: make(chan struct{}), maxAge: maxAge, now: now}
 }
 
+// RejectedBodyKept is how much of the body of a request not answered 200
+// the history keeps: a stranger's requests cost it little.
+const RejectedBodyKept = 64 << 10
+
 // Record stores req, with a pending forward to each target, and returns once
-// it is committed. early, when not nil, is told as the request goes along.
+// it is committed; of a request not answered 200 it keeps the first
+// RejectedBodyKept bytes of the body. early, when not nil, is told as the
+// request goes along.
 func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []string, early Early) ([]store.Forward, error) {
+	if req.Status != http.StatusOK && len(req.Body) > RejectedBodyKept {
+		req.BodySize, req.Body = len(req.Body), req.Body[:RejectedBodyKept:RejectedBodyKept]
+	}
 	req.EncodeHeader()
 	it := &item{req: req, targets: targets, early: early, err: make(chan error, 1)}
 	if err := r.queue(ctx, it); err != nil {

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -91,5 +92,28 @@ func TestRecordAttemptMovesTheForward(t *testing.T) {
 	stop()
 	if err := rec.RecordAttempt(context.Background(), a, store.Delivered, time.Time{}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("RecordAttempt after Run ended: %v", err)
+	}
+}
+
+func TestRecordKeepsTheStartOfARejectedBody(t *testing.T) {
+	st, rec, stop := running(t)
+	defer stop()
+	big := bytes.Repeat([]byte("x"), 1<<20)
+	rejected := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: big, Status: 401}
+	accepted := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: big, Status: 200}
+	small := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 400}
+	for _, req := range []*store.Request{rejected, accepted, small} {
+		if _, err := rec.Record(context.Background(), req, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		req        *store.Request
+		kept, size int
+	}{{rejected, RejectedBodyKept, 1 << 20}, {accepted, 1 << 20, 0}, {small, 1, 0}} {
+		got, err := st.GetRequest(context.Background(), tt.req.ID)
+		if err != nil || len(got.Body) != tt.kept || got.BodySize != tt.size {
+			t.Fatalf("answered %d: kept %d bytes of %d, want %d of %d (%v)", tt.req.Status, len(got.Body), got.BodySize, tt.kept, tt.size, err)
+		}
 	}
 }

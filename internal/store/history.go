@@ -24,6 +24,7 @@ type Request struct {
 	Path         string
 	Header       http.Header
 	Body         []byte
+	BodySize     int // the size of the body received, when Body is only its start; else 0
 	Status       int
 	Verification string
 	Reason       string
@@ -124,7 +125,11 @@ func insertRequestAndForwards(exec rawExec, r *Request, targets []string) ([]For
 	if body == nil {
 		body = []byte{} // a request answered before its body was read, such as a GET: no body, not NULL
 	}
-	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), body,
+	var size driver.Value // NULL: the whole body is kept
+	if r.BodySize > len(body) {
+		size = int64(r.BodySize)
+	}
+	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), body, size,
 		int64(r.Status), r.Verification, r.Reason, r.Duplicate)
 	if err != nil {
 		return nil, err
@@ -329,7 +334,7 @@ func (s *Store) DeleteFinished(ctx context.Context, requestID int64) error {
 	return err
 }
 
-const requestColumns = `id, received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate`
+const requestColumns = `id, received_at, event_id, event_type, method, path, headers, body, body_size, status, verification, reason, duplicate`
 const forwardColumns = `id, request_id, target, state, attempts, created_at, COALESCE(next_attempt_at, '')`
 
 func prefixed(prefix, columns string) string {
@@ -345,10 +350,12 @@ func scanRequest(sc scanner) (Request, error) { return scanRequestWith(sc) }
 func scanRequestWith(sc scanner, extra ...any) (Request, error) {
 	var r Request
 	var at, header string
-	dest := append([]any{&r.ID, &at, &r.EventID, &r.EventType, &r.Method, &r.Path, &header, &r.Body, &r.Status, &r.Verification, &r.Reason, &r.Duplicate}, extra...)
+	var size sql.NullInt64
+	dest := append([]any{&r.ID, &at, &r.EventID, &r.EventType, &r.Method, &r.Path, &header, &r.Body, &size, &r.Status, &r.Verification, &r.Reason, &r.Duplicate}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return r, err
 	}
+	r.BodySize = int(size.Int64)
 	r.ReceivedAt = parseTime(at)
 	if err := json.Unmarshal([]byte(header), &r.Header); err != nil {
 		return r, err

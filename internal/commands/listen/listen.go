@@ -89,7 +89,8 @@ honoured) with backoff, up to --retry-max attempts or --retry-for.
 History: every request and every forward attempt is recorded in an SQLite
 database ($XDG_STATE_HOME/petstore-webhooks/history.db, or --history FILE);
 forwards still pending when listen stops, even by a crash, resume on the next
-start. See 'petstore-webhooks events'.`,
+start. Of a request not answered 200 only the first 64 KiB of the body is
+kept. See 'petstore-webhooks events'.`,
 		Example: `  petstore-webhooks listen
   petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
   petstore-webhooks listen --events 'pet.*,order.created'

@@ -2,6 +2,7 @@ package listen
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/history"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -147,5 +149,13 @@ func TestPassthroughRecordsWhatTheSenderWasAnswered(t *testing.T) {
 		if got, _ := latest(t, rec.store); got.Status != tt.status || got.State != store.Failed {
 			t.Fatalf("history says answered %d, state %s; the sender got %d", got.Status, got.State, tt.status)
 		}
+	}
+}
+
+func TestHelpSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
+	f, _ := cmdtest.Factory(t, nil)
+	want := fmt.Sprintf("only the first %d KiB of the body is\nkept", history.RejectedBodyKept>>10)
+	if long := NewCmdListen(f, nil).Long; !strings.Contains(long, want) {
+		t.Fatalf("listen --help does not say %q", want)
 	}
 }
