@@ -89,8 +89,10 @@ honoured) with backoff, up to --retry-max attempts or --retry-for.
 History: every request and every forward attempt is recorded in an SQLite
 database ($XDG_STATE_HOME/petstore-webhooks/history.db, or --history FILE);
 forwards still pending when listen stops, even by a crash, resume on the next
-start. Of a request not answered 200 only the first 64 KiB of the body is
-kept. See 'petstore-webhooks events'.`,
+start. One listen at a time may use a history: a second one on the same file
+exits 1, naming the first (the events commands read it meanwhile). Of a
+request not answered 200 only the first 64 KiB of the body is kept.
+See 'petstore-webhooks events'.`,
 		Example: `  petstore-webhooks listen
   petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
   petstore-webhooks listen --events 'pet.*,order.created'

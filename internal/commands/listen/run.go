@@ -111,13 +111,14 @@ type recording struct {
 	relay     *relay.Relay
 	path      string
 	stop      func()
+	unlock    func() // lets go of the history, once it is closed
 	closeOnce sync.Once
 }
 
 // openRecorder opens the history (or, with --no-history and targets, a
 // database in memory for the forwards' sake) and starts the relay.
 func openRecorder(opts *Options, out *printer) (*recording, error) {
-	rec := &recording{opts: opts, stop: func() {}}
+	rec := &recording{opts: opts, stop: func() {}, unlock: func() {}}
 	if opts.NoHistory && len(opts.ForwardTo) == 0 {
 		return rec, nil
 	}
@@ -131,8 +132,16 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 			}
 		}
 	}
+	if rec.path != ":memory:" {
+		unlock, err := history.Lock(rec.path)
+		if err != nil {
+			return nil, err
+		}
+		rec.unlock = unlock
+	}
 	st, err := store.Open(rec.path)
 	if err != nil {
+		rec.unlock()
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	rec.store = st
@@ -172,6 +181,7 @@ func (rec *recording) close() {
 		if rec.store != nil {
 			rec.store.Close()
 		}
+		rec.unlock()
 	})
 }
 
