@@ -327,6 +327,53 @@ func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time) (int64, err
 	return res.RowsAffected()
 }
 
+// Size is how many bytes of the database hold data: its pages less the
+// free ones, which new rows reuse before the file grows.
+func (s *Store) Size(ctx context.Context) (int64, error) {
+	var size int64
+	err := s.db.QueryRowContext(ctx, `SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()`).Scan(&size)
+	return size, err
+}
+
+// PruneToSize deletes the oldest requests whose forwards are all finished,
+// with their forwards and attempts, until Size is at most max or only
+// requests with pending forwards are left; it returns how many it deleted.
+func (s *Store) PruneToSize(ctx context.Context, max int64) (int64, error) {
+	var deleted int64
+	for {
+		size, err := s.Size(ctx)
+		if err != nil || size <= max {
+			return deleted, err
+		}
+		// The oldest finished requests whose bodies and headers add up to
+		// the excess: an estimate, checked by the next turn.
+		rows, err := s.db.QueryContext(ctx, `SELECT id, length(body) + length(headers) FROM requests
+			WHERE NOT EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = requests.id AND f.state = 'pending') ORDER BY id LIMIT 1000`)
+		if err != nil {
+			return deleted, err
+		}
+		last := int64(-1)
+		for excess := size - max; excess > 0 && rows.Next(); {
+			var id, n int64
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return deleted, err
+			}
+			last, excess = id, excess-n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || last < 0 {
+			return deleted, err
+		}
+		res, err := s.db.ExecContext(ctx, `DELETE FROM requests WHERE id <= ? AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = requests.id AND f.state = 'pending')`, last)
+		if err != nil {
+			return deleted, err
+		}
+		n, _ := res.RowsAffected()
+		deleted += n
+	}
+}
+
 // DeleteFinished deletes a request once all its forwards are finished:
 // what a relay without history keeps no longer than it must.
 func (s *Store) DeleteFinished(ctx context.Context, requestID int64) error {

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -157,5 +158,31 @@ func TestHelpSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
 	want := fmt.Sprintf("only the first %d KiB of the body is kept", history.RejectedBodyKept>>10)
 	if long := strings.Join(strings.Fields(NewCmdListen(f, nil).Long), " "); !strings.Contains(long, want) {
 		t.Fatalf("listen --help does not say %q", want)
+	}
+}
+
+func TestHistoryMaxSizeFlag(t *testing.T) {
+	for args, want := range map[string]int64{"": 1 << 30, "--history-max-size=500MB": 500e6, "--history-max-size=2GiB": 2 << 30, "--history-max-size=0": 0} {
+		f, _ := cmdtest.Factory(t, nil)
+		var got *Options
+		err := cmdtest.Run(NewCmdListen(f, func(_ context.Context, o *Options) error { got = o; return nil }), strings.Fields(args)...)
+		if err != nil || got.HistoryMaxSize != want {
+			t.Fatalf("%q: %v, %+v", args, err, got)
+		}
+	}
+	f, _ := cmdtest.Factory(t, nil)
+	cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdListen(f, nil), "--history-max-size", "lots"),
+		`invalid argument "lots" for "--history-max-size" flag: bad size "lots": want a whole number of bytes, or one with a unit such as 500MB or 2GiB`)
+}
+
+func TestHistoryMaxSizeSaysOnceThatItForgets(t *testing.T) {
+	var opts *Options
+	h, rec := recordingListener(t, true, func(o *Options) { o.HistoryMaxSize, opts = 256<<10, o })
+	for range 100 {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/webhooks", strings.NewReader(strings.Repeat("x", 32<<10))))
+	}
+	rec.close()
+	if got, want := opts.IO.ErrOut.(*bytes.Buffer).String(), "History is larger than 256KiB (--history-max-size): forgetting the oldest requests to keep it under that.\n"; got != want {
+		t.Fatalf("stderr %q, want %q", got, want)
 	}
 }

@@ -150,6 +150,11 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 		maxAge = 0
 	}
 	rec.recorder = history.New(st, maxAge, opts.Now)
+	if !opts.NoHistory {
+		rec.recorder.LimitSize(opts.HistoryMaxSize, func() {
+			fmt.Fprintf(opts.IO.ErrOut, "History is larger than %s (--history-max-size): forgetting the oldest requests to keep it under that.\n", cmdutil.FormatSize(opts.HistoryMaxSize))
+		})
+	}
 	recCtx, stopRecorder := context.WithCancel(context.Background())
 	recDone := make(chan struct{})
 	go func() { rec.recorder.Run(recCtx); close(recDone) }()
