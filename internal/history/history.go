@@ -5,6 +5,7 @@ package history
 import (
 	"context"
 	"errors"
+	"net/http"
 	"runtime"
 	"time"
 
@@ -21,6 +22,10 @@ type Recorder struct {
 	done   chan struct{}
 	maxAge time.Duration
 	now    func() time.Time
+
+	maxSize     int64  // see LimitSize
+	sizePruning func() // told when pruning for size first deletes; then nil
+	written     int64  // about how many bytes were committed since the size was last checked
 }
 
 // item is a request, or an attempt at a forward, to commit.
@@ -47,9 +52,25 @@ func New(st *store.Store, maxAge time.Duration, now func() time.Time) *Recorder 
 	return &Recorder{store: st, items: make(chan *item, 1024), done: make(chan struct{}), maxAge: maxAge, now: now}
 }
 
+// RejectedBodyKept is how much of the body of a request not answered 200
+// the history keeps: a stranger's requests cost it little.
+const RejectedBodyKept = 64 << 10
+
+// LimitSize keeps the database at about max bytes while Run runs, deleting
+// the oldest requests whose forwards are all finished; started is told the
+// first time that deletes any. Call it before Run.
+func (r *Recorder) LimitSize(max int64, started func()) {
+	r.maxSize, r.sizePruning = max, started
+}
+
 // Record stores req, with a pending forward to each target, and returns once
-// it is committed. early, when not nil, is told as the request goes along.
+// it is committed; of a request not answered 200 it keeps the first
+// RejectedBodyKept bytes of the body. early, when not nil, is told as the
+// request goes along.
 func (r *Recorder) Record(ctx context.Context, req *store.Request, targets []string, early Early) ([]store.Forward, error) {
+	if req.Status != http.StatusOK && len(req.Body) > RejectedBodyKept {
+		req.BodySize, req.Body = len(req.Body), req.Body[:RejectedBodyKept:RejectedBodyKept]
+	}
 	req.EncodeHeader()
 	it := &item{req: req, targets: targets, early: early, err: make(chan error, 1)}
 	if err := r.queue(ctx, it); err != nil {
@@ -169,10 +190,34 @@ func (r *Recorder) commit(first *item) {
 	for _, it := range batch {
 		it.err <- err
 	}
+	if r.maxSize <= 0 || err != nil {
+		return
+	}
+	for _, req := range b.Requests {
+		r.written += int64(len(req.Body)) + 512 // and its headers, about
+	}
+	for _, a := range b.Attempts {
+		r.written += int64(len(a.Attempt.Response)) + 128
+	}
+	if r.written >= r.maxSize/32 {
+		r.pruneToSize()
+	}
 }
 
 func (r *Recorder) prune() {
 	if r.maxAge > 0 {
 		_, _ = r.store.PruneRequests(context.Background(), r.now().Add(-r.maxAge))
+	}
+	r.pruneToSize()
+}
+
+func (r *Recorder) pruneToSize() {
+	r.written = 0
+	if r.maxSize <= 0 {
+		return
+	}
+	if n, _ := r.store.PruneToSize(context.Background(), r.maxSize); n > 0 && r.sizePruning != nil {
+		r.sizePruning()
+		r.sizePruning = nil
 	}
 }

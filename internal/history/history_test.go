@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -91,5 +92,70 @@ func TestRecordAttemptMovesTheForward(t *testing.T) {
 	stop()
 	if err := rec.RecordAttempt(context.Background(), a, store.Delivered, time.Time{}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("RecordAttempt after Run ended: %v", err)
+	}
+}
+
+func TestRecordKeepsTheStartOfARejectedBody(t *testing.T) {
+	st, rec, stop := running(t)
+	defer stop()
+	big := bytes.Repeat([]byte("x"), 1<<20)
+	rejected := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: big, Status: 401}
+	accepted := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: big, Status: 200}
+	small := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: []byte("x"), Status: 400}
+	for _, req := range []*store.Request{rejected, accepted, small} {
+		if _, err := rec.Record(context.Background(), req, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		req        *store.Request
+		kept, size int
+	}{{rejected, RejectedBodyKept, 1 << 20}, {accepted, 1 << 20, 0}, {small, 1, 0}} {
+		got, err := st.GetRequest(context.Background(), tt.req.ID)
+		if err != nil || len(got.Body) != tt.kept || got.BodySize != tt.size {
+			t.Fatalf("answered %d: kept %d bytes of %d, want %d of %d (%v)", tt.req.Status, len(got.Body), got.BodySize, tt.kept, tt.size, err)
+		}
+	}
+}
+
+func TestPruneToSizeWhileRunning(t *testing.T) {
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const max = 512 << 10
+	rec := New(st, 0, time.Now)
+	told := 0
+	rec.LimitSize(max, func() { told++ })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { rec.Run(ctx); close(done) }()
+
+	var reqs []*store.Request
+	for i := range 300 {
+		req := &store.Request{ReceivedAt: time.Now(), Method: "POST", Header: http.Header{}, Body: bytes.Repeat([]byte("x"), 8<<10), Status: 200}
+		var targets []string
+		if i == 0 {
+			targets = []string{"http://a"} // pending: never deleted
+		}
+		if _, err := rec.Record(context.Background(), req, targets, nil); err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs, req)
+	}
+	cancel()
+	<-done // Run checks the size after the commits that pass max/32 bytes
+
+	size, err := st.Size(context.Background())
+	if err != nil || size > max {
+		t.Fatalf("database holds %d bytes, more than %d (%v)", size, max, err)
+	}
+	rows, _ := st.ListRequests(context.Background(), store.RequestFilter{})
+	if len(rows) < 10 || len(rows) > 60 || rows[0].ID != reqs[299].ID || rows[len(rows)-1].ID != reqs[0].ID || rows[len(rows)-1].State != store.Pending {
+		t.Fatalf("%d requests left, newest #%d, oldest #%d %s", len(rows), rows[0].ID, rows[len(rows)-1].ID, rows[len(rows)-1].State)
+	}
+	if told != 1 {
+		t.Fatalf("told %d times that pruning for size started", told)
 	}
 }

@@ -132,15 +132,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.stats.unverified.Add(1)
 	}
-	if env.ID != "" && !h.seen.add(env.ID) {
+	// An id is taken as seen before it is recorded, so that a copy arriving
+	// meanwhile is a duplicate, and given back if it could not be: the
+	// sender's retry of a request answered 503 is then no duplicate.
+	first := env.ID != "" && h.seen.add(env.ID)
+	if env.ID != "" && !first {
 		req.Duplicate = true
 		h.stats.duplicates.Add(1)
 	}
-	h.finish(w, &req, http.StatusOK, "", "")
+	if !h.finish(w, &req, http.StatusOK, "", "") && first {
+		h.seen.remove(env.ID)
+	}
 }
 
-// finish tells the sink, then answers: 200 {"received":true}, else a JSON error.
-func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, message string) {
+// finish records the request, tells the sink, then answers: 200
+// {"received":true}, else a JSON error. It reports whether the request was
+// recorded (or there is nothing to record it in).
+func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, message string) (recorded bool) {
 	req.Status = status
 	var then func(http.ResponseWriter) bool
 	if h.cfg.Record != nil {
@@ -149,6 +157,7 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 			req.Status, code, message = http.StatusServiceUnavailable, "not_recorded", "could not record the request: "+err.Error()
 		}
 	}
+	recorded = req.Status == status
 	if req.Status != http.StatusOK {
 		h.stats.rejected.Add(1)
 	}
@@ -156,16 +165,16 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 		h.cfg.Sink(*req)
 	}
 	if then != nil && then(w) {
-		return
+		return recorded
 	}
-	status = req.Status
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	if status == http.StatusOK {
+	w.WriteHeader(req.Status)
+	if req.Status == http.StatusOK {
 		_, _ = io.WriteString(w, `{"received":true}`+"\n")
-		return
+		return recorded
 	}
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "message": message})
+	return recorded
 }
 
 // idSet remembers the last n event ids, as 64-bit hashes: a few bytes an id,
@@ -173,14 +182,22 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 type idSet struct {
 	mu    sync.Mutex
 	seed  maphash.Seed
-	ids   map[uint64]struct{}
+	ids   map[uint64]int // the hash's slot in order
 	order []uint64
 	next  int
 	full  bool
 }
 
 func newIDSet(n int) *idSet {
-	return &idSet{seed: maphash.MakeSeed(), ids: make(map[uint64]struct{}, n), order: make([]uint64, n)}
+	return &idSet{seed: maphash.MakeSeed(), ids: make(map[uint64]int, n), order: make([]uint64, n)}
+}
+
+// remove forgets id; its slot in order is reused in its turn.
+func (s *idSet) remove(id string) {
+	h := maphash.String(s.seed, id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, h)
 }
 
 // add records id and reports whether it was new.
@@ -191,12 +208,12 @@ func (s *idSet) add(id string) bool {
 	if _, ok := s.ids[h]; ok {
 		return false
 	}
-	if s.full {
-		delete(s.ids, s.order[s.next])
+	if old := s.order[s.next]; s.full && s.ids[old] == s.next {
+		delete(s.ids, old) // unless removed, and added again in another slot
 	}
 	s.order[s.next] = h
+	s.ids[h] = s.next
 	s.next = (s.next + 1) % len(s.order)
 	s.full = s.full || s.next == 0
-	s.ids[h] = struct{}{}
 	return true
 }

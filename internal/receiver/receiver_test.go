@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -130,5 +131,45 @@ func TestIDSetForgetsOldest(t *testing.T) {
 	s.add("c") // evicts a
 	if !s.add("a") || s.add("c") {
 		t.Fatal("eviction")
+	}
+}
+
+func TestReceiverAnEventNotRecordedIsNotSeen(t *testing.T) {
+	rec := &recorder{}
+	fail := true
+	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
+		Record: func(*Request) (func(http.ResponseWriter) bool, error) {
+			if fail {
+				fail = false
+				return nil, errors.New("disk full")
+			}
+			return nil, nil
+		}})
+	event := `{"id":"a","type":"x"}`
+	for i, want := range []struct {
+		status    int
+		duplicate bool
+	}{{503, false}, {200, false}, {200, true}} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, signed(event, secret))
+		if got := rec.reqs[i]; w.Code != want.status || got.Status != want.status || got.Duplicate != want.duplicate {
+			t.Fatalf("send %d: answered %d, sink got status %d duplicate %v; want %d duplicate %v", i+1, w.Code, got.Status, got.Duplicate, want.status, want.duplicate)
+		}
+	}
+	if got, want := h.Stats(), (Stats{Received: 3, Verified: 3, Rejected: 1, Duplicates: 1}); got != want {
+		t.Fatalf("stats = %+v, want %+v", got, want)
+	}
+}
+
+func TestIDSetRemoveThenAddAgain(t *testing.T) {
+	s := newIDSet(2)
+	s.add("a")
+	s.remove("a")
+	if !s.add("a") { // slot 1 now
+		t.Fatal("a removed is not new")
+	}
+	s.add("b") // evicts slot 0, a's old one: a stays
+	if s.add("a") {
+		t.Fatal("a forgotten with the slot it left")
 	}
 }

@@ -24,6 +24,7 @@ type Request struct {
 	Path         string
 	Header       http.Header
 	Body         []byte
+	BodySize     int // the size of the body received, when Body is only its start; else 0
 	Status       int
 	Verification string
 	Reason       string
@@ -120,7 +121,15 @@ func insertRequestAndForwards(exec rawExec, r *Request, targets []string) ([]For
 		r.EncodeHeader()
 	}
 	received := formatTime(r.ReceivedAt)
-	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), r.Body,
+	body := r.Body
+	if body == nil {
+		body = []byte{} // a request answered before its body was read, such as a GET: no body, not NULL
+	}
+	var size driver.Value // NULL: the whole body is kept
+	if r.BodySize > len(body) {
+		size = int64(r.BodySize)
+	}
+	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), body, size,
 		int64(r.Status), r.Verification, r.Reason, r.Duplicate)
 	if err != nil {
 		return nil, err
@@ -267,10 +276,10 @@ type RequestSummary struct {
 // ListRequests returns requests, newest first.
 func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSummary, error) {
 	q := `SELECT * FROM (SELECT ` + prefixed("r.", requestColumns) + `,
-		CASE WHEN r.status <> 200 THEN 'rejected'
-			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'pending') THEN 'pending'
+		CASE WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'pending') THEN 'pending'
 			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.state = 'failed') THEN 'failed'
 			WHEN EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id) THEN 'delivered'
+			WHEN r.status <> 200 THEN 'rejected' -- only accepted requests have forwards; with --passthrough, answered the target's status
 			ELSE 'received' END AS state,
 		(SELECT COUNT(*) FROM forwards f WHERE f.request_id = r.id) AS nforwards
 		FROM requests r WHERE r.received_at >= ?`
@@ -301,6 +310,13 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSum
 	})
 }
 
+// SetRequestStatus records the status a request was answered with, once it
+// is known after the request was recorded (listen --passthrough).
+func (s *Store) SetRequestStatus(ctx context.Context, id int64, status int) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE requests SET status = ? WHERE id = ?`, status, id)
+	return err
+}
+
 // PruneRequests deletes requests received before cutoff whose forwards are
 // all finished, with their forwards and attempts; it returns how many.
 func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time) (int64, error) {
@@ -311,6 +327,53 @@ func (s *Store) PruneRequests(ctx context.Context, cutoff time.Time) (int64, err
 	return res.RowsAffected()
 }
 
+// Size is how many bytes of the database hold data: its pages less the
+// free ones, which new rows reuse before the file grows.
+func (s *Store) Size(ctx context.Context) (int64, error) {
+	var size int64
+	err := s.db.QueryRowContext(ctx, `SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()`).Scan(&size)
+	return size, err
+}
+
+// PruneToSize deletes the oldest requests whose forwards are all finished,
+// with their forwards and attempts, until Size is at most max or only
+// requests with pending forwards are left; it returns how many it deleted.
+func (s *Store) PruneToSize(ctx context.Context, max int64) (int64, error) {
+	var deleted int64
+	for {
+		size, err := s.Size(ctx)
+		if err != nil || size <= max {
+			return deleted, err
+		}
+		// The oldest finished requests whose bodies and headers add up to
+		// the excess: an estimate, checked by the next turn.
+		rows, err := s.db.QueryContext(ctx, `SELECT id, length(body) + length(headers) FROM requests
+			WHERE NOT EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = requests.id AND f.state = 'pending') ORDER BY id LIMIT 1000`)
+		if err != nil {
+			return deleted, err
+		}
+		last := int64(-1)
+		for excess := size - max; excess > 0 && rows.Next(); {
+			var id, n int64
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return deleted, err
+			}
+			last, excess = id, excess-n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || last < 0 {
+			return deleted, err
+		}
+		res, err := s.db.ExecContext(ctx, `DELETE FROM requests WHERE id <= ? AND NOT EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = requests.id AND f.state = 'pending')`, last)
+		if err != nil {
+			return deleted, err
+		}
+		n, _ := res.RowsAffected()
+		deleted += n
+	}
+}
+
 // DeleteFinished deletes a request once all its forwards are finished:
 // what a relay without history keeps no longer than it must.
 func (s *Store) DeleteFinished(ctx context.Context, requestID int64) error {
@@ -318,7 +381,7 @@ func (s *Store) DeleteFinished(ctx context.Context, requestID int64) error {
 	return err
 }
 
-const requestColumns = `id, received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate`
+const requestColumns = `id, received_at, event_id, event_type, method, path, headers, body, body_size, status, verification, reason, duplicate`
 const forwardColumns = `id, request_id, target, state, attempts, created_at, COALESCE(next_attempt_at, '')`
 
 func prefixed(prefix, columns string) string {
@@ -334,10 +397,12 @@ func scanRequest(sc scanner) (Request, error) { return scanRequestWith(sc) }
 func scanRequestWith(sc scanner, extra ...any) (Request, error) {
 	var r Request
 	var at, header string
-	dest := append([]any{&r.ID, &at, &r.EventID, &r.EventType, &r.Method, &r.Path, &header, &r.Body, &r.Status, &r.Verification, &r.Reason, &r.Duplicate}, extra...)
+	var size sql.NullInt64
+	dest := append([]any{&r.ID, &at, &r.EventID, &r.EventType, &r.Method, &r.Path, &header, &r.Body, &size, &r.Status, &r.Verification, &r.Reason, &r.Duplicate}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return r, err
 	}
+	r.BodySize = int(size.Int64)
 	r.ReceivedAt = parseTime(at)
 	if err := json.Unmarshal([]byte(header), &r.Header); err != nil {
 		return r, err

@@ -30,7 +30,7 @@ type Store struct {
 
 // Statements on hot paths, prepared once per connection (rawStatements).
 const (
-	insertRequest = `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertRequest = `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, body_size, status, verification, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertForward = `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`
 )
 
@@ -108,6 +108,10 @@ var migrations = []string{
 		response     BLOB NOT NULL
 	);
 	CREATE INDEX forward_attempts_forward ON forward_attempts (forward_id);`,
+
+	// The size of the body received, when only a prefix of it is kept;
+	// NULL when the whole body is.
+	`ALTER TABLE requests ADD COLUMN body_size INTEGER;`,
 }
 
 // Open opens (creating if needed) the database at path and migrates it.

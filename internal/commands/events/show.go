@@ -42,6 +42,7 @@ type eventJSON struct {
 	Reason       string            `json:"reason,omitempty"`
 	Headers      map[string]string `json:"headers"`
 	Body         string            `json:"body"`
+	BodySize     int               `json:"bodySize,omitempty"` // set when body is only the start of it
 	Forwards     []forwardJSON     `json:"forwards"`
 }
 
@@ -67,7 +68,7 @@ func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 				return err
 			}
 			ev := eventJSON{Number: r.ID, ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), EventID: r.EventID, EventType: r.EventType,
-				Status: r.Status, Verification: r.Verification, Reason: r.Reason, Headers: map[string]string{}, Body: string(r.Body), Forwards: []forwardJSON{}}
+				Status: r.Status, Verification: r.Verification, Reason: r.Reason, Headers: map[string]string{}, Body: string(r.Body), BodySize: r.BodySize, Forwards: []forwardJSON{}}
 			for k := range r.Header {
 				ev.Headers[k] = render.HeaderValue(r.Header, k)
 			}
@@ -117,6 +118,9 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 	} else {
 		b.WriteString(iostreams.EscapeLines(ev.Body) + "\n")
 	}
+	if ev.BodySize > 0 {
+		b.WriteString(st.Faint(fmt.Sprintf("(first %s of %d bytes: the history keeps no more of a rejected request)", byteSize(len(ev.Body)), ev.BodySize)) + "\n")
+	}
 	for _, fw := range ev.Forwards {
 		fmt.Fprintf(&b, "\nforward to %s: %s\n", esc(fw.Target), fw.State)
 		for _, a := range fw.Attempts {
@@ -129,4 +133,12 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 	}
 	_, err := fmt.Fprint(f.IOStreams.Out, b.String())
 	return err
+}
+
+// byteSize says n in KiB when it is a whole number of them.
+func byteSize(n int) string {
+	if n >= 1024 && n%1024 == 0 {
+		return fmt.Sprintf("%d KiB", n/1024)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

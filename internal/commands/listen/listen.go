@@ -48,11 +48,12 @@ type Options struct {
 	History        string
 	NoHistory      bool
 	HistoryMaxAge  time.Duration
+	HistoryMaxSize int64
 }
 
 // NewCmdListen builds `listen`.
 func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Getenv: f.Getenv}
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Getenv: f.Getenv, HistoryMaxSize: 1 << 30}
 	var events string
 	var forwardSecret *cmdutil.ForwardSecretFlags
 	var forwardTo, headers []string
@@ -98,7 +99,12 @@ honoured) with backoff, up to --retry-max attempts or --retry-for.
 History: every request and every forward attempt is recorded in an SQLite
 database ($XDG_STATE_HOME/petstore-webhooks/history.db, or --history FILE);
 forwards still pending when listen stops, even by a crash, resume on the next
-start. See 'petstore-webhooks events'.`,
+start. Requests older than --history-max-age are forgotten while listen runs,
+the oldest first while the history is larger than --history-max-size
+(requests with forwards still pending are kept). One listen at a time may use a history: a second one on the same file
+exits 1, naming the first (the events commands read it meanwhile). Of a
+request not answered 200 only the first 64 KiB of the body is kept.
+See 'petstore-webhooks events'.`,
 		Example: `  petstore-webhooks listen
   petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
   petstore-webhooks listen --events 'pet.*,order.created'
@@ -169,6 +175,7 @@ start. See 'petstore-webhooks events'.`,
 	fl.StringVar(&opts.History, "history", "", "history database (default $XDG_STATE_HOME/petstore-webhooks/history.db)")
 	fl.BoolVar(&opts.NoHistory, "no-history", false, "record nothing; forwards then retry in memory only")
 	fl.DurationVar(&opts.HistoryMaxAge, "history-max-age", 7*24*time.Hour, "forget requests older than this while running")
+	fl.Var(cmdutil.SizeFlag{Bytes: &opts.HistoryMaxSize}, "history-max-size", "forget the oldest requests while the history is larger than this (500MB, 2GiB; 0: no limit)")
 	schemes = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Several: true, Verify: true})
 	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	cmdutil.FormatFlag(cmd, &opts.Format)
@@ -215,6 +222,8 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return cmdutil.FlagErrorf("--retry-for must be positive, got %s", opts.RetryFor)
 	case opts.HistoryMaxAge < 0:
 		return cmdutil.FlagErrorf("--history-max-age must not be negative, got %s", opts.HistoryMaxAge)
+	case opts.HistoryMaxSize < 0:
+		return cmdutil.FlagErrorf("--history-max-size must not be negative, got %d", opts.HistoryMaxSize)
 	case opts.NoHistory && fl.Changed("history"):
 		return cmdutil.FlagErrorf("--history and --no-history do not go together")
 	}

@@ -48,14 +48,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, unwrapOpError(err))
 	}
-	cfg := receiver.Config{
-		Path: opts.Path, Schemes: opts.Schemes, Secrets: secrets, SkipVerify: opts.SkipVerify,
-		MaxBody: opts.MaxBody, Now: opts.Now, Sink: out.print,
-	}
-	if rec.recorder != nil {
-		cfg.Record = rec.record
-	}
-	h := receiver.New(cfg)
+	h := receiver.New(receiverConfig(opts, secrets, rec, out.print))
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -99,6 +92,18 @@ func run(ctx context.Context, opts *Options) error {
 	return result
 }
 
+// receiverConfig sets the receiver up to record in rec and tell sink.
+func receiverConfig(opts *Options, secrets []string, rec *recording, sink func(receiver.Request)) receiver.Config {
+	cfg := receiver.Config{
+		Path: opts.Path, Schemes: opts.Schemes, Secrets: secrets, SkipVerify: opts.SkipVerify,
+		MaxBody: opts.MaxBody, Now: opts.Now, Sink: sink,
+	}
+	if rec.recorder != nil {
+		cfg.Record = rec.record
+	}
+	return cfg
+}
+
 // recording is the history and the relay of one run; either may be absent.
 type recording struct {
 	opts      *Options
@@ -107,13 +112,14 @@ type recording struct {
 	relay     *relay.Relay
 	path      string
 	stop      func()
+	unlock    func() // lets go of the history, once it is closed
 	closeOnce sync.Once
 }
 
 // openRecorder opens the history (or, with --no-history and targets, a
 // database in memory for the forwards' sake) and starts the relay.
 func openRecorder(opts *Options, out *printer) (*recording, error) {
-	rec := &recording{opts: opts, stop: func() {}}
+	rec := &recording{opts: opts, stop: func() {}, unlock: func() {}}
 	if opts.NoHistory && len(opts.ForwardTo) == 0 {
 		return rec, nil
 	}
@@ -127,8 +133,16 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 			}
 		}
 	}
+	if rec.path != ":memory:" {
+		unlock, err := history.Lock(rec.path)
+		if err != nil {
+			return nil, err
+		}
+		rec.unlock = unlock
+	}
 	st, err := store.Open(rec.path)
 	if err != nil {
+		rec.unlock()
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	rec.store = st
@@ -137,6 +151,11 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 		maxAge = 0
 	}
 	rec.recorder = history.New(st, maxAge, opts.Now)
+	if !opts.NoHistory {
+		rec.recorder.LimitSize(opts.HistoryMaxSize, func() {
+			fmt.Fprintf(opts.IO.ErrOut, "History is larger than %s (--history-max-size): forgetting the oldest requests to keep it under that.\n", cmdutil.FormatSize(opts.HistoryMaxSize))
+		})
+	}
 	recCtx, stopRecorder := context.WithCancel(context.Background())
 	recDone := make(chan struct{})
 	go func() { rec.recorder.Run(recCtx); close(recDone) }()
@@ -168,6 +187,7 @@ func (rec *recording) close() {
 		if rec.store != nil {
 			rec.store.Close()
 		}
+		rec.unlock()
 	})
 }
 
@@ -202,13 +222,21 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) boo
 	if err != nil || !rec.opts.Passthrough {
 		return nil, err
 	}
-	return func(w http.ResponseWriter) bool { passthrough(early, w); return true }, nil
+	return func(w http.ResponseWriter) bool { rec.passthrough(early, sr.ID, w); return true }, nil
 }
 
 // passthrough answers the sender with the target's status, headers and body,
-// or 502 when the target did not answer.
-func passthrough(early *relay.Early, w http.ResponseWriter) {
+// or 502 when the target did not answer, and records that status as the
+// request's answer.
+func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.ResponseWriter) {
 	res, err := early.Passthrough(context.Background())
+	status := http.StatusBadGateway
+	if err == nil && res.Response != nil {
+		status = res.Response.Status
+	}
+	if err := rec.store.SetRequestStatus(context.Background(), requestID, status); err != nil {
+		fmt.Fprintln(rec.opts.IO.ErrOut, rec.opts.IO.ErrStyles().Failure("Error:"), "history: could not record the answer to request", requestID, err)
+	}
 	if err == nil && res.Response != nil {
 		for k, v := range res.Response.Header {
 			w.Header()[k] = v

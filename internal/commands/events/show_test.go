@@ -1,0 +1,41 @@
+package events
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+func TestShowSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
+	history := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := &store.Request{ReceivedAt: cmdtest.Now, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: bytes.Repeat([]byte("x"), 64<<10), BodySize: 1 << 20, Status: 401}
+	if _, err := st.RecordRequests(context.Background(), []*store.Request{kept}, [][]string{nil}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	f, s := cmdtest.Factory(t, nil)
+	if err := cmdtest.Run(NewCmdEvents(f), "show", "1", "--history", history); err != nil {
+		t.Fatal(err)
+	}
+	if want := "\n(first 64 KiB of 1048576 bytes: the history keeps no more of a rejected request)\n"; !strings.HasSuffix(s.Out.String(), want) {
+		t.Fatalf("show ends %q, want %q", s.Out.String()[s.Out.Len()-120:], want)
+	}
+	s.Out.Reset()
+	if err := cmdtest.Run(NewCmdEvents(f), "show", "1", "--history", history, "--format", "json"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(s.Out.String(), `"bodySize":1048576,`) {
+		t.Fatalf("show --format json: %.200s", s.Out)
+	}
+}

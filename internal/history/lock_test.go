@@ -1,0 +1,32 @@
+package history
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestLockKeepsASecondHolderOut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "history.db")
+	unlock, err := Lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Lock(path)
+	var inUse *InUseError
+	if !errors.As(err, &inUse) || inUse.PID != os.Getpid() {
+		t.Fatalf("second lock: %v", err)
+	}
+	want := fmt.Sprintf("history %s is in use by another listen (pid %d): stop it, or give this one another --history FILE or --no-history", path, os.Getpid())
+	if err.Error() != want {
+		t.Fatalf("error %q, want %q", err, want)
+	}
+	unlock()
+	unlock, err = Lock(path)
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock()
+}
