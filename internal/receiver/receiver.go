@@ -40,8 +40,9 @@ type Request struct {
 	Duplicate    bool
 }
 
-// Accepted reports an event that was answered 200.
-func (r Request) Accepted() bool { return r.Status == http.StatusOK }
+// Accepted reports an event that was answered 2xx: 200 by the receiver, or
+// the app's own 2xx with --passthrough.
+func (r Request) Accepted() bool { return r.Status >= 200 && r.Status < 300 }
 
 // Config sets up a Handler.
 type Config struct {
@@ -53,11 +54,11 @@ type Config struct {
 	Now        func() time.Time
 	// Record, when set, stores each request before it is answered; a request
 	// it cannot store is answered 503, so that the sender tries again. The
-	// function it returns, when not nil, runs after Sink and may answer the
-	// request itself (true) instead of the receiver.
-	Record func(*Request) (then func(http.ResponseWriter) bool, err error)
-	// Sink is told of every request before it is answered; it must be safe
-	// for concurrent use.
+	// function it returns, when not nil, answers the request instead of the
+	// receiver and returns the status it gave, before Sink is told.
+	Record func(*Request) (answer func(http.ResponseWriter) (status int), err error)
+	// Sink is told of every request before it is answered (after, when
+	// Record answers it); it must be safe for concurrent use.
 	Sink func(Request)
 }
 
@@ -146,14 +147,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // finish records the request, tells the sink, then answers: 200
-// {"received":true}, else a JSON error. It reports whether the request was
-// recorded (or there is nothing to record it in).
+// {"received":true}, else a JSON error, unless the recorder's answer does
+// (--passthrough: the sink is then told of the status it gave). It reports
+// whether the request was recorded (or there is nothing to record it in).
 func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, message string) (recorded bool) {
 	req.Status = status
-	var then func(http.ResponseWriter) bool
+	var answer func(http.ResponseWriter) int
 	if h.cfg.Record != nil {
 		var err error
-		if then, err = h.cfg.Record(req); err != nil {
+		if answer, err = h.cfg.Record(req); err != nil {
 			req.Status, code, message = http.StatusServiceUnavailable, "not_recorded", "could not record the request: "+err.Error()
 		}
 	}
@@ -161,10 +163,13 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 	if req.Status != http.StatusOK {
 		h.stats.rejected.Add(1)
 	}
+	if answer != nil {
+		req.Status = answer(w)
+	}
 	if h.cfg.Sink != nil {
 		h.cfg.Sink(*req)
 	}
-	if then != nil && then(w) {
+	if answer != nil {
 		return recorded
 	}
 	w.Header().Set("Content-Type", "application/json")

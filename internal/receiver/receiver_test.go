@@ -138,7 +138,7 @@ func TestReceiverAnEventNotRecordedIsNotSeen(t *testing.T) {
 	rec := &recorder{}
 	fail := true
 	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
-		Record: func(*Request) (func(http.ResponseWriter) bool, error) {
+		Record: func(*Request) (func(http.ResponseWriter) int, error) {
 			if fail {
 				fail = false
 				return nil, errors.New("disk full")
@@ -171,5 +171,24 @@ func TestIDSetRemoveThenAddAgain(t *testing.T) {
 	s.add("b") // evicts slot 0, a's old one: a stays
 	if s.add("a") {
 		t.Fatal("a forgotten with the slot it left")
+	}
+}
+
+// With --passthrough the recorder answers the sender (the app's 500 here):
+// the sink is told of that status, the one the sender got, and the receiver
+// does not count it as a rejection of its own.
+func TestTheRecordersAnswerIsTheOneTheSinkSees(t *testing.T) {
+	rec := &recorder{}
+	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
+		Record: func(*Request) (func(http.ResponseWriter) int, error) {
+			return func(w http.ResponseWriter) int { w.WriteHeader(http.StatusInternalServerError); return http.StatusInternalServerError }, nil
+		}})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, signed(`{"id":"a","type":"x"}`, secret))
+	if w.Code != 500 || len(rec.reqs) != 1 || rec.reqs[0].Status != 500 || rec.reqs[0].Accepted() {
+		t.Fatalf("answered %d, sink got %+v", w.Code, rec.reqs)
+	}
+	if got, want := h.Stats(), (Stats{Received: 1, Verified: 1}); got != want {
+		t.Fatalf("stats = %+v, want %+v", got, want)
 	}
 }

@@ -102,16 +102,16 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 	}
 	var styled string
 	switch {
-	case r.Status == http.StatusOK && r.Verification == receiver.Verified:
+	case r.Accepted() && r.Verification == receiver.Verified:
 		styled = st.Success("✓ " + result)
-	case r.Status == http.StatusOK:
+	case r.Accepted():
 		styled = st.Warning("! " + result)
 	default:
 		styled = st.Failure("✗ " + result)
 	}
 	switch {
 	case detail == "":
-	case r.Status == http.StatusOK:
+	case r.Accepted():
 		styled += " " + detail
 	default:
 		styled += ": " + detail
@@ -124,7 +124,7 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 func outcome(r receiver.Request) (result, detail string) {
 	r.Reason, r.Scheme = iostreams.Escape(r.Reason), iostreams.Escape(r.Scheme)
 	switch {
-	case r.Status == http.StatusOK:
+	case r.Accepted():
 		result = r.Verification
 		switch {
 		case r.Verification == receiver.Unverified:

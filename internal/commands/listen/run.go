@@ -195,7 +195,7 @@ func (rec *recording) close() {
 // forward to each matching target when it was accepted. The relay starts the
 // forwards while the commit runs, or with --passthrough makes the one
 // attempt after it and answers with the target's answer.
-func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) bool, error) {
+func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) int, error) {
 	sr := &store.Request{ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Header: r.Header, Body: r.Body,
 		Status: r.Status, Verification: r.Verification, Reason: r.Reason, Duplicate: r.Duplicate}
 	var targets []string
@@ -222,13 +222,13 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) boo
 	if err != nil || !rec.opts.Passthrough {
 		return nil, err
 	}
-	return func(w http.ResponseWriter) bool { rec.passthrough(early, sr.ID, w); return true }, nil
+	return func(w http.ResponseWriter) int { return rec.passthrough(early, sr.ID, w) }, nil
 }
 
 // passthrough answers the sender with the target's status, headers and body,
-// or 502 when the target did not answer, and records that status as the
-// request's answer.
-func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.ResponseWriter) {
+// or 502 when the target did not answer, records that status as the
+// request's answer and returns it.
+func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.ResponseWriter) int {
 	res, err := early.Passthrough(context.Background())
 	status := http.StatusBadGateway
 	if err == nil && res.Response != nil {
@@ -244,7 +244,7 @@ func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.Re
 		w.Header().Del("Content-Length")
 		w.WriteHeader(res.Response.Status)
 		_, _ = w.Write(res.Response.Body)
-		return
+		return status
 	}
 	msg := "the target did not answer"
 	if err != nil {
@@ -255,6 +255,7 @@ func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.Re
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusBadGateway)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": "target_unreachable", "message": msg})
+	return status
 }
 
 // verifySecrets are the --secret flags, else the configured secret (made
