@@ -181,7 +181,10 @@ func TestTheRecordersAnswerIsTheOneTheSinkSees(t *testing.T) {
 	rec := &recorder{}
 	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
 		Record: func(*Request) (func(http.ResponseWriter) int, error) {
-			return func(w http.ResponseWriter) int { w.WriteHeader(http.StatusInternalServerError); return http.StatusInternalServerError }, nil
+			return func(w http.ResponseWriter) int {
+				w.WriteHeader(http.StatusInternalServerError)
+				return http.StatusInternalServerError
+			}, nil
 		}})
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, signed(`{"id":"a","type":"x"}`, secret))
