@@ -31,7 +31,7 @@ var ExitCodes = []struct {
 	Meaning string
 }{
 	{ExitOK, "success; for trigger, every delivery got a 2xx answer; for verify, the signature is valid"},
-	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use, history in use by another listen ...); for verify, the signature is not valid"},
+	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use, a history or emulator database in use by another process ...); for verify, the signature is not valid"},
 	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type, an input file (payload, fixture, --data, config) larger than the " + inputfile.MaxSizeText + " limit"},
 	{ExitNon2xx, "trigger, webhooks test: a receiver answered with a status outside 2xx (and every receiver was reached)"},
 	{ExitUnreachable, "trigger, webhooks test: could not reach the receiver (connection refused, timeout, DNS); wins over 3"},

@@ -54,3 +54,20 @@ func TestSecondListenOnTheSameHistoryRefuses(t *testing.T) {
 	third := u.listen("--history", history) // the lock went with the first
 	third.interrupt(t)
 }
+
+// Two emulators on one database would both deliver its pending deliveries.
+func TestSecondEmulatorOnTheSameDatabaseRefuses(t *testing.T) {
+	u := newUser(t)
+	db := filepath.Join(u.dir, "emulator.db")
+	first := u.emulator(db)
+	second := u.start(nil, "emulator", "--addr", "127.0.0.1:0", "--db", db)
+	code := second.wait(t) // without the lock, it would run until killed
+	want := fmt.Sprintf("Error: database %s is in use by another emulator (pid %d): stop it, or give this one another --db FILE\n", db, first.cmd.Process.Pid)
+	if code != 1 || second.stderr.String() != want {
+		t.Fatalf("second emulator: exit %d, stderr %q; want 1, %q", code, second.stderr, want)
+	}
+	if r := u.run("emulator", "--db", db, "--print-api-key"); r.code != 0 || r.stdout != "pk_emulator_e2e\n" {
+		t.Fatalf("--print-api-key while the emulator runs: %+v", r)
+	}
+	first.interrupt(t)
+}

@@ -3,6 +3,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -128,6 +129,17 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if opts.PrintAPIKey {
 		_, err := fmt.Fprintln(f.IOStreams.Out, key)
 		return err
+	}
+	if opts.DB != ":memory:" {
+		unlock, err := store.Lock(opts.DB)
+		var inUse *store.InUseError
+		if errors.As(err, &inUse) {
+			return fmt.Errorf("database %s is in use by %s: stop it, or give this one another --db FILE", opts.DB, inUse.Holder("another emulator"))
+		}
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
 	fx, err := f.Fixtures()
 	if err != nil {

@@ -134,7 +134,11 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 		}
 	}
 	if rec.path != ":memory:" {
-		unlock, err := history.Lock(rec.path)
+		unlock, err := store.Lock(rec.path)
+		var inUse *store.InUseError
+		if errors.As(err, &inUse) {
+			return nil, fmt.Errorf("history %s is in use by %s: stop it, or give this one another --history FILE or --no-history", rec.path, inUse.Holder("another listen"))
+		}
 		if err != nil {
 			return nil, err
 		}

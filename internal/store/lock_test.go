@@ -1,4 +1,4 @@
-package history
+package store
 
 import (
 	"errors"
@@ -19,7 +19,7 @@ func TestLockKeepsASecondHolderOut(t *testing.T) {
 	if !errors.As(err, &inUse) || inUse.PID != os.Getpid() {
 		t.Fatalf("second lock: %v", err)
 	}
-	want := fmt.Sprintf("history %s is in use by another listen (pid %d): stop it, or give this one another --history FILE or --no-history", path, os.Getpid())
+	want := fmt.Sprintf("%s is in use by another process (pid %d)", path, os.Getpid())
 	if err.Error() != want {
 		t.Fatalf("error %q, want %q", err, want)
 	}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// InUseError says that another process holds the database.
+type InUseError struct {
+	Path string
+	PID  int // 0 when unknown
+}
+
+func (e *InUseError) Error() string { return fmt.Sprintf("%s is in use by %s", e.Path, e.Holder("another process")) }
+
+// Holder names the process that holds the database: who, and its pid when known.
+func (e *InUseError) Holder(who string) string {
+	if e.PID > 0 {
+		return fmt.Sprintf("%s (pid %d)", who, e.PID)
+	}
+	return who
+}
+
+// Lock takes the database at path for this process, for a process that
+// works through what the database holds (listen's pending forwards, the
+// emulator's deliveries), so that no two do the same work twice: it holds a
+// lock on path+".lock", which the system lets go of however the process
+// ends, and writes its pid there. Readers (the events commands) take no
+// lock. unlock lets go; it runs after the database is closed.
+func Lock(path string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("database directory: %w", err)
+	}
+	f, err := lockFile(path + ".lock")
+	if err == errLocked {
+		return nil, &InUseError{Path: path, PID: readPID(path + ".lock")}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("database lock: %w", err)
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return func() { f.Close() }, nil
+}
+
+// readPID reads the pid the holder of a lock file wrote, or 0.
+func readPID(lockPath string) int {
+	b, err := os.ReadFile(lockPath)
+	if err != nil || len(b) > 32 {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
