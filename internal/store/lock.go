@@ -14,7 +14,9 @@ type InUseError struct {
 	PID  int // 0 when unknown
 }
 
-func (e *InUseError) Error() string { return fmt.Sprintf("%s is in use by %s", e.Path, e.Holder("another process")) }
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("%s is in use by %s", e.Path, e.Holder("another process"))
+}
 
 // Holder names the process that holds the database: who, and its pid when known.
 func (e *InUseError) Holder(who string) string {
