@@ -159,7 +159,8 @@ See 'petstore-webhooks events'.`,
 	fl.StringVar(&opts.Path, "path", "/webhooks", "URL path that receives events")
 	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
 	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")
-	fl.Int64Var(&opts.MaxBody, "max-body", 1<<20, "largest body accepted, in bytes; larger gets 413")
+	opts.MaxBody = 1 << 20
+	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody}, "max-body", "largest body accepted (bytes, or 512KiB, 5MB); larger gets 413")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers (credentials masked) and body (its first 64 KiB)")
 	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created'")
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")

@@ -42,6 +42,7 @@ func TestListenFlags(t *testing.T) {
 		{"bad addr", []string{"--addr", "localhost:port"}, nil, `--addr "localhost:port": bad port "port"`},
 		{"bad path", []string{"--path", "hooks"}, nil, `--path must start with /, got "hooks"`},
 		{"bad max body", []string{"--max-body", "0"}, nil, "--max-body must be at least 1 byte, got 0"},
+		{"max body with a unit", []string{"--max-body", "5MiB"}, func(o *Options) bool { return o.MaxBody == 5<<20 }, ""},
 		{"bad max events", []string{"--max-events", "-1"}, nil, "--max-events must not be negative, got -1"},
 		{"bad timeout", []string{"--timeout", "0s"}, nil, "--timeout must be positive, got 0s"},
 		{"bad glob", []string{"--events", "pet.[x"}, nil, `--events: bad glob "pet.[x"`},
