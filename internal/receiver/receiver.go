@@ -44,6 +44,11 @@ type Request struct {
 // the app's own 2xx with --passthrough.
 func (r Request) Accepted() bool { return r.Status >= 200 && r.Status < 300 }
 
+// Answer answers a request in the receiver's place (--passthrough: with the
+// app's answer). It calls tell, once, with the status it is about to give,
+// before it writes the answer.
+type Answer func(w http.ResponseWriter, tell func(status int))
+
 // Config sets up a Handler.
 type Config struct {
 	Path       string
@@ -54,11 +59,11 @@ type Config struct {
 	Now        func() time.Time
 	// Record, when set, stores each request before it is answered; a request
 	// it cannot store is answered 503, so that the sender tries again. The
-	// function it returns, when not nil, answers the request instead of the
-	// receiver and returns the status it gave, before Sink is told.
-	Record func(*Request) (answer func(http.ResponseWriter) (status int), err error)
-	// Sink is told of every request before it is answered (after, when
-	// Record answers it); it must be safe for concurrent use.
+	// Answer it returns, when not nil, answers the request instead of the
+	// receiver.
+	Record func(*Request) (Answer, error)
+	// Sink is told of every request before it is answered; it must be safe
+	// for concurrent use.
 	Sink func(Request)
 }
 
@@ -148,11 +153,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // finish records the request, tells the sink, then answers: 200
 // {"received":true}, else a JSON error, unless the recorder's answer does
-// (--passthrough: the sink is then told of the status it gave). It reports
-// whether the request was recorded (or there is nothing to record it in).
+// (--passthrough), which tells the sink of the status it gives first. It
+// reports whether the request was recorded (or there is nothing to record
+// it in).
 func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, message string) (recorded bool) {
 	req.Status = status
-	var answer func(http.ResponseWriter) int
+	var answer Answer
 	if h.cfg.Record != nil {
 		var err error
 		if answer, err = h.cfg.Record(req); err != nil {
@@ -164,14 +170,13 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 		h.stats.rejected.Add(1)
 	}
 	if answer != nil {
-		req.Status = answer(w)
-	}
-	if h.cfg.Sink != nil {
-		h.cfg.Sink(*req)
-	}
-	if answer != nil {
+		answer(w, func(status int) {
+			req.Status = status
+			h.tell(*req)
+		})
 		return recorded
 	}
+	h.tell(*req)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(req.Status)
 	if req.Status == http.StatusOK {
@@ -180,6 +185,12 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 	}
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "message": message})
 	return recorded
+}
+
+func (h *Handler) tell(req Request) {
+	if h.cfg.Sink != nil {
+		h.cfg.Sink(req)
+	}
 }
 
 // idSet remembers the last n event ids, as 64-bit hashes: a few bytes an id,

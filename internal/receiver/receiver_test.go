@@ -138,7 +138,7 @@ func TestReceiverAnEventNotRecordedIsNotSeen(t *testing.T) {
 	rec := &recorder{}
 	fail := true
 	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
-		Record: func(*Request) (func(http.ResponseWriter) int, error) {
+		Record: func(*Request) (Answer, error) {
 			if fail {
 				fail = false
 				return nil, errors.New("disk full")
@@ -180,10 +180,10 @@ func TestIDSetRemoveThenAddAgain(t *testing.T) {
 func TestTheRecordersAnswerIsTheOneTheSinkSees(t *testing.T) {
 	rec := &recorder{}
 	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
-		Record: func(*Request) (func(http.ResponseWriter) int, error) {
-			return func(w http.ResponseWriter) int {
+		Record: func(*Request) (Answer, error) {
+			return func(w http.ResponseWriter, tell func(int)) {
+				tell(http.StatusInternalServerError)
 				w.WriteHeader(http.StatusInternalServerError)
-				return http.StatusInternalServerError
 			}, nil
 		}})
 	w := httptest.NewRecorder()

@@ -103,10 +103,11 @@ func (e *Early) Recorded(fwds []store.Forward, err error) {
 }
 
 // Passthrough makes the one attempt at the first forward while its sender
-// waits; the claim keeps the retry loop off it meanwhile.
+// waits; the claim keeps the retry loop off it meanwhile. OnAttempt is not
+// told: the caller shows the attempt once it has shown the request.
 func (e *Early) Passthrough(ctx context.Context) (Result, error) {
 	r, f := e.relay, e.fwds[0]
-	res, err := r.Once(ctx, e.req, f, false)
+	res, err := r.once(ctx, e.req, f, false)
 	r.release(f.ID, e.tokens[0])
 	if err == nil {
 		r.forget(res)
@@ -130,5 +131,8 @@ func (r *Relay) attemptEarly(j job) {
 	}
 	f, token := e.fwds[j.target], e.tokens[j.target]
 	res, err := r.record(r.attemptCtx, e.req, f, true, sent{at, resp, latency, err})
+	if err == nil && r.cfg.OnAttempt != nil {
+		r.cfg.OnAttempt(res)
+	}
 	r.settle(f, token, res, err)
 }

@@ -296,6 +296,15 @@ func (r *Relay) forget(res Result) {
 // Once makes one attempt at f and records it. With retry false the forward
 // is finished by this attempt whatever its outcome (passthrough, resend).
 func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, retry bool) (Result, error) {
+	res, err := r.once(ctx, req, f, retry)
+	if err == nil && r.cfg.OnAttempt != nil {
+		r.cfg.OnAttempt(res)
+	}
+	return res, err
+}
+
+// once is Once without telling OnAttempt.
+func (r *Relay) once(ctx context.Context, req *store.Request, f store.Forward, retry bool) (Result, error) {
 	if req == nil {
 		loaded, err := r.cfg.Store.GetRequest(ctx, f.RequestID)
 		if err != nil {
@@ -316,7 +325,8 @@ type sent struct {
 	err     error
 }
 
-// record stores an attempt at f and moves f to its next state.
+// record stores an attempt at f and moves f to its next state; the caller
+// tells OnAttempt.
 func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward, retry bool, s sent) (Result, error) {
 	at, resp, latency, sendErr := s.at, s.resp, s.latency, s.err
 	if ctx.Err() != nil {
@@ -352,9 +362,6 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 	}
 	if err := recordAttempt(context.WithoutCancel(ctx), a, res.Forward.State, next); err != nil {
 		return Result{}, err
-	}
-	if r.cfg.OnAttempt != nil {
-		r.cfg.OnAttempt(res)
 	}
 	return res, nil
 }

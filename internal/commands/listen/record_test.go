@@ -150,6 +150,14 @@ func TestPassthroughRecordsWhatTheSenderWasAnswered(t *testing.T) {
 		if got, _ := latest(t, rec.store); got.Status != tt.status || got.State != store.Failed {
 			t.Fatalf("history says answered %d, state %s; the sender got %d", got.Status, got.State, tt.status)
 		}
+		rec.close()
+		rec.out.close()
+		// The request's line comes first, with the status the sender got,
+		// then the attempt's.
+		lines := strings.Split(strings.TrimSpace(rec.opts.IO.Out.(*bytes.Buffer).String()), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[0], "\t-->\t") || !strings.Contains(lines[0], fmt.Sprintf("\t%d ", tt.status)) || !strings.Contains(lines[1], "\t<--\t") {
+			t.Fatalf("stdout:\n%s", strings.Join(lines, "\n"))
+		}
 	}
 }
 

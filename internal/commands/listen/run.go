@@ -107,6 +107,7 @@ func receiverConfig(opts *Options, secrets []string, rec *recording, sink func(r
 // recording is the history and the relay of one run; either may be absent.
 type recording struct {
 	opts      *Options
+	out       *printer
 	store     *store.Store
 	recorder  *history.Recorder
 	relay     *relay.Relay
@@ -119,7 +120,7 @@ type recording struct {
 // openRecorder opens the history (or, with --no-history and targets, a
 // database in memory for the forwards' sake) and starts the relay.
 func openRecorder(opts *Options, out *printer) (*recording, error) {
-	rec := &recording{opts: opts, stop: func() {}, unlock: func() {}}
+	rec := &recording{opts: opts, out: out, stop: func() {}, unlock: func() {}}
 	if opts.NoHistory && len(opts.ForwardTo) == 0 {
 		return rec, nil
 	}
@@ -199,7 +200,7 @@ func (rec *recording) close() {
 // forward to each matching target when it was accepted. The relay starts the
 // forwards while the commit runs, or with --passthrough makes the one
 // attempt after it and answers with the target's answer.
-func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) int, error) {
+func (rec *recording) record(r *receiver.Request) (receiver.Answer, error) {
 	sr := &store.Request{ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Header: r.Header, Body: r.Body,
 		Status: r.Status, Verification: r.Verification, Reason: r.Reason, Duplicate: r.Duplicate}
 	var targets []string
@@ -226,13 +227,13 @@ func (rec *recording) record(r *receiver.Request) (func(http.ResponseWriter) int
 	if err != nil || !rec.opts.Passthrough {
 		return nil, err
 	}
-	return func(w http.ResponseWriter) int { return rec.passthrough(early, sr.ID, w) }, nil
+	return func(w http.ResponseWriter, tell func(int)) { rec.passthrough(early, sr.ID, w, tell) }, nil
 }
 
 // passthrough answers the sender with the target's status, headers and body,
-// or 502 when the target did not answer, records that status as the
-// request's answer and returns it.
-func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.ResponseWriter) int {
+// or 502 when the target did not answer, and records that status as the
+// request's answer; the request is shown (tell) before the attempt.
+func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.ResponseWriter, tell func(int)) {
 	res, err := early.Passthrough(context.Background())
 	status := http.StatusBadGateway
 	if err == nil && res.Response != nil {
@@ -241,6 +242,10 @@ func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.Re
 	if err := rec.store.SetRequestStatus(context.Background(), requestID, status); err != nil {
 		fmt.Fprintln(rec.opts.IO.ErrOut, rec.opts.IO.ErrStyles().Failure("Error:"), "history: could not record the answer to request", requestID, err)
 	}
+	tell(status)
+	if err == nil {
+		rec.out.forward(res)
+	}
 	if err == nil && res.Response != nil {
 		for k, v := range res.Response.Header {
 			w.Header()[k] = v
@@ -248,7 +253,7 @@ func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.Re
 		w.Header().Del("Content-Length")
 		w.WriteHeader(res.Response.Status)
 		_, _ = w.Write(res.Response.Body)
-		return status
+		return
 	}
 	msg := "the target did not answer"
 	if err != nil {
@@ -259,7 +264,6 @@ func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.Re
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusBadGateway)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": "target_unreachable", "message": msg})
-	return status
 }
 
 // verifySecrets are the --secret flags, else the configured secret (made
