@@ -368,18 +368,24 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 
 // targetURL is where a forward recorded as target goes: the URL of the
 // configured target of that name (whose credentials the name masks), else
-// the target itself.
-func (r *Relay) targetURL(target string) string {
+// the target itself, unless its credentials were masked: they are not kept.
+func (r *Relay) targetURL(target string) (string, error) {
 	if u, ok := r.urls[target]; ok {
-		return u
+		return u, nil
 	}
-	return target
+	if u, err := url.Parse(target); err == nil && u.User != nil {
+		return "", fmt.Errorf("the credentials of %s are not kept: give the target again with --forward-to", target)
+	}
+	return target, nil
 }
 
 // send POSTs the request's exact bytes, with its headers less the hop-by-hop
 // ones, to target.
 func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*Response, time.Duration, error) {
-	target = r.targetURL(target)
+	target, err := r.targetURL(target)
+	if err != nil {
+		return nil, 0, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	method := req.Method

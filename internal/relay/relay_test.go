@@ -528,3 +528,24 @@ func TestForwardToANamedTargetSendsItsCredentials(t *testing.T) {
 		t.Errorf("recorded target %q", fw[0].Target)
 	}
 }
+
+// A forward recorded to a target whose credentials were masked (an earlier
+// run's --forward-to, not given again) is not sent with "****" for a
+// password: the attempt fails saying what to do, and the forward stays due.
+func TestForwardToAMaskedTargetNotConfiguredIsNotSent(t *testing.T) {
+	a := newApp(t)
+	target, err := ParseTarget(strings.Replace(a.URL, "http://", "http://user:s3cret@", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Config{RetryFor: time.Hour})
+	h.send(t, `{"id":"e1"}`, nil, target.Name())
+	waitFor(t, "the first attempt", func() bool { h.mu.Lock(); defer h.mu.Unlock(); return len(h.results) > 0 })
+	h.mu.Lock()
+	res := h.results[0]
+	h.mu.Unlock()
+	want := "the credentials of " + target.Name() + " are not kept: give the target again with --forward-to"
+	if a.count() != 0 || res.Attempt.Error != want || res.Forward.State != store.Pending {
+		t.Fatalf("app got %d requests; attempt error %q, state %s", a.count(), res.Attempt.Error, res.Forward.State)
+	}
+}
