@@ -226,12 +226,11 @@ func exitCodesHelp() string {
 }
 
 func environmentHelp() string {
-	var b strings.Builder
-	b.WriteString("Environment variables (a flag wins over them; they win over the config file):\n\n")
+	rows := [][2]string{}
 	for _, s := range cmdutil.Settings {
-		fmt.Fprintf(&b, "  %-24s %s (config key %s)\n", s.Env, s.Help, s.Key)
+		rows = append(rows, [2]string{s.Env, fmt.Sprintf("%s (config key %s)", s.Help, s.Key)})
 	}
-	for _, e := range [][2]string{
+	rows = append(rows, [][2]string{
 		{cmdutil.ForwardSecretEnv, "listen: the secret that re-signs forwarded events, as --forward-secret (which ps shows) or --forward-secret-file"},
 		{"PETSTORE_EMULATOR_API_KEY", "the API key the emulator accepts (instead of --api-key, which shows in ps)"},
 		{"XDG_CONFIG_HOME", "where config.yaml lives: $XDG_CONFIG_HOME/petstore-webhooks/ (default ~/.config)"},
@@ -240,8 +239,15 @@ func environmentHelp() string {
 		{"NO_COLOR", "set to anything: no colour (--color always still wins)"},
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},
-	} {
-		fmt.Fprintf(&b, "  %-24s %s\n", e[0], e[1])
+	}...)
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r[0]))
+	}
+	var b strings.Builder
+	b.WriteString("Environment variables (a flag wins over them; they win over the config file):\n\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r[0], r[1])
 	}
 	return b.String()
 }
