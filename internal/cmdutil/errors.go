@@ -36,7 +36,7 @@ var ExitCodes = []struct {
 	{ExitNon2xx, "trigger, webhooks test: a receiver answered with a status outside 2xx (and every receiver was reached)"},
 	{ExitUnreachable, "trigger, webhooks test: could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
 	{ExitTimeout, "listen: --timeout passed before --max-events valid events arrived"},
-	{ExitNotFound, "the Petstore API has no webhook with that id (404)"},
+	{ExitNotFound, "the Petstore API has no webhook with that id (404); events show/resend: no such event in the history"},
 	{ExitAuth, "the Petstore API refused the API key (401, 403), or no API key is set"},
 	{ExitAPI, "the Petstore API failed or refused the call (other 4xx, 5xx), or could not be reached"},
 	{ExitInterrupted, "interrupted (SIGINT) before the work was done; listen exits 0 on SIGINT instead"},

@@ -88,9 +88,10 @@ Relay: --forward-to sends every event to your app with the exact bytes and
 headers received (hop-by-hop headers aside), so its own signature check passes;
 --forward-secret re-signs them for an app with its own secret, in the
 --forward-scheme it expects (or --forward-secret-file FILE, or the
-PETSTORE_FORWARD_SECRET environment variable, which ps does not show). Each target is a URL, host:port/path (http://
-assumed) or a bare port (http://localhost:PORT); 'GLOB=TARGET' sends only
-matching event types there.
+PETSTORE_FORWARD_SECRET environment variable, which ps does not show). Each
+target is a URL, host:port/path (http:// assumed) or a bare port
+(http://localhost:PORT); 'GLOB=TARGET' sends only matching event types there.
+Credentials in a target's URL are masked wherever it is shown or recorded.
 The sender gets its 200 once the event is safely recorded; the first attempt
 at each target starts while it is being recorded, and failed ones are
 retried on connection errors, timeouts, 5xx, 408 and 429 (Retry-After
@@ -101,9 +102,10 @@ database ($XDG_STATE_HOME/petstore-webhooks/history.db, or --history FILE);
 forwards still pending when listen stops, even by a crash, resume on the next
 start. Requests older than --history-max-age are forgotten while listen runs,
 the oldest first while the history is larger than --history-max-size
-(requests with forwards still pending are kept). One listen at a time may use a history: a second one on the same file
-exits 1, naming the first (the events commands read it meanwhile). Of a
-request not answered 200 only the first 64 KiB of the body is kept.
+(requests with forwards still pending are kept). One listen at a time may use
+a history: a second one on the same file exits 1, naming the first (the
+events commands read it meanwhile). Of a request not answered 200 only the
+first 64 KiB of the body is kept.
 See 'petstore-webhooks events'.`,
 		Example: `  petstore-webhooks listen
   petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
