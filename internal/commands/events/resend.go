@@ -73,6 +73,9 @@ could not be reached.`,
 				return err
 			}
 			defer st.Close()
+			if r.BodySize > len(r.Body) {
+				return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("only the first %d of the %d bytes of request %s's body were kept (it was rejected): it cannot be sent again as it arrived", len(r.Body), r.BodySize, args[0]))
+			}
 			if targets == nil {
 				fwds, _, err := st.Forwards(cmd.Context(), r.ID)
 				if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -37,5 +38,11 @@ func TestShowSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
 	}
 	if !strings.Contains(s.Out.String(), `"bodySize":1048576,`) {
 		t.Fatalf("show --format json: %.200s", s.Out)
+	}
+	// What is left of the body is not the request that arrived: resend
+	// refuses rather than send its first 64 KiB as if it were.
+	err = cmdtest.Run(NewCmdEvents(f), "resend", "1", "--history", history, "--to", "127.0.0.1:9")
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != "only the first 65536 of the 1048576 bytes of request 1's body were kept (it was rejected): it cannot be sent again as it arrived" {
+		t.Fatalf("resend: %v (exit %d)", err, cmdutil.CodeOf(err))
 	}
 }
