@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -73,6 +74,9 @@ could not be reached.`,
 				return err
 			}
 			defer st.Close()
+			if r.Method != http.MethodPost {
+				return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("request %s was a %s answered %d, not an event: there is nothing to resend", args[0], iostreams.Escape(r.Method), r.Status))
+			}
 			if r.BodySize > len(r.Body) {
 				return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("only the first %d of the %d bytes of request %s's body were kept (it was rejected): it cannot be sent again as it arrived", len(r.Body), r.BodySize, args[0]))
 			}

@@ -46,3 +46,22 @@ func TestShowSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
 		t.Fatalf("resend: %v (exit %d)", err, cmdutil.CodeOf(err))
 	}
 }
+
+// A browser's GET is recorded, but it is no event to send to an app.
+func TestResendRefusesARequestThatWasNoEvent(t *testing.T) {
+	history := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := &store.Request{ReceivedAt: cmdtest.Now, Method: "GET", Path: "/webhooks", Header: http.Header{}, Body: []byte{}, Status: 405}
+	if _, err := st.RecordRequests(context.Background(), []*store.Request{get}, [][]string{nil}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	f, _ := cmdtest.Factory(t, nil)
+	err = cmdtest.Run(NewCmdEvents(f), "resend", "1", "--history", history, "--to", "127.0.0.1:9")
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != "request 1 was a GET answered 405, not an event: there is nothing to resend" {
+		t.Fatalf("resend: %v (exit %d)", err, cmdutil.CodeOf(err))
+	}
+}
