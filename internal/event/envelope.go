@@ -32,6 +32,9 @@ func ParseEnvelope(body []byte) (Envelope, error) {
 	sc := jsonScanner{b: body}
 	isObject, valid := sc.document(&top)
 	if !valid {
+		if len(bytes.TrimSpace(body)) == 0 {
+			return Envelope{}, errors.New("body is empty: send the event as a JSON object")
+		}
 		var v any
 		return Envelope{}, fmt.Errorf("body is not JSON: %s", jsonErrorText(json.Unmarshal(body, &v)))
 	}

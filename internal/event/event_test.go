@@ -212,6 +212,8 @@ func TestParseEnvelope(t *testing.T) {
 		{`{"eventType":7}`, Envelope{}, `field "eventType" must be a string`},
 		{`[1]`, Envelope{}, "body is JSON but not an object"},
 		{`{"id":`, Envelope{}, "body is not JSON: unexpected end of JSON input at byte 6"},
+		{"", Envelope{}, "body is empty: send the event as a JSON object"},
+		{" \r\n", Envelope{}, "body is empty: send the event as a JSON object"},
 		{`not json`, Envelope{}, "body is not JSON: invalid character 'o' in literal null (expecting 'u') at byte 2"},
 	}
 	for _, tt := range tests {
