@@ -118,7 +118,9 @@ func (u *user) start(ready *regexp.Regexp, args ...string) *listener {
 		u.t.Fatal(err)
 	}
 	readyCh := make(chan []string, 1)
+	drained := make(chan struct{}) // stderr read to its end
 	go func() {
+		defer close(drained)
 		sc := bufio.NewScanner(errPipe)
 		for sc.Scan() {
 			l.stderr.Write([]byte(sc.Text() + "\n"))
@@ -126,11 +128,15 @@ func (u *user) start(ready *regexp.Regexp, args ...string) *listener {
 				continue
 			}
 			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
-				readyCh <- m
+				select {
+				case readyCh <- m:
+				default:
+				}
 			}
 		}
 	}()
 	go func() {
+		<-drained // Wait closes the pipe: read it all first
 		err := cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); ok {
 			l.code = ee.ExitCode()
@@ -160,7 +166,6 @@ func (l *listener) wait(t *testing.T) int {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("%s still running after 10s:\n%s", l.cmd.Args[1], l.stderr)
 	}
-	time.Sleep(20 * time.Millisecond) // let the stderr reader drain
 	assertNoStackTrace(t, l.stderr.String())
 	return l.code
 }
