@@ -214,14 +214,17 @@ func (s *Store) GetRequest(ctx context.Context, id int64) (Request, error) {
 }
 
 // FindRequest looks a request up by its number or, failing that, by the
-// event id it carried (the latest such request).
+// event id it carried: the latest such request that was not rejected, else
+// the latest.
 func (s *Store) FindRequest(ctx context.Context, ref string) (Request, error) {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil {
 		if r, err := s.GetRequest(ctx, n); err == nil {
 			return r, nil
 		}
 	}
-	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE event_id = ? ORDER BY id DESC LIMIT 1`, ref))
+	// Anyone can send a request with a known event id: the one that was
+	// verified (or accepted unverified) is the event, whatever came after it.
+	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE event_id = ? ORDER BY verification = 'rejected', id DESC LIMIT 1`, ref))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
 	}

@@ -77,6 +77,9 @@ could not be reached.`,
 			if r.Method != http.MethodPost {
 				return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("request %s was a %s answered %d, not an event: there is nothing to resend", args[0], iostreams.Escape(r.Method), r.Status))
 			}
+			if r.Verification == "rejected" && forwardSecret != "" {
+				return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("request %d failed verification (%s): it is not signed again with the forward secret, which would vouch for what nobody signed; resend it without one", r.ID, iostreams.Escape(r.Reason)))
+			}
 			if r.BodySize > len(r.Body) {
 				return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("only the first %d of the %d bytes of request %s's body were kept (it was rejected): it cannot be sent again as it arrived", len(r.Body), r.BodySize, args[0]))
 			}

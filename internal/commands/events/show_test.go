@@ -65,3 +65,32 @@ func TestResendRefusesARequestThatWasNoEvent(t *testing.T) {
 		t.Fatalf("resend: %v (exit %d)", err, cmdutil.CodeOf(err))
 	}
 }
+
+// Anyone may send an unsigned request carrying the id of a real event: it is
+// answered 401 and recorded. The event id then names the verified request,
+// and a rejected one is never signed with the forward secret.
+func TestAForgedCopyOfAnEventIsNeitherShownNorSignedForIt(t *testing.T) {
+	history := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := &store.Request{ReceivedAt: cmdtest.Now, EventID: "evt_1", EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{},
+		Body: []byte(`{"id":"evt_1","data":"real"}`), Status: 200, Verification: "verified"}
+	forged := &store.Request{ReceivedAt: cmdtest.Now, EventID: "evt_1", EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{},
+		Body: []byte(`{"id":"evt_1","data":"refund to attacker"}`), Status: 401, Verification: "rejected", Reason: "no X-Petstore-Signature header"}
+	if _, err := st.RecordRequests(context.Background(), []*store.Request{real, forged}, [][]string{nil, nil}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_FORWARD_SECRET": "whsec_app"})
+	if err := cmdtest.Run(NewCmdEvents(f), "show", "evt_1", "--history", history, "--format", "json"); err != nil || !strings.Contains(s.Out.String(), `real`) {
+		t.Fatalf("show evt_1: %v\n%s", err, s.Out)
+	}
+	err = cmdtest.Run(NewCmdEvents(f), "resend", "2", "--history", history, "--to", "127.0.0.1:9")
+	want := "request 2 failed verification (no X-Petstore-Signature header): it is not signed again with the forward secret, which would vouch for what nobody signed; resend it without one"
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
+		t.Fatalf("resend 2: %v (exit %d)", err, cmdutil.CodeOf(err))
+	}
+}
