@@ -36,9 +36,9 @@ func Lock(path string) (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("database directory: %w", err)
 	}
-	f, err := lockFile(path + ".lock")
+	f, err := lockFile(resolve(path) + ".lock")
 	if err == errLocked {
-		return nil, &InUseError{Path: path, PID: readPID(path + ".lock")}
+		return nil, &InUseError{Path: path, PID: readPID(resolve(path) + ".lock")}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("database lock: %w", err)
@@ -46,6 +46,18 @@ func Lock(path string) (unlock func(), err error) {
 	_ = f.Truncate(0)
 	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	return func() { f.Close() }, nil
+}
+
+// resolve follows symbolic links to the database file (or, when it does not
+// exist yet, to its directory), so that two names of one file share a lock.
+func resolve(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(dir, filepath.Base(path))
+	}
+	return path
 }
 
 // readPID reads the pid the holder of a lock file wrote, or 0.
