@@ -4,7 +4,9 @@ package signing
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -63,6 +65,9 @@ HMAC in --signature-header). Stripe and standard carry one signature per
 			var err error
 			if opts.Scheme, err = scheme.Scheme(); err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("id") && (opts.ID == "" || strings.TrimSpace(opts.ID) != opts.ID || strings.ContainsFunc(opts.ID, unicode.IsControl)) {
+				return cmdutil.FlagErrorf("--id %q cannot travel in a header: give one without control characters or surrounding spaces", iostreams.Escape(opts.ID))
 			}
 			if cmd.Flags().Changed("timestamp") {
 				if opts.Timestamp, err = parseTime(timestamp); err != nil {
