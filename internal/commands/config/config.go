@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -189,13 +190,27 @@ func validate(key, value string) error {
 	if len(value) > maxValue || strings.ContainsFunc(value, unicode.IsControl) {
 		return cmdutil.FlagErrorf("%s must be one line of at most %d characters without control characters", key, maxValue)
 	}
-	if key == "api_base" {
+	switch key {
+	case "api_base":
 		u, err := url.Parse(value)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %q", value)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || !validPort(u.Port()) {
+			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %q", iostreams.Escape(value))
+		}
+	case "listen_addr":
+		if _, err := cmdutil.NormalizeListenAddr("listen_addr", value); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// validPort reports an absent port or one from 1 to 65535.
+func validPort(port string) bool {
+	if port == "" {
+		return true
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535 && strconv.Itoa(n) == port
 }
 
 func completeKeys(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {

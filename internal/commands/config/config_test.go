@@ -37,3 +37,16 @@ func TestListEscapesValues(t *testing.T) {
 		t.Fatalf("list:\n%q", s.Out)
 	}
 }
+
+// A value every later command would trip over is refused when it is set.
+func TestSetRefusesAddressesThatCannotWork(t *testing.T) {
+	for _, tt := range []struct{ key, value, want string }{
+		{"listen_addr", "not an address!!", `listen_addr "127.0.0.1:not an address!!": bad port "not an address!!"`},
+		{"listen_addr", "127.0.0.1:99999", `listen_addr "127.0.0.1:99999": bad port "99999"`},
+		{"api_base", "http://x:99999999/", `api_base must be an absolute http(s) URL, got "http://x:99999999/"`},
+		{"api_base", "http://:80/v1", `api_base must be an absolute http(s) URL, got "http://:80/v1"`},
+	} {
+		f, _ := cmdtest.Factory(t, nil)
+		cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdConfig(f), "set", tt.key, tt.value), tt.want)
+	}
+}
