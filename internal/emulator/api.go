@@ -393,7 +393,7 @@ func checkURL(raw string) []petstore.FieldError {
 		return fail(fmt.Sprintf("must be at most %d characters", maxURLLength), "too_long")
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || strings.ContainsFunc(raw, invisible) {
 		return fail("must be an absolute http or https URL", "invalid_url")
 	}
 	if p := u.Port(); p != "" {
@@ -413,11 +413,17 @@ func checkSecret(secret string) []petstore.FieldError {
 		return fail("must be at least 8 characters", "too_short")
 	case len(secret) > maxSecretLength:
 		return fail(fmt.Sprintf("must be at most %d characters", maxSecretLength), "too_long")
-	case strings.ContainsFunc(secret, unicode.IsControl):
-		return fail("must not hold control characters", "invalid")
+	case strings.ContainsFunc(secret, invisible):
+		return fail("must not hold control or formatting characters", "invalid")
+	case strings.TrimSpace(secret) != secret:
+		return fail("must not start or end with spaces", "invalid")
 	}
 	return nil
 }
+
+// invisible reports the characters that do not show as themselves: controls
+// and formatting characters such as the bidirectional overrides (U+202E).
+func invisible(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 // decodeBody reads a JSON object into v, answering 415 or 400 when it cannot.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
