@@ -118,6 +118,11 @@ func New(cfg Config) *Relay {
 	if cfg.Workers == 0 {
 		cfg.Workers = 32
 	}
+	// A forward never follows a redirect, whatever client it is given: a 3xx
+	// is the target's answer.
+	client := *cfg.Client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cfg.Client = &client
 	urls := map[string]string{}
 	for _, t := range cfg.Targets {
 		urls[t.Name()] = t.URL
@@ -338,6 +343,9 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 	} else {
 		a.Status = resp.Status
 		a.Response = resp.Body[:min(len(resp.Body), keptResponse)]
+		if loc := resp.Header.Get("Location"); resp.Status >= 300 && resp.Status < 400 && loc != "" {
+			a.Error = "redirected to " + loc + " (not followed)"
+		}
 	}
 	res := Result{Request: req, Forward: f, Attempt: a, Response: resp}
 	res.Forward.Attempts = a.Attempt

@@ -549,3 +549,23 @@ func TestForwardToAMaskedTargetNotConfiguredIsNotSent(t *testing.T) {
 		t.Fatalf("app got %d requests; attempt error %q, state %s", a.count(), res.Attempt.Error, res.Forward.State)
 	}
 }
+
+// A redirect is the target's answer: not followed (it would turn the POST
+// into a GET elsewhere), a final failure that says where it pointed.
+func TestARedirectIsNotFollowedAndSaysWhereItPointed(t *testing.T) {
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the redirect was followed: %s %s", r.Method, r.URL)
+	}))
+	defer elsewhere.Close()
+	moved := httptest.NewServer(http.RedirectHandler(elsewhere.URL+"/hooks", http.StatusMovedPermanently))
+	defer moved.Close()
+	h := newHarness(t, Config{RetryFor: time.Hour})
+	h.send(t, `{"id":"e1"}`, nil, moved.URL)
+	waitFor(t, "the attempt", func() bool { h.mu.Lock(); defer h.mu.Unlock(); return len(h.results) > 0 })
+	h.mu.Lock()
+	a, state := h.results[0].Attempt, h.results[0].Forward.State
+	h.mu.Unlock()
+	if a.Status != 301 || a.Error != "redirected to "+elsewhere.URL+"/hooks (not followed)" || state != store.Failed {
+		t.Fatalf("attempt %d %q, state %s", a.Status, a.Error, state)
+	}
+}

@@ -39,7 +39,10 @@ func NewForwardJSON(r relay.Result) ForwardJSON {
 func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 	a := r.Attempt
 	status := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
-	if a.Error != "" {
+	switch {
+	case a.Error != "" && a.Status != 0: // an answer that is a failure, such as a redirect not followed
+		status += ": " + iostreams.Escape(a.Error)
+	case a.Error != "":
 		status = "error: " + iostreams.Escape(a.Error)
 	}
 	method, target, id := iostreams.Escape(r.Request.Method), iostreams.Escape(r.Forward.Target), orDash(iostreams.Escape(r.Request.EventID))

@@ -35,6 +35,9 @@ func TestForwardLine(t *testing.T) {
 		{forwardResult(404, "", store.Failed, 0),
 			"12:00:00\t<--\t404 Not Found\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempt(s)",
 			"12:00:00  <--  404 Not Found  POST http://localhost:3000  1.5ms  e1  failed after 2 attempt(s)"},
+		{forwardResult(301, "redirected to http://x/\x1b[2J (not followed)", store.Failed, 0),
+			"12:00:00\t<--\t301 Moved Permanently: redirected to http://x/\\x1b[2J (not followed)\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempt(s)",
+			"12:00:00  <--  301 Moved Permanently: redirected to http://x/\\x1b[2J (not followed)  POST http://localhost:3000  1.5ms  e1  failed after 2 attempt(s)"},
 	}
 	for _, tt := range tests {
 		if got := ForwardLine(st, false, tt.r); got != tt.piped {

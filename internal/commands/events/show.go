@@ -125,7 +125,10 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 		fmt.Fprintf(&b, "\nforward to %s: %s\n", esc(fw.Target), fw.State)
 		for _, a := range fw.Attempts {
 			outcome := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
-			if a.Error != "" {
+			switch {
+			case a.Error != "" && a.Status != 0:
+				outcome += ": " + esc(a.Error)
+			case a.Error != "":
 				outcome = "error: " + esc(a.Error)
 			}
 			fmt.Fprintf(&b, "  attempt %d  %s  %s  %.1fms\n", a.Attempt, a.AttemptedAt, st.Status(a.Status, outcome), a.LatencyMs)
