@@ -34,12 +34,13 @@ func ParseSize(s string) (int64, error) {
 	return n * unit, nil
 }
 
-// FormatSize writes n in the largest binary unit that divides it: 1GiB, 1500B.
+// FormatSize writes n in the largest unit that divides it, binary or SI, as
+// it was most likely given: 1GiB, 2MB, 1500B.
 func FormatSize(n int64) string {
 	for _, u := range []struct {
 		name string
 		size int64
-	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+	}{{"TiB", 1 << 40}, {"TB", 1e12}, {"GiB", 1 << 30}, {"GB", 1e9}, {"MiB", 1 << 20}, {"MB", 1e6}, {"KiB", 1 << 10}, {"KB", 1e3}} {
 		if n != 0 && n%u.size == 0 {
 			return fmt.Sprintf("%d%s", n/u.size, u.name)
 		}

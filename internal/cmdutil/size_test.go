@@ -13,7 +13,7 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("ParseSize(%q) = %d, want an error", bad, n)
 		}
 	}
-	for n, want := range map[int64]string{1 << 30: "1GiB", 1500: "1500B", 0: "0B", 3 << 10: "3KiB"} {
+	for n, want := range map[int64]string{1 << 30: "1GiB", 1500: "1500B", 0: "0B", 3 << 10: "3KiB", 2e6: "2MB", 500e6: "500MB", 1e12: "1TB", 4e6: "4MB", 4096e3: "4000KiB"} {
 		if got := FormatSize(n); got != want {
 			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
 		}
