@@ -174,6 +174,25 @@ func (s *Store) AddForward(ctx context.Context, requestID int64, target string, 
 	return Forward{ID: id, RequestID: requestID, Target: target, State: Pending, CreatedAt: now, NextAttemptAt: now}, err
 }
 
+// PendingTargets counts the forwards still pending, by target.
+func (s *Store) PendingTargets(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT target, COUNT(*) FROM forwards WHERE state = 'pending' GROUP BY target ORDER BY target`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pending := map[string]int{}
+	for rows.Next() {
+		var target string
+		var n int
+		if err := rows.Scan(&target, &n); err != nil {
+			return nil, err
+		}
+		pending[target] = n
+	}
+	return pending, rows.Err()
+}
+
 // DueForwards returns up to limit pending forwards due at or before now.
 func (s *Store) DueForwards(ctx context.Context, now time.Time, limit int) ([]Forward, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+forwardColumns+` FROM forwards WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, formatTime(now), limit)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -192,5 +193,48 @@ func TestHistoryMaxSizeSaysOnceThatItForgets(t *testing.T) {
 	rec.close()
 	if got, want := opts.IO.ErrOut.(*bytes.Buffer).String(), "History is larger than 256KiB (--history-max-size): forgetting the oldest requests to keep it under that.\n"; got != want {
 		t.Fatalf("stderr %q, want %q", got, want)
+	}
+}
+
+// Forwards left pending are never a silent matter: listen says so as it
+// stops, and the next listen on the history says it resumes them (or that
+// they wait for a --forward-to).
+func TestPendingForwardsAreToldOfAtStopAndStart(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	target, err := relay.ParseTarget(down.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var history string
+	h, rec := recordingListener(t, true, func(o *Options) { o.ForwardTo, history = []relay.Target{target}, o.History })
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, signedRequest(`{"id":"e1","eventType":"pet.adopted"}`))
+	if w.Code != 200 {
+		t.Fatalf("answered %d", w.Code)
+	}
+	rec.close()
+	if got, want := rec.opts.IO.ErrOut.(*bytes.Buffer).String(), "1 forward(s) still pending: they resume when listen next starts with this history and a --forward-to.\n"; got != want {
+		t.Fatalf("stderr at stop %q, want %q", got, want)
+	}
+
+	for _, again := range []bool{true, false} {
+		_, rec := recordingListener(t, true, func(o *Options) {
+			o.History = history
+			if again {
+				o.ForwardTo = []relay.Target{target}
+			}
+		})
+		rec.close() // the earlier run's forward stays pending
+		stderr := rec.opts.IO.ErrOut.(*bytes.Buffer)
+		stderr.Reset()
+		printReady(rec.opts, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, []string{testSecret}, rec)
+		want := "Resuming 1 forward(s) to " + down.URL + " left pending by an earlier run\n"
+		if !again {
+			want = "1 forward(s) to " + down.URL + " left pending by an earlier run wait for a listen with --forward-to\n"
+		}
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("forwarding again %v: ready:\n%s", again, stderr)
+		}
 	}
 }

@@ -6,14 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/history"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/lines"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
@@ -113,7 +116,8 @@ type recording struct {
 	relay     *relay.Relay
 	path      string
 	stop      func()
-	unlock    func() // lets go of the history, once it is closed
+	unlock    func()         // lets go of the history, once it is closed
+	pending   map[string]int // forwards an earlier run left pending, by target
 	closeOnce sync.Once
 }
 
@@ -151,6 +155,10 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	rec.store = st
+	if rec.pending, err = st.PendingTargets(context.Background()); err != nil {
+		rec.close()
+		return nil, fmt.Errorf("history: %w", err)
+	}
 	maxAge := opts.HistoryMaxAge
 	if opts.NoHistory {
 		maxAge = 0
@@ -190,10 +198,29 @@ func (rec *recording) close() {
 	rec.closeOnce.Do(func() {
 		rec.stop()
 		if rec.store != nil {
+			rec.tellPending()
 			rec.store.Close()
 		}
 		rec.unlock()
 	})
+}
+
+// tellPending says how many forwards are left pending as listen stops, and
+// what becomes of them.
+func (rec *recording) tellPending() {
+	pending, err := rec.store.PendingTargets(context.Background())
+	n := 0
+	for _, count := range pending {
+		n += count
+	}
+	if err != nil || n == 0 {
+		return
+	}
+	what := "they resume when listen next starts with this history and a --forward-to"
+	if rec.opts.NoHistory {
+		what = "they are lost: history is off (--no-history)"
+	}
+	fmt.Fprintln(rec.opts.IO.ErrOut, rec.opts.IO.ErrStyles().Warning(fmt.Sprintf("%d forward(s) still pending: %s.", n, what)))
 }
 
 // record is the receiver's Record hook: it commits the request, with a
@@ -326,6 +353,13 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 		st.Success("Ready!"), st.Bold(url), note, secret, verify)
 	for _, t := range opts.ForwardTo {
 		fmt.Fprintf(opts.IO.ErrOut, "Forwarding %s to %s\n", orAll(t.Glob), st.Bold(t.Name()))
+	}
+	for _, target := range slices.Sorted(maps.Keys(rec.pending)) {
+		if rec.relay != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "Resuming %d forward(s) to %s left pending by an earlier run\n", rec.pending[target], iostreams.Escape(target))
+		} else {
+			fmt.Fprintln(opts.IO.ErrOut, st.Warning(fmt.Sprintf("%d forward(s) to %s left pending by an earlier run wait for a listen with --forward-to", rec.pending[target], iostreams.Escape(target))))
+		}
 	}
 	switch {
 	case rec.path == ":memory:":
