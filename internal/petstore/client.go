@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // Client calls the Petstore webhooks API.
@@ -32,7 +34,7 @@ type Client struct {
 func NewClient(base, token string, httpClient *http.Client, userAgent string) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("API base %q is not an absolute http(s) URL", base)
+		return nil, fmt.Errorf("API base %q is not an absolute http(s) URL", urlmask.Mask(base))
 	}
 	sameOrigin := *httpClient
 	sameOrigin.CheckRedirect = stayOnOrigin

@@ -8,6 +8,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // Target is where events go, optionally only those whose type matches Glob.
@@ -27,22 +29,7 @@ func (t Target) String() string {
 // Name is how the target is shown and recorded: its URL with the
 // credentials in it masked (user:****@host, or ****@host for a user name
 // alone, which is often a token). Forwards are sent to URL.
-func (t Target) Name() string { return MaskURL(t.URL) }
-
-// MaskURL masks the userinfo of a URL.
-func MaskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	userinfo := "****"
-	if _, ok := u.User.Password(); ok {
-		userinfo = url.User(u.User.Username()).String() + ":****"
-	}
-	u.User = nil
-	scheme := u.Scheme + "://"
-	return scheme + userinfo + "@" + strings.TrimPrefix(u.String(), scheme)
-}
+func (t Target) Name() string { return urlmask.Mask(t.URL) }
 
 // Matches reports whether events of eventType go to t.
 func (t Target) Matches(eventType string) bool {
@@ -60,16 +47,16 @@ func ParseTarget(s string) (Target, error) {
 	dest := s
 	if g, rest, ok := strings.Cut(s, "="); ok && !strings.ContainsAny(g, ":/") {
 		if g == "" {
-			return t, fmt.Errorf("forward target %q: empty event glob before =", s)
+			return t, fmt.Errorf("forward target %q: empty event glob before =", urlmask.Mask(s))
 		}
 		if _, err := path.Match(g, ""); err != nil {
-			return t, fmt.Errorf("forward target %q: bad glob %q", s, g)
+			return t, fmt.Errorf("forward target %q: bad glob %q", urlmask.Mask(s), g)
 		}
 		t.Glob, dest = g, rest
 	}
 	u, err := normalizeURL(dest)
 	if err != nil {
-		return t, fmt.Errorf("forward target %q: %w", s, err)
+		return t, fmt.Errorf("forward target %q: %w", urlmask.Mask(s), err)
 	}
 	t.URL = u
 	return t, nil

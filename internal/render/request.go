@@ -10,6 +10,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
 // HeaderValue is a header's values joined, masked when the header's name
@@ -24,12 +25,24 @@ func HeaderValue(h http.Header, k string) string {
 // Sensitive reports whether a header's name says that it carries a
 // credential: it contains key, token, secret, auth, password, passwd,
 // session or cookie, in any case (Authorization, Cookie, X-Api-Key,
-// X-Auth-Token ...). Signature headers (X-Petstore-Signature,
-// Stripe-Signature ...) stay visible: a signature is bound to its body and
-// is what a developer debugs. It runs for every header of every request, so
-// it looks at each byte once and allocates nothing.
+// X-Auth-Token ...). The headers of the signature schemes stay visible: a
+// signature is bound to its body and is what a developer debugs. It runs for
+// every header of every request, so it looks at each byte once and
+// allocates nothing.
 func Sensitive(name string) bool {
-	return namesCredential(name) && !containsFold(name, "signature")
+	return namesCredential(name) && !isSchemeHeader(name)
+}
+
+// schemeHeaders are the headers the signature schemes write.
+var schemeHeaders = signature.HeaderNames()
+
+func isSchemeHeader(name string) bool {
+	for _, h := range schemeHeaders {
+		if strings.EqualFold(h, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func namesCredential(name string) bool {
@@ -76,15 +89,6 @@ func hasPrefixFold(s, word string) bool {
 		}
 	}
 	return true
-}
-
-func containsFold(s, word string) bool {
-	for i := 0; i+len(word) <= len(s); i++ {
-		if s[i]|0x20 == word[0] && hasPrefixFold(s[i:], word) {
-			return true
-		}
-	}
-	return false
 }
 
 // RequestLine is one line about a received request. On a terminal it is

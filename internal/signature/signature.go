@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,6 +168,21 @@ func Names() []string {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return names
+}
+
+// HeaderNames are the names of the headers every scheme reads and writes,
+// with default options.
+func HeaderNames() []string {
+	var names []string
+	for _, n := range Names() {
+		s, _ := New(n, Options{})
+		for _, h := range []string{s.Headers().Signature, s.Headers().Timestamp, s.Headers().ID} {
+			if h != "" && !slices.Contains(names, h) {
+				names = append(names, h)
+			}
+		}
+	}
 	return names
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // NewCmdConfig builds `config` and its subcommands.
@@ -58,8 +59,12 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			var rows []row
 			for _, s := range cmdutil.Settings {
 				v, src := cfg.Value(s)
-				if s.Secret && !reveal {
+				switch {
+				case reveal:
+				case s.Secret:
 					v = cmdutil.Mask(v)
+				case s.Key == "api_base":
+					v = urlmask.Mask(v)
 				}
 				rows = append(rows, row{s.Key, v, src})
 			}
@@ -74,7 +79,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			return t.Render()
 		},
 	}
-	cmd.Flags().BoolVar(&reveal, "reveal", false, "show secrets instead of masking them")
+	cmd.Flags().BoolVar(&reveal, "reveal", false, "show secrets and the credentials in api_base instead of masking them")
 	cmdutil.FormatFlag(cmd, &format)
 	return cmd
 }
@@ -194,7 +199,7 @@ func validate(key, value string) error {
 	case "api_base":
 		u, err := url.Parse(value)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || !validPort(u.Port()) {
-			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %q", iostreams.Escape(value))
+			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %q", iostreams.Escape(urlmask.Mask(value)))
 		}
 	case "listen_addr":
 		if _, err := cmdutil.NormalizeListenAddr("listen_addr", value); err != nil {

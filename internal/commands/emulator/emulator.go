@@ -19,6 +19,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/lines"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // Options are emulator's inputs.
@@ -253,5 +254,5 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 		next = fmt.Sprintf(" · retry in %s", a.RetryIn)
 	}
 	l.out.Emit(fmt.Appendf(nil, "%s  deliver %s %s → %s  attempt %d/%d  %s  %s%s\n", st.Faint(cmdutil.Timestamp(a.AttemptedAt)),
-		st.EventType(iostreams.Escape(a.EventType)), iostreams.Escape(a.EventID), iostreams.Escape(a.URL), a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next))
+		st.EventType(iostreams.Escape(a.EventType)), iostreams.Escape(a.EventID), iostreams.Escape(urlmask.Mask(a.URL)), a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next))
 }

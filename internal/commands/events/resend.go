@@ -14,6 +14,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 func newCmdResend(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
@@ -58,7 +59,7 @@ could not be reached.`,
 			if to != "" {
 				t, err := relay.ParseTarget(to)
 				if err != nil || t.Glob != "" {
-					return cmdutil.FlagErrorf("--to %q: want a URL, host:port[/path] or a port", to)
+					return cmdutil.FlagErrorf("--to %q: want a URL, host:port[/path] or a port", urlmask.Mask(to))
 				}
 				targets, named = []string{t.Name()}, []relay.Target{t}
 			}

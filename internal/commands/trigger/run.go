@@ -17,6 +17,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // delivery is one sent event and its outcome.
@@ -204,7 +205,7 @@ func dryRun(opts *Options, tpls []template, secret string) error {
 			for k := range header {
 				headers[k] = header.Get(k)
 			}
-			if err := render.JSONLine(opts.IO.Out, map[string]any{"method": "POST", "url": opts.URL, "headers": headers, "body": string(body)}); err != nil {
+			if err := render.JSONLine(opts.IO.Out, map[string]any{"method": "POST", "url": urlmask.Mask(opts.URL), "headers": headers, "body": string(body)}); err != nil {
 				return err
 			}
 			continue
@@ -212,16 +213,23 @@ func dryRun(opts *Options, tpls []template, secret string) error {
 		if i > 0 {
 			fmt.Fprintln(opts.IO.Out)
 		}
-		if err := writeRequest(opts.IO.Out, opts.URL, header, body); err != nil {
+		if err := writeRequest(opts.IO.Out, opts.IO.IsStdoutTTY(), urlmask.Mask(opts.URL), header, body); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func writeRequest(w io.Writer, target string, header http.Header, body []byte) error {
+// writeRequest shows the request as it will be sent: its exact bytes when
+// piped, to compare with the signature, and with control characters escaped
+// on a terminal, where a --raw file could otherwise drive the screen.
+func writeRequest(w io.Writer, terminal bool, target string, header http.Header, body []byte) error {
+	escape, escapeLines := func(s string) string { return s }, func(s string) string { return s }
+	if terminal {
+		escape, escapeLines = iostreams.Escape, iostreams.EscapeLines
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "POST %s\n", target)
+	fmt.Fprintf(&b, "POST %s\n", escape(target))
 	keys := make([]string, 0, len(header))
 	for k := range header {
 		keys = append(keys, k)
@@ -229,11 +237,11 @@ func writeRequest(w io.Writer, target string, header http.Header, body []byte) e
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range header[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
+			fmt.Fprintf(&b, "%s: %s\n", escape(k), escape(v))
 		}
 	}
 	fmt.Fprintf(&b, "Content-Length: %d\n\n", len(body))
-	b.Write(body)
+	b.WriteString(escapeLines(string(body)))
 	if len(body) > 0 && body[len(body)-1] != '\n' {
 		b.WriteByte('\n')
 	}
@@ -245,7 +253,7 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	out := opts.IO.Out
 	if opts.Format == "json" {
 		j := deliveryJSON{SentAt: d.SentAt.UTC().Format(time.RFC3339Nano), EventID: d.EventID, EventType: d.EventType,
-			URL: opts.URL, Status: d.Status, Reason: d.Reason, LatencyMs: float64(d.Latency.Microseconds()) / 1000}
+			URL: urlmask.Mask(opts.URL), Status: d.Status, Reason: d.Reason, LatencyMs: float64(d.Latency.Microseconds()) / 1000}
 		if d.Err != nil {
 			j.Error = d.Err.Error()
 		}

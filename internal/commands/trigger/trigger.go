@@ -17,6 +17,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // DefaultURL is where `listen` receives by default.
@@ -162,7 +163,7 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 	}
 	u, err := url.Parse(opts.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cmdutil.FlagErrorf("--url must be an absolute http(s) URL, got %q", opts.URL)
+		return cmdutil.FlagErrorf("--url must be an absolute http(s) URL, got %q", urlmask.Mask(opts.URL))
 	}
 	for _, o := range overrides {
 		ov, err := event.ParseOverride(o)

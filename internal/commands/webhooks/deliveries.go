@@ -9,6 +9,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 func newCmdDeliveries(f *cmdutil.Factory) *cobra.Command {
@@ -34,6 +35,9 @@ this; the public Petstore API does not.`,
 			list, err := c.Deliveries(cmd.Context(), args[0])
 			if err != nil {
 				return cmdutil.APIError(err, args[0])
+			}
+			for i := range list {
+				list[i].URL = urlmask.Mask(list[i].URL)
 			}
 			ios := f.IOStreams
 			if format == "json" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
@@ -39,6 +40,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			}
 			for i := range hooks {
 				hooks[i].Secret = cmdutil.Mask(hooks[i].Secret)
+				hooks[i].URL = urlmask.Mask(hooks[i].URL)
 			}
 			ios := f.IOStreams
 			if format == "json" {

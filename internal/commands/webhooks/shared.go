@@ -14,6 +14,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // NewCmds returns the webhook management commands.
@@ -65,6 +66,7 @@ func printWebhook(f *cmdutil.Factory, format string, w petstore.Webhook, showSec
 	if !showSecret {
 		w.Secret = cmdutil.Mask(w.Secret)
 	}
+	w.URL = urlmask.Mask(w.URL)
 	ios := f.IOStreams
 	if format == "json" {
 		return render.JSONLine(ios.Out, w)
@@ -127,7 +129,9 @@ func completeIDs(f *cmdutil.Factory, api *cmdutil.APIFlags) cobra.CompletionFunc
 		}
 		var out []cobra.Completion
 		for _, h := range hooks {
-			out = append(out, cobra.CompletionWithDesc(h.ID, h.URL))
+			if c, ok := cmdutil.Completion(h.ID, urlmask.Mask(h.URL)); ok {
+				out = append(out, c)
+			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 func newCmdTest(f *cmdutil.Factory) *cobra.Command {
@@ -74,6 +75,7 @@ reach the endpoint.`,
 }
 
 func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) error {
+	d.URL = urlmask.Mask(d.URL)
 	ios := f.IOStreams
 	if format == "json" {
 		return render.JSONLine(ios.Out, d)
