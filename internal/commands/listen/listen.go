@@ -77,9 +77,11 @@ characters from requests are shown escaped (\x1b); with --format json, bytes
 that are not UTF-8 become \ufffd. Headers whose name contains key, token,
 secret, auth, password, passwd, session or cookie are masked as ****;
 signature headers stay visible. --verbose shows the first 64 KiB of a body.
-When stdout is not read, at most 4 MiB of lines wait; past it lines are
-dropped and counted on stderr (and as {"kind":"dropped","count":N} with
---format json), never events: they are still recorded and counted.
+A slow reader of stdout gets every line; when stdout takes nothing for a
+second, at most 4 MiB of lines wait and the rest are dropped and counted on
+stderr (and as {"kind":"dropped","count":N} with --format json), never events:
+they are still recorded (unless --no-history) and counted. On exit, listen
+waits at most 2s for stdout to take the last lines.
 
 With no secret configured, the first run makes a whsec_ secret and saves it in
 the config file, where 'trigger' finds it.
