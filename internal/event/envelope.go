@@ -18,6 +18,23 @@ type Envelope struct {
 	Type      string
 	Timestamp string
 	Data      json.RawMessage
+	Shape
+}
+
+// Shape is what the scan of a body saw on the way that a parser stricter
+// than encoding/json may refuse (jq 1.6, Python's json): how deeply its
+// arrays and objects nest, and whether a string holds the escape of a lone
+// surrogate (\ud800 to \udfff not in a high-low pair).
+type Shape struct {
+	Depth         int
+	LoneSurrogate bool
+}
+
+// ScanShape is the Shape of valid JSON, and false for what is not valid.
+func ScanShape(body []byte) (Shape, bool) {
+	sc := jsonScanner{b: body}
+	_, valid := sc.document(nil)
+	return sc.shape, valid
 }
 
 // ErrNoType is returned for a JSON object with no event type.
@@ -56,6 +73,7 @@ func ParseEnvelope(body []byte) (Envelope, error) {
 		return Envelope{}, err
 	}
 	env.Data = top.data
+	env.Shape = sc.shape
 	return env, nil
 }
 
@@ -99,6 +117,7 @@ type jsonScanner struct {
 	b     []byte
 	i     int
 	depth int
+	shape Shape
 }
 
 // document scans the whole body, handing the members of a top-level object
@@ -106,7 +125,7 @@ type jsonScanner struct {
 func (s *jsonScanner) document(top *envelopeFields) (isObject, valid bool) {
 	s.space()
 	isObject = s.i < len(s.b) && s.b[s.i] == '{'
-	if isObject {
+	if isObject && top != nil {
 		valid = s.object(top)
 	} else {
 		valid = s.value()
@@ -177,6 +196,7 @@ func (s *jsonScanner) container(close byte, member func() bool) bool {
 	if s.depth++; s.depth > maxDepth {
 		return false
 	}
+	s.shape.Depth = max(s.shape.Depth, s.depth)
 	s.i++
 	s.space()
 	if s.at(close) {
@@ -224,6 +244,9 @@ func (s *jsonScanner) string() bool {
 				if s.i+4 >= len(s.b) || !isHex(s.b[s.i+1]) || !isHex(s.b[s.i+2]) || !isHex(s.b[s.i+3]) || !isHex(s.b[s.i+4]) {
 					return false
 				}
+				if s.b[s.i+1]|0x20 == 'd' && s.b[s.i+2] >= '8' { // a hex digit 8-f
+					s.surrogate()
+				}
 				s.i += 4
 			default:
 				return false
@@ -231,6 +254,21 @@ func (s *jsonScanner) string() bool {
 		}
 	}
 	return false
+}
+
+// surrogate looks at the escape of a surrogate whose u is at s.i: a high one
+// followed by the escape of a low one is a pair, and s.i moves to the low
+// one; anything else is a lone surrogate.
+func (s *jsonScanner) surrogate() {
+	b, i := s.b, s.i
+	high := b[i+2]|0x20 <= 'b' // 8, 9, a or b
+	if high && i+10 < len(b) && b[i+5] == '\\' && b[i+6] == 'u' && b[i+7]|0x20 == 'd' {
+		if low := b[i+8] | 0x20; 'c' <= low && low <= 'f' && isHex(b[i+9]) && isHex(b[i+10]) {
+			s.i += 6
+			return
+		}
+	}
+	s.shape.LoneSurrogate = true
 }
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }

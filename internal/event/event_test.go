@@ -309,3 +309,34 @@ func TestBuildLeavesEditsForTheNextEvent(t *testing.T) {
 		}
 	}
 }
+
+func TestTheScanTellsTheDepthAndLoneSurrogatesOfABody(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want Shape
+	}{
+		{`{"id":"e1","eventType":"t"}`, Shape{Depth: 1}},
+		{`{"eventType":"t","data":[{"a":"[[[{{{"},[]]}`, Shape{Depth: 3}},
+		{`{"eventType":"t","data":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`, Shape{Depth: 301}},
+		{`{"eventType":"t","x":"\ud83d\ude00 \uD83D\uDE00 \u00e9 \ufffd"}`, Shape{Depth: 1}},
+		{`{"eventType":"t","x":"\udc00\ud800"}`, Shape{Depth: 1, LoneSurrogate: true}},
+		{`{"eventType":"t","x":"\ud800"}`, Shape{Depth: 1, LoneSurrogate: true}},
+		{`{"eventType":"t","x":"\ud800\u0041"}`, Shape{Depth: 1, LoneSurrogate: true}},
+		{`{"eventType":"t","x":"\uDFFF"}`, Shape{Depth: 1, LoneSurrogate: true}},
+		{`{"eventType":"t","x":"\\ud800"}`, Shape{Depth: 1}}, // an escaped backslash, then text
+	} {
+		env, err := ParseEnvelope([]byte(tc.body))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.body, err)
+		}
+		if env.Shape != tc.want {
+			t.Errorf("%.60s: shape %+v, want %+v", tc.body, env.Shape, tc.want)
+		}
+		if shape, ok := ScanShape([]byte(tc.body)); !ok || shape != tc.want {
+			t.Errorf("%.60s: ScanShape %+v %v", tc.body, shape, ok)
+		}
+	}
+	if _, ok := ScanShape([]byte(`[1,`)); ok {
+		t.Error("ScanShape took invalid JSON")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -18,11 +19,14 @@ func FuzzAppendRequestLine(f *testing.F) {
 	f.Add("PUT", "", "", "", `{"a":"\xc2\x9b"} trailing`, "", "", "", 405, true)
 	f.Add("POST", "/webhooks", "A", "b", "{\"id\":\"\xff\"}", "\xff", "", "", 200, true)
 	f.Add("POST", "/webhooks", "Cookie", "s=1", `"just a string"`, "", "", "", 400, true)
+	f.Add("POST", "/webhooks", "A", "b", `{"x":"\udc00\ud800","y":"\ud83d\ude00","z":"\uD800\u0041"}`, "", "t", "", 200, true)
+	f.Add("POST", "/webhooks", "A", "b", strings.Repeat(`{"a":[`, 40)+strings.Repeat("]}", 40), "", "t", "", 200, true)
 	f.Fuzz(func(t *testing.T, method, path, hk, hv, body, id, typ, reason string, status int, parsed bool) {
 		r := receiver.Request{ReceivedAt: at, Method: method, Path: path, Header: http.Header{hk: {hv}, "Content-Type": {"application/json"}},
 			Body: []byte(body), Status: status, Verification: receiver.Verified, Reason: reason}
-		if parsed && json.Valid(r.Body) { // the receiver's Event comes with a body that parsed
-			r.Event = &event.Envelope{ID: id, Type: typ}
+		shape, valid := event.ScanShape(r.Body)
+		if parsed && valid { // the receiver's Event comes with a body that parsed
+			r.Event = &event.Envelope{ID: id, Type: typ, Shape: shape}
 		}
 		line := AppendRequestLine(nil, r)
 		if len(line) == 0 || line[len(line)-1] != '\n' || bytes.IndexByte(line, '\n') != len(line)-1 {
@@ -31,11 +35,23 @@ func FuzzAppendRequestLine(f *testing.F) {
 		if !utf8.Valid(line) || !json.Valid(line) {
 			t.Fatalf("not valid JSON: %q", line)
 		}
+		// Strict parsers (jq 1.6, Python) take it too: the event in the
+		// line's object nests at most event.MaxJSONDepth deep.
+		if got, _ := event.ScanShape(line); got.Depth > event.MaxJSONDepth+1 || got.LoneSurrogate {
+			t.Fatalf("strict parsers refuse it (%+v): %q", got, line)
+		}
 		// What encoding/json makes of the same request, where the body is
 		// the event only when it is JSON.
 		ref := NewRequestJSON(r)
-		if !json.Valid(r.Body) {
+		switch {
+		case r.Event == nil:
 			ref.Event = json.RawMessage("null")
+		case shape.Depth > event.MaxJSONDepth || shape.LoneSurrogate:
+			ref.Event, ref.Body = json.RawMessage("null"), body
+			if v, err := event.DecodeJSON(r.Body); err == nil {
+				again, _ := event.EncodeJSON(v)
+				ref.Event, ref.Body = again, ""
+			}
 		}
 		var want bytes.Buffer
 		if err := JSONLine(&want, ref); err != nil {

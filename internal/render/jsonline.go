@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 )
@@ -17,11 +18,18 @@ import (
 // (when there is one), duplicate, method, path, headers (credentials masked)
 // and the event compacted onto the line. It is built by hand because it runs
 // for every request under load; a test checks it against encoding/json.
+//
+// An event that strict parsers refuse (jq 1.6, Python's json), nested deeper
+// than event.MaxJSONDepth or with the escape of a lone surrogate, is decoded
+// and encoded again: key order kept, a lone surrogate turned into \ufffd.
+// One too deep (or too large) for that is "event":null, and its body, as it
+// came, is the string "body".
 func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	var id, typ string
 	var ev []byte // the event: the body, when it parsed as one
+	var shape event.Shape
 	if r.Event != nil {
-		id, typ, ev = r.Event.ID, r.Event.Type, r.Body
+		id, typ, ev, shape = r.Event.ID, r.Event.Type, r.Body, r.Event.Shape
 	}
 	if dst == nil {
 		dst = make([]byte, 0, len(r.Body)+256+64*len(r.Header))
@@ -67,7 +75,22 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 		dst = jsonenc.AppendString(dst, HeaderValue(r.Header, k))
 	}
 	dst = append(dst, `},"event":`...)
+	if shape.Depth > event.MaxJSONDepth || shape.LoneSurrogate {
+		return append(appendStrictEvent(dst, ev), "}\n"...)
+	}
 	return append(appendEvent(dst, ev), "}\n"...)
+}
+
+// appendStrictEvent appends an event that strict parsers refuse, encoded
+// again, or null and the body as a string when it cannot be.
+func appendStrictEvent(dst, ev []byte) []byte {
+	if v, err := event.DecodeJSON(ev); err == nil {
+		if again, err := event.EncodeJSON(v); err == nil {
+			return append(dst, bytes.TrimSuffix(again, []byte("\n"))...)
+		}
+	}
+	dst = append(dst, `null,"body":`...)
+	return jsonenc.AppendString(dst, string(ev))
 }
 
 // appendEvent appends the body compacted onto the line, or null when there

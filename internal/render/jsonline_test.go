@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ type RequestJSON struct {
 	Path         string            `json:"path"`
 	Headers      map[string]string `json:"headers"`
 	Event        json.RawMessage   `json:"event"`
+	Body         string            `json:"body,omitempty"` // when the event cannot be embedded
 }
 
 // NewRequestJSON fills a RequestJSON from a received request.
@@ -61,6 +63,36 @@ func TestAppendRequestLineMatchesTheEncoder(t *testing.T) {
 		}
 		if got := AppendRequestLine(nil, r); string(got) != want.String() {
 			t.Errorf("request %d:\n got %s\nwant %s", i, got, want.String())
+		}
+	}
+}
+
+// received is what the receiver hands the printer for body.
+func received(t *testing.T, body string) receiver.Request {
+	t.Helper()
+	env, err := event.ParseEnvelope([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return receiver.Request{ReceivedAt: at, Method: "POST", Path: "/webhooks", Status: 200, Verification: receiver.Unverified, Body: []byte(body), Event: &env}
+}
+
+// jq 1.6 refuses JSON nested more than 256 deep and lone surrogates; Python
+// recurses once a level.
+func TestARequestLineHoldsNothingStrictParsersRefuse(t *testing.T) {
+	deep := strings.Repeat("[", 300) + strings.Repeat("]", 300)
+	for _, tc := range []struct{ body, event string }{
+		{`{"eventType":"t","x":"\udc00\ud800","y":"\ud83d\ude00"}`, `{"eventType":"t","x":"��","y":"😀"}`},
+		{`{"eventType":"t","z":1,"a":["\ud800"]}`, `{"eventType":"t","z":1,"a":["�"]}`},
+		{`{"eventType":"t","data":` + deep + `}`, `null,"body":"{\"eventType\":\"t\",\"data\":` + deep + `}"`},
+		{`{"eventType":"t","x":"\ud83d\ude00"}`, `{"eventType":"t","x":"\ud83d\ude00"}`}, // a pair: as it came
+	} {
+		line := string(AppendRequestLine(nil, received(t, tc.body)))
+		if !strings.HasSuffix(line, `,"event":`+tc.event+"}\n") {
+			t.Errorf("%.50s: line %s", tc.body, line)
+		}
+		if shape, ok := event.ScanShape([]byte(line)); !ok || shape.Depth > event.MaxJSONDepth+1 || shape.LoneSurrogate {
+			t.Errorf("%.50s: line %+v %v", tc.body, shape, ok)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -158,9 +159,26 @@ func orDash(s string) string {
 // MaxShownBody is how much of a body --verbose shows.
 const MaxShownBody = 64 << 10
 
+// PrettyJSON is body indented by two spaces a level, each line after the
+// first starting with prefix, when it is JSON nested at most
+// event.MaxJSONDepth levels deep. A deeper body is not indented: each level
+// adds its two spaces to every line below it, and 20 KB of brackets nested
+// 10000 deep would take 200 MB.
+func PrettyJSON(body []byte, prefix string) ([]byte, bool) {
+	if shape, valid := event.ScanShape(body); !valid || shape.Depth > event.MaxJSONDepth {
+		return nil, false
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, body, prefix, "  ") != nil {
+		return nil, false
+	}
+	return pretty.Bytes(), true
+}
+
 // RequestDetail is what --verbose adds under the line: the headers, sorted,
-// and the body, indented and coloured when it is JSON; of a body larger than
-// MaxShownBody, its start as it came and how much is left out.
+// and the body, indented and coloured when it is JSON (see PrettyJSON),
+// otherwise as it came; of a body larger than MaxShownBody, its start as it
+// came and how much is left out.
 func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
 	var b strings.Builder
 	keys := make([]string, 0, len(r.Header))
@@ -176,11 +194,10 @@ func RequestDetail(st *iostreams.Styles, r receiver.Request) string {
 		fmt.Fprintf(&b, "    %s\n    … %d more bytes (see events show)\n", strings.ReplaceAll(body, "\n", "\n    "), len(r.Body)-MaxShownBody)
 		return b.String()
 	}
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, r.Body, "    ", "  ") == nil {
+	if pretty, ok := PrettyJSON(r.Body, "    "); ok {
 		// Indent keeps the bytes of strings as they came: C1 controls,
 		// overrides and bytes that are not UTF-8 are escaped here.
-		b.WriteString("    " + st.JSON(iostreams.EscapeLines(pretty.String())) + "\n")
+		b.WriteString("    " + st.JSON(iostreams.EscapeLines(string(pretty))) + "\n")
 	} else if len(r.Body) > 0 {
 		b.WriteString("    " + strings.ReplaceAll(iostreams.EscapeLines(strings.TrimRight(string(r.Body), "\n")), "\n", "\n    ") + "\n")
 	}

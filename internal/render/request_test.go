@@ -151,3 +151,20 @@ func TestRequestDetailShowsTheStartOfALargeBody(t *testing.T) {
 		t.Errorf("got %d bytes ending %q, want %d ending %q", len(got), got[max(0, len(got)-60):], len(want), want[len(want)-60:])
 	}
 }
+
+// Indenting adds two spaces a level to every line: 20 KB of brackets nested
+// 9999 deep would take 200 MB (and 8 at once ran listen -v out of memory).
+func TestVerboseShowsADeeplyNestedBodyAsItCame(t *testing.T) {
+	st := testStyles()
+	for _, depth := range []int{event.MaxJSONDepth + 1, 9999} {
+		deep := strings.Repeat("[", depth) + strings.Repeat("]", depth)
+		got := RequestDetail(st, receiver.Request{Method: "POST", Body: []byte(deep)})
+		if got != "    "+deep+"\n" {
+			t.Fatalf("depth %d: %d bytes shown for a body of %d: %.200s", depth, len(got), len(deep), got)
+		}
+	}
+	in := strings.Repeat("[", event.MaxJSONDepth) + strings.Repeat("]", event.MaxJSONDepth)
+	if got := RequestDetail(st, receiver.Request{Method: "POST", Body: []byte(in)}); !strings.Contains(got, "\n"+strings.Repeat(" ", 4+2*(event.MaxJSONDepth-1))+"[]\n") {
+		t.Fatalf("a body %d deep is not indented: %.300s", event.MaxJSONDepth, got)
+	}
+}

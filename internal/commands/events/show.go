@@ -1,8 +1,6 @@
 package events
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -111,10 +109,9 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 		fmt.Fprintf(&b, "%s %s\n", st.Faint(esc(k)+":"), esc(ev.Headers[k]))
 	}
 	b.WriteString("\n")
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, []byte(ev.Body), "", "  ") == nil {
+	if pretty, ok := render.PrettyJSON([]byte(ev.Body), ""); ok {
 		// Indent keeps the bytes of strings as they came.
-		b.WriteString(st.JSON(iostreams.EscapeLines(pretty.String())) + "\n")
+		b.WriteString(st.JSON(iostreams.EscapeLines(string(pretty))) + "\n")
 	} else {
 		b.WriteString(iostreams.EscapeLines(ev.Body) + "\n")
 	}

@@ -94,3 +94,37 @@ func TestAForgedCopyOfAnEventIsNeitherShownNorSignedForIt(t *testing.T) {
 		t.Fatalf("resend 2: %v (exit %d)", err, cmdutil.CodeOf(err))
 	}
 }
+
+// Indenting adds two spaces a level to every line: 20 KB of brackets nested
+// 9999 deep would print 200 MB.
+func TestShowPrintsADeeplyNestedBodyAsItCame(t *testing.T) {
+	history := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := strings.Repeat("[", 9999) + strings.Repeat("]", 9999)
+	shallow := `{"a":[1,{"b":2}]}`
+	for _, body := range []string{deep, shallow} {
+		r := &store.Request{ReceivedAt: cmdtest.Now, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte(body), Status: 400}
+		if _, err := st.RecordRequests(context.Background(), []*store.Request{r}, [][]string{nil}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	f, s := cmdtest.Factory(t, nil)
+	if err := cmdtest.Run(NewCmdEvents(f), "show", "1", "--history", history); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Out.String(); len(got) > len(deep)+1000 || !strings.Contains(got, "\n"+deep+"\n") {
+		t.Fatalf("show prints %d bytes for a body of %d: %.300s", len(got), len(deep), got)
+	}
+	s.Out.Reset()
+	if err := cmdtest.Run(NewCmdEvents(f), "show", "2", "--history", history); err != nil {
+		t.Fatal(err)
+	}
+	if want := "\n{\n  \"a\": [\n    1,\n    {\n      \"b\": 2\n    }\n  ]\n}\n"; !strings.Contains(s.Out.String(), want) {
+		t.Fatalf("a shallow body is not indented:\n%s", s.Out.String())
+	}
+}

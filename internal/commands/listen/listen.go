@@ -74,12 +74,17 @@ for other paths.
 The ready line, progress and the closing summary go to stderr; events go to
 stdout, one line each (one JSON object each with --format json). Control
 characters from requests are shown escaped (\x1b); with --format json, bytes
-that are not UTF-8 become \ufffd. Headers whose name contains key, token,
-secret, auth, password, passwd, session or cookie are masked as ****;
-signature headers stay visible. --verbose shows the first 64 KiB of a body.
-When stdout is not read, at most 4 MiB of lines wait; past it lines are
-dropped and counted on stderr (and as {"kind":"dropped","count":N} with
---format json), never events: they are still recorded and counted.
+that are not UTF-8 and lone surrogates (\udc00) become \ufffd, and an event
+nested more than 64 deep is "event":null with its body as the string "body".
+Headers whose name contains key, token, secret, auth, password, passwd,
+session or cookie are masked as ****; signature headers stay visible.
+--verbose shows the first 64 KiB of a body, indented when it is JSON at most
+64 levels deep.
+A slow reader of stdout gets every line; when stdout takes nothing for a
+second, at most 4 MiB of lines wait and the rest are dropped and counted on
+stderr (and as {"kind":"dropped","count":N} with --format json), never events:
+they are still recorded (unless --no-history) and counted. On exit, listen
+waits at most 2s for stdout to take the last lines.
 
 With no secret configured, the first run makes a whsec_ secret and saves it in
 the config file, where 'trigger' finds it.

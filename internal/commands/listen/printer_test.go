@@ -11,6 +11,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/lines"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -39,8 +40,27 @@ func accepted(n int) receiver.Request {
 		Verification: receiver.Verified, Body: []byte(`{"id":"` + id + `","eventType":"pet.adopted"}`), Event: &event.Envelope{ID: id, Type: "pet.adopted"}}
 }
 
+// stallAtOnce has every write to stdout count as stalled as soon as it
+// begins, and Close wait as long as it must.
+func stallAtOnce(d time.Duration, f func()) func() bool {
+	if d == time.Second {
+		f()
+		return func() bool { return false }
+	}
+	return func() bool { return true }
+}
+
 func TestStalledStdoutDropsLinesNotEvents(t *testing.T) {
-	for _, format := range []string{"human", "json"} {
+	for _, tc := range []struct {
+		format    string
+		noHistory bool
+		recorded  string
+	}{
+		{"human", false, "their events are recorded"},
+		{"json", false, "their events are recorded"},
+		{"human", true, "--no-history: their events are not recorded"},
+	} {
+		format := tc.format
 		ios, _, _, errOut := iostreams.Test()
 		w := &blockingWriter{entered: make(chan struct{}), release: make(chan struct{})}
 		ios.Out = w
@@ -49,7 +69,8 @@ func TestStalledStdoutDropsLinesNotEvents(t *testing.T) {
 		one.print(accepted(1))
 		limit := 3 * one.out.Waiting() // three lines
 		one.close()
-		p := newPrinterLimit(&Options{IO: ios, Format: format, MaxEvents: 1000}, limit)
+		p := newPrinterConfig(&Options{IO: ios, Format: format, MaxEvents: 1000, NoHistory: tc.noHistory},
+			lines.Config{Limit: limit, Stall: time.Second, AfterFunc: stallAtOnce})
 		p.print(accepted(0))
 		<-w.entered // the flusher is stuck writing the first line
 		for i := 1; i <= 20; i++ {
@@ -80,9 +101,47 @@ func TestStalledStdoutDropsLinesNotEvents(t *testing.T) {
 		if format == "json" && lines[4] != `{"kind":"dropped","count":17}` {
 			t.Errorf("json: last line %q", lines[4])
 		}
-		if e := errOut.String(); e != "Dropped 17 lines not shown: stdout was not being read (their events are recorded)\n" {
+		if e := errOut.String(); e != "Dropped 17 lines not shown: stdout was not being read ("+tc.recorded+")\n" {
 			t.Errorf("%s: stderr %q", format, e)
 		}
+	}
+}
+
+// stuckWriter is a stdout whose writes never return (until the test ends).
+type stuckWriter struct {
+	entered chan struct{}
+	once    sync.Once
+	end     chan struct{}
+}
+
+func (w *stuckWriter) Write([]byte) (int, error) {
+	w.once.Do(func() { close(w.entered) })
+	<-w.end
+	return 0, fmt.Errorf("ended")
+}
+
+func TestCloseGivesUpOnAStdoutThatNeverTakesItsLines(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	w := &stuckWriter{entered: make(chan struct{}), end: make(chan struct{})}
+	defer close(w.end)
+	ios.Out = w
+	closeWait := make(chan func())
+	p := newPrinterConfig(&Options{IO: ios, NoHistory: true}, lines.Config{Limit: maxWaiting, CloseWait: 2 * time.Second,
+		AfterFunc: func(d time.Duration, f func()) func() bool {
+			if d == 2*time.Second {
+				closeWait <- f
+			}
+			return func() bool { return true }
+		}})
+	p.print(accepted(0))
+	<-w.entered
+	p.print(accepted(1))
+	closed := make(chan struct{})
+	go func() { p.close(); close(closed) }()
+	(<-closeWait)() // two seconds pass
+	<-closed
+	if e := errOut.String(); e != "Dropped 2 lines not shown: stdout was not being read (--no-history: their events are not recorded)\n" {
+		t.Errorf("stderr %q", e)
 	}
 }
 

@@ -383,9 +383,10 @@ func printSummary(opts *Options, s receiver.Stats) {
 
 // printer formats each request and forward in the handler's goroutine and
 // hands the line to a lines.Writer, which writes a burst of them at once and
-// never blocks a handler on a stalled stdout: past maxWaiting bytes, lines
-// are dropped and counted (their events are still recorded). It also counts
-// the events --max-events waits for.
+// keeps a handler waiting for a stalled stdout at most a second: past
+// maxWaiting bytes, once stdout has taken nothing for that second, lines are
+// dropped and counted (their events are still recorded, unless --no-history).
+// It also counts the events --max-events waits for.
 type printer struct {
 	opts     *Options
 	out      *lines.Writer
@@ -397,22 +398,31 @@ type printer struct {
 // flushDelay is how long a line may wait to be written with the next ones.
 const flushDelay = 10 * time.Millisecond
 
-// maxWaiting is how many bytes of lines may wait for a stalled stdout.
+// maxWaiting is how many bytes of lines may wait for a slow stdout.
 const maxWaiting = 4 << 20
 
-func newPrinter(opts *Options) *printer { return newPrinterLimit(opts, maxWaiting) }
+func newPrinter(opts *Options) *printer {
+	return newPrinterConfig(opts, lines.Config{Limit: maxWaiting})
+}
 
-func newPrinterLimit(opts *Options, limit int) *printer {
+// newPrinterConfig is newPrinter with the lines.Writer tuned by cfg (its
+// Delay and Dropped are the printer's).
+func newPrinterConfig(opts *Options, cfg lines.Config) *printer {
 	p := &printer{opts: opts, done: make(chan struct{})}
-	p.out = lines.New(opts.IO.Out, limit, flushDelay, p.dropped)
+	cfg.Delay, cfg.Dropped = flushDelay, p.dropped
+	p.out = lines.NewConfig(opts.IO.Out, cfg)
 	return p
 }
 
 // dropped tells of lines that stdout did not take: on stderr, and with
 // --format json on stdout too, so that a script knows.
 func (p *printer) dropped(n int) []byte {
-	fmt.Fprintf(p.opts.IO.ErrOut, "%s %d lines not shown: stdout was not being read (their events are recorded)\n",
-		p.opts.IO.ErrStyles().Warning("Dropped"), n)
+	recorded := "their events are recorded"
+	if p.opts.NoHistory {
+		recorded = "--no-history: their events are not recorded"
+	}
+	fmt.Fprintf(p.opts.IO.ErrOut, "%s %d lines not shown: stdout was not being read (%s)\n",
+		p.opts.IO.ErrStyles().Warning("Dropped"), n, recorded)
 	if p.opts.Format == "json" {
 		return fmt.Appendf(nil, "{\"kind\":\"dropped\",\"count\":%d}\n", n)
 	}
@@ -421,7 +431,8 @@ func (p *printer) dropped(n int) []byte {
 
 func (p *printer) emit(line []byte) { p.out.Emit(line) }
 
-// close writes what is queued; nothing may be printed after it.
+// close writes what is queued, or gives up after two seconds of a stalled
+// stdout; nothing may be printed after it.
 func (p *printer) close() { p.out.Close() }
 
 func (p *printer) print(r receiver.Request) {
