@@ -203,8 +203,9 @@ func apiKey(ctx context.Context, st *store.Store, flag string) (string, error) {
 }
 
 // logger writes one line per request and per delivery attempt to stdout,
-// the strings that came from outside escaped. A stalled stdout never blocks
-// the API: past maxWaiting bytes, lines are dropped and counted on stderr.
+// the strings that came from outside escaped. A stalled stdout holds the API
+// up for a second at most: then lines past maxWaiting bytes are dropped and
+// counted on stderr.
 type logger struct {
 	f   *cmdutil.Factory
 	out *lines.Writer
