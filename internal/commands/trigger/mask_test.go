@@ -1,6 +1,8 @@
 package trigger
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,4 +56,23 @@ func TestTriggerMasksTheCredentialsOfURL(t *testing.T) {
 	}
 	_, _, err := runTrigger(t, "pet.adopted", "--url", "ftp://user:hunter2@x.test/")
 	cmdtest.AssertUsageError(t, err, `--url must be an absolute http(s) URL, got "ftp://user:****@x.test/"`)
+}
+
+// A --raw body that is not UTF-8 keeps its bytes in --dry-run --format json:
+// as base64, where a JSON string would turn them into U+FFFD.
+func TestDryRunJSONKeepsABodyThatIsNotUTF8(t *testing.T) {
+	body := []byte("{\"a\":\"\xff\xfe\"}")
+	raw := filepath.Join(t.TempDir(), "captured.json")
+	os.WriteFile(raw, body, 0o644)
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
+	if err := cmdtest.Run(NewCmdTrigger(f, nil), "--raw", raw, "--dry-run", "--format", "json"); err != nil {
+		t.Fatal(err)
+	}
+	var line struct {
+		Body       *string
+		BodyBase64 string
+	}
+	if err := json.Unmarshal(s.Out.Bytes(), &line); err != nil || line.Body != nil || line.BodyBase64 != base64.StdEncoding.EncodeToString(body) {
+		t.Fatalf("line %s: %v", s.Out, err)
+	}
 }

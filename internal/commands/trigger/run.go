@@ -2,6 +2,7 @@ package trigger
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
@@ -205,7 +207,12 @@ func dryRun(opts *Options, tpls []template, secret string) error {
 			for k := range header {
 				headers[k] = header.Get(k)
 			}
-			if err := render.JSONLine(opts.IO.Out, map[string]any{"method": "POST", "url": urlmask.Mask(opts.URL), "headers": headers, "body": string(body)}); err != nil {
+			line := map[string]any{"method": "POST", "url": urlmask.Mask(opts.URL), "headers": headers, "body": string(body)}
+			if !utf8.Valid(body) { // a JSON string would hold U+FFFD for the bytes that are not UTF-8
+				delete(line, "body")
+				line["bodyBase64"] = base64.StdEncoding.EncodeToString(body)
+			}
+			if err := render.JSONLine(opts.IO.Out, line); err != nil {
 				return err
 			}
 			continue
