@@ -52,6 +52,7 @@ func (a *APIFlags) Client(f *Factory) (*petstore.Client, error) {
 func APIError(err error, id string) error {
 	var ae *petstore.APIError
 	var ne *petstore.NetworkError
+	var bad *petstore.AnswerError
 	switch {
 	case errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden):
 		return Exit(ExitAuth, fmt.Errorf("%w; check the API key (--api-key, PETSTORE_API_KEY or config api_key)", err))
@@ -60,7 +61,7 @@ func APIError(err error, id string) error {
 			return Exit(ExitNotFound, fmt.Errorf("webhook %s not found: %w", id, err))
 		}
 		return Exit(ExitNotFound, err)
-	case errors.As(err, &ae), errors.As(err, &ne):
+	case errors.As(err, &ae), errors.As(err, &ne), errors.As(err, &bad):
 		return Exit(ExitAPI, err)
 	}
 	return err

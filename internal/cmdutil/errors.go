@@ -38,7 +38,7 @@ var ExitCodes = []struct {
 	{ExitTimeout, "listen: --timeout passed before --max-events valid events arrived"},
 	{ExitNotFound, "the Petstore API has no webhook with that id (404); events show/resend: no such event in the history"},
 	{ExitAuth, "the Petstore API refused the API key (401, 403), or no API key is set"},
-	{ExitAPI, "the Petstore API failed or refused the call (other 4xx, 5xx), or could not be reached"},
+	{ExitAPI, "the Petstore API failed or refused the call (other 4xx, 5xx), could not be reached, or answered more than the client reads (over 8 MiB, or pages that never end)"},
 	{ExitInterrupted, "interrupted (SIGINT) before the work was done; listen exits 0 on SIGINT instead"},
 }
 

@@ -71,6 +71,21 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("%s (%d)", msg, e.Status)
 }
 
+// AnswerError is an answer the client cannot use: larger than it reads, or
+// pages that do not end. The API failed, as with a 5xx.
+type AnswerError struct{ Msg string }
+
+func (e *AnswerError) Error() string { return e.Msg }
+
+// The bounds on what the client holds from the API.
+const (
+	// MaxAnswerBytes is the largest answer read from one call.
+	MaxAnswerBytes = 8 << 20
+	// MaxListPages and MaxListWebhooks bound what ListWebhooks gathers.
+	MaxListPages    = 1000
+	MaxListWebhooks = 100_000
+)
+
 // NetworkError is a call that got no answer.
 type NetworkError struct {
 	Host string
@@ -101,12 +116,13 @@ func (c *Client) GetWebhook(ctx context.Context, id string) (Webhook, error) {
 	return w, c.do(ctx, http.MethodGet, "/webhooks/"+url.PathEscape(id), nil, nil, &w)
 }
 
-// ListWebhooks follows the pages to the end, or until limit webhooks (0: no limit).
+// ListWebhooks follows the pages to the end, or until limit webhooks (0: no
+// limit), and fails past MaxListPages pages or MaxListWebhooks webhooks.
 func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error) {
 	var all []Webhook
 	cursor := ""
 	seen := map[string]bool{}
-	for {
+	for pages := 1; ; pages++ {
 		q := url.Values{}
 		pageSize := 100
 		if limit > 0 {
@@ -129,10 +145,13 @@ func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error)
 			break
 		}
 		if seen[*page.NextCursor] {
-			return nil, fmt.Errorf("the API returned the same page cursor twice")
+			return nil, &AnswerError{"the API returned the same page cursor twice"}
 		}
 		if len(page.Data) == 0 {
-			return nil, fmt.Errorf("the API returned an empty page that names a next one")
+			return nil, &AnswerError{"the API returned an empty page that names a next one"}
+		}
+		if pages >= MaxListPages || len(all) >= MaxListWebhooks {
+			return nil, &AnswerError{fmt.Sprintf("the API kept paging: stopped after %d pages and %d webhooks (at most %d pages and %d webhooks are read; --limit lists fewer)", pages, len(all), MaxListPages, MaxListWebhooks)}
 		}
 		cursor = *page.NextCursor
 		seen[cursor] = true
@@ -204,6 +223,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			if out == nil || status == http.StatusNoContent {
 				return nil
 			}
+			if len(answer) > MaxAnswerBytes {
+				return &AnswerError{fmt.Sprintf("the API's answer to %s %s is larger than %d MiB, more than this client reads", method, u.EscapedPath(), MaxAnswerBytes>>20)}
+			}
 			return wrapDecode(json.Unmarshal(answer, out))
 		}
 		if attempt < c.MaxRetries && retryable(method, status) {
@@ -216,6 +238,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 }
 
+// once makes one attempt; it reads up to one byte past MaxAnswerBytes, for do
+// to tell an answer that is too large.
 func (c *Client) once(ctx context.Context, method, target string, body []byte) (int, http.Header, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
@@ -232,7 +256,7 @@ func (c *Client) once(ctx context.Context, method, target string, body []byte) (
 		return 0, nil, nil, &NetworkError{Host: c.base.Host, Err: networkCause(err)}
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes+1))
 	if err != nil {
 		return 0, nil, nil, &NetworkError{Host: c.base.Host, Err: networkCause(err)}
 	}

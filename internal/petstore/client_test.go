@@ -150,7 +150,7 @@ func TestListFollowsPagesAndAcceptsABareArray(t *testing.T) {
 	}
 }
 
-// An endless answer is read up to 8 MiB, then the call fails.
+// An endless answer is read up to 8 MiB (and a byte, to tell), then the call fails.
 func TestEndlessAnswerIsBounded(t *testing.T) {
 	endless := &countingReader{}
 	c, err := NewClient("http://api.test/v1", "t", &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -159,7 +159,7 @@ func TestEndlessAnswerIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetWebhook(ctx, "wh_1"); err == nil || endless.n > 8<<20 {
+	if _, err := c.GetWebhook(ctx, "wh_1"); err == nil || endless.n > MaxAnswerBytes+1 {
 		t.Fatalf("read %d bytes: %v", endless.n, err)
 	}
 }
@@ -298,5 +298,64 @@ func TestClientDoesNotSendTheKeyToAnotherOrigin(t *testing.T) {
 	var ne *NetworkError
 	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "not followed, to keep the API key from it") {
 		t.Fatalf("err = %v, want a refused redirect", err)
+	}
+}
+
+// An API whose pages never end is followed up to MaxListPages pages or
+// MaxListWebhooks webhooks, not until memory runs out.
+func TestListStopsAnAPIThatKeepsPaging(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		perPage int
+		want    string
+	}{
+		{"pages", 1, "the API kept paging: stopped after 1000 pages and 1000 webhooks (at most 1000 pages and 100000 webhooks are read; --limit lists fewer)"},
+		{"webhooks", 2000, "the API kept paging: stopped after 50 pages and 100000 webhooks (at most 1000 pages and 100000 webhooks are read; --limit lists fewer)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			item := strings.Replace(hookJSON, `"secret":"whsec_x",`, "", 1)
+			page := `{"data":[` + strings.Repeat(item+",", tt.perPage-1) + item + `],"nextCursor":"%d"}`
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls++
+				fmt.Fprintf(w, page, calls)
+			}))
+			defer srv.Close()
+			c, err := NewClient(srv.URL+"/v1", "t", srv.Client(), "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			hooks, err := c.ListWebhooks(ctx, 0)
+			var ae *AnswerError
+			if !errors.As(err, &ae) || err.Error() != tt.want || hooks != nil {
+				t.Fatalf("%d webhooks, err = %v", len(hooks), err)
+			}
+			if want := strings.Fields(tt.want)[6]; fmt.Sprint(calls) != want {
+				t.Fatalf("%d calls, want %s", calls, want)
+			}
+		})
+	}
+}
+
+// An answer larger than the client reads says so, instead of failing to
+// parse its truncated start.
+func TestAnswerLargerThanTheClientReads(t *testing.T) {
+	for _, tt := range []struct {
+		size int
+		want string
+	}{
+		{MaxAnswerBytes, ""},
+		{MaxAnswerBytes + 1, "the API's answer to GET /v1/webhooks/wh_1 is larger than 8 MiB, more than this client reads"},
+	} {
+		body := hookJSON + strings.Repeat(" ", tt.size-len(hookJSON))
+		c, _ := newClient(t, &stub{method: "GET", path: "/v1/webhooks/wh_1", status: 200, body: body})
+		w, err := c.GetWebhook(ctx, "wh_1")
+		var ae *AnswerError
+		switch {
+		case tt.want == "" && (err != nil || w.ID != "wh_1"):
+			t.Fatalf("%d bytes: %+v %v", tt.size, w, err)
+		case tt.want != "" && (!errors.As(err, &ae) || err.Error() != tt.want):
+			t.Fatalf("%d bytes: %v", tt.size, err)
+		}
 	}
 }

@@ -29,8 +29,15 @@ const keptResponse = 4 << 10
 // that its connection can be reused; past it the connection is closed.
 const drainedResponse = 64 << 10
 
-// passedResponse is the most of an answer handed back with PassAnswers.
-const passedResponse = 10 << 20
+// PassedResponse is the most of an answer handed back with PassAnswers: as
+// much as `listen` takes of a request by default (--max-body).
+const PassedResponse = 1 << 20
+
+// UnusableAnswerError is an answer that is not one to hand back: a 1xx, or
+// one larger than PassedResponse. The attempt fails as if there was none.
+type UnusableAnswerError struct{ Reason string }
+
+func (e *UnusableAnswerError) Error() string { return e.Reason }
 
 // NewClient returns the HTTP client forwards go through: connections kept
 // for reuse, and redirects handed back as answers (a relay forwards, it does
@@ -65,7 +72,7 @@ type Config struct {
 	Workers int
 	// Targets are where forwards recorded by a target's Name are sent.
 	Targets []Target
-	// PassAnswers reads the target's whole answer (up to 10 MiB), for
+	// PassAnswers reads the target's whole answer (up to PassedResponse), for
 	// --passthrough to hand back; otherwise only what the history keeps is read.
 	PassAnswers bool
 }
@@ -77,6 +84,7 @@ type Result struct {
 	Attempt  store.ForwardAttempt
 	RetryIn  time.Duration // when State is Pending
 	Response *Response     // nil when there was no answer
+	Err      error         // why there was no answer (Attempt.Error)
 }
 
 // Response is a target's whole answer.
@@ -347,7 +355,7 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 			a.Error = "redirected to " + loc + " (not followed)"
 		}
 	}
-	res := Result{Request: req, Forward: f, Attempt: a, Response: resp}
+	res := Result{Request: req, Forward: f, Attempt: a, Response: resp, Err: sendErr}
 	res.Forward.Attempts = a.Attempt
 	var next time.Time
 	switch {
@@ -432,17 +440,23 @@ func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*R
 		return nil, time.Since(start), cause(err, r.cfg.Timeout)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode < 200 { // a 101's body is the connection: not read
+		return nil, time.Since(start), &UnusableAnswerError{fmt.Sprintf("the target answered %d %s, which ends no request", resp.StatusCode, http.StatusText(resp.StatusCode))}
+	}
 	limit := int64(keptResponse)
 	if r.cfg.PassAnswers {
-		limit = passedResponse
+		limit = PassedResponse + 1 // a byte more, to tell a larger answer
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	latency := time.Since(start)
-	if err == nil {
+	if err == nil && len(body) <= PassedResponse {
 		_, _ = io.CopyN(io.Discard, resp.Body, drainedResponse)
 	}
 	if err != nil {
 		return nil, latency, cause(err, r.cfg.Timeout)
+	}
+	if len(body) > PassedResponse {
+		return nil, latency, &UnusableAnswerError{fmt.Sprintf("the target answered %d with more than %d MiB, more than is passed through", resp.StatusCode, PassedResponse>>20)}
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, latency, nil
 }

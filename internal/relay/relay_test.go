@@ -493,6 +493,30 @@ func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
 	}
 }
 
+// With PassAnswers an answer is read up to PassedResponse and a byte: a
+// larger one is not handed back, neither whole nor cut.
+func TestPassedAnswerIsReadOnlyUpToItsBound(t *testing.T) {
+	chunk := make([]byte, 64<<10)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range (50 << 20) / len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(target.Close)
+	var read int64
+	rl := New(Config{Client: &http.Client{Transport: countingTransport{&read}}, Timeout: 10 * time.Second, Now: time.Now, PassAnswers: true})
+	resp, _, err := rl.send(context.Background(), &store.Request{Method: "POST", Body: []byte(`{}`)}, target.URL)
+	var ue *UnusableAnswerError
+	if !errors.As(err, &ue) || err.Error() != "the target answered 200 with more than 1 MiB, more than is passed through" || resp != nil {
+		t.Fatalf("%v, %v", resp, err)
+	}
+	if read > int64(PassedResponse+len(chunk)) {
+		t.Errorf("read %d bytes of a 50 MB answer, want at most %d", read, PassedResponse+len(chunk))
+	}
+}
+
 func TestTargetNameMasksTheURLsCredentials(t *testing.T) {
 	for in, want := range map[string]string{
 		"http://user:pw@host:3000/h?a=b": "http://user:****@host:3000/h?a=b",

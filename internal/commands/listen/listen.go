@@ -100,7 +100,10 @@ Credentials in a target's URL are masked wherever it is shown or recorded.
 The sender gets its 200 once the event is safely recorded; the first attempt
 at each target starts while it is being recorded, and failed ones are
 retried on connection errors, timeouts, 5xx, 408 and 429 (Retry-After
-honoured) with backoff, up to --retry-max attempts or --retry-for.
+honoured) with backoff, up to --retry-max attempts or --retry-for. With
+--passthrough the sender waits for the one attempt and gets the app's answer,
+of which at most 1 MiB is read: a larger answer, a 1xx or none at all is
+answered 502 with a JSON {"error", "message"} that says which.
 
 History: every request and every forward attempt is recorded in an SQLite
 database ($XDG_STATE_HOME/petstore-webhooks/history.db, or --history FILE);
@@ -176,7 +179,7 @@ See 'petstore-webhooks events'.`,
 	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOB=]URL|HOST:PORT[/PATH]|PORT; repeatable")
 	forwardSecret = cmdutil.AddForwardSecretFlags(cmd, "re-sign forwarded bodies with this secret, for an app with its own")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add "Name: value" to forwarded requests; repeatable`)
-	fl.BoolVar(&opts.Passthrough, "passthrough", false, "wait for the (one) target and hand its answer back to the sender")
+	fl.BoolVar(&opts.Passthrough, "passthrough", false, "wait for the (one) target and hand its answer (at most 1 MiB) back to the sender")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "how long a target has to answer one forward")
 	fl.IntVar(&opts.RetryMax, "retry-max", 0, "attempts per forward in all (0: no limit but --retry-for)")
 	fl.DurationVar(&opts.RetryFor, "retry-for", time.Hour, "stop retrying a forward this long after the event arrived")

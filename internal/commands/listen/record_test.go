@@ -162,6 +162,60 @@ func TestPassthroughRecordsWhatTheSenderWasAnswered(t *testing.T) {
 	}
 }
 
+// --passthrough hands back only a whole, final answer: one larger than
+// relay.PassedResponse, or a 1xx (whose sender would wait for ever), is
+// answered 502 with a message that says why.
+func TestPassthroughPassesOnlyAWholeFinalAnswer(t *testing.T) {
+	upgraded := make(chan struct{})
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/whole":
+			w.Write(bytes.Repeat([]byte("a"), relay.PassedResponse))
+		case "/larger":
+			w.Write(bytes.Repeat([]byte("a"), relay.PassedResponse+1))
+		case "/switch":
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			buf.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+			buf.Flush()
+			<-upgraded // the connection stays open, as an upgraded one would
+			conn.Close()
+		}
+	}))
+	defer app.Close()
+	defer close(upgraded)
+	for _, tt := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/whole", 200, strings.Repeat("a", relay.PassedResponse)},
+		{"/larger", 502, `{"error":"target_answer_not_passed","message":"the target answered 200 with more than 1 MiB, more than is passed through"}` + "\n"},
+		{"/switch", 502, `{"error":"target_answer_not_passed","message":"the target answered 101 Switching Protocols, which ends no request"}` + "\n"},
+	} {
+		t.Run(strings.TrimPrefix(tt.path, "/"), func(t *testing.T) {
+			h, rec := recordingListener(t, true, func(o *Options) {
+				target, err := relay.ParseTarget(app.URL + tt.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o.ForwardTo, o.Passthrough = []relay.Target{target}, true
+			})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, signedRequest(`{"id":"e1","eventType":"pet.adopted"}`))
+			if w.Code != tt.status || w.Body.String() != tt.body {
+				t.Fatalf("sender answered %d %.200q, want %d %.200q", w.Code, w.Body, tt.status, tt.body)
+			}
+			if got, _ := latest(t, rec.store); got.Status != tt.status {
+				t.Fatalf("history says answered %d; the sender got %d", got.Status, tt.status)
+			}
+		})
+	}
+}
+
 func TestHelpSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
 	f, _ := cmdtest.Factory(t, nil)
 	want := fmt.Sprintf("only the first %d KiB of the body is kept", history.RejectedBodyKept>>10)

@@ -258,7 +258,8 @@ func (rec *recording) record(r *receiver.Request) (receiver.Answer, error) {
 }
 
 // passthrough answers the sender with the target's status, headers and body,
-// or 502 when the target did not answer, and records that status as the
+// or 502 when the target did not answer or its answer is not one to pass on
+// (a 1xx, or larger than relay.PassedResponse), and records that status as the
 // request's answer; the request is shown (tell) before the attempt.
 func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.ResponseWriter, tell func(int)) {
 	res, err := early.Passthrough(context.Background())
@@ -282,15 +283,19 @@ func (rec *recording) passthrough(early *relay.Early, requestID int64, w http.Re
 		_, _ = w.Write(res.Response.Body)
 		return
 	}
-	msg := "the target did not answer"
-	if err != nil {
+	code, msg := "target_unreachable", "the target did not answer"
+	var unusable *relay.UnusableAnswerError
+	switch {
+	case err != nil:
 		msg = "could not forward: " + err.Error()
-	} else if res.Attempt.Error != "" {
+	case errors.As(res.Err, &unusable):
+		code, msg = "target_answer_not_passed", unusable.Error()
+	case res.Attempt.Error != "":
 		msg = "the target did not answer: " + res.Attempt.Error
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusBadGateway)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": "target_unreachable", "message": msg})
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "message": msg})
 }
 
 // verifySecrets are the --secret flags, else the configured secret (made

@@ -23,6 +23,13 @@ import (
 // DefaultURL is where `listen` receives by default.
 const DefaultURL = "http://127.0.0.1:8080/webhooks"
 
+// The bounds of a load run: each delivery in flight is a goroutine, and each
+// one sent keeps its latency for the summary.
+const (
+	MaxConcurrency = 1000
+	MaxDeliveries  = 1_000_000
+)
+
 // Options are trigger's inputs.
 type Options struct {
 	IO         *iostreams.IOStreams
@@ -117,8 +124,8 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 	fl.StringVar(&opts.RawFile, "raw", "", "send exactly the bytes of this file, signed (at most 1 MiB)")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `extra request header "Name: value"; repeatable`)
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the signed request (headers and body) and send nothing")
-	fl.IntVar(&opts.Count, "count", 1, "send each event this many times, each with a fresh id")
-	fl.IntVar(&opts.Concurrency, "concurrency", 1, "deliveries in flight at once")
+	fl.IntVar(&opts.Count, "count", 1, fmt.Sprintf("send each event this many times, each with a fresh id (at most %d deliveries in all)", MaxDeliveries))
+	fl.IntVar(&opts.Concurrency, "concurrency", 1, fmt.Sprintf("deliveries in flight at once (at most %d)", MaxConcurrency))
 	fl.BoolVar(&opts.ViaAPI, "api", false, "ask the Petstore API to send the events to its subscribers instead of posting to --url")
 	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{})
 	opts.API.Register(cmd)
@@ -150,6 +157,12 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		return cmdutil.FlagErrorf("--count must be at least 1, got %d", opts.Count)
 	case opts.Concurrency < 1:
 		return cmdutil.FlagErrorf("--concurrency must be at least 1, got %d", opts.Concurrency)
+	case opts.Concurrency > MaxConcurrency:
+		return cmdutil.FlagErrorf("--concurrency must be at most %d, got %d", MaxConcurrency, opts.Concurrency)
+	case len(opts.Events) <= 1 && opts.Count > MaxDeliveries:
+		return cmdutil.FlagErrorf("--count must be at most %d, got %d", MaxDeliveries, opts.Count)
+	case opts.Count > MaxDeliveries/max(len(opts.Events), 1): // divided, since the product can overflow
+		return cmdutil.FlagErrorf("--count %d of %d event types is more than %d deliveries: at most %d each", opts.Count, len(opts.Events), MaxDeliveries, MaxDeliveries/len(opts.Events))
 	case cmd.Flags().Changed("secret") && opts.Secret == "":
 		return cmdutil.FlagErrorf("--secret must not be empty")
 	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key")):

@@ -40,6 +40,13 @@ func TestTriggerFlags(t *testing.T) {
 		{"raw with edits", []string{"--raw", "x", "--override", "a=1"}, nil, "--raw sends the file as it is: it does not go with --override, --remove or --data"},
 		{"bad count", []string{"pet.adopted", "--count", "0"}, nil, "--count must be at least 1, got 0"},
 		{"bad concurrency", []string{"pet.adopted", "--concurrency", "-1"}, nil, "--concurrency must be at least 1, got -1"},
+		{"concurrency too high", []string{"pet.adopted", "--count", "10000000", "--concurrency", "10000000"}, nil, "--concurrency must be at most 1000, got 10000000"},
+		{"count too high", []string{"pet.adopted", "--count", "1000001"}, nil, "--count must be at most 1000000, got 1000001"},
+		{"count times types overflows", []string{"pet.adopted", "order.created", "--count", "4611686018427387904"}, nil, "--count 4611686018427387904 of 2 event types is more than 1000000 deliveries: at most 500000 each"},
+		{"count times types too high", []string{"pet.adopted", "order.created", "--count", "500001"}, nil, "--count 500001 of 2 event types is more than 1000000 deliveries: at most 500000 each"},
+		{"largest load run", []string{"pet.adopted", "order.created", "--count", "500000", "--concurrency", "1000"}, func(o *Options) bool {
+			return o.Count == 500000 && o.Concurrency == 1000
+		}, ""},
 		{"bad url", []string{"pet.adopted", "--url", "localhost:8080"}, nil, `--url must be an absolute http(s) URL, got "localhost:8080"`},
 		{"bad override", []string{"pet.adopted", "--override", "novalue"}, nil, `override "novalue": want PATH=VALUE`},
 		{"bad remove", []string{"pet.adopted", "--remove", "a..b"}, nil, `--remove "a..b": path "a..b" has an empty segment`},
@@ -130,6 +137,20 @@ func TestTriggerJSONAndExitCodes(t *testing.T) {
 	out, _, err = runTrigger(t, "payment.failed", "--url", r.URL, "--format", "json")
 	if cmdutil.CodeOf(err) != cmdutil.ExitUnreachable || !strings.Contains(out, `"status":0`) || !strings.Contains(out, "connection refused") {
 		t.Fatalf("unreachable: err = %v, out = %s", err, out)
+	}
+}
+
+// A load run past the bounds is refused before anything is sent: the count
+// times the event types once overflowed to a negative total, started no
+// worker and waited for a signal.
+func TestTriggerRefusesALoadRunPastTheBounds(t *testing.T) {
+	r := newReceiver(t, "whsec_test", 200)
+	out, errOut, err := runTrigger(t, "pet.adopted", "order.created", "--url", r.URL, "--count", "4611686018427387904")
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || !strings.HasPrefix(err.Error(), "--count 4611686018427387904 of 2 event types is more than 1000000 deliveries") || out != "" || errOut != "" {
+		t.Fatalf("err = %v, stdout %q, stderr %q", err, out, errOut)
+	}
+	if len(r.bodies) != 0 {
+		t.Fatalf("%d events sent", len(r.bodies))
 	}
 }
 

@@ -1,12 +1,14 @@
 package webhooks
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
@@ -18,8 +20,9 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the registered webhooks",
-		Long: `List every registered webhook, following the API's pages to the end (or to
---limit). Secrets are masked.`,
+		Long: fmt.Sprintf(`List every registered webhook, following the API's pages to the end (or to
+--limit). Secrets are masked. An API that names more than %d pages or %d
+webhooks fails the command with exit 8.`, petstore.MaxListPages, petstore.MaxListWebhooks),
 		Example: `  petstore-webhooks list
   petstore-webhooks list --format json | jq -r '.[] | select(.status == "disabled") | .id'`,
 		Args: cmdutil.NoArgs,

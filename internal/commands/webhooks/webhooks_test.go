@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -238,6 +239,29 @@ func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	l.Close()
 	if r := cli(t, "http://"+addr+"/v1", list); r.code != cmdutil.ExitAPI || !strings.HasPrefix(r.error.Error(), "cannot reach "+addr+": ") {
 		t.Fatalf("closed port: %+v", r)
+	}
+}
+
+// An answer larger than the client reads, and pages that never end, are the
+// API failing: exit 8 and a line that says what happened.
+func TestAnAPIThatAnswersTooMuchFailsWithExit8(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/deliveries") {
+			w.Write([]byte(`{"data":[],"pad":"` + strings.Repeat("x", petstore.MaxAnswerBytes) + `"}`))
+			return
+		}
+		calls++
+		fmt.Fprintf(w, `{"data":[{"id":"wh_%d"}],"nextCursor":"c%d"}`, calls, calls)
+	}))
+	defer srv.Close()
+	r := cli(t, srv.URL+"/v1", list)
+	if r.code != cmdutil.ExitAPI || !strings.HasPrefix(r.error.Error(), "the API kept paging: stopped after 1000 pages") || r.out != "" {
+		t.Fatalf("endless pages: %+v", r)
+	}
+	r = cli(t, srv.URL+"/v1", deliveries, "wh_1")
+	if r.code != cmdutil.ExitAPI || r.error.Error() != "the API's answer to GET /v1/webhooks/wh_1/deliveries is larger than 8 MiB, more than this client reads" {
+		t.Fatalf("large answer: %+v", r)
 	}
 }
 
