@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/mattn/go-isatty"
 )
@@ -21,6 +22,7 @@ type IOStreams struct {
 	colorMode                      string
 	getenv                         func(string) string
 
+	stylesMu             sync.Mutex // the palettes are made on first use, from any goroutine
 	outStyles, errStyles *Styles
 }
 
@@ -54,13 +56,13 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 // SetTTY marks the streams as terminals or not; for tests.
 func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
 	s.stdinTTY, s.stdoutTTY, s.stderrTTY = stdin, stdout, stderr
-	s.outStyles, s.errStyles = nil, nil
+	s.forgetStyles()
 }
 
 // SetGetenv sets where the colour decision reads NO_COLOR and friends; for tests.
 func (s *IOStreams) SetGetenv(getenv func(string) string) {
 	s.getenv = getenv
-	s.outStyles, s.errStyles = nil, nil
+	s.forgetStyles()
 }
 
 // ColorModes are the values of --color.
@@ -71,7 +73,7 @@ func (s *IOStreams) SetColorMode(mode string) error {
 	switch mode {
 	case "auto", "always", "never":
 		s.colorMode = mode
-		s.outStyles, s.errStyles = nil, nil
+		s.forgetStyles()
 		return nil
 	}
 	return fmt.Errorf("invalid --color %q: want auto, always or never", mode)
@@ -98,8 +100,17 @@ func ColorEnabled(mode string, isTTY bool, getenv func(string) string) bool {
 	return isTTY
 }
 
+// forgetStyles makes the palettes anew on next use, after a setting changed.
+func (s *IOStreams) forgetStyles() {
+	s.stylesMu.Lock()
+	defer s.stylesMu.Unlock()
+	s.outStyles, s.errStyles = nil, nil
+}
+
 // OutStyles is the palette for stdout.
 func (s *IOStreams) OutStyles() *Styles {
+	s.stylesMu.Lock()
+	defer s.stylesMu.Unlock()
 	if s.outStyles == nil {
 		s.outStyles = newStyles(s.Out, ColorEnabled(s.colorMode, s.stdoutTTY, s.getenv))
 	}
@@ -108,6 +119,8 @@ func (s *IOStreams) OutStyles() *Styles {
 
 // ErrStyles is the palette for stderr.
 func (s *IOStreams) ErrStyles() *Styles {
+	s.stylesMu.Lock()
+	defer s.stylesMu.Unlock()
 	if s.errStyles == nil {
 		s.errStyles = newStyles(s.ErrOut, ColorEnabled(s.colorMode, s.stderrTTY, s.getenv))
 	}

@@ -2,6 +2,7 @@ package iostreams
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -53,5 +54,20 @@ func TestStylesFollowTheDecision(t *testing.T) {
 	}
 	if err := ios.SetColorMode("sometimes"); err == nil {
 		t.Fatal("accepted --color sometimes")
+	}
+}
+
+// A handler and the relay print at once: the palettes are made once, safely
+// (go test -race).
+func TestStylesAreSafeToGetFromManyGoroutines(t *testing.T) {
+	ios, _, _, _ := Test()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() { defer wg.Done(); ios.OutStyles(); ios.ErrStyles() }()
+	}
+	wg.Wait()
+	if ios.OutStyles() != ios.OutStyles() {
+		t.Fatal("a palette made twice")
 	}
 }
