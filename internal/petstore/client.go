@@ -81,9 +81,11 @@ func (e *AnswerError) Error() string { return e.Msg }
 const (
 	// MaxAnswerBytes is the largest answer read from one call.
 	MaxAnswerBytes = 8 << 20
-	// MaxListPages and MaxListWebhooks bound what ListWebhooks gathers.
+	// MaxListPages, MaxListWebhooks and MaxListBytes bound what ListWebhooks
+	// gathers.
 	MaxListPages    = 1000
 	MaxListWebhooks = 100_000
+	MaxListBytes    = 64 << 20
 )
 
 // NetworkError is a call that got no answer.
@@ -122,6 +124,7 @@ func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error)
 	var all []Webhook
 	cursor := ""
 	seen := map[string]bool{}
+	read := 0
 	for pages := 1; ; pages++ {
 		q := url.Values{}
 		pageSize := 100
@@ -140,7 +143,7 @@ func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, page.Data...)
+		all, read = append(all, page.Data...), read+len(raw)
 		if page.NextCursor == nil || *page.NextCursor == "" || (limit > 0 && len(all) >= limit) {
 			break
 		}
@@ -150,8 +153,9 @@ func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error)
 		if len(page.Data) == 0 {
 			return nil, &AnswerError{"the API returned an empty page that names a next one"}
 		}
-		if pages >= MaxListPages || len(all) >= MaxListWebhooks {
-			return nil, &AnswerError{fmt.Sprintf("the API kept paging: stopped after %d pages and %d webhooks (at most %d pages and %d webhooks are read; --limit lists fewer)", pages, len(all), MaxListPages, MaxListWebhooks)}
+		if pages >= MaxListPages || len(all) >= MaxListWebhooks || read >= MaxListBytes {
+			return nil, &AnswerError{fmt.Sprintf("the API kept paging: stopped after %d pages, %d webhooks and %d MiB (at most %d pages, %d webhooks and %d MiB are read; --limit lists fewer)",
+				pages, len(all), read>>20, MaxListPages, MaxListWebhooks, MaxListBytes>>20)}
 		}
 		cursor = *page.NextCursor
 		seen[cursor] = true

@@ -301,21 +301,23 @@ func TestClientDoesNotSendTheKeyToAnotherOrigin(t *testing.T) {
 	}
 }
 
-// An API whose pages never end is followed up to MaxListPages pages or
-// MaxListWebhooks webhooks, not until memory runs out.
+// An API whose pages never end is followed up to MaxListPages pages,
+// MaxListWebhooks webhooks or MaxListBytes, not until memory runs out.
 func TestListStopsAnAPIThatKeepsPaging(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		perPage int
+		pad     int
 		want    string
 	}{
-		{"pages", 1, "the API kept paging: stopped after 1000 pages and 1000 webhooks (at most 1000 pages and 100000 webhooks are read; --limit lists fewer)"},
-		{"webhooks", 2000, "the API kept paging: stopped after 50 pages and 100000 webhooks (at most 1000 pages and 100000 webhooks are read; --limit lists fewer)"},
+		{"pages", 1, 0, "the API kept paging: stopped after 1000 pages, 1000 webhooks and 0 MiB (at most 1000 pages, 100000 webhooks and 64 MiB are read; --limit lists fewer)"},
+		{"webhooks", 2000, 0, "the API kept paging: stopped after 50 pages, 100000 webhooks and 12 MiB (at most 1000 pages, 100000 webhooks and 64 MiB are read; --limit lists fewer)"},
+		{"bytes", 1, 1 << 20, "the API kept paging: stopped after 64 pages, 64 webhooks and 64 MiB (at most 1000 pages, 100000 webhooks and 64 MiB are read; --limit lists fewer)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			calls := 0
 			item := strings.Replace(hookJSON, `"secret":"whsec_x",`, "", 1)
-			page := `{"data":[` + strings.Repeat(item+",", tt.perPage-1) + item + `],"nextCursor":"%d"}`
+			page := `{"data":[` + strings.Repeat(item+",", tt.perPage-1) + item + `],"pad":"` + strings.Repeat("x", tt.pad) + `","nextCursor":"%d"}`
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				calls++
 				fmt.Fprintf(w, page, calls)

@@ -21,8 +21,8 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Use:   "list",
 		Short: "List the registered webhooks",
 		Long: fmt.Sprintf(`List every registered webhook, following the API's pages to the end (or to
---limit). Secrets are masked. An API that names more than %d pages or %d
-webhooks fails the command with exit 8.`, petstore.MaxListPages, petstore.MaxListWebhooks),
+--limit). Secrets are masked. An API that names more than %d pages, %d
+webhooks or %d MiB fails the command with exit 8.`, petstore.MaxListPages, petstore.MaxListWebhooks, petstore.MaxListBytes>>20),
 		Example: `  petstore-webhooks list
   petstore-webhooks list --format json | jq -r '.[] | select(.status == "disabled") | .id'`,
 		Args: cmdutil.NoArgs,
