@@ -15,6 +15,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // hopByHop headers belong to one connection and are not forwarded.
@@ -352,7 +353,7 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 		a.Status = resp.Status
 		a.Response = resp.Body[:min(len(resp.Body), keptResponse)]
 		if loc := resp.Header.Get("Location"); resp.Status >= 300 && resp.Status < 400 && loc != "" {
-			a.Error = "redirected to " + loc + " (not followed)"
+			a.Error = "redirected to " + urlmask.Mask(loc) + " (not followed)"
 		}
 	}
 	res := Result{Request: req, Forward: f, Attempt: a, Response: resp, Err: sendErr}

@@ -575,13 +575,15 @@ func TestForwardToAMaskedTargetNotConfiguredIsNotSent(t *testing.T) {
 }
 
 // A redirect is the target's answer: not followed (it would turn the POST
-// into a GET elsewhere), a final failure that says where it pointed.
+// into a GET elsewhere), a final failure that says where it pointed, with
+// the credentials in that URL masked.
 func TestARedirectIsNotFollowedAndSaysWhereItPointed(t *testing.T) {
 	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("the redirect was followed: %s %s", r.Method, r.URL)
 	}))
 	defer elsewhere.Close()
-	moved := httptest.NewServer(http.RedirectHandler(elsewhere.URL+"/hooks", http.StatusMovedPermanently))
+	withCreds := strings.Replace(elsewhere.URL, "http://", "http://user:pw@", 1)
+	moved := httptest.NewServer(http.RedirectHandler(withCreds+"/hooks", http.StatusMovedPermanently))
 	defer moved.Close()
 	h := newHarness(t, Config{RetryFor: time.Hour})
 	h.send(t, `{"id":"e1"}`, nil, moved.URL)
@@ -589,7 +591,8 @@ func TestARedirectIsNotFollowedAndSaysWhereItPointed(t *testing.T) {
 	h.mu.Lock()
 	a, state := h.results[0].Attempt, h.results[0].Forward.State
 	h.mu.Unlock()
-	if a.Status != 301 || a.Error != "redirected to "+elsewhere.URL+"/hooks (not followed)" || state != store.Failed {
+	masked := strings.Replace(elsewhere.URL, "http://", "http://user:****@", 1)
+	if a.Status != 301 || a.Error != "redirected to "+masked+"/hooks (not followed)" || state != store.Failed {
 		t.Fatalf("attempt %d %q, state %s", a.Status, a.Error, state)
 	}
 }

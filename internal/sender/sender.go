@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // Result is the outcome of one delivery. Err is set when the receiver could
@@ -61,7 +63,7 @@ func Send(ctx context.Context, client *http.Client, target string, header http.H
 	switch {
 	case res.OK():
 	case resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "":
-		res.Reason = shorten("redirected to " + resp.Header.Get("Location") + " (not followed)")
+		res.Reason = shorten("redirected to " + urlmask.Mask(resp.Header.Get("Location")) + " (not followed)")
 	default:
 		res.Reason = reason(answer)
 	}

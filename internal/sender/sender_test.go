@@ -88,7 +88,7 @@ func TestSendDoesNotFollowRedirects(t *testing.T) {
 	}))
 	defer other.Close()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+"/", http.StatusMovedPermanently)
+		http.Redirect(w, r, strings.Replace(other.URL, "http://", "http://user:pw@", 1)+"/", http.StatusMovedPermanently)
 	}))
 	defer srv.Close()
 	h := http.Header{"X-Petstore-Signature": {"sha256=ab"}}
@@ -96,7 +96,7 @@ func TestSendDoesNotFollowRedirects(t *testing.T) {
 	if r.OK() || r.Status != http.StatusMovedPermanently || r.Err != nil {
 		t.Fatalf("result = %+v, want a failed 301", r)
 	}
-	if want := "redirected to " + other.URL + "/ (not followed)"; r.Reason != want {
+	if want := "redirected to " + strings.Replace(other.URL, "http://", "http://user:****@", 1) + "/ (not followed)"; r.Reason != want {
 		t.Fatalf("reason %q, want %q", r.Reason, want)
 	}
 }
