@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -202,8 +203,12 @@ func validate(key, value string) error {
 			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %q", iostreams.Escape(urlmask.Mask(value)))
 		}
 	case "listen_addr":
-		if _, err := cmdutil.NormalizeListenAddr("listen_addr", value); err != nil {
+		addr, err := cmdutil.NormalizeListenAddr("listen_addr", value)
+		if err != nil {
 			return err
+		}
+		if _, port, _ := net.SplitHostPort(addr); port == "0" {
+			return cmdutil.FlagErrorf("listen_addr %q: port 0 is a new port each run, where trigger could not find listen: choose one", iostreams.Escape(value))
 		}
 	}
 	return nil

@@ -43,6 +43,7 @@ func TestSetRefusesAddressesThatCannotWork(t *testing.T) {
 	for _, tt := range []struct{ key, value, want string }{
 		{"listen_addr", "not an address!!", `listen_addr "127.0.0.1:not an address!!": bad port "not an address!!"`},
 		{"listen_addr", "127.0.0.1:99999", `listen_addr "127.0.0.1:99999": bad port "99999"`},
+		{"listen_addr", ":0", `listen_addr ":0": port 0 is a new port each run, where trigger could not find listen: choose one`},
 		{"api_base", "http://x:99999999/", `api_base must be an absolute http(s) URL, got "http://x:99999999/"`},
 		{"api_base", "http://:80/v1", `api_base must be an absolute http(s) URL, got "http://:80/v1"`},
 	} {
