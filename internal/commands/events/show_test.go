@@ -14,16 +14,8 @@ import (
 )
 
 func TestShowSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
-	history := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(history)
-	if err != nil {
-		t.Fatal(err)
-	}
 	kept := &store.Request{ReceivedAt: cmdtest.Now, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: bytes.Repeat([]byte("x"), 64<<10), BodySize: 1 << 20, Status: 401}
-	if _, err := st.RecordRequests(context.Background(), []*store.Request{kept}, [][]string{nil}, nil); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	history := historyOf(t, kept)
 
 	f, s := cmdtest.Factory(t, nil)
 	if err := cmdtest.Run(NewCmdEvents(f), "show", "1", "--history", history); err != nil {
@@ -41,7 +33,7 @@ func TestShowSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
 	}
 	// What is left of the body is not the request that arrived: resend
 	// refuses rather than send its first 64 KiB as if it were.
-	err = cmdtest.Run(NewCmdEvents(f), "resend", "1", "--history", history, "--to", "127.0.0.1:9")
+	err := cmdtest.Run(NewCmdEvents(f), "resend", "1", "--history", history, "--to", "127.0.0.1:9")
 	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != "only the first 65536 of the 1048576 bytes of request 1's body were kept (it was rejected): it cannot be sent again as it arrived" {
 		t.Fatalf("resend: %v (exit %d)", err, cmdutil.CodeOf(err))
 	}
@@ -49,18 +41,10 @@ func TestShowSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
 
 // A browser's GET is recorded, but it is no event to send to an app.
 func TestResendRefusesARequestThatWasNoEvent(t *testing.T) {
-	history := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(history)
-	if err != nil {
-		t.Fatal(err)
-	}
 	get := &store.Request{ReceivedAt: cmdtest.Now, Method: "GET", Path: "/webhooks", Header: http.Header{}, Body: []byte{}, Status: 405}
-	if _, err := st.RecordRequests(context.Background(), []*store.Request{get}, [][]string{nil}, nil); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	history := historyOf(t, get)
 	f, _ := cmdtest.Factory(t, nil)
-	err = cmdtest.Run(NewCmdEvents(f), "resend", "1", "--history", history, "--to", "127.0.0.1:9")
+	err := cmdtest.Run(NewCmdEvents(f), "resend", "1", "--history", history, "--to", "127.0.0.1:9")
 	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != "request 1 was a GET answered 405, not an event: there is nothing to resend" {
 		t.Fatalf("resend: %v (exit %d)", err, cmdutil.CodeOf(err))
 	}
@@ -70,25 +54,17 @@ func TestResendRefusesARequestThatWasNoEvent(t *testing.T) {
 // answered 401 and recorded. The event id then names the verified request,
 // and a rejected one is never signed with the forward secret.
 func TestAForgedCopyOfAnEventIsNeitherShownNorSignedForIt(t *testing.T) {
-	history := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(history)
-	if err != nil {
-		t.Fatal(err)
-	}
 	real := &store.Request{ReceivedAt: cmdtest.Now, EventID: "evt_1", EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{},
 		Body: []byte(`{"id":"evt_1","data":"real"}`), Status: 200, Verification: "verified"}
 	forged := &store.Request{ReceivedAt: cmdtest.Now, EventID: "evt_1", EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{},
 		Body: []byte(`{"id":"evt_1","data":"refund to attacker"}`), Status: 401, Verification: "rejected", Reason: "no X-Petstore-Signature header"}
-	if _, err := st.RecordRequests(context.Background(), []*store.Request{real, forged}, [][]string{nil, nil}, nil); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	history := historyOf(t, real, forged)
 
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_FORWARD_SECRET": "whsec_app"})
 	if err := cmdtest.Run(NewCmdEvents(f), "show", "evt_1", "--history", history, "--format", "json"); err != nil || !strings.Contains(s.Out.String(), `real`) {
 		t.Fatalf("show evt_1: %v\n%s", err, s.Out)
 	}
-	err = cmdtest.Run(NewCmdEvents(f), "resend", "2", "--history", history, "--to", "127.0.0.1:9")
+	err := cmdtest.Run(NewCmdEvents(f), "resend", "2", "--history", history, "--to", "127.0.0.1:9")
 	want := "request 2 failed verification (no X-Petstore-Signature header): it is not signed again with the forward secret, which would vouch for what nobody signed; resend it without one"
 	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
 		t.Fatalf("resend 2: %v (exit %d)", err, cmdutil.CodeOf(err))
@@ -98,20 +74,13 @@ func TestAForgedCopyOfAnEventIsNeitherShownNorSignedForIt(t *testing.T) {
 // Indenting adds two spaces a level to every line: 20 KB of brackets nested
 // 9999 deep would print 200 MB.
 func TestShowPrintsADeeplyNestedBodyAsItCame(t *testing.T) {
-	history := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(history)
-	if err != nil {
-		t.Fatal(err)
-	}
 	deep := strings.Repeat("[", 9999) + strings.Repeat("]", 9999)
 	shallow := `{"a":[1,{"b":2}]}`
+	var reqs []*store.Request
 	for _, body := range []string{deep, shallow} {
-		r := &store.Request{ReceivedAt: cmdtest.Now, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte(body), Status: 400}
-		if _, err := st.RecordRequests(context.Background(), []*store.Request{r}, [][]string{nil}, nil); err != nil {
-			t.Fatal(err)
-		}
+		reqs = append(reqs, &store.Request{ReceivedAt: cmdtest.Now, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte(body), Status: 400})
 	}
-	st.Close()
+	history := historyOf(t, reqs...)
 
 	f, s := cmdtest.Factory(t, nil)
 	if err := cmdtest.Run(NewCmdEvents(f), "show", "1", "--history", history); err != nil {
@@ -127,4 +96,19 @@ func TestShowPrintsADeeplyNestedBodyAsItCame(t *testing.T) {
 	if want := "\n{\n  \"a\": [\n    1,\n    {\n      \"b\": 2\n    }\n  ]\n}\n"; !strings.Contains(s.Out.String(), want) {
 		t.Fatalf("a shallow body is not indented:\n%s", s.Out.String())
 	}
+}
+
+// historyOf is a history file holding reqs, numbered from 1 in order.
+func historyOf(t *testing.T, reqs ...*store.Request) string {
+	t.Helper()
+	history := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.RecordRequests(context.Background(), reqs, make([][]string, len(reqs)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return history
 }
