@@ -469,8 +469,12 @@ func (b *countingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
-	chunk := make([]byte, 64<<10)
+// answerChunk is how much hugeAnswer writes at once.
+const answerChunk = 64 << 10
+
+// hugeAnswer is a target that answers every request with 50 MB.
+func hugeAnswer(t *testing.T) *httptest.Server {
+	chunk := make([]byte, answerChunk)
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for range (50 << 20) / len(chunk) {
 			if _, err := w.Write(chunk); err != nil {
@@ -479,6 +483,11 @@ func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
 		}
 	}))
 	t.Cleanup(target.Close)
+	return target
+}
+
+func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
+	target := hugeAnswer(t)
 	var read int64
 	rl := New(Config{Client: &http.Client{Transport: countingTransport{&read}}, Timeout: 10 * time.Second, Now: time.Now})
 	resp, _, err := rl.send(context.Background(), &store.Request{Method: "POST", Body: []byte(`{}`)}, target.URL)
@@ -496,15 +505,7 @@ func TestHugeAnswerIsReadOnlyAsFarAsItIsKept(t *testing.T) {
 // With PassAnswers an answer is read up to PassedResponse and a byte: a
 // larger one is not handed back, neither whole nor cut.
 func TestPassedAnswerIsReadOnlyUpToItsBound(t *testing.T) {
-	chunk := make([]byte, 64<<10)
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for range (50 << 20) / len(chunk) {
-			if _, err := w.Write(chunk); err != nil {
-				return
-			}
-		}
-	}))
-	t.Cleanup(target.Close)
+	target := hugeAnswer(t)
 	var read int64
 	rl := New(Config{Client: &http.Client{Transport: countingTransport{&read}}, Timeout: 10 * time.Second, Now: time.Now, PassAnswers: true})
 	resp, _, err := rl.send(context.Background(), &store.Request{Method: "POST", Body: []byte(`{}`)}, target.URL)
@@ -512,8 +513,8 @@ func TestPassedAnswerIsReadOnlyUpToItsBound(t *testing.T) {
 	if !errors.As(err, &ue) || err.Error() != "the target answered 200 with more than 1 MiB, more than is passed through" || resp != nil {
 		t.Fatalf("%v, %v", resp, err)
 	}
-	if read > int64(PassedResponse+len(chunk)) {
-		t.Errorf("read %d bytes of a 50 MB answer, want at most %d", read, PassedResponse+len(chunk))
+	if read > int64(PassedResponse+answerChunk) {
+		t.Errorf("read %d bytes of a 50 MB answer, want at most %d", read, PassedResponse+answerChunk)
 	}
 }
 

@@ -12,6 +12,12 @@ import (
 func hostileAPI(t *testing.T) string {
 	hook := `{"id":"wh_1\u001b[2J","url":"http://x.test/\u001b]0;t\u0007","events":["pet.\u009b"],"status":"active\u202e","secret":"whsec_\u001b[K12345678","createdAt":"2025-01-06T12:00:00Z"}`
 	delivery := `{"eventId":"e1\u001b[K","eventType":"pet.adopted\n12:00:00 ok","attempt":1,"attemptedAt":"2025-01-06T12:00:00Z","status":0,"latencyMs":1,"error":"dial \u001b[31m","url":"http://y\u001b.test/"}`
+	return fakeAPI(t, []string{hook}, delivery)
+}
+
+// fakeAPI answers a list with hooks, a get with the first, and deliveries
+// and test calls with delivery; it returns its base URL.
+func fakeAPI(t *testing.T, hooks []string, delivery string) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch {
@@ -20,9 +26,9 @@ func hostileAPI(t *testing.T) string {
 		case strings.HasSuffix(r.URL.Path, "/test"):
 			io.WriteString(w, delivery)
 		case r.URL.Path == "/v1/webhooks":
-			io.WriteString(w, `{"data":[`+hook+`],"nextCursor":null}`)
+			io.WriteString(w, `{"data":[`+strings.Join(hooks, ",")+`],"nextCursor":null}`)
 		default:
-			io.WriteString(w, hook)
+			io.WriteString(w, hooks[0])
 		}
 	}))
 	t.Cleanup(srv.Close)

@@ -1,9 +1,6 @@
 package webhooks
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,21 +18,7 @@ func credentialedAPI(t *testing.T) string {
 		return `{"id":"` + id + `","url":"http://user:hunter2@x.test/h","events":["pet.adopted"],"status":"active","secret":"whsec_12345678","createdAt":"2025-01-06T12:00:00Z"}`
 	}
 	delivery := `{"eventId":"e1","eventType":"pet.adopted","attempt":1,"attemptedAt":"2025-01-06T12:00:00Z","status":200,"latencyMs":1,"url":"https://tok3n@y.test/"}`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/deliveries"):
-			io.WriteString(w, `{"data":[`+delivery+`]}`)
-		case strings.HasSuffix(r.URL.Path, "/test"):
-			io.WriteString(w, delivery)
-		case r.URL.Path == "/v1/webhooks":
-			io.WriteString(w, `{"data":[`+hook("wh_1")+`,`+hook("wh_2 --all")+`,`+hook("wh_3\\u001b[2J")+`,`+hook("wh_4\\n")+`],"nextCursor":null}`)
-		default:
-			io.WriteString(w, hook("wh_1"))
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/v1"
+	return fakeAPI(t, []string{hook("wh_1"), hook("wh_2 --all"), hook("wh_3\\u001b[2J"), hook("wh_4\\n")}, delivery)
 }
 
 func TestWebhookRenderingsMaskURLCredentials(t *testing.T) {
