@@ -61,13 +61,16 @@ func TestStylesFollowTheDecision(t *testing.T) {
 // (go test -race).
 func TestStylesAreSafeToGetFromManyGoroutines(t *testing.T) {
 	ios, _, _, _ := Test()
+	got := make([]*Styles, 8)
 	var wg sync.WaitGroup
-	for range 8 {
+	for i := range got {
 		wg.Add(1)
-		go func() { defer wg.Done(); ios.OutStyles(); ios.ErrStyles() }()
+		go func() { defer wg.Done(); got[i] = ios.OutStyles(); ios.ErrStyles() }()
 	}
 	wg.Wait()
-	if ios.OutStyles() != ios.OutStyles() {
-		t.Fatal("a palette made twice")
+	for _, st := range got[1:] {
+		if st != got[0] {
+			t.Fatal("stdout's palette was made more than once")
+		}
 	}
 }
