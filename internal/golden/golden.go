@@ -1,0 +1,63 @@
+// Package golden compares what a test rendered with a file under the test's
+// testdata/ directory, and checks that what a person sees fits a terminal.
+// `go test ./... -update` rewrites the files from what the tests render.
+package golden
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from what the tests render")
+
+// Assert fails t when got differs from testdata/<name>.golden; with -update
+// it writes got there instead.
+func Assert(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to write it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from what was rendered (run with -update to accept, then review the diff)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+
+// Width is how many columns s takes on a terminal: its runes, with the
+// colour escapes left out. Every rune counts one column; the renderings
+// use no wide ones.
+func Width(s string) int {
+	return utf8.RuneCountInString(ansiEscape.ReplaceAllString(s, ""))
+}
+
+// AssertFits fails t for each line of text wider than columns.
+func AssertFits(t testing.TB, text string, columns int) {
+	t.Helper()
+	for i, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if w := Width(line); w > columns {
+			t.Errorf("line %d is %d columns, more than %d:\n%s", i+1, w, columns, line)
+		}
+	}
+}
+
+// Plain is s without its colour escapes, for comparing the layout of a
+// coloured rendering with an uncoloured one.
+func Plain(s string) string { return ansiEscape.ReplaceAllString(s, "") }
