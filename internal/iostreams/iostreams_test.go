@@ -74,3 +74,20 @@ func TestStylesAreSafeToGetFromManyGoroutines(t *testing.T) {
 		}
 	}
 }
+
+// --color always and CLICOLOR_FORCE colour a writer that is not a terminal,
+// as `help environment` says, stdout as well as stderr.
+func TestForcedColourReachesPipedWriters(t *testing.T) {
+	for _, force := range []func(*IOStreams){
+		func(ios *IOStreams) { _ = ios.SetColorMode("always") },
+		func(ios *IOStreams) { ios.SetGetenv(func(k string) string { return map[string]string{"CLICOLOR_FORCE": "1"}[k] }) },
+	} {
+		ios, _, _, _ := Test()
+		force(ios)
+		for name, st := range map[string]*Styles{"stdout": ios.OutStyles(), "stderr": ios.ErrStyles()} {
+			if !st.Enabled || !strings.Contains(st.Success("ok"), "\x1b[") || !strings.Contains(st.JSON(`{"a": 1}`), "\x1b[") {
+				t.Errorf("piped %s not coloured: %q", name, st.Success("ok"))
+			}
+		}
+	}
+}

@@ -1,0 +1,43 @@
+package iostreams
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Width is how many columns s takes on a terminal (colour escapes take none,
+// wide characters two).
+func Width(s string) int { return ansi.StringWidth(s) }
+
+// Truncate is s cut to at most width columns, its end replaced by "…" when
+// it was cut. Escape s first: a cut value from outside must not wrap the line.
+func Truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// TruncateStart is s cut to at most width columns from its start, which is
+// replaced by "…" when it was cut: for values whose end tells them apart.
+func TruncateStart(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w <= width {
+		return s
+	}
+	return ansi.TruncateLeft(s, w-width+1, "…")
+}
+
+// Pad is s cut to width columns (see Truncate), then filled with spaces to
+// width: a column that stays aligned whatever its value.
+func Pad(s string, width int) string {
+	s = Truncate(s, width)
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+}
