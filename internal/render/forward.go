@@ -34,35 +34,69 @@ func NewForwardJSON(r relay.Result) ForwardJSON {
 		LatencyMs: float64(r.Attempt.Latency.Microseconds()) / 1000, Error: r.Attempt.Error, State: r.Forward.State, RetryInMs: r.RetryIn.Milliseconds()}
 }
 
-// ForwardLine is one line about a forward attempt: time, <--, status,
-// method, target, latency, event id, and what happens next.
+// ForwardLine is one line about a forward attempt. Piped: time, <--, status
+// (and the error), method, target, latency, event id, and what happens next,
+// whole and separated by tabs. On a terminal, in the columns of RequestLine:
+// time, <--, status, the event's short id, latency and target, then on a
+// faint line what happens next and the error, when there is either. Colour
+// follows st.
 func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 	a := r.Attempt
 	status := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
-	switch {
-	case a.Error != "" && a.Status != 0: // an answer that is a failure, such as a redirect not followed
-		status += ": " + iostreams.Escape(a.Error)
-	case a.Error != "":
-		status = "error: " + iostreams.Escape(a.Error)
+	if a.Status == 0 {
+		status = "error"
 	}
+	errText := iostreams.Escape(a.Error)
 	method, target, id := iostreams.Escape(r.Request.Method), iostreams.Escape(r.Forward.Target), orDash(iostreams.Escape(r.Request.EventID))
-	next := ""
-	switch r.Forward.State {
-	case store.Pending:
-		next = fmt.Sprintf("retry in %s", r.RetryIn.Round(time.Millisecond))
-	case store.Failed:
-		next = fmt.Sprintf("failed after %d attempt(s)", a.Attempt)
-	}
 	when := a.AttemptedAt.Local().Format("15:04:05")
+	next := forwardNext(r)
 	if !terminal {
-		return strings.Join([]string{when, "<--", status, method, target, Latency(a.Latency), id, next}, "\t")
+		piped := status
+		if errText != "" {
+			piped += ": " + errText
+		}
+		return joinFields(st.Faint(when), "<--", st.Status(a.Status, piped), method, target, Latency(a.Latency), id, st.Warning(next))
 	}
-	line := fmt.Sprintf("%s  <--  %s  %s %s  %s  %s", st.Faint(when), st.Status(a.Status, status), method, target,
-		st.Faint(Latency(a.Latency)), id)
-	if next != "" {
-		line += "  " + st.Warning(next)
+	latency := Latency(a.Latency)
+	line := fmt.Sprintf("%s  <--  %s  %s  %s  %s", st.Faint(when), st.Status(a.Status, iostreams.Pad(status, typeColumn)),
+		iostreams.Pad(ShortID(id), idColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
+	detail := next
+	if errText != "" {
+		detail = strings.TrimPrefix(next+" · "+lastClause(errText), " · ")
 	}
-	return line
+	return line + detailLine(st, detail)
+}
+
+// forwardNext says what became of a forward after an attempt that did not
+// simply deliver it: retrying, delivered after N attempts, failed.
+func forwardNext(r relay.Result) string {
+	switch n := r.Attempt.Attempt; {
+	case r.Forward.State == store.Pending:
+		return fmt.Sprintf("retrying in %s", r.RetryIn.Round(time.Millisecond))
+	case r.Forward.State == store.Failed:
+		return fmt.Sprintf("failed after %s", attempts(n))
+	case n > 1:
+		return fmt.Sprintf("delivered after %s", attempts(n))
+	}
+	return ""
+}
+
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
+
+// lastClause is an error without the context Go puts before its cause
+// ("dial tcp 127.0.0.1:3000: connect: connection refused" is "connection
+// refused"): on a terminal, the target is on the line already; the whole
+// error is in piped lines, --format json and the history.
+func lastClause(err string) string {
+	if i := strings.LastIndex(err, ": "); i >= 0 && i+2 < len(err) {
+		return err[i+2:]
+	}
+	return err
 }
 
 // ForwardDetail is what --verbose adds: the start of the target's answer.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,22 +23,24 @@ func forwardResult(status int, errText, state string, retry time.Duration) relay
 func TestForwardLine(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	st := ios.OutStyles()
+	forced, _, _, _ := iostreams.Test() // piped, --color always
+	_ = forced.SetColorMode("always")
 	tests := []struct {
 		r             relay.Result
 		piped, styled string
 	}{
 		{forwardResult(200, "", store.Delivered, 0),
-			"12:00:00\t<--\t200 OK\tPOST\thttp://localhost:3000\t1.5ms\te1\t",
-			"12:00:00  <--  200 OK  POST http://localhost:3000  1.5ms  e1"},
+			"12:00:00\t<--\t200 OK\tPOST\thttp://localhost:3000\t1.5ms\te1\tdelivered after 2 attempts",
+			"12:00:00  <--  200 OK                e1             1.5ms  localhost:3000\n               delivered after 2 attempts"},
 		{forwardResult(0, "connection refused", store.Pending, 500*time.Millisecond),
-			"12:00:00\t<--\terror: connection refused\tPOST\thttp://localhost:3000\t1.5ms\te1\tretry in 500ms",
-			"12:00:00  <--  error: connection refused  POST http://localhost:3000  1.5ms  e1  retry in 500ms"},
+			"12:00:00\t<--\terror: connection refused\tPOST\thttp://localhost:3000\t1.5ms\te1\tretrying in 500ms",
+			"12:00:00  <--  error                 e1             1.5ms  localhost:3000\n               retrying in 500ms · connection refused"},
 		{forwardResult(404, "", store.Failed, 0),
-			"12:00:00\t<--\t404 Not Found\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempt(s)",
-			"12:00:00  <--  404 Not Found  POST http://localhost:3000  1.5ms  e1  failed after 2 attempt(s)"},
+			"12:00:00\t<--\t404 Not Found\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempts",
+			"12:00:00  <--  404 Not Found         e1             1.5ms  localhost:3000\n               failed after 2 attempts"},
 		{forwardResult(301, "redirected to http://x/\x1b[2J (not followed)", store.Failed, 0),
-			"12:00:00\t<--\t301 Moved Permanently: redirected to http://x/\\x1b[2J (not followed)\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempt(s)",
-			"12:00:00  <--  301 Moved Permanently: redirected to http://x/\\x1b[2J (not followed)  POST http://localhost:3000  1.5ms  e1  failed after 2 attempt(s)"},
+			"12:00:00\t<--\t301 Moved Permanently: redirected to http://x/\\x1b[2J (not followed)\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempts",
+			"12:00:00  <--  301 Moved Permanent…  e1             1.5ms  localhost:3000\n               failed after 2 attempts · redirected to http://x/\\x1b[2J (not fo…"},
 	}
 	for _, tt := range tests {
 		if got := ForwardLine(st, false, tt.r); got != tt.piped {
@@ -45,6 +48,9 @@ func TestForwardLine(t *testing.T) {
 		}
 		if got := ForwardLine(st, true, tt.r); got != tt.styled {
 			t.Errorf("terminal:\n got %q\nwant %q", got, tt.styled)
+		}
+		if got := ForwardLine(forced.OutStyles(), false, tt.r); !strings.Contains(got, "\x1b[") || stripANSI(got) != tt.piped {
+			t.Errorf("piped with --color always: %q", got)
 		}
 	}
 	b, _ := json.Marshal(NewForwardJSON(forwardResult(0, "connection refused", store.Pending, 500*time.Millisecond)))

@@ -92,8 +92,31 @@ func hasPrefixFold(s, word string) bool {
 	return true
 }
 
-// RequestLine is one line about a received request. On a terminal it is
-// aligned and coloured; piped, its fields are separated by tabs.
+// The columns of listen's lines on a terminal, which fit LineWidth: the
+// time, an arrow (--> a request, <-- a forward), the event type (or the
+// method and path of a request that is no event) or a forward's status, the
+// event's short id (see ShortID), then the outcome. What does not fit a
+// column is cut with "…"; a reason or an error goes on a faint line of its
+// own under the type column.
+const (
+	LineWidth   = 80
+	typeColumn  = 20
+	idColumn    = 13
+	outcomeAt   = 8 + 2 + 3 + 2 + typeColumn + 2 + idColumn + 2
+	outcomeRoom = LineWidth - outcomeAt
+	detailAt    = 8 + 2 + 3 + 2
+)
+
+// ShortID is how a terminal shows an event id: whole up to 13 columns, else
+// "…" and its last 12. A UUIDv7 starts with its timestamp, the same for the
+// events of one millisecond, and ends with 48 random bits (its last group):
+// ids of one session differ there. The whole id is in --verbose, --format
+// json, piped lines and the history.
+func ShortID(id string) string { return iostreams.TruncateStart(id, idColumn) }
+
+// RequestLine is one line about a received request (two, on a terminal, when
+// it has a reason). On a terminal it is aligned in columns that fit LineWidth;
+// piped, its fields, whole, are separated by tabs. Colour follows st.
 func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string {
 	var evType, id string
 	if r.Event != nil {
@@ -101,52 +124,83 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 	} else {
 		evType, id = iostreams.Escape(r.Method+" "+r.Path), "-"
 	}
-	result, detail := outcome(r)
-	if !terminal {
-		return strings.Join([]string{r.ReceivedAt.Local().Format("15:04:05"), "-->", evType, id, result, detail}, "\t")
-	}
-	var styled string
+	o := outcome(r)
+	when := r.ReceivedAt.Local().Format("15:04:05")
+	color := st.Failure
+	mark := "✗ "
 	switch {
 	case r.Accepted() && r.Verification == receiver.Verified:
-		styled = st.Success("✓ " + result)
+		color, mark = st.Success, "✓ "
 	case r.Accepted():
-		styled = st.Warning("! " + result)
-	default:
-		styled = st.Failure("✗ " + result)
+		color, mark = st.Warning, "! "
 	}
-	switch {
-	case detail == "":
-	case r.Accepted():
-		styled += " " + detail
-	default:
-		styled += ": " + detail
+	if !terminal {
+		return joinFields(st.Faint(when), "-->", st.EventType(evType), id, color(o.result), o.piped())
 	}
-	return fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(r.ReceivedAt.Local().Format("15:04:05")), st.EventType(fmt.Sprintf("%-20s", evType)), id, styled)
+	result := iostreams.Truncate(mark+o.result, outcomeRoom)
+	line := fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(evType, typeColumn)),
+		iostreams.Pad(ShortID(id), idColumn), color(result))
+	if room := outcomeRoom - iostreams.Width(result) - 1; o.tag != "" && room > 0 {
+		line += " " + iostreams.Truncate(o.tag, room)
+	}
+	return strings.TrimRight(line, " ") + detailLine(st, o.reason)
 }
 
-// outcome names what happened to a request in a word or two, with the
-// detail, escaped: a reason may quote the request.
-func outcome(r receiver.Request) (result, detail string) {
-	r.Reason, r.Scheme = iostreams.Escape(r.Reason), iostreams.Escape(r.Scheme)
+// detailLine is a reason or an error on a faint line of its own under the
+// type column, cut to fit, or nothing.
+func detailLine(st *iostreams.Styles, text string) string {
+	if text == "" {
+		return ""
+	}
+	return "\n" + strings.Repeat(" ", detailAt) + st.Faint(iostreams.Truncate(text, LineWidth-detailAt))
+}
+
+// joinFields joins piped fields with tabs, without a tab after the last one
+// that is not empty.
+func joinFields(fields ...string) string {
+	for len(fields) > 0 && fields[len(fields)-1] == "" {
+		fields = fields[:len(fields)-1]
+	}
+	return strings.Join(fields, "\t")
+}
+
+// requestOutcome is what happened to a request, escaped: a reason may quote
+// the request.
+type requestOutcome struct {
+	result string // a word or two: verified, 401 rejected, 404 not found
+	tag    string // a short note beside it: (stripe), duplicate
+	reason string // why it was rejected or left unverified
+}
+
+// piped is the last field of a piped line: the tag and the reason.
+func (o requestOutcome) piped() string {
+	if o.reason != "" && o.result == receiver.Unverified {
+		return strings.TrimSpace("(" + o.reason + ") " + o.tag)
+	}
+	return strings.TrimSpace(o.tag + " " + o.reason)
+}
+
+func outcome(r receiver.Request) requestOutcome {
+	reason, scheme := iostreams.Escape(r.Reason), iostreams.Escape(r.Scheme)
 	switch {
 	case r.Accepted():
-		result = r.Verification
+		o := requestOutcome{result: r.Verification}
 		switch {
 		case r.Verification == receiver.Unverified:
-			detail = "(" + r.Reason + ")"
-		case r.Scheme != "" && r.Scheme != "petstore":
-			detail = "(" + r.Scheme + ")"
+			o.reason = reason
+		case scheme != "" && scheme != "petstore":
+			o.tag = "(" + scheme + ")"
 		}
 		if r.Duplicate {
-			detail = strings.TrimSpace(detail + " duplicate")
+			o.tag = strings.TrimSpace(o.tag + " duplicate")
 		}
-		return result, detail
+		return o
 	case r.Verification == receiver.Rejected:
-		return fmt.Sprintf("%d rejected", r.Status), r.Reason
+		return requestOutcome{result: fmt.Sprintf("%d rejected", r.Status), reason: reason}
 	case r.Reason != "":
-		return fmt.Sprintf("%d bad event", r.Status), r.Reason
+		return requestOutcome{result: fmt.Sprintf("%d bad event", r.Status), reason: reason}
 	}
-	return fmt.Sprintf("%d %s", r.Status, strings.ToLower(http.StatusText(r.Status))), ""
+	return requestOutcome{result: fmt.Sprintf("%d %s", r.Status, strings.ToLower(http.StatusText(r.Status)))}
 }
 
 func orDash(s string) string {

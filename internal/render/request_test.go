@@ -28,29 +28,38 @@ func TestRequestLine(t *testing.T) {
 		piped, styled string
 	}{
 		{"verified", req(200, receiver.Verified, "", false),
-			"12:00:00\t-->\tpet.adopted\te1\tverified\t",
-			"12:00:00  -->  pet.adopted           e1  ✓ verified"},
+			"12:00:00\t-->\tpet.adopted\te1\tverified",
+			"12:00:00  -->  pet.adopted           e1             ✓ verified"},
 		{"verified by another scheme", func() receiver.Request { r := req(200, receiver.Verified, "", false); r.Scheme = "stripe"; return r }(),
 			"12:00:00\t-->\tpet.adopted\te1\tverified\t(stripe)",
-			"12:00:00  -->  pet.adopted           e1  ✓ verified (stripe)"},
+			"12:00:00  -->  pet.adopted           e1             ✓ verified (stripe)"},
 		{"duplicate", req(200, receiver.Verified, "", true),
 			"12:00:00\t-->\tpet.adopted\te1\tverified\tduplicate",
-			"12:00:00  -->  pet.adopted           e1  ✓ verified duplicate"},
+			"12:00:00  -->  pet.adopted           e1             ✓ verified duplicate"},
 		{"rejected", req(401, receiver.Rejected, "signature does not match the secret", false),
 			"12:00:00\t-->\tpet.adopted\te1\t401 rejected\tsignature does not match the secret",
-			"12:00:00  -->  pet.adopted           e1  ✗ 401 rejected: signature does not match the secret"},
+			"12:00:00  -->  pet.adopted           e1             ✗ 401 rejected\n               signature does not match the secret"},
 		{"unverified", req(200, receiver.Unverified, "X-Petstore-Signature header missing", false),
 			"12:00:00\t-->\tpet.adopted\te1\tunverified\t(X-Petstore-Signature header missing)",
-			"12:00:00  -->  pet.adopted           e1  ! unverified (X-Petstore-Signature header missing)"},
+			"12:00:00  -->  pet.adopted           e1             ! unverified\n               X-Petstore-Signature header missing"},
+		{"unverified duplicate", req(200, receiver.Unverified, "X-Petstore-Signature header missing", true),
+			"12:00:00\t-->\tpet.adopted\te1\tunverified\t(X-Petstore-Signature header missing) duplicate",
+			"12:00:00  -->  pet.adopted           e1             ! unverified duplicate\n               X-Petstore-Signature header missing"},
 		{"not found", notFound,
-			"12:00:00\t-->\tGET /x\t-\t404 not found\t",
-			"12:00:00  -->  GET /x                -  ✗ 404 not found"},
+			"12:00:00\t-->\tGET /x\t-\t404 not found",
+			"12:00:00  -->  GET /x                -              ✗ 404 not found"},
 	}
 	ios, _, _, _ := iostreams.Test()
 	plain := ios.OutStyles()
 	ios.SetTTY(false, true, false)
 	colored := ios.OutStyles()
+	forced, _, _, _ := iostreams.Test() // piped, --color always
+	_ = forced.SetColorMode("always")
 	for _, tt := range tests {
+		// Layout follows the terminal, colour the colour decision.
+		if got := RequestLine(forced.OutStyles(), false, tt.r); !strings.Contains(got, "\x1b[") || stripANSI(got) != tt.piped {
+			t.Errorf("%s piped with --color always: %q", tt.name, got)
+		}
 		if got := RequestLine(plain, false, tt.r); got != tt.piped {
 			t.Errorf("%s piped:\n got %q\nwant %q", tt.name, got, tt.piped)
 		}
