@@ -80,7 +80,9 @@ func TestStylesAreSafeToGetFromManyGoroutines(t *testing.T) {
 func TestForcedColourReachesPipedWriters(t *testing.T) {
 	for _, force := range []func(*IOStreams){
 		func(ios *IOStreams) { _ = ios.SetColorMode("always") },
-		func(ios *IOStreams) { ios.SetGetenv(func(k string) string { return map[string]string{"CLICOLOR_FORCE": "1"}[k] }) },
+		func(ios *IOStreams) {
+			ios.SetGetenv(func(k string) string { return map[string]string{"CLICOLOR_FORCE": "1"}[k] })
+		},
 	} {
 		ios, _, _, _ := Test()
 		force(ios)

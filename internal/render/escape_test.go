@@ -34,7 +34,7 @@ func TestRequestLineEscapesOutsideText(t *testing.T) {
 		t.Errorf("piped:\n got %q\nwant %q", got, wantPiped)
 	}
 	// Cut to their columns, escaped values cannot wrap the line.
-	wantTerm := "12:00:00  -->  pet.adopted\\x1b[2J\\…  …\\x1b[K\\u202e  ✗ 401 rejected\n               bad signature \"\\x1b[31m\""
+	wantTerm := "12:00:00  -->  pet.adopted\\x1b[2J\\…  …[K\\u202e  ✗ 401 rejected\n               bad signature \"\\x1b[31m\""
 	if got := RequestLine(st, true, r); got != wantTerm {
 		t.Errorf("terminal:\n got %q\nwant %q", got, wantTerm)
 	}

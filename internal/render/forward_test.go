@@ -31,16 +31,16 @@ func TestForwardLine(t *testing.T) {
 	}{
 		{forwardResult(200, "", store.Delivered, 0),
 			"12:00:00\t<--\t200 OK\tPOST\thttp://localhost:3000\t1.5ms\te1\tdelivered after 2 attempts",
-			"12:00:00  <--  200 OK                e1             1.5ms  localhost:3000\n               delivered after 2 attempts"},
+			"12:00:00  <--  200 OK                e1         1.5ms  localhost:3000\n               delivered after 2 attempts"},
 		{forwardResult(0, "connection refused", store.Pending, 500*time.Millisecond),
 			"12:00:00\t<--\terror: connection refused\tPOST\thttp://localhost:3000\t1.5ms\te1\tretrying in 500ms",
-			"12:00:00  <--  error                 e1             1.5ms  localhost:3000\n               retrying in 500ms · connection refused"},
+			"12:00:00  <--  error                 e1         1.5ms  localhost:3000\n               retrying in 500ms · connection refused"},
 		{forwardResult(404, "", store.Failed, 0),
 			"12:00:00\t<--\t404 Not Found\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempts",
-			"12:00:00  <--  404 Not Found         e1             1.5ms  localhost:3000\n               failed after 2 attempts"},
+			"12:00:00  <--  404 Not Found         e1         1.5ms  localhost:3000\n               failed after 2 attempts"},
 		{forwardResult(301, "redirected to http://x/\x1b[2J (not followed)", store.Failed, 0),
 			"12:00:00\t<--\t301 Moved Permanently: redirected to http://x/\\x1b[2J (not followed)\tPOST\thttp://localhost:3000\t1.5ms\te1\tfailed after 2 attempts",
-			"12:00:00  <--  301 Moved Permanent…  e1             1.5ms  localhost:3000\n               failed after 2 attempts · redirected to http://x/\\x1b[2J (not fo…"},
+			"12:00:00  <--  301 Moved Permanent…  e1         1.5ms  localhost:3000\n               failed after 2 attempts · redirected to http://x/\\x1b[2J (not fo…"},
 	}
 	for _, tt := range tests {
 		if got := ForwardLine(st, false, tt.r); got != tt.piped {

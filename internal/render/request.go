@@ -101,17 +101,19 @@ func hasPrefixFold(s, word string) bool {
 const (
 	LineWidth   = 80
 	typeColumn  = 20
-	idColumn    = 13
+	idColumn    = 9
 	outcomeAt   = 8 + 2 + 3 + 2 + typeColumn + 2 + idColumn + 2
 	outcomeRoom = LineWidth - outcomeAt
 	detailAt    = 8 + 2 + 3 + 2
 )
 
-// ShortID is how a terminal shows an event id: whole up to 13 columns, else
-// "…" and its last 12. A UUIDv7 starts with its timestamp, the same for the
-// events of one millisecond, and ends with 48 random bits (its last group):
-// ids of one session differ there. The whole id is in --verbose, --format
-// json, piped lines and the history.
+// ShortID is how a terminal shows an event id: whole up to 9 columns, else
+// "…" and its last 8 characters. A UUIDv7 starts with its timestamp, the
+// same for the events of one millisecond, and ends with random bits: its
+// last 8 hex digits are 32 of them, so two events of a session of thousands
+// share them about once in a thousand sessions (git's short hashes are 7).
+// It leaves the line room for a forward's target. The whole id is in
+// --verbose, --format json, piped lines and the history.
 func ShortID(id string) string { return iostreams.TruncateStart(id, idColumn) }
 
 // RequestLine is one line about a received request (two, on a terminal, when

@@ -71,8 +71,10 @@ func run(ctx context.Context, opts *Options) error {
 		timeout = timer.C
 	}
 	var result error
+	interrupted := false
 	select {
 	case <-ctx.Done():
+		interrupted = true
 	case <-out.done:
 	case <-timeout:
 		if opts.MaxEvents > 0 {
@@ -88,7 +90,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	rec.close()
 	out.close()
-	printSummary(opts, h.Stats())
+	printSummary(opts, h.Stats(), interrupted)
 	if result == nil {
 		result = out.err()
 	}
@@ -343,34 +345,36 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 	if len(secrets) > 1 {
 		secret += fmt.Sprintf(" (+%d more)", len(secrets)-1)
 	}
-	verify := ""
+	parts := []string{fmt.Sprintf("%s Listening on %s%s", st.Success("Ready!"), st.Bold(url), note), "secret " + secret}
 	if len(opts.Schemes) > 1 || opts.Schemes[0].Name() != "petstore" {
 		names := make([]string, len(opts.Schemes))
 		for i, s := range opts.Schemes {
 			names[i] = s.Name()
 		}
-		verify = " · schemes " + strings.Join(names, ", ")
+		parts = append(parts, "schemes "+strings.Join(names, ", "))
 	}
 	if opts.SkipVerify {
-		verify += st.Warning(" · signatures not enforced (--skip-verify)")
+		parts = append(parts, st.Warning("signatures not enforced (--skip-verify)"))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s Listening on %s%s · secret %s%s · Ctrl+C to quit\n",
-		st.Success("Ready!"), st.Bold(url), note, secret, verify)
+	parts = append(parts, "Ctrl+C to quit")
+	width := stderrWidth(opts)
+	fmt.Fprintln(opts.IO.ErrOut, fitLines(width, "       ", " · ", parts...))
+	sentence := func(text string) { fmt.Fprintln(opts.IO.ErrOut, fitLines(width, "  ", " ", strings.Fields(text)...)) }
 	for _, t := range opts.ForwardTo {
-		fmt.Fprintf(opts.IO.ErrOut, "Forwarding %s to %s\n", orAll(t.Glob), st.Bold(t.Name()))
+		sentence(fmt.Sprintf("Forwarding %s to %s", orAll(t.Glob), st.Bold(t.Name())))
 	}
 	for _, target := range slices.Sorted(maps.Keys(rec.pending)) {
 		if rec.relay != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "Resuming %d forward(s) to %s left pending by an earlier run\n", rec.pending[target], iostreams.Escape(target))
+			sentence(fmt.Sprintf("Resuming %d forward(s) to %s left pending by an earlier run", rec.pending[target], iostreams.Escape(target)))
 		} else {
-			fmt.Fprintln(opts.IO.ErrOut, st.Warning(fmt.Sprintf("%d forward(s) to %s left pending by an earlier run wait for a listen with --forward-to", rec.pending[target], iostreams.Escape(target))))
+			sentence(st.Warning(fmt.Sprintf("%d forward(s) to %s left pending by an earlier run wait for a listen with --forward-to", rec.pending[target], iostreams.Escape(target))))
 		}
 	}
 	switch {
 	case rec.path == ":memory:":
-		fmt.Fprintln(opts.IO.ErrOut, st.Warning("History is off: forwards retry in memory only, and those still pending are lost when listen stops."))
+		sentence(st.Warning("History is off: forwards retry in memory only, and those still pending are lost when listen stops."))
 	case rec.path != "":
-		fmt.Fprintf(opts.IO.ErrOut, "History: %s\n", rec.path)
+		sentence("History: " + rec.path)
 	}
 }
 
@@ -381,9 +385,48 @@ func orAll(glob string) string {
 	return glob + " events"
 }
 
-func printSummary(opts *Options, s receiver.Stats) {
-	fmt.Fprintf(opts.IO.ErrOut, "Stopped. received %d · verified %d · unverified %d · rejected %d · duplicates %d\n",
-		s.Received, s.Verified, s.Unverified, s.Rejected, s.Duplicates)
+// printSummary tells what listen received. Stopped by Ctrl+C on a terminal,
+// it starts on a line of its own: the terminal echoed ^C without a newline.
+func printSummary(opts *Options, s receiver.Stats, interrupted bool) {
+	if interrupted && opts.IO.IsStderrTTY() {
+		fmt.Fprintln(opts.IO.ErrOut)
+	}
+	fmt.Fprintln(opts.IO.ErrOut, fitLines(stderrWidth(opts), "         ", " · ", fmt.Sprintf("Stopped. received %d", s.Received),
+		fmt.Sprintf("verified %d", s.Verified), fmt.Sprintf("unverified %d", s.Unverified), fmt.Sprintf("rejected %d", s.Rejected),
+		fmt.Sprintf("duplicates %d", s.Duplicates)))
+}
+
+// stderrWidth is how many columns stderr's lines may take: render.LineWidth
+// on a terminal, no limit when it is not one (a log keeps each message on a
+// line).
+func stderrWidth(opts *Options) int {
+	if opts.IO.IsStderrTTY() {
+		return render.LineWidth
+	}
+	return 0
+}
+
+// fitLines joins parts with sep, starting a new line, after indent, where
+// the next part would make the line wider than width (0: no limit). A part
+// wider than width (a long URL) keeps its line whole rather than be cut.
+func fitLines(width int, indent, sep string, parts ...string) string {
+	var b strings.Builder
+	lineWidth := 0
+	for i, part := range parts {
+		w := iostreams.Width(part)
+		switch {
+		case i == 0:
+		case width > 0 && lineWidth+iostreams.Width(sep)+w > width:
+			b.WriteString("\n" + indent)
+			lineWidth = iostreams.Width(indent)
+		default:
+			b.WriteString(sep)
+			lineWidth += iostreams.Width(sep)
+		}
+		b.WriteString(part)
+		lineWidth += w
+	}
+	return b.String()
 }
 
 // printer formats each request and forward in the handler's goroutine and
@@ -472,6 +515,9 @@ func (p *printer) forward(res relay.Result) {
 	if p.opts.Format == "json" {
 		p.emitJSON(render.NewForwardJSON(res))
 		return
+	}
+	if !p.opts.Verbose && res.Forward.State == store.Pending && res.Attempt.Attempt > 1 {
+		return // a forward that keeps failing was shown once; its end will be
 	}
 	line := render.ForwardLine(ios.OutStyles(), ios.IsStdoutTTY(), res) + "\n"
 	if p.opts.Verbose {

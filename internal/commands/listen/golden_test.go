@@ -1,0 +1,211 @@
+package listen
+
+import (
+	"bytes"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// The fixed clock and ids of the golden renderings.
+var (
+	goldenAt = time.Date(2025, 1, 6, 12, 0, 1, 0, time.Local)
+	goldenID = "019b4132-70aa-764f-b315-e2803d882a24"
+)
+
+// streams are test streams as a terminal (80 columns, --color always) or
+// piped.
+func streams(terminal bool) (*iostreams.IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	ios, _, out, errOut := iostreams.Test()
+	if terminal {
+		ios.SetTTY(false, true, true)
+		_ = ios.SetColorMode("always")
+	}
+	return ios, out, errOut
+}
+
+// goldenModes renders once as a terminal and once piped, compares each with
+// testdata/<name>-terminal.golden and -piped.golden, and checks that the
+// terminal's lines fit 80 columns and say what the piped ones say.
+func goldenModes(t *testing.T, name string, render func(terminal bool) string) {
+	t.Helper()
+	term, piped := render(true), render(false)
+	golden.Assert(t, name+"-terminal", []byte(term))
+	golden.AssertFits(t, term, 80)
+	golden.Assert(t, name+"-piped", []byte(piped))
+	if strings.Contains(piped, "\x1b[") {
+		t.Errorf("%s: piped output coloured without --color always:\n%q", name, piped)
+	}
+}
+
+func envelope(id, typ string) *event.Envelope { return &event.Envelope{ID: id, Type: typ} }
+
+func request(status int, verification, reason string, dup bool) receiver.Request {
+	body := `{"id":"` + goldenID + `","eventType":"pet.adopted","data":{"pet":{"id":"pet_fYrZzCW9E1WIOyGw","name":"Rex"}}}`
+	return receiver.Request{ReceivedAt: goldenAt, Method: "POST", Path: "/webhooks", Status: status, Verification: verification, Reason: reason,
+		Duplicate: dup, Header: http.Header{"Content-Type": {"application/json"}, "X-Petstore-Signature": {"sha256=9f2c0e"}},
+		Body: []byte(body), Event: envelope(goldenID, "pet.adopted")}
+}
+
+func TestGoldenRequestLines(t *testing.T) {
+	hostile := request(401, receiver.Rejected, "signature does not match the secret \x1b[2J"+strings.Repeat("x", 100), false)
+	hostile.Event = envelope("e1\x1b[K\u202e"+strings.Repeat("9", 40), "pet.adopted\x1b]0;pwned\x07\n23:59:59 -->  pet.adopted")
+	otherScheme := request(200, receiver.Verified, "", false)
+	otherScheme.Scheme = "standard"
+	short := request(200, receiver.Verified, "", false)
+	short.Event = envelope("evt_42", "order.status_changed")
+	for _, tc := range []struct {
+		name    string
+		verbose bool
+		r       receiver.Request
+	}{
+		{"verified", false, request(200, receiver.Verified, "", false)},
+		{"verbose", true, request(200, receiver.Verified, "", false)},
+		{"rejected", false, request(401, receiver.Rejected, "signature does not match the secret", false)},
+		{"duplicate", false, request(200, receiver.Verified, "", true)},
+		{"unverified", false, request(200, receiver.Unverified, "X-Petstore-Signature header missing", false)},
+		{"other-scheme", false, otherScheme},
+		{"short-id", false, short},
+		{"bad-event", false, receiver.Request{ReceivedAt: goldenAt, Method: "POST", Path: "/webhooks", Status: 400, Reason: "the body is not JSON: invalid character 'h' in literal true (expecting 'r')"}},
+		{"get-root-404", false, receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/", Status: 404}},
+		{"get-405", false, receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/webhooks", Status: 405}},
+		{"hostile", false, hostile},
+	} {
+		goldenModes(t, "request-"+tc.name, func(terminal bool) string {
+			ios, out, _ := streams(terminal)
+			p := newPrinter(&Options{IO: ios, Verbose: tc.verbose})
+			p.print(tc.r)
+			p.close()
+			return out.String()
+		})
+	}
+}
+
+// attempt is a forward attempt of the golden event to the local app.
+func attempt(n, status int, errText, state string, retryIn time.Duration) relay.Result {
+	return relay.Result{
+		Request: &store.Request{EventID: goldenID, EventType: "pet.adopted", Method: "POST"},
+		Forward: store.Forward{Target: "http://localhost:3000/webhooks", State: state, Attempts: n},
+		Attempt: store.ForwardAttempt{Attempt: n, AttemptedAt: goldenAt.Add(time.Duration(n) * time.Second), Status: status,
+			Latency: 1500 * time.Microsecond, Error: errText, Response: []byte(`{"ok":true}`)},
+		RetryIn: retryIn,
+	}
+}
+
+const refused = "dial tcp 127.0.0.1:3000: connect: connection refused"
+
+func TestGoldenForwardLines(t *testing.T) {
+	// A forward that fails three times, then is delivered.
+	recovering := []relay.Result{attempt(1, 0, refused, store.Pending, 250*time.Millisecond), attempt(2, 503, "", store.Pending, 500*time.Millisecond),
+		attempt(3, 0, refused, store.Pending, time.Second), attempt(4, 200, "", store.Delivered, 0)}
+	for _, tc := range []struct {
+		name    string
+		verbose bool
+		results []relay.Result
+	}{
+		{"delivered", false, []relay.Result{attempt(1, 200, "", store.Delivered, 0)}},
+		{"retrying", false, []relay.Result{attempt(1, 500, "", store.Pending, 250*time.Millisecond)}},
+		{"delivered-after-n", false, recovering},
+		{"delivered-after-n-verbose", true, recovering},
+		{"failed", false, []relay.Result{attempt(1, 404, "", store.Failed, 0)}},
+		{"failed-after-n", false, []relay.Result{attempt(1, 0, refused, store.Pending, 250*time.Millisecond), attempt(2, 0, refused, store.Pending, 500*time.Millisecond),
+			attempt(3, 0, refused, store.Failed, 0)}},
+		{"error-without-status", false, []relay.Result{attempt(1, 0, "no answer within 10s", store.Failed, 0)}},
+		{"redirect", false, []relay.Result{attempt(1, 302, "redirected to http://localhost:3000/login (not followed)", store.Failed, 0)}},
+	} {
+		goldenModes(t, "forward-"+tc.name, func(terminal bool) string {
+			ios, out, _ := streams(terminal)
+			p := newPrinter(&Options{IO: ios, Verbose: tc.verbose})
+			for _, r := range tc.results {
+				p.forward(r)
+			}
+			p.close()
+			return out.String()
+		})
+	}
+}
+
+// A target that keeps failing is shown when it first fails and when it ends,
+// not at every retry (for up to an hour); --verbose shows every attempt.
+func TestAFailingForwardIsShownOnceThenItsEnd(t *testing.T) {
+	for _, verbose := range []bool{false, true} {
+		ios, out, _ := streams(false)
+		p := newPrinter(&Options{IO: ios, Verbose: verbose})
+		for n := 1; n < 30; n++ {
+			p.forward(attempt(n, 0, refused, store.Pending, time.Minute))
+		}
+		p.forward(attempt(30, 200, "", store.Delivered, 0))
+		p.close()
+		want := 2
+		if verbose {
+			want = 30
+		}
+		if got := strings.Count(out.String(), "\t<--\t"); got != want {
+			t.Errorf("verbose %v: %d forward lines, want %d:\n%s", verbose, got, want, out.String())
+		}
+		if !strings.Contains(out.String(), "delivered after 30 attempts") {
+			t.Errorf("verbose %v: the end is not told:\n%s", verbose, out.String())
+		}
+	}
+}
+
+func TestGoldenReady(t *testing.T) {
+	target, err := relay.ParseTarget("pet.*=http://localhost:3000/webhooks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := "whsec_" + strings.Repeat("Ab3", 10) + "xy"
+	standard, err := signature.New("standard", signature.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		opts Options
+		addr *net.TCPAddr
+		rec  *recording
+	}{
+		{"ready", Options{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, &recording{path: "/home/dev/.local/state/petstore-webhooks/history.db"}},
+		{"ready-everything", Options{ForwardTo: []relay.Target{target}, SkipVerify: true, Schemes: []signature.Scheme{signature.Petstore, standard}},
+			&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, &recording{path: ":memory:", pending: map[string]int{"http://localhost:3000/webhooks": 3}}},
+	} {
+		goldenModes(t, tc.name, func(terminal bool) string {
+			ios, _, errOut := streams(terminal)
+			opts := tc.opts
+			opts.IO, opts.Path = ios, "/webhooks"
+			if opts.Schemes == nil {
+				opts.Schemes = []signature.Scheme{signature.Petstore}
+			}
+			printReady(&opts, tc.addr, []string{secret, "whsec_old"}, tc.rec)
+			return errOut.String()
+		})
+	}
+}
+
+func TestGoldenStopped(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		stats       receiver.Stats
+		interrupted bool
+	}{
+		{"stopped", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}, false},
+		{"stopped-ctrl-c", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}, true},
+		{"stopped-large", receiver.Stats{Received: 12345678901, Verified: 12345678000, Unverified: 800, Rejected: 101, Duplicates: 4567}, true},
+	} {
+		goldenModes(t, tc.name, func(terminal bool) string {
+			ios, _, errOut := streams(terminal)
+			printSummary(&Options{IO: ios}, tc.stats, tc.interrupted)
+			return errOut.String()
+		})
+	}
+}
