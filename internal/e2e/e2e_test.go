@@ -78,15 +78,16 @@ func TestTriggerJSONWithMaxEvents(t *testing.T) {
 	}
 	for i, line := range got {
 		var e struct {
-			ID, Type, Verification string
-			Status                 int
-			Event                  struct{ Data map[string]any }
-			Headers                map[string]string
+			EventID, EventType, Verification string
+			Status                           int
+			Event                            struct{ Data map[string]any }
+			Headers                          map[string]string
 		}
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			t.Fatalf("listen line %q: %v", line, err)
 		}
-		if e.ID != sent[i]["eventId"] || e.Type != sent[i]["eventType"] || e.Verification != "verified" || e.Status != 200 || len(e.Event.Data) == 0 ||
+		// One vocabulary: what trigger sent is what listen received.
+		if e.EventID != sent[i]["eventId"] || e.EventType != sent[i]["eventType"] || e.Verification != "verified" || e.Status != 200 || len(e.Event.Data) == 0 ||
 			!strings.HasPrefix(e.Headers["X-Petstore-Signature"], "sha256=") {
 			t.Fatalf("listen line %d = %+v", i, e)
 		}
@@ -308,7 +309,7 @@ func TestUserFixturesAndShow(t *testing.T) {
 		t.Fatalf("trigger --fixture: %+v", r)
 	}
 	l.wait(t)
-	if strings.Count(l.stdout.String(), `"type":"shelter.opened"`) != 2 {
+	if strings.Count(l.stdout.String(), `"eventType":"shelter.opened","status":200`) != 2 {
 		t.Fatalf("listen:\n%s", l.stdout)
 	}
 	// Event names complete in the shell.

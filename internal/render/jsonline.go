@@ -14,7 +14,7 @@ import (
 )
 
 // AppendRequestLine appends the JSON line of a received request for `listen
-// --format json`: kind, receivedAt, id, type, status, verification, scheme and reason
+// --format json`: kind, receivedAt, eventId, eventType, status, verification, scheme and reason
 // (when there is one), duplicate, method, path, headers (credentials masked)
 // and the event compacted onto the line. It is built by hand because it runs
 // for every request under load; a test checks it against encoding/json.
@@ -37,9 +37,9 @@ func AppendRequestLine(dst []byte, r receiver.Request) []byte {
 	dst = append(dst, `{"kind":"request","receivedAt":"`...)
 	dst = r.ReceivedAt.UTC().AppendFormat(dst, time.RFC3339Nano) // digits and -:.TZ, nothing to escape
 	dst = append(dst, '"')
-	dst = append(dst, `,"id":`...)
+	dst = append(dst, `,"eventId":`...)
 	dst = jsonenc.AppendString(dst, id)
-	dst = append(dst, `,"type":`...)
+	dst = append(dst, `,"eventType":`...)
 	dst = jsonenc.AppendString(dst, typ)
 	dst = append(dst, `,"status":`...)
 	dst = strconv.AppendInt(dst, int64(r.Status), 10)

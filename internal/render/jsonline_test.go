@@ -17,8 +17,8 @@ import (
 type RequestJSON struct {
 	Kind         string            `json:"kind"`
 	ReceivedAt   string            `json:"receivedAt"`
-	ID           string            `json:"id"`
-	Type         string            `json:"type"`
+	EventID      string            `json:"eventId"`
+	EventType    string            `json:"eventType"`
 	Status       int               `json:"status"`
 	Verification string            `json:"verification"`
 	Scheme       string            `json:"scheme,omitempty"`
@@ -38,7 +38,7 @@ func NewRequestJSON(r receiver.Request) RequestJSON {
 	if r.Event != nil {
 		// The body parsed as an event, so it is valid JSON; the encoder
 		// compacts it onto the one line.
-		j.ID, j.Type, j.Event = r.Event.ID, r.Event.Type, r.Body
+		j.EventID, j.EventType, j.Event = r.Event.ID, r.Event.Type, r.Body
 	}
 	for k := range r.Header {
 		j.Headers[k] = HeaderValue(r.Header, k)

@@ -89,7 +89,7 @@ func stripANSI(s string) string {
 
 func TestRequestLineJSONMasksCredentials(t *testing.T) {
 	got := string(AppendRequestLine(nil, req(200, receiver.Verified, "", false)))
-	want := `{"kind":"request","receivedAt":"` + at.UTC().Format(time.RFC3339Nano) + `","id":"e1","type":"pet.adopted","status":200,"verification":"verified","duplicate":false,"method":"POST","path":"/webhooks","headers":{"Authorization":"****","X-Petstore-Signature":"sha256=ab"},"event":{"id":"e1","eventType":"pet.adopted"}}` + "\n"
+	want := `{"kind":"request","receivedAt":"` + at.UTC().Format(time.RFC3339Nano) + `","eventId":"e1","eventType":"pet.adopted","status":200,"verification":"verified","duplicate":false,"method":"POST","path":"/webhooks","headers":{"Authorization":"****","X-Petstore-Signature":"sha256=ab"},"event":{"id":"e1","eventType":"pet.adopted"}}` + "\n"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}

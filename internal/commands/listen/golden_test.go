@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +209,41 @@ func TestGoldenStopped(t *testing.T) {
 			printSummary(&Options{IO: ios}, tc.stats, tc.interrupted)
 			return errOut.String()
 		})
+	}
+}
+
+// The README shows what listen prints on a terminal.
+func TestReadmeShowsTheLinesListenPrints(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(sec int) time.Time { return time.Date(2025, 1, 6, 12, 0, sec, 0, time.Local) }
+	ios, out, _ := streams(true)
+	_ = ios.SetColorMode("never")
+	p := newPrinter(&Options{IO: ios})
+	verified := request(200, receiver.Verified, "", false)
+	verified.ReceivedAt = at(1)
+	rejected := request(401, receiver.Rejected, "signature does not match the secret", false)
+	rejected.ReceivedAt, rejected.Event = at(4), envelope("019b4132-7e10-7c2d-8a4b-0c5d4e3f2a11", "pet.adopted")
+	p.print(verified)
+	p.print(rejected)
+	p.close()
+	forwards := []relay.Result{attempt(1, 0, refused, store.Pending, 250*time.Millisecond), attempt(5, 200, "", store.Delivered, 0)}
+	forwards[0].Attempt.AttemptedAt, forwards[0].Attempt.Latency = at(1), 400*time.Microsecond
+	forwards[1].Attempt.AttemptedAt, forwards[1].Attempt.Latency = at(5), 2100*time.Microsecond
+	ios2, out2, _ := streams(true)
+	_ = ios2.SetColorMode("never")
+	p = newPrinter(&Options{IO: ios2})
+	p.print(verified)
+	for _, f := range forwards {
+		f.Forward.Target = "http://localhost:3000"
+		p.forward(f)
+	}
+	p.close()
+	for _, want := range []string{out.String(), out2.String()} {
+		if !strings.Contains(string(readme), "```\n"+want+"```\n") {
+			t.Errorf("README.md does not show what listen prints:\n%s", want)
+		}
 	}
 }
