@@ -2,6 +2,7 @@ package listen
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"net/http"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
@@ -244,6 +246,29 @@ func TestReadmeShowsTheLinesListenPrints(t *testing.T) {
 	for _, want := range []string{out.String(), out2.String()} {
 		if !strings.Contains(string(readme), "```\n"+want+"```\n") {
 			t.Errorf("README.md does not show what listen prints:\n%s", want)
+		}
+	}
+}
+
+// The terminal echoes ^C without a newline: stopped by a signal, listen
+// starts its summary on a line of its own there, and only there.
+func TestStoppedByCtrlCStartsItsOwnLine(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
+		if terminal {
+			f.IOStreams.SetTTY(false, true, true)
+		}
+		ctx, interrupt := context.WithCancel(context.Background())
+		interrupt() // Ctrl+C
+		if err := run(ctx, &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: "127.0.0.1:0", Path: "/", NoHistory: true}); err != nil {
+			t.Fatal(err)
+		}
+		want := "quit\n\nStopped. received 0" // the ^C is on the empty line
+		if !terminal {
+			want = "quit\nStopped. received 0"
+		}
+		if got := golden.Plain(s.Err.String()); !strings.Contains(got, want) {
+			t.Errorf("terminal %v: stderr\n%s", terminal, got)
 		}
 	}
 }
