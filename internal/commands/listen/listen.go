@@ -72,7 +72,12 @@ event, 413 when it is larger than --max-body, 405 for other methods and 404
 for other paths.
 
 The ready line, progress and the closing summary go to stderr; events go to
-stdout, one line each (one JSON object each with --format json). Control
+stdout, one line each (one JSON object each with --format json). On a
+terminal the lines fit 80 columns: the event id shows its last 8 characters,
+long values are cut with …, and a reason or a forward's error goes on a line
+of its own; piped, the lines are tab-separated with every value whole. A
+forward that keeps failing is shown when it first fails and when it ends
+(--verbose: every attempt). Control
 characters from requests are shown escaped (\x1b); with --format json, bytes
 that are not UTF-8 and lone surrogates (\udc00) become \ufffd, and an event
 nested more than 64 deep is "event":null with its body as the string "body".
