@@ -48,13 +48,14 @@ func Main() cmdutil.ExitCode {
 	return reportError(f.IOStreams, cmd, err)
 }
 
-// reportError prints err as one line on stderr (with usage for usage errors)
-// and returns its exit code.
+// reportError prints err as one line on stderr (for a usage error, then its
+// hint and where to read the usage) and returns its exit code.
 func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmdutil.ExitCode {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	if isCobraUsageError(err) {
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) && isCobraUsageError(err) {
 		err = &cmdutil.FlagError{Err: err}
 	}
 	code := cmdutil.CodeOf(err)
@@ -66,17 +67,26 @@ func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmduti
 	default:
 		fmt.Fprintln(ios.ErrOut, ios.ErrStyles().Failure("Error:"), iostreams.Escape(oneLine(err.Error())))
 	}
-	var fe *cmdutil.FlagError
-	if errors.As(err, &fe) && cmd != nil {
-		fmt.Fprintf(ios.ErrOut, "\n%s", cmd.UsageString())
+	if errors.As(err, &fe) {
+		if fe.Hint != "" {
+			fmt.Fprintln(ios.ErrOut, iostreams.Escape(oneLine(fe.Hint)))
+		}
+		if cmd != nil {
+			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
 	}
 	return code
 }
 
-// isCobraUsageError recognises the errors cobra makes itself for unknown
-// commands; flag errors come through SetFlagErrorFunc.
+// isCobraUsageError recognises the usage errors cobra makes itself that do
+// not come through SetFlagErrorFunc: flag groups and required flags.
 func isCobraUsageError(err error) bool {
-	return strings.HasPrefix(err.Error(), "unknown command ") || strings.HasPrefix(err.Error(), "unknown flag")
+	for _, prefix := range []string{"unknown command ", "unknown flag", "if any flags in the group", "at least one of the flags in the group", "required flag(s)"} {
+		if strings.HasPrefix(err.Error(), prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func oneLine(s string) string {
@@ -135,6 +145,7 @@ carries.`,
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
 	addCompletionExamples(root)
+	rejectUnknownSubcommands(root)
 	groupCommands(root)
 	return root
 }
@@ -154,9 +165,30 @@ func addCompletionExamples(root *cobra.Command) {
 		if c.Name() != "completion" {
 			continue
 		}
+		c.Example = `  source <(petstore-webhooks completion bash)   # bash, this shell
+  petstore-webhooks completion zsh --help        # how to install for zsh`
 		for _, shell := range c.Commands() {
 			shell.Example = examples[shell.Name()]
 		}
+	}
+}
+
+// rejectUnknownSubcommands makes each command that only groups others (the
+// root, events, config, completion) show its help when given nothing and
+// refuse a name that is none of its subcommands: cobra never checks the
+// arguments of a command that cannot run, and showed the help, exit 0.
+func rejectUnknownSubcommands(cmd *cobra.Command) {
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cmdutil.UnknownCommandError(cmd, args[0])
+			}
+			return cmd.Help()
+		}
+	}
+	for _, c := range cmd.Commands() {
+		rejectUnknownSubcommands(c)
 	}
 }
 

@@ -42,8 +42,12 @@ var ExitCodes = []struct {
 	{ExitInterrupted, "interrupted (SIGINT) before the work was done; listen exits 0 on SIGINT instead"},
 }
 
-// FlagError is a usage error: the command's usage is shown after it.
-type FlagError struct{ Err error }
+// FlagError is a usage error: the Hint (a line such as "Did you mean
+// trigger?"), if any, and where to read the usage are shown after it.
+type FlagError struct {
+	Err  error
+	Hint string
+}
 
 func (e *FlagError) Error() string { return e.Err.Error() }
 func (e *FlagError) Unwrap() error { return e.Err }
