@@ -60,3 +60,25 @@ func TestGroupsWithoutASubcommandShowHelp(t *testing.T) {
 		}
 	}
 }
+
+// An unknown event type offers the nearest ones, wherever one is looked up.
+func TestUnknownEventTypeSuggestsTheNearest(t *testing.T) {
+	env := cmdtest.Env{"PETSTORE_API_KEY": "k", "PETSTORE_API_BASE": "http://127.0.0.1:9/v1"}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"trigger", "pet.adoptd"}, "Error: unknown event type \"pet.adoptd\"\nDid you mean pet.adopted?\nRun 'petstore-webhooks trigger --help' for usage.\n"},
+		{[]string{"trigger", "pet.adopted", "payment"}, "Error: unknown event type \"payment\"\nDid you mean payment.failed or payment.succeeded?\nRun 'petstore-webhooks trigger --help' for usage.\n"},
+		{[]string{"fixtures", "show", "order.create"}, "Error: unknown event type \"order.create\"\nDid you mean order.created?\nRun 'petstore-webhooks fixtures show --help' for usage.\n"},
+		{[]string{"register", "--url", "http://127.0.0.1:9/x", "--events", "pet.adopted,pet.adoptd"}, "Error: --events: unknown event type \"pet.adoptd\"\nDid you mean pet.adopted?\nRun 'petstore-webhooks register --help' for usage.\n"},
+		{[]string{"test", "wh_1", "--event", "PET.ADOPTED"}, "Error: --event: unknown event type \"PET.ADOPTED\"\nDid you mean pet.adopted?\nRun 'petstore-webhooks test --help' for usage.\n"},
+		{[]string{"fixtures", "show", "pet.sold"}, "Error: unknown event type \"pet.sold\" (known: order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)\nRun 'petstore-webhooks fixtures show --help' for usage.\n"},
+	}
+	for _, tt := range tests {
+		stdout, stderr, code := run(t, env, tt.args...)
+		if stderr != tt.want || code != cmdutil.ExitUsage || stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr\n%s\nwant exit 2 and stderr\n%s", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+}
