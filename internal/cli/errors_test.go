@@ -43,3 +43,30 @@ func TestTriggerWithNothingListening(t *testing.T) {
 		}
 	}
 }
+
+// A port in use names the flag (and for listen the setting) that moves it,
+// in one sentence.
+func TestPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	addr := l.Addr().String()
+	env := cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test", "PETSTORE_EMULATOR_API_KEY": "k"}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"listen", "--no-history", "--addr", addr},
+			"Error: " + addr + " is in use by another program: choose another with --addr (or 'petstore-webhooks config set listen_addr HOST:PORT')\n"},
+		{[]string{"emulator", "--db", ":memory:", "--addr", addr},
+			"Error: " + addr + " is in use by another program: choose another with --addr\n"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := run(t, env, tt.args...)
+		if code != cmdutil.ExitFailure || stderr != tt.want {
+			t.Errorf("%q: exit %d, stderr\n%s\nwant exit 1 and\n%s", tt.args, code, stderr, tt.want)
+		}
+	}
+}

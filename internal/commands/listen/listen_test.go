@@ -96,7 +96,7 @@ func TestListenPortInUse(t *testing.T) {
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
 	addr := busy.Addr().String()
 	err = run(context.Background(), &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: addr, Path: "/", NoHistory: true})
-	if err == nil || err.Error() != "cannot listen on "+addr+": bind: address already in use" {
+	if err == nil || err.Error() != addr+" is in use by another program: choose another with --addr (or 'petstore-webhooks config set listen_addr HOST:PORT')" {
 		t.Fatalf("err = %v", err)
 	}
 }
