@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"testing"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
 // closedPort is a port on 127.0.0.1 that nothing listens on.
@@ -67,6 +72,51 @@ func TestPortInUse(t *testing.T) {
 		_, stderr, code := run(t, env, tt.args...)
 		if code != cmdutil.ExitFailure || stderr != tt.want {
 			t.Errorf("%q: exit %d, stderr\n%s\nwant exit 1 and\n%s", tt.args, code, stderr, tt.want)
+		}
+	}
+}
+
+// Declining the delete prompt is not an error: one line says what was kept.
+func TestDeclinedDeleteKeepsTheWebhook(t *testing.T) {
+	env := cmdtest.Env{"PETSTORE_API_KEY": "k", "PETSTORE_API_BASE": "http://" + closedPort(t) + "/v1"}
+	_, stderr, code := runWith(t, env, func(f *cmdutil.Factory, s cmdtest.Streams) {
+		f.IOStreams.SetTTY(true, true, true)
+		s.In.WriteString("n\n")
+	}, "delete", "wh_1")
+	if want := "Delete webhook wh_1? It stops receiving events. [y/N] Kept wh_1; nothing deleted.\n"; stderr != want || code != cmdutil.ExitFailure {
+		t.Fatalf("exit %d, stderr %q, want exit 1 and %q", code, stderr, want)
+	}
+}
+
+// Not found is said once, with where to look, and exits 6, for a webhook and
+// for an event of the history.
+func TestNotFoundIsOneLine(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"title":"Not Found","status":404,"detail":"no webhook with id wh_nope"}`)
+	}))
+	defer api.Close()
+	history := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	env := cmdtest.Env{"PETSTORE_API_KEY": "k", "PETSTORE_API_BASE": api.URL + "/v1"}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"get", "wh_nope"}, "Error: webhook wh_nope not found (404): 'petstore-webhooks list' shows the webhooks\n"},
+		{[]string{"delete", "wh_nope", "--yes"}, "Error: webhook wh_nope not found (404): 'petstore-webhooks list' shows the webhooks\n"},
+		{[]string{"events", "show", "evt_nope", "--history", history}, "Error: no event \"evt_nope\" in the history: 'petstore-webhooks events list' shows what it holds\n"},
+		{[]string{"events", "resend", "42", "--history", history, "--to", "3000"}, "Error: no event \"42\" in the history: 'petstore-webhooks events list' shows what it holds\n"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := run(t, env, tt.args...)
+		if code != cmdutil.ExitNotFound || stderr != tt.want {
+			t.Errorf("%q: exit %d, stderr\n%s\nwant exit 6 and\n%s", tt.args, code, stderr, tt.want)
 		}
 	}
 }

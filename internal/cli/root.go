@@ -64,6 +64,8 @@ func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmduti
 	case errors.Is(err, cmdutil.ErrSilent), errors.As(err, &ee) && ee.Err == nil:
 	case errors.Is(err, cmdutil.ErrCancel):
 		fmt.Fprintln(ios.ErrOut, "interrupted")
+	case errors.As(err, new(*cmdutil.DeclinedError)):
+		fmt.Fprintln(ios.ErrOut, iostreams.Escape(oneLine(err.Error())))
 	default:
 		fmt.Fprintln(ios.ErrOut, ios.ErrStyles().Failure("Error:"), iostreams.Escape(oneLine(err.Error())))
 	}
@@ -263,11 +265,11 @@ func environmentHelp() string {
 		rows = append(rows, [2]string{s.Env, fmt.Sprintf("%s (config key %s)", s.Help, s.Key)})
 	}
 	rows = append(rows, [][2]string{
-		{cmdutil.ForwardSecretEnv, "listen: the secret that re-signs forwarded events, as --forward-secret (which ps shows) or --forward-secret-file"},
+		{cmdutil.ForwardSecretEnv, "'listen', 'events resend': the secret that re-signs forwarded events, as --forward-secret (which ps shows) or --forward-secret-file"},
 		{"PETSTORE_EMULATOR_API_KEY", "the API key the emulator accepts (instead of --api-key, which shows in ps)"},
 		{"XDG_CONFIG_HOME", "where config.yaml lives: $XDG_CONFIG_HOME/petstore-webhooks/ (default ~/.config)"},
 		{"XDG_DATA_HOME", "where the emulator keeps emulator.db: $XDG_DATA_HOME/petstore-webhooks/ (default ~/.local/share)"},
-		{"XDG_STATE_HOME", "where listen keeps history.db: $XDG_STATE_HOME/petstore-webhooks/ (default ~/.local/state)"},
+		{"XDG_STATE_HOME", "where 'listen' keeps history.db: $XDG_STATE_HOME/petstore-webhooks/ (default ~/.local/state)"},
 		{"NO_COLOR", "set to anything: no colour (--color always still wins)"},
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},

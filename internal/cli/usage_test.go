@@ -11,7 +11,16 @@ import (
 // it printed and its exit code.
 func run(t *testing.T, env cmdtest.Env, args ...string) (stdout, stderr string, code cmdutil.ExitCode) {
 	t.Helper()
+	return runWith(t, env, nil, args...)
+}
+
+// runWith is run with the streams set up first (a terminal, input).
+func runWith(t *testing.T, env cmdtest.Env, setup func(*cmdutil.Factory, cmdtest.Streams), args ...string) (stdout, stderr string, code cmdutil.ExitCode) {
+	t.Helper()
 	f, s := cmdtest.Factory(t, env)
+	if setup != nil {
+		setup(f, s)
+	}
 	var configFile string
 	root := NewCmdRoot(f, &configFile)
 	root.SetArgs(args)
