@@ -35,7 +35,7 @@ func TestListenFlags(t *testing.T) {
 		}, ""},
 		{"unknown scheme", []string{"--scheme", "petstore,acme"}, nil, `--scheme: unknown signature scheme "acme" (known: github, hex, petstore, shopify, slack, standard, stripe)`},
 		{"bad tolerance", []string{"--tolerance", "0s"}, nil, "--tolerance must be positive, got 0s"},
-		{"forward scheme alone", []string{"--forward-to", "3000", "--forward-scheme", "stripe"}, nil, "--forward-scheme goes with --forward-secret"},
+		{"forward scheme alone", []string{"--forward-to", "3000", "--forward-scheme", "stripe"}, nil, "--forward-scheme needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET"},
 		{"two forward schemes", []string{"--forward-to", "3000", "--forward-secret", "s", "--forward-scheme", "stripe,github"}, nil, "--forward-scheme takes one scheme here, got 2"},
 		{"forward secret not standard", []string{"--forward-to", "3000", "--forward-secret", "not base64!", "--forward-scheme", "standard"}, nil,
 			"secret is not a Standard Webhooks secret: want whsec_ followed by base64"},
