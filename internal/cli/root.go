@@ -48,13 +48,14 @@ func Main() cmdutil.ExitCode {
 	return reportError(f.IOStreams, cmd, err)
 }
 
-// reportError prints err as one line on stderr (with usage for usage errors)
-// and returns its exit code.
+// reportError prints err as one line on stderr (for a usage error, then its
+// hint and where to read the usage) and returns its exit code.
 func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmdutil.ExitCode {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	if isCobraUsageError(err) {
+	var fe *cmdutil.FlagError
+	if !errors.As(err, &fe) && isCobraUsageError(err) {
 		err = &cmdutil.FlagError{Err: err}
 	}
 	code := cmdutil.CodeOf(err)
@@ -63,20 +64,31 @@ func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmduti
 	case errors.Is(err, cmdutil.ErrSilent), errors.As(err, &ee) && ee.Err == nil:
 	case errors.Is(err, cmdutil.ErrCancel):
 		fmt.Fprintln(ios.ErrOut, "interrupted")
+	case errors.As(err, new(*cmdutil.DeclinedError)):
+		fmt.Fprintln(ios.ErrOut, iostreams.Escape(oneLine(err.Error())))
 	default:
 		fmt.Fprintln(ios.ErrOut, ios.ErrStyles().Failure("Error:"), iostreams.Escape(oneLine(err.Error())))
 	}
-	var fe *cmdutil.FlagError
-	if errors.As(err, &fe) && cmd != nil {
-		fmt.Fprintf(ios.ErrOut, "\n%s", cmd.UsageString())
+	if errors.As(err, &fe) {
+		if fe.Hint != "" {
+			fmt.Fprintln(ios.ErrOut, iostreams.Escape(oneLine(fe.Hint)))
+		}
+		if cmd != nil {
+			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
 	}
 	return code
 }
 
-// isCobraUsageError recognises the errors cobra makes itself for unknown
-// commands; flag errors come through SetFlagErrorFunc.
+// isCobraUsageError recognises the usage errors cobra makes itself that do
+// not come through SetFlagErrorFunc: flag groups and required flags.
 func isCobraUsageError(err error) bool {
-	return strings.HasPrefix(err.Error(), "unknown command ") || strings.HasPrefix(err.Error(), "unknown flag")
+	for _, prefix := range []string{"unknown command ", "unknown flag", "if any flags in the group", "at least one of the flags in the group", "required flag(s)"} {
+		if strings.HasPrefix(err.Error(), prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func oneLine(s string) string {
@@ -135,6 +147,7 @@ carries.`,
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
 	addCompletionExamples(root)
+	rejectUnknownSubcommands(root)
 	groupCommands(root)
 	return root
 }
@@ -154,9 +167,30 @@ func addCompletionExamples(root *cobra.Command) {
 		if c.Name() != "completion" {
 			continue
 		}
+		c.Example = `  source <(petstore-webhooks completion bash)   # bash, this shell
+  petstore-webhooks completion zsh --help        # how to install for zsh`
 		for _, shell := range c.Commands() {
 			shell.Example = examples[shell.Name()]
 		}
+	}
+}
+
+// rejectUnknownSubcommands makes each command that only groups others (the
+// root, events, config, completion) show its help when given nothing and
+// refuse a name that is none of its subcommands: cobra never checks the
+// arguments of a command that cannot run, and showed the help, exit 0.
+func rejectUnknownSubcommands(cmd *cobra.Command) {
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cmdutil.UnknownCommandError(cmd, args[0])
+			}
+			return cmd.Help()
+		}
+	}
+	for _, c := range cmd.Commands() {
+		rejectUnknownSubcommands(c)
 	}
 }
 
@@ -231,11 +265,11 @@ func environmentHelp() string {
 		rows = append(rows, [2]string{s.Env, fmt.Sprintf("%s (config key %s)", s.Help, s.Key)})
 	}
 	rows = append(rows, [][2]string{
-		{cmdutil.ForwardSecretEnv, "listen: the secret that re-signs forwarded events, as --forward-secret (which ps shows) or --forward-secret-file"},
+		{cmdutil.ForwardSecretEnv, "'listen', 'events resend': the secret that re-signs forwarded events, as --forward-secret (which ps shows) or --forward-secret-file"},
 		{"PETSTORE_EMULATOR_API_KEY", "the API key the emulator accepts (instead of --api-key, which shows in ps)"},
 		{"XDG_CONFIG_HOME", "where config.yaml lives: $XDG_CONFIG_HOME/petstore-webhooks/ (default ~/.config)"},
 		{"XDG_DATA_HOME", "where the emulator keeps emulator.db: $XDG_DATA_HOME/petstore-webhooks/ (default ~/.local/share)"},
-		{"XDG_STATE_HOME", "where listen keeps history.db: $XDG_STATE_HOME/petstore-webhooks/ (default ~/.local/state)"},
+		{"XDG_STATE_HOME", "where 'listen' keeps history.db: $XDG_STATE_HOME/petstore-webhooks/ (default ~/.local/state)"},
 		{"NO_COLOR", "set to anything: no colour (--color always still wins)"},
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},

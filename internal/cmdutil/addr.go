@@ -1,9 +1,12 @@
 package cmdutil
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // NormalizeListenAddr accepts HOST:PORT, :PORT (every interface) or a bare
@@ -34,4 +37,24 @@ func ReceiverURL(listenAddr string) (string, error) {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/webhooks", nil
+}
+
+// ListenError is the error of net.Listen on addr, in one sentence that says
+// what to do; also names another way to choose the address, if any.
+func ListenError(addr string, err error, also string) error {
+	fix := "choose another with --addr"
+	if also != "" {
+		fix += " (or " + also + ")"
+	}
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("%s is in use by another program: %s", addr, fix)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("no permission to listen on %s (ports below 1024 need privileges): %s", addr, fix)
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err // drops a repeat of the address: "listen tcp ADDR: "
+	}
+	return fmt.Errorf("cannot listen on %s: %w", addr, err)
 }

@@ -58,7 +58,7 @@ func APIError(err error, id string) error {
 		return Exit(ExitAuth, fmt.Errorf("%w; check the API key (--api-key, PETSTORE_API_KEY or config api_key)", err))
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
 		if id != "" {
-			return Exit(ExitNotFound, fmt.Errorf("webhook %s not found: %w", id, err))
+			return Exit(ExitNotFound, &notFoundError{id: id, err: err})
 		}
 		return Exit(ExitNotFound, err)
 	case errors.As(err, &ae), errors.As(err, &ne), errors.As(err, &bad):
@@ -66,3 +66,15 @@ func APIError(err error, id string) error {
 	}
 	return err
 }
+
+// notFoundError is the API's 404 for a webhook, said once: the API's own
+// words ("Not Found: no webhook with id ...") repeat the id and "not found".
+type notFoundError struct {
+	id  string
+	err error
+}
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("webhook %s not found (404): 'petstore-webhooks list' shows the webhooks", e.id)
+}
+func (e *notFoundError) Unwrap() error { return e.err }

@@ -31,7 +31,7 @@ var Settings = []Setting{
 	{Key: "api_key", Env: "PETSTORE_API_KEY", Secret: true, Help: "token for the Petstore API, sent as Authorization: Bearer"},
 	{Key: "api_base", Env: "PETSTORE_API_BASE", Default: "https://api.petstoreapi.com/v1", Help: "base URL of the Petstore API"},
 	{Key: "fixtures_dir", Env: "PETSTORE_FIXTURES_DIR", Help: "directory of EVENT.json fixtures that add to and replace the bundled ones"},
-	{Key: "listen_addr", Env: "PETSTORE_LISTEN_ADDR", Default: "127.0.0.1:8080", Help: "where listen receives, and so where trigger sends by default (http://ADDR/webhooks)"},
+	{Key: "listen_addr", Env: "PETSTORE_LISTEN_ADDR", Default: "127.0.0.1:8080", Help: "where 'listen' receives, and so where 'trigger' sends by default (http://ADDR/webhooks)"},
 }
 
 // LookupSetting returns the setting of a key, or a usage error naming them all.

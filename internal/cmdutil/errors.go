@@ -30,20 +30,24 @@ var ExitCodes = []struct {
 	Code    ExitCode
 	Meaning string
 }{
-	{ExitOK, "success; for trigger, every delivery got a 2xx answer; for verify, the signature is valid"},
-	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use, a history or emulator database in use by another process ...); for verify, the signature is not valid"},
+	{ExitOK, "success; for 'trigger' and 'test', every delivery got a 2xx answer; for 'verify', the signature is valid"},
+	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use, a history or emulator database in use by another process ...); for 'verify', the signature is not valid; for 'delete', you answered no, and nothing was deleted"},
 	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type, an input file (payload, fixture, --data, config) larger than the " + inputfile.MaxSizeText + " limit"},
-	{ExitNon2xx, "trigger, webhooks test: a receiver answered with a status outside 2xx (and every receiver was reached)"},
-	{ExitUnreachable, "trigger, webhooks test: could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
-	{ExitTimeout, "listen: --timeout passed before --max-events valid events arrived"},
-	{ExitNotFound, "the Petstore API has no webhook with that id (404); events show/resend: no such event in the history"},
+	{ExitNon2xx, "'trigger', 'test', 'events resend': a receiver answered with a status outside 2xx (and every receiver was reached)"},
+	{ExitUnreachable, "'trigger', 'test', 'events resend': could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
+	{ExitTimeout, "'listen': --timeout passed before --max-events valid events arrived"},
+	{ExitNotFound, "not found: the Petstore API has no webhook with that id ('get', 'update', 'delete', 'test', 'deliveries': a 404), or the history has no event with that id or number ('events show', 'events resend')"},
 	{ExitAuth, "the Petstore API refused the API key (401, 403), or no API key is set"},
 	{ExitAPI, "the Petstore API failed or refused the call (other 4xx, 5xx), could not be reached, or answered more than the client reads (over 8 MiB, or pages that never end)"},
-	{ExitInterrupted, "interrupted (SIGINT) before the work was done; listen exits 0 on SIGINT instead"},
+	{ExitInterrupted, "interrupted (SIGINT) before the work was done; 'listen' exits 0 on SIGINT instead"},
 }
 
-// FlagError is a usage error: the command's usage is shown after it.
-type FlagError struct{ Err error }
+// FlagError is a usage error: the Hint (a line such as "Did you mean
+// trigger?"), if any, and where to read the usage are shown after it.
+type FlagError struct {
+	Err  error
+	Hint string
+}
 
 func (e *FlagError) Error() string { return e.Err.Error() }
 func (e *FlagError) Unwrap() error { return e.Err }
@@ -55,6 +59,13 @@ func FlagErrorf(format string, args ...any) error {
 
 // ErrSilent means the error was already shown; exit 1 and print nothing.
 var ErrSilent = errors.New("silent error")
+
+// DeclinedError is the answer no at a confirmation prompt. It is not shown
+// as an error: Kept, a sentence that says what was left as it was, is
+// printed as it is, and the exit code is 1.
+type DeclinedError struct{ Kept string }
+
+func (e *DeclinedError) Error() string { return e.Kept }
 
 // ErrCancel means the user interrupted the command.
 var ErrCancel = errors.New("interrupted")

@@ -24,8 +24,12 @@ type Factory struct {
 // UserAgent names this program in outgoing requests.
 func (f *Factory) UserAgent() string { return "petstore-webhooks/" + f.AppVersion }
 
-// NoArgs rejects positional arguments as a usage error.
+// NoArgs rejects positional arguments as a usage error; for a command that
+// has subcommands, the argument is an unknown one.
 func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 && cmd.HasAvailableSubCommands() {
+		return UnknownCommandError(cmd, args[0])
+	}
 	if len(args) > 0 {
 		return FlagErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}

@@ -27,17 +27,35 @@ func AddForwardSecretFlags(cmd *cobra.Command, usage string) *ForwardSecretFlags
 }
 
 // Secret is --forward-secret, else the first line of --forward-secret-file,
-// else $PETSTORE_FORWARD_SECRET; "" when none is set.
+// else $PETSTORE_FORWARD_SECRET; "" when none is set. It checks them the
+// same way for every command: an empty --forward-secret is refused, not
+// taken for "send unsigned", and --forward-scheme or
+// --forward-signature-header (cmd's SchemeFlags with the "forward-" prefix)
+// need a secret.
 func (f *ForwardSecretFlags) Secret(cmd *cobra.Command, ios *iostreams.IOStreams, getenv func(string) string) (string, error) {
+	fl := cmd.Flags()
+	var secret string
 	switch {
-	case cmd.Flags().Changed("forward-secret") && cmd.Flags().Changed("forward-secret-file"):
+	case fl.Changed("forward-secret") && fl.Changed("forward-secret-file"):
 		return "", FlagErrorf("choose one of --forward-secret and --forward-secret-file")
-	case cmd.Flags().Changed("forward-secret-file"):
-		return ReadSecretFile(ios, "--forward-secret-file", f.file)
-	case cmd.Flags().Changed("forward-secret"):
-		return f.secret, nil
+	case fl.Changed("forward-secret") && f.secret == "":
+		return "", FlagErrorf("--forward-secret is empty: give the secret, or leave the flag out to send unsigned")
+	case fl.Changed("forward-secret-file"):
+		var err error
+		if secret, err = ReadSecretFile(ios, "--forward-secret-file", f.file); err != nil {
+			return "", err
+		}
+	case fl.Changed("forward-secret"):
+		secret = f.secret
+	default:
+		secret = getenv(ForwardSecretEnv)
 	}
-	return getenv(ForwardSecretEnv), nil
+	for _, name := range []string{"forward-scheme", "forward-signature-header"} {
+		if fl.Changed(name) && secret == "" {
+			return "", FlagErrorf("--%s needs a secret to sign with: --forward-secret, --forward-secret-file or $%s", name, ForwardSecretEnv)
+		}
+	}
+	return secret, nil
 }
 
 // ReadSecretFile reads a secret given as a file (flag names the flag, for the

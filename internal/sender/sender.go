@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -97,6 +98,10 @@ func shorten(s string) string {
 	return s
 }
 
+// Refused reports whether err is a refused connection: nothing listens at
+// the address.
+func Refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
 // cause drops the `Post "URL": ` wrapping, which the caller already shows.
 func cause(err error) error {
 	var ue *url.Error
@@ -113,6 +118,7 @@ type Stats struct {
 	ok        int
 	non2xx    int
 	errors    int
+	refused   int
 }
 
 // Add records one result.
@@ -122,6 +128,9 @@ func (s *Stats) Add(r Result) {
 	switch {
 	case r.Err != nil:
 		s.errors++
+		if Refused(r.Err) {
+			s.refused++
+		}
 	case r.OK():
 		s.ok++
 	default:
@@ -140,8 +149,10 @@ func (s *Stats) Sent() int {
 }
 
 // Summary is a run's totals; latencies are over the answered requests.
+// Refused counts the connection errors where nothing listened.
 type Summary struct {
 	Sent, OK, Non2xx, ConnErrors int
+	Refused                      int
 	P50, P95, P99                time.Duration
 	PerSecond                    float64
 }
@@ -152,7 +163,7 @@ func (s *Stats) Summary(elapsed time.Duration) Summary {
 	defer s.mu.Unlock()
 	lat := append([]time.Duration(nil), s.latencies...)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	sum := Summary{Sent: s.ok + s.non2xx + s.errors, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors,
+	sum := Summary{Sent: s.ok + s.non2xx + s.errors, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors, Refused: s.refused,
 		P50: Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
 	if elapsed > 0 {
 		sum.PerSecond = float64(sum.Sent) / elapsed.Seconds()

@@ -148,7 +148,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, err)
+		return cmdutil.ListenError(opts.Addr, err, "")
 	}
 	log := newLogger(f)
 	defer log.close()

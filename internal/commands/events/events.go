@@ -60,7 +60,7 @@ func openRequest(cmd *cobra.Command, open func() (*store.Store, error), ref stri
 	}
 	r, err := st.FindRequest(cmd.Context(), ref)
 	if errors.Is(err, store.ErrNotFound) {
-		err = cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history", ref))
+		err = cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history: 'petstore-webhooks events list' shows what it holds", ref))
 	}
 	if err != nil {
 		st.Close()

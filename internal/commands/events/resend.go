@@ -46,9 +46,6 @@ could not be reached.`,
 			if err != nil {
 				return err
 			}
-			if (cmd.Flags().Changed("forward-scheme") || cmd.Flags().Changed("forward-signature-header")) && forwardSecret == "" {
-				return cmdutil.FlagErrorf("--forward-scheme goes with --forward-secret")
-			}
 			if forwardSecret != "" {
 				if err := cmdutil.CheckSecrets([]signature.Scheme{scheme}, []string{forwardSecret}); err != nil {
 					return err

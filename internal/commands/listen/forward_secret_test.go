@@ -34,7 +34,7 @@ func TestForwardSecretFromEnvironmentOrFile(t *testing.T) {
 		{"flag and file", nil, []string{"--forward-to", "3000", "--forward-secret", "s", "--forward-secret-file", file}, "", "choose one of --forward-secret and --forward-secret-file"},
 		{"empty file", nil, []string{"--forward-to", "3000", "--forward-secret-file", empty}, "", "--forward-secret-file " + empty + ": its first line is empty"},
 		{"file without --forward-to", nil, []string{"--forward-secret-file", file}, "", "--forward-secret-file goes with --forward-to"},
-		{"scheme without any secret", nil, []string{"--forward-to", "3000", "--forward-scheme", "github"}, "", "--forward-scheme goes with --forward-secret"},
+		{"scheme without any secret", nil, []string{"--forward-to", "3000", "--forward-scheme", "github"}, "", "--forward-scheme needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

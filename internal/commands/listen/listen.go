@@ -212,7 +212,7 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return err
 	}
 	fl := cmd.Flags()
-	for _, name := range []string{"forward-secret", "forward-secret-file", "header", "passthrough", "forward-timeout", "retry-max", "retry-for"} {
+	for _, name := range []string{"forward-secret", "forward-secret-file", "forward-scheme", "forward-signature-header", "header", "passthrough", "forward-timeout", "retry-max", "retry-for"} {
 		if fl.Changed(name) && len(opts.ForwardTo) == 0 {
 			return cmdutil.FlagErrorf("--%s goes with --forward-to", name)
 		}
@@ -222,14 +222,9 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 			return err
 		}
 	}
-	if (fl.Changed("forward-scheme") || fl.Changed("forward-signature-header")) && opts.ForwardSecret == "" {
-		return cmdutil.FlagErrorf("--forward-scheme goes with --forward-secret")
-	}
 	switch {
 	case opts.Passthrough && (len(opts.ForwardTo) != 1 || opts.ForwardTo[0].Glob != ""):
 		return cmdutil.FlagErrorf("--passthrough needs exactly one --forward-to target, without a glob")
-	case fl.Changed("forward-secret") && opts.ForwardSecret == "":
-		return cmdutil.FlagErrorf("--forward-secret must not be empty")
 	case opts.ForwardTimeout <= 0:
 		return cmdutil.FlagErrorf("--forward-timeout must be positive, got %s", opts.ForwardTimeout)
 	case opts.RetryMax < 0:

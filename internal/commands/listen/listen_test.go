@@ -35,7 +35,7 @@ func TestListenFlags(t *testing.T) {
 		}, ""},
 		{"unknown scheme", []string{"--scheme", "petstore,acme"}, nil, `--scheme: unknown signature scheme "acme" (known: github, hex, petstore, shopify, slack, standard, stripe)`},
 		{"bad tolerance", []string{"--tolerance", "0s"}, nil, "--tolerance must be positive, got 0s"},
-		{"forward scheme alone", []string{"--forward-to", "3000", "--forward-scheme", "stripe"}, nil, "--forward-scheme goes with --forward-secret"},
+		{"forward scheme alone", []string{"--forward-to", "3000", "--forward-scheme", "stripe"}, nil, "--forward-scheme needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET"},
 		{"two forward schemes", []string{"--forward-to", "3000", "--forward-secret", "s", "--forward-scheme", "stripe,github"}, nil, "--forward-scheme takes one scheme here, got 2"},
 		{"forward secret not standard", []string{"--forward-to", "3000", "--forward-secret", "not base64!", "--forward-scheme", "standard"}, nil,
 			"secret is not a Standard Webhooks secret: want whsec_ followed by base64"},
@@ -96,7 +96,7 @@ func TestListenPortInUse(t *testing.T) {
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
 	addr := busy.Addr().String()
 	err = run(context.Background(), &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: addr, Path: "/", NoHistory: true})
-	if err == nil || err.Error() != "cannot listen on "+addr+": bind: address already in use" {
+	if err == nil || err.Error() != addr+" is in use by another program: choose another with --addr (or 'petstore-webhooks config set listen_addr HOST:PORT')" {
 		t.Fatalf("err = %v", err)
 	}
 }

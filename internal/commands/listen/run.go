@@ -49,7 +49,7 @@ func run(ctx context.Context, opts *Options) error {
 	defer rec.close() // before out.close: draining forwards prints
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, unwrapOpError(err))
+		return cmdutil.ListenError(opts.Addr, err, "'petstore-webhooks config set listen_addr HOST:PORT'")
 	}
 	h := receiver.New(receiverConfig(opts, secrets, rec, out.print))
 	srv := &http.Server{
@@ -318,14 +318,6 @@ func verifySecrets(opts *Options) ([]string, error) {
 		fmt.Fprintf(opts.IO.ErrOut, "Made a webhook secret and saved it in %s\n", cfg.Path)
 	}
 	return []string{secret}, cmdutil.CheckSecrets(opts.Schemes, []string{secret})
-}
-
-func unwrapOpError(err error) error {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Err != nil {
-		return op.Err
-	}
-	return err
 }
 
 // printReady tells the user where to send events and with which secret. The

@@ -76,7 +76,7 @@ func run(ctx context.Context, opts *Options) error {
 	if ctx.Err() != nil {
 		return cmdutil.ErrCancel
 	}
-	return outcome(sum)
+	return outcome(opts, sum)
 }
 
 // deliverAll sends every template opts.Count times with opts.Concurrency
@@ -312,8 +312,10 @@ func colorIf(style func(string) string, cond bool, s string) string {
 }
 
 // outcome maps the run to its exit status: unreachable wins over non-2xx.
-func outcome(s sender.Summary) error {
+func outcome(opts *Options, s sender.Summary) error {
 	switch {
+	case s.ConnErrors > 0 && s.Refused == s.ConnErrors:
+		return cmdutil.Exit(cmdutil.ExitUnreachable, nothingListening(opts, s))
 	case s.ConnErrors > 0:
 		return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d deliveries could not reach the receiver", s.ConnErrors, s.Sent))
 	case s.Non2xx > 0:

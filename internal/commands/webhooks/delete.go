@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -42,7 +41,7 @@ CI), --yes is required.`,
 				fmt.Fprintf(ios.ErrOut, "Delete webhook %s? It stops receiving events. [y/N] ", id)
 				answer, _ := bufio.NewReader(ios.In).ReadString('\n')
 				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					return cmdutil.Exit(cmdutil.ExitFailure, errors.New("not deleted"))
+					return &cmdutil.DeclinedError{Kept: fmt.Sprintf("Kept %s; nothing deleted.", id)}
 				}
 			}
 			if err := c.DeleteWebhook(cmd.Context(), id); err != nil {

@@ -4,6 +4,7 @@ package webhooks
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -42,7 +43,9 @@ func parseEvents(flag string, values []string) ([]string, error) {
 				continue
 			}
 			if !contains(known, e) {
-				return nil, cmdutil.FlagErrorf("%s: unknown event type %q (known: %s)", flag, e, strings.Join(known, ", "))
+				ue := cmdutil.UnknownEventTypeError(e, known)
+				ue.Err = fmt.Errorf("%s: %w", flag, ue.Err)
+				return nil, ue
 			}
 			if !contains(out, e) {
 				out = append(out, e)

@@ -167,7 +167,7 @@ func TestDeleteAsksOrNeedsYes(t *testing.T) {
 	if err := cmdtest.Run(newCmdDelete(f), w.ID); err != nil {
 		t.Fatalf("answered y: %v", err)
 	}
-	if r := cli(t, base, del, w.ID, "--yes"); r.code != cmdutil.ExitNotFound || r.error.Error() != "webhook "+w.ID+" not found: Not Found: no webhook with id "+w.ID+" (404)" {
+	if r := cli(t, base, del, w.ID, "--yes"); r.code != cmdutil.ExitNotFound || r.error.Error() != "webhook "+w.ID+" not found (404): 'petstore-webhooks list' shows the webhooks" {
 		t.Fatalf("second delete: %+v", r)
 	}
 }

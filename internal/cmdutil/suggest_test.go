@@ -1,0 +1,49 @@
+package cmdutil
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestNearestOffersOnlyCloseNames(t *testing.T) {
+	events := []string{"order.created", "order.status_changed", "payment.failed", "payment.succeeded", "pet.adopted", "pet.status_changed"}
+	commands := []string{"bash", "fish", "powershell", "zsh", "list", "get", "set", "unset", "trigger", "test"}
+	tests := []struct {
+		typed      string
+		candidates []string
+		want       []string
+	}{
+		{"pet.adoptd", events, []string{"pet.adopted"}},
+		{"PET.ADOPTED", events, []string{"pet.adopted"}},
+		{"order.create", events, []string{"order.created"}},
+		{"payment.suceeded", events, []string{"payment.succeeded"}},
+		{"payment", events, []string{"payment.failed", "payment.succeeded"}},
+		{"pet.sold", events, nil},
+		{"frobnicate", commands, nil},
+		{"tcsh", commands, nil},
+		{"trigr", commands, []string{"trigger"}},
+		{"lst", commands, []string{"list"}},
+		{"tst", commands, []string{"test"}},
+		{"ge", commands, []string{"get"}},
+		{"", commands, nil},
+	}
+	for _, tt := range tests {
+		if got := Nearest(tt.typed, tt.candidates); !slices.Equal(got, tt.want) {
+			t.Errorf("Nearest(%q) = %q, want %q", tt.typed, got, tt.want)
+		}
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	for names, want := range map[string]string{
+		"":      "",
+		"a":     "Did you mean a?",
+		"a b":   "Did you mean a or b?",
+		"a b c": "Did you mean a, b or c?",
+	} {
+		if got := DidYouMean(strings.Fields(names)); got != want {
+			t.Errorf("DidYouMean(%q) = %q, want %q", names, got, want)
+		}
+	}
+}
