@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -118,4 +119,85 @@ func TestReadmeCIScript(t *testing.T) {
 		t.Fatalf("the README's CI script: %v\n%s", err, b)
 	}
 	assertNoStackTrace(t, string(b))
+}
+
+// commandLines are a block's commands: its lines that are not blank or comments.
+func commandLines(block string) []string {
+	var lines []string
+	for _, line := range strings.Split(block, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+// The Set up block's "run it" line as written, in a fresh shell that has Go
+// but not $(go env GOPATH)/bin on PATH: it builds, installs and starts listen,
+// which then verifies an event. The module and build caches are the test's own
+// (GOPROXY=off: nothing is downloaded). Its "test it" line is the test
+// command of .ci/run without -race, which needs cgo and so a C compiler.
+func TestReadmeSetUp(t *testing.T) {
+	lines := commandLines(readmeBlock(t, "Set up", "sh"))
+	if len(lines) != 2 {
+		t.Fatalf("Set up: want two commands (run it, test it), got %q", lines)
+	}
+	ci, err := os.ReadFile(filepath.Join("..", "..", ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testIt, _, _ := strings.Cut(lines[1], "#")
+	testIt = strings.TrimSpace(testIt)
+	for _, command := range strings.Split(testIt, " && ") {
+		inCI := strings.Replace(command, "go test ", "go test -race ", 1)
+		if strings.Contains(command, "-race") || !strings.Contains(string(ci), "\n"+inCI+"\n") {
+			t.Errorf("Set up's test line %q: want .ci/run's go vet and go test, without -race", testIt)
+		}
+	}
+
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goEnv := func(name string) string {
+		out, err := exec.Command(goBin, "env", name).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	home := t.TempDir()
+	addr := "127.0.0.1:" + freePort(t)
+	cmd := exec.Command("bash", "--norc", "--noprofile", "-c", lines[0])
+	cmd.Dir = filepath.Join("..", "..")
+	cmd.Env = []string{"HOME=" + home, "PATH=" + filepath.Dir(goBin) + ":/usr/bin:/bin",
+		"GOMODCACHE=" + goEnv("GOMODCACHE"), "GOCACHE=" + goEnv("GOCACHE"), "GOPROXY=off", "GOTOOLCHAIN=local",
+		"PETSTORE_LISTEN_ADDR=" + addr}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // bash and the listen it starts
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); <-exited })
+	deadline := time.After(5 * time.Minute) // a build with a cold cache
+	for !strings.Contains(errOut.String(), "Ready!") {
+		select {
+		case <-exited:
+			t.Fatalf("Set up: %s\nexited before listen was ready:\n%s%s", lines[0], out, errOut)
+		case <-deadline:
+			t.Fatalf("Set up: listen not ready after 5 min:\n%s", errOut)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	installed := filepath.Join(home, "go", "bin", "petstore-webhooks")
+	trigger := exec.Command(installed, "trigger", "pet.adopted")
+	trigger.Env = cmd.Env
+	if b, err := trigger.CombinedOutput(); err != nil {
+		t.Fatalf("trigger with the installed binary: %v\n%s", err, b)
+	}
+	eventually(t, "the event shown verified", func() bool { return strings.Contains(out.String(), "verified") })
+	assertNoStackTrace(t, errOut.String())
 }
