@@ -11,11 +11,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 )
 
-// readmeBlock returns the first fenced block of the given language in the
-// README section under heading.
-func readmeBlock(t *testing.T, heading, lang string) string {
+// readmeSection returns the README's section under heading, up to the next.
+func readmeSection(t *testing.T, heading string) string {
 	t.Helper()
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
@@ -26,6 +27,14 @@ func readmeBlock(t *testing.T, heading, lang string) string {
 		t.Fatalf("README has no section %q", heading)
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
+	return section
+}
+
+// readmeBlock returns the first fenced block of the given language in the
+// README section under heading.
+func readmeBlock(t *testing.T, heading, lang string) string {
+	t.Helper()
+	section := readmeSection(t, heading)
 	_, block, ok := strings.Cut(section, "```"+lang+"\n")
 	if !ok {
 		t.Fatalf("README section %q has no %s block", heading, lang)
@@ -200,4 +209,55 @@ func TestReadmeSetUp(t *testing.T) {
 	}
 	eventually(t, "the event shown verified", func() bool { return strings.Contains(out.String(), "verified") })
 	assertNoStackTrace(t, errOut.String())
+}
+
+// blocksCommand are the commands that run until stopped: in a README block
+// split into terminals, nothing can follow them in their terminal.
+var blocksCommand = regexp.MustCompile(`^petstore-webhooks (emulator|listen)( |$)`)
+
+// In every README block split into "# terminal N" parts, a command that runs
+// until stopped is the last of its terminal: a line after it would never run.
+func TestReadmeTerminalsEndWithTheirBlockingCommand(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```(?:sh|bash)\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	checked := 0
+	for _, b := range blocks {
+		terminal, blocked := "", ""
+		for _, line := range strings.Split(b[1], "\n") {
+			line = strings.TrimSpace(line)
+			if m := terminalComment.FindStringSubmatch(line); m != nil {
+				terminal, blocked = m[1], ""
+				checked++
+				continue
+			}
+			if terminal == "" || line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if blocked != "" {
+				t.Errorf("README, %s: %q comes after %q, which runs until stopped: it never runs", terminal, line, blocked)
+			}
+			if command, _, _ := strings.Cut(line, "#"); blocksCommand.MatchString(command) && !strings.Contains(command, "--print-") && !strings.Contains(command, "--max-events") {
+				blocked = line
+			}
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("found %d terminals in the README's blocks, want the quick start's and Manage webhooks'", checked)
+	}
+}
+
+// The README and emulator --help describe the retry schedule the emulator
+// follows (whose log says "retry in 1m0s" after the first attempt).
+func TestReadmeRetryScheduleIsTheEmulators(t *testing.T) {
+	want := emulator.DescribeSchedule(emulator.DefaultSchedule)
+	words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	if section := readmeSection(t, "The emulator"); !strings.Contains(words(section), want) {
+		t.Errorf("README, The emulator: want %q in\n%s", want, section)
+	}
+	if help := newUser(t).run("emulator", "--help").stdout; !strings.Contains(words(help), want) {
+		t.Errorf("emulator --help: want %q in\n%s", want, help)
+	}
 }
