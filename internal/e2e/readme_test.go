@@ -102,32 +102,78 @@ func TestReadmeQuickStart(t *testing.T) {
 	assertNoStackTrace(t, errOut.String())
 }
 
+// ciScript runs the README's CI script as written, with a TMPDIR of its own,
+// and returns its output and error, failing after 60 s.
+func ciScript(t *testing.T, u *user, env ...string) (string, error) {
+	t.Helper()
+	script := filepath.Join(u.dir, "ci.sh")
+	if err := os.WriteFile(script, []byte(readmeBlock(t, "Use it in CI", "bash")), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(u.dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := readmeShell(u, "bash "+script, append(env, "TMPDIR="+tmp)...)
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("the CI script still ran after 60s:\n%s", out.String())
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("the CI script left %s in TMPDIR", left[0].Name())
+	}
+	assertNoStackTrace(t, out.String())
+	return out.String(), err
+}
+
 // The CI script as written, with free ports; it asserts with jq itself.
 func TestReadmeCIScript(t *testing.T) {
 	if _, err := exec.LookPath("jq"); err != nil {
 		t.Fatal("jq is needed for this test (apt-get install jq)")
 	}
 	u := newUser(t)
-	script := filepath.Join(u.dir, "ci.sh")
-	if err := os.WriteFile(script, []byte(readmeBlock(t, "Use it in CI", "bash")), 0o700); err != nil {
+	out, err := ciScript(t, u, "API_PORT="+freePort(t), "LISTEN_PORT="+freePort(t))
+	if err != nil || !strings.Contains(out, "webhook flow OK") {
+		t.Fatalf("the README's CI script: %v\n%s", err, out)
+	}
+}
+
+// With its ports taken, by another listen or anything else, the CI script
+// says which of its own processes did not start and shows its log; it sends
+// nothing to the other listen.
+func TestReadmeCIScriptWithAPortTaken(t *testing.T) {
+	u := newUser(t)
+	other := u.listen("--secret", "whsec_someone_elses_secret")
+	_, otherPort, _ := net.SplitHostPort(strings.TrimPrefix(strings.TrimSuffix(other.URL, "/webhooks"), "http://"))
+	out, err := ciScript(t, u, "API_PORT="+freePort(t), "LISTEN_PORT="+otherPort)
+	if err == nil || !strings.Contains(out, "listen did not start:") || strings.Contains(out, "webhook flow OK") {
+		t.Fatalf("the CI script with its listen port taken: %v\n%s", err, out)
+	}
+	if got := other.stdout.String(); got != "" {
+		t.Fatalf("the other listen got requests from the CI script:\n%s", got)
+	}
+
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := readmeShell(u, "bash "+script, "API_PORT="+freePort(t), "LISTEN_PORT="+freePort(t))
-	done := make(chan struct{})
-	var b []byte
-	var err error
-	go func() { b, err = cmd.CombinedOutput(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("the CI script still ran after 60s:\n%s", b)
+	defer taken.Close()
+	u = newUser(t)
+	out, err = ciScript(t, u, "API_PORT="+strconv.Itoa(taken.Addr().(*net.TCPAddr).Port), "LISTEN_PORT="+freePort(t))
+	if err == nil || !strings.Contains(out, "emulator did not start:") {
+		t.Fatalf("the CI script with its API port taken: %v\n%s", err, out)
 	}
-	if err != nil || !strings.Contains(string(b), "webhook flow OK") {
-		t.Fatalf("the README's CI script: %v\n%s", err, b)
-	}
-	assertNoStackTrace(t, string(b))
 }
 
 // commandLines are a block's commands: its lines that are not blank or comments.
