@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -26,7 +27,9 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
-// Set through -ldflags "-X github.com/petstoreapi/petstore-webhooks/internal/cli.version=1.2.3".
+// Set through -ldflags "-X github.com/petstoreapi/petstore-webhooks/internal/cli.version=1.2.3"
+// by a release (.goreleaser.yaml); without it, versionString reads the build
+// information Go records.
 var (
 	version = "dev"
 	commit  = ""
@@ -213,23 +216,55 @@ func groupCommands(root *cobra.Command) {
 	}
 }
 
+// versionString is the version, commit and date a release stamped with
+// -ldflags or, in a build without them, those Go recorded: the module's
+// version (a tag, or a pseudo-version from the checkout) and the VCS
+// revision and time.
 func versionString() string {
-	v := version
-	if commit != "" {
-		v += " (" + commit
-		if date != "" {
-			v += ", " + date
+	v, c, d := version, commit, date
+	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" {
+		v, c, d = versionFromBuildInfo(info)
+	}
+	if c != "" {
+		v += " (" + c
+		if d != "" {
+			v += ", " + d
 		}
 		v += ")"
 	}
 	return v
 }
 
+// versionFromBuildInfo reads what `go build` and `go install` record: the main
+// module's version ("(devel)" when unknown) and, in a checkout, vcs.revision,
+// vcs.time and vcs.modified (uncommitted changes: "+dirty").
+func versionFromBuildInfo(info *debug.BuildInfo) (v, commit, date string) {
+	v = "dev"
+	if mv := info.Main.Version; mv != "" && mv != "(devel)" {
+		v = mv
+	}
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			commit = s.Value[:min(len(s.Value), 12)]
+		case "vcs.time":
+			date = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if modified && !strings.HasSuffix(v, "+dirty") {
+		v += "+dirty"
+	}
+	return v, commit, date
+}
+
 func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Long:  "Print the version, and the commit and build date of a release build.",
+		Long:  "Print the version, commit and commit date: a release's, or for a build from a\ncheckout those Go recorded (a +dirty version has uncommitted changes).",
 		Example: `  petstore-webhooks version
   petstore-webhooks --version`,
 		Args: cmdutil.NoArgs,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,43 @@ import (
 // DefaultSchedule is the Petstore API's: the delay before each attempt,
 // counted from the one before. After the last one fails, the webhook is disabled.
 var DefaultSchedule = []time.Duration{0, time.Minute, 5 * time.Minute, 30 * time.Minute, time.Hour}
+
+// DescribeSchedule says when a schedule's attempts are made, as the help and
+// the README put it: the first delay is before the first attempt, so the
+// first retry comes after the second.
+func DescribeSchedule(schedule []time.Duration) string {
+	when := func(d time.Duration) string {
+		if d == 0 {
+			return "at once"
+		}
+		return "after " + shortDuration(d)
+	}
+	if len(schedule) == 1 {
+		return "a single attempt " + when(schedule[0])
+	}
+	retries := make([]string, len(schedule)-1)
+	for i, d := range schedule[1:] {
+		retries[i] = shortDuration(d)
+	}
+	last := len(retries) - 1
+	list := retries[last]
+	if last > 0 {
+		list = strings.Join(retries[:last], ", ") + " and " + list
+	}
+	return "the first attempt " + when(schedule[0]) + ", then retries after " + list
+}
+
+// shortDuration is d without zero minutes and seconds: 1h, 30m, 1m30s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
 
 // AnswerTimeout is how long a receiver has to answer an attempt.
 const AnswerTimeout = 5 * time.Second

@@ -47,17 +47,24 @@ registrations in an SQLite database, and deliver real signed events to them:
 POST /v1/webhooks/{id}/test and POST /v1/events (emulator only) build events
 from the bundled fixtures.
 
-A delivery is a 2xx answer within 5 seconds; anything else is retried on the
-schedule (at once, then after 1m, 5m, 30m and 1h), and after the last failed
-attempt the webhook is disabled. Attempts that are due survive a restart.
-GET /v1/webhooks/{id}/deliveries (emulator only) lists the attempts.
+A delivery is a 2xx answer within 5 seconds. Attempts follow --retry-schedule:
+by default ` + emulator.DescribeSchedule(emulator.DefaultSchedule) + `;
+after the last failed attempt the webhook is disabled. Attempts that are due
+survive a restart. GET /v1/webhooks/{id}/deliveries (emulator only) lists the
+attempts.
 
 The API key is --api-key, else $PETSTORE_EMULATOR_API_KEY, else one made on the
 first run and kept in the database. The base URL, the API key and an export
 line go to stderr, the key masked unless stderr is a terminal (--print-api-key
 prints it); each request and each delivery attempt is logged to stdout.`,
-		Example: `  petstore-webhooks emulator
-  export PETSTORE_API_KEY="$(petstore-webhooks emulator --print-api-key)"   # in scripts, see README
+		Example: `  # terminal 1: the emulator on http://127.0.0.1:4010/v1
+  petstore-webhooks emulator
+
+  # terminal 2: point the webhook commands at it (its key, from its database)
+  export PETSTORE_API_BASE=http://127.0.0.1:4010/v1 PETSTORE_API_KEY="$(petstore-webhooks emulator --print-api-key)"
+  petstore-webhooks list
+
+  # a throwaway emulator on a free port, retrying fast (for tests)
   PETSTORE_EMULATOR_API_KEY=test petstore-webhooks emulator --addr 127.0.0.1:0 --db :memory: --retry-schedule 0s,100ms,200ms`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
