@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -75,7 +76,7 @@ func newExampleWorld(t *testing.T, shared bool) *exampleWorld {
 			t.Fatal(err)
 		}
 	}
-	u.env = append(u.env, "PETSTORE_LISTEN_ADDR=127.0.0.1:"+w.ports["8080"], "XDG_DATA_HOME="+filepath.Join(u.dir, "data"),
+	u.env = append(u.env, "XDG_DATA_HOME="+filepath.Join(u.dir, "data"),
 		"XDG_STATE_HOME="+filepath.Join(u.dir, "state"), "NEW=whsec_new_example_secret", "OLD=whsec_old_example_secret",
 		"SECRET=whsec_example_secret", "APP_SECRET=whsec_app_example_secret")
 	var event map[string]any
@@ -94,10 +95,19 @@ func newExampleWorld(t *testing.T, shared bool) *exampleWorld {
 	sig := strings.TrimSpace(u.mustRun("sign", filepath.Join(u.dir, "event.json"), "--secret", "whsec_new_example_secret"))
 	u.env = append(u.env, "SIG="+sig)
 	if !shared {
+		u.env = append(u.env, "PETSTORE_LISTEN_ADDR=127.0.0.1:"+w.ports["8080"])
 		return w
 	}
 	u.emulator(filepath.Join(u.dir, "emulator.db"), "--addr", "127.0.0.1:"+w.ports["4010"])
-	l := u.start(readyLine, "listen", "--forward-to", appPort)
+	// The shared listen takes a port the system gives it: a port found free
+	// earlier may since be another test's.
+	l := u.listen("--forward-to", appPort)
+	listenURL, err := url.Parse(l.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ports["8080"] = listenURL.Port()
+	u.env = append(u.env, "PETSTORE_LISTEN_ADDR=127.0.0.1:"+w.ports["8080"])
 	secret := strings.TrimSpace(u.mustRun("listen", "--print-secret"))
 	w.webhookID = u.registerJSON("--url", l.URL, "--events", "pet.adopted,order.created", "--secret", secret)["id"].(string)
 	u.mustRun("trigger", "--raw", filepath.Join(u.dir, "event.json"))
