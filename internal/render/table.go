@@ -113,7 +113,7 @@ func (t *Table) Render() error {
 			if e == Fixed {
 				e = t.elide[i]
 			}
-			text := fit(c.Text, widths[i], e)
+			text := Fit(c.Text, widths[i], e)
 			pad := widths[i] - utf8.RuneCountInString(text)
 			if c.Style != nil {
 				text = c.Style(text)
@@ -178,11 +178,14 @@ func (t *Table) layout(rows [][]Cell) []int {
 	return widths
 }
 
-// fit cuts text to width runes, with … where it was cut.
-func fit(text string, width int, e Elision) string {
+// Fit cuts text to width runes, with … where it was cut.
+func Fit(text string, width int, e Elision) string {
 	r := []rune(text)
 	if len(r) <= width {
 		return text
+	}
+	if width < 1 {
+		return ""
 	}
 	if e == ElideStart {
 		return "…" + string(r[len(r)-width+1:])

@@ -113,13 +113,17 @@ type Stats struct {
 	ok        int
 	non2xx    int
 	errors    int
+	cancelled int
 }
 
-// Add records one result.
+// Add records one result. A request cut short because the run's context
+// was cancelled (Ctrl-C) is counted apart from the receiver's failures.
 func (s *Stats) Add(r Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
+	case errors.Is(r.Err, context.Canceled):
+		s.cancelled++
 	case r.Err != nil:
 		s.errors++
 	case r.OK():
@@ -136,15 +140,20 @@ func (s *Stats) Add(r Result) {
 func (s *Stats) Sent() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ok + s.non2xx + s.errors
+	return s.ok + s.non2xx + s.errors + s.cancelled
 }
 
-// Summary is a run's totals; latencies are over the answered requests.
+// Summary is a run's totals: what was sent, delivered (a 2xx answer),
+// answered otherwise, could not reach the receiver, and was cancelled.
+// Latencies and the rate are over the answered requests only.
 type Summary struct {
-	Sent, OK, Non2xx, ConnErrors int
-	P50, P95, P99                time.Duration
-	PerSecond                    float64
+	Sent, OK, Non2xx, ConnErrors, Cancelled int
+	P50, P95, P99                           time.Duration
+	PerSecond                               float64
 }
+
+// Answered is how many requests got an answer, 2xx or not.
+func (s Summary) Answered() int { return s.OK + s.Non2xx }
 
 // Summary totals the run, which took elapsed.
 func (s *Stats) Summary(elapsed time.Duration) Summary {
@@ -152,10 +161,10 @@ func (s *Stats) Summary(elapsed time.Duration) Summary {
 	defer s.mu.Unlock()
 	lat := append([]time.Duration(nil), s.latencies...)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	sum := Summary{Sent: s.ok + s.non2xx + s.errors, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors,
+	sum := Summary{Sent: s.ok + s.non2xx + s.errors + s.cancelled, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors, Cancelled: s.cancelled,
 		P50: Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
 	if elapsed > 0 {
-		sum.PerSecond = float64(sum.Sent) / elapsed.Seconds()
+		sum.PerSecond = float64(sum.Answered()) / elapsed.Seconds()
 	}
 	return sum
 }

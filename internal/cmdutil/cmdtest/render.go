@@ -7,7 +7,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
-	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	rendering "github.com/petstoreapi/petstore-webhooks/internal/render"
 )
 
 // Rendered is what a command printed: stdout, then stderr when there is any.
@@ -29,13 +29,20 @@ func Rendered(s Streams) []byte {
 // errors of the colour terminal run and of the piped one.
 func AssertRenderings(t *testing.T, name string, env Env, newCmd func(*cmdutil.Factory) *cobra.Command, args ...string) (terminalErr, pipedErr error) {
 	t.Helper()
+	return AssertRenderingsOf(t, name, env, func(f *cmdutil.Factory) error { return Run(newCmd(f), args...) })
+}
+
+// AssertRenderingsOf is AssertRenderings for what render prints with the
+// Factory it is given: a command's printing functions, called directly.
+func AssertRenderingsOf(t *testing.T, name string, env Env, render func(*cmdutil.Factory) error) (terminalErr, pipedErr error) {
+	t.Helper()
 	run := func(terminal bool, colour string) (Streams, error) {
 		f, s := Factory(t, env)
 		f.IOStreams.SetTTY(false, terminal, terminal)
 		if err := f.IOStreams.SetColorMode(colour); err != nil {
 			t.Fatal(err)
 		}
-		return s, Run(newCmd(f), args...)
+		return s, render(f)
 	}
 	coloured, terminalErr := run(true, "always")
 	uncoloured, _ := run(true, "never")
@@ -43,7 +50,7 @@ func AssertRenderings(t *testing.T, name string, env Env, newCmd func(*cmdutil.F
 	term := Rendered(coloured)
 	golden.Assert(t, name+".terminal", term)
 	golden.Assert(t, name+".piped", Rendered(piped))
-	golden.AssertFits(t, string(term), render.TerminalWidth)
+	golden.AssertFits(t, string(term), rendering.TerminalWidth)
 	if plain := golden.Plain(string(term)); plain != string(Rendered(uncoloured)) {
 		t.Errorf("colour moves the columns:\n--- with colour, escapes removed\n%s--- without colour\n%s", plain, Rendered(uncoloured))
 	}
