@@ -73,7 +73,7 @@ func TestManageWebhooksAgainstTheEmulator(t *testing.T) {
 		t.Fatalf("test:\n%s", out)
 	}
 	out := u.mustRun("trigger", "order.created", "--api", "--override", "data.order.currency=EUR")
-	if !regexp.MustCompile(`^\d\d:\d\d:\d\d\torder.created\t[0-9a-f-]{36}\tsent to 1 webhook\(s\)\n$`).MatchString(out) {
+	if !regexp.MustCompile(`^\d\d:\d\d:\d\d\torder.created\t[0-9a-f-]{36}\tqueued for 1 webhook\(s\)\n$`).MatchString(out) {
 		t.Fatalf("trigger --api:\n%s", out)
 	}
 	sentID := strings.Split(out, "\t")[2]

@@ -104,24 +104,6 @@ func TestRequestDetail(t *testing.T) {
 	}
 }
 
-func TestTable(t *testing.T) {
-	var b strings.Builder
-	tb := NewTable(&b, true, "EVENT", "DESCRIPTION")
-	tb.Row("pet.adopted", "a pet was adopted")
-	tb.Row("order.created", "an order")
-	tb.Render()
-	if b.String() != "EVENT          DESCRIPTION\npet.adopted    a pet was adopted\norder.created  an order\n" {
-		t.Fatalf("terminal table:\n%q", b.String())
-	}
-	b.Reset()
-	tb = NewTable(&b, false, "EVENT", "DESCRIPTION")
-	tb.Row("pet.adopted", "a pet was adopted")
-	tb.Render()
-	if b.String() != "pet.adopted\ta pet was adopted\n" {
-		t.Fatalf("piped table: %q", b.String())
-	}
-}
-
 func TestSensitiveHeaders(t *testing.T) {
 	masked := []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "x-api-key", "API_KEY", "X-Auth-Token",
 		"X-Webhook-Secret", "X-Password", "X-Passwd", "X-Session-Id", "Apikey", "Private-Token", "X-Gitlab-Token", "WWW-Authenticate"}

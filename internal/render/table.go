@@ -6,44 +6,205 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
-// Table prints rows aligned in columns on a terminal, and as tab-separated
-// values without a header when piped, for cut and awk.
+// TerminalWidth is how many columns a table may take on a terminal.
+const TerminalWidth = 80
+
+// Cell is one table cell: plain text, already escaped, whose width is its
+// rune count, and the style to colour it with once the columns are laid
+// out (nil for none).
+type Cell struct {
+	Text  string
+	Style func(string) string
+	Elide Elision // which end gives way when the cell is cut; Fixed: the column's
+}
+
+// Elision says which end of a cell too wide for its column gives way to "…".
+type Elision int
+
+const (
+	// Fixed cells are cut only when nothing else is left to shrink.
+	Fixed Elision = iota
+	// ElideEnd keeps the start: URLs, descriptions, lists.
+	ElideEnd
+	// ElideStart keeps the end: errors, whose cause comes last.
+	ElideStart
+)
+
+// Table prints rows aligned in columns on a terminal, within TerminalWidth,
+// and as tab-separated values without a header when piped, for cut and awk.
+// Widths are measured on the plain text; colour is added after layout.
 type Table struct {
 	w        io.Writer
 	terminal bool
+	width    int
 	header   []string
-	rows     [][]string
+	elide    map[int]Elision
+	order    []int // the columns that may be elided, the first to give way first
+	rows     [][]Cell
+	empty    string
 }
 
-// NewTable starts a table with a header shown only on a terminal.
-func NewTable(w io.Writer, terminal bool, header ...string) *Table {
-	return &Table{w: w, terminal: terminal, header: header}
+// NewTable starts a table on ios.Out with a header shown only on a terminal.
+func NewTable(ios *iostreams.IOStreams, header ...string) *Table {
+	return &Table{w: ios.Out, terminal: ios.IsStdoutTTY(), width: TerminalWidth, header: header, elide: map[int]Elision{}}
 }
 
-// Row adds a row.
-func (t *Table) Row(cells ...string) { t.rows = append(t.rows, cells) }
+// Elide lets column col (from 0) be cut, at the end e says, to fit the
+// terminal; the columns named first give way first.
+func (t *Table) Elide(col int, e Elision) {
+	t.elide[col] = e
+	t.order = append(t.order, col)
+}
+
+// Empty is the line a terminal shows instead of a table without rows.
+func (t *Table) Empty(line string) { t.empty = line }
+
+// Row adds a row of plain cells.
+func (t *Table) Row(cells ...string) {
+	row := make([]Cell, len(cells))
+	for i, c := range cells {
+		row[i] = Cell{Text: c}
+	}
+	t.rows = append(t.rows, row)
+}
+
+// StyledRow adds a row whose cells may carry a style.
+func (t *Table) StyledRow(cells ...Cell) { t.rows = append(t.rows, cells) }
 
 // Render writes the table.
 func (t *Table) Render() error {
+	var b strings.Builder
 	if !t.terminal {
 		for _, r := range t.rows {
-			if _, err := fmt.Fprintln(t.w, strings.Join(r, "\t")); err != nil {
-				return err
+			for i, c := range r {
+				if i > 0 {
+					b.WriteByte('\t')
+				}
+				b.WriteString(c.Text)
+			}
+			b.WriteByte('\n')
+		}
+		_, err := io.WriteString(t.w, b.String())
+		return err
+	}
+	if len(t.rows) == 0 && t.empty != "" {
+		_, err := fmt.Fprintln(t.w, t.empty)
+		return err
+	}
+	rows := t.rows
+	if len(t.header) > 0 {
+		head := make([]Cell, len(t.header))
+		for i, h := range t.header {
+			head[i] = Cell{Text: h}
+		}
+		rows = append([][]Cell{head}, rows...)
+	}
+	widths := t.layout(rows)
+	for _, r := range rows {
+		line := ""
+		for i, c := range r {
+			e := c.Elide
+			if e == Fixed {
+				e = t.elide[i]
+			}
+			text := Fit(c.Text, widths[i], e)
+			pad := widths[i] - utf8.RuneCountInString(text)
+			if c.Style != nil {
+				text = c.Style(text)
+			}
+			line += text
+			if i < len(r)-1 {
+				line += strings.Repeat(" ", pad+gap)
 			}
 		}
-		return nil
+		b.WriteString(strings.TrimRight(line, " "))
+		b.WriteByte('\n')
 	}
-	tw := tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
-	if len(t.header) > 0 {
-		fmt.Fprintln(tw, strings.Join(t.header, "\t"))
+	_, err := io.WriteString(t.w, b.String())
+	return err
+}
+
+const gap = 2 // spaces between columns
+
+// layout gives each column the width of its widest cell; then, while the
+// table is wider than the terminal, cuts the columns that may be elided,
+// the widest first, down to 24 columns; then each of them, in the order
+// Elide named them, down to 10; and last the widest column of all, down to
+// 3. No column is cut narrower than its header.
+func (t *Table) layout(rows [][]Cell) []int {
+	var widths, all []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths, all = append(widths, 0), append(all, i)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c.Text))
+		}
 	}
-	for _, r := range t.rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	over := gap*(len(widths)-1) - t.width
+	for _, w := range widths {
+		over += w
 	}
-	return tw.Flush()
+	shrink := func(cols []int, least int) {
+		for over > 0 {
+			widest := -1
+			for _, i := range cols {
+				floor := least
+				if i < len(t.header) {
+					floor = max(floor, utf8.RuneCountInString(t.header[i]))
+				}
+				if widths[i] > floor && (widest < 0 || widths[i] > widths[widest]) {
+					widest = i
+				}
+			}
+			if widest < 0 {
+				return
+			}
+			widths[widest]--
+			over--
+		}
+	}
+	shrink(t.order, 24)
+	for _, col := range t.order {
+		shrink([]int{col}, 10)
+	}
+	shrink(all, 3)
+	return widths
+}
+
+// Fit cuts text to width runes, with … where it was cut.
+func Fit(text string, width int, e Elision) string {
+	r := []rune(text)
+	if len(r) <= width {
+		return text
+	}
+	if width < 1 {
+		return ""
+	}
+	if e == ElideStart {
+		return "…" + string(r[len(r)-width+1:])
+	}
+	return string(r[:width-1]) + "…"
+}
+
+// TableTime is a time as tables show it on a terminal, in 12 columns at
+// most, like ls: the time of day today, the day and minute this year, the
+// date before.
+func TableTime(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	switch {
+	case t.YearDay() == now.YearDay() && t.Year() == now.Year():
+		return t.Format("15:04:05")
+	case t.Year() == now.Year():
+		return t.Format("Jan 02 15:04")
+	}
+	return t.Format("2006-01-02")
 }
 
 // JSONLine writes v as one line of JSON.

@@ -119,13 +119,17 @@ type Stats struct {
 	non2xx    int
 	errors    int
 	refused   int
+	cancelled int
 }
 
-// Add records one result.
+// Add records one result. A request cut short because the run's context
+// was cancelled (Ctrl-C) is counted apart from the receiver's failures.
 func (s *Stats) Add(r Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
+	case errors.Is(r.Err, context.Canceled):
+		s.cancelled++
 	case r.Err != nil:
 		s.errors++
 		if Refused(r.Err) {
@@ -145,17 +149,22 @@ func (s *Stats) Add(r Result) {
 func (s *Stats) Sent() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ok + s.non2xx + s.errors
+	return s.ok + s.non2xx + s.errors + s.cancelled
 }
 
-// Summary is a run's totals; latencies are over the answered requests.
-// Refused counts the connection errors where nothing listened.
+// Summary is a run's totals: what was sent, delivered (a 2xx answer),
+// answered otherwise, could not reach the receiver, and was cancelled.
+// Latencies and the rate are over the answered requests only. Refused
+// counts the connection errors where nothing listened.
 type Summary struct {
-	Sent, OK, Non2xx, ConnErrors int
-	Refused                      int
-	P50, P95, P99                time.Duration
-	PerSecond                    float64
+	Sent, OK, Non2xx, ConnErrors, Cancelled int
+	Refused                                 int
+	P50, P95, P99                           time.Duration
+	PerSecond                               float64
 }
+
+// Answered is how many requests got an answer, 2xx or not.
+func (s Summary) Answered() int { return s.OK + s.Non2xx }
 
 // Summary totals the run, which took elapsed.
 func (s *Stats) Summary(elapsed time.Duration) Summary {
@@ -163,10 +172,11 @@ func (s *Stats) Summary(elapsed time.Duration) Summary {
 	defer s.mu.Unlock()
 	lat := append([]time.Duration(nil), s.latencies...)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	sum := Summary{Sent: s.ok + s.non2xx + s.errors, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors, Refused: s.refused,
-		P50: Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
+	sum := Summary{Sent: s.ok + s.non2xx + s.errors + s.cancelled, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors, Cancelled: s.cancelled,
+		Refused: s.refused,
+		P50:     Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
 	if elapsed > 0 {
-		sum.PerSecond = float64(sum.Sent) / elapsed.Seconds()
+		sum.PerSecond = float64(sum.Answered()) / elapsed.Seconds()
 	}
 	return sum
 }

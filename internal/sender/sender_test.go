@@ -53,15 +53,28 @@ func TestStatsSummary(t *testing.T) {
 	}
 	s.Add(Result{Status: 500, Latency: 200 * time.Millisecond})
 	s.Add(Result{Err: io.EOF})
+	s.Add(Result{Err: context.Canceled, Latency: time.Millisecond}) // the user pressed Ctrl-C
 	sum := s.Summary(2 * time.Second)
-	if sum.Sent != 102 || sum.OK != 100 || sum.Non2xx != 1 || sum.ConnErrors != 1 {
+	if sum.Sent != 103 || sum.OK != 100 || sum.Non2xx != 1 || sum.ConnErrors != 1 || sum.Cancelled != 1 || sum.Answered() != 101 {
 		t.Fatalf("counts = %+v", sum)
 	}
 	if sum.P50 != 51*time.Millisecond || sum.P95 != 96*time.Millisecond || sum.P99 != 100*time.Millisecond {
 		t.Fatalf("percentiles = %v %v %v", sum.P50, sum.P95, sum.P99)
 	}
-	if sum.PerSecond != 51 {
+	if sum.PerSecond != 50.5 { // the answers a second: what never arrived has no rate
 		t.Fatalf("rate = %v", sum.PerSecond)
+	}
+}
+
+// Nothing listening: every request failed, none was answered, and there is
+// no rate, however fast the failures came.
+func TestStatsSummaryOfNoAnswers(t *testing.T) {
+	var s Stats
+	for range 200 {
+		s.Add(Result{Err: io.EOF, Latency: time.Microsecond})
+	}
+	if sum := s.Summary(50 * time.Millisecond); sum.Answered() != 0 || sum.PerSecond != 0 || sum.ConnErrors != 200 || sum.P50 != 0 {
+		t.Fatalf("summary = %+v", sum)
 	}
 }
 

@@ -51,6 +51,9 @@ func Factory(t *testing.T, env Env) (*cmdutil.Factory, Streams) {
 
 // Run executes cmd with args the way the root would, and returns its error.
 func Run(cmd *cobra.Command, args ...string) error {
+	if args == nil {
+		args = []string{} // nil would make cobra read the test binary's own arguments
+	}
 	cmd.SetArgs(args)
 	cmd.SilenceErrors = true
 	cmd.SilenceUsage = true

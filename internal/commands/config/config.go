@@ -73,7 +73,8 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if format == "json" {
 				return render.JSONLine(ios.Out, rows)
 			}
-			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "KEY", "VALUE", "SOURCE")
+			t := render.NewTable(ios, "KEY", "VALUE", "SOURCE")
+			t.Elide(1, render.ElideEnd)
 			for _, r := range rows {
 				t.Row(r.Key, iostreams.Escape(r.Value), iostreams.Escape(r.Source))
 			}

@@ -51,6 +51,15 @@ func openHistory(f *cmdutil.Factory, path string) (*store.Store, error) {
 	return store.Open(path)
 }
 
+// historyPath is the history the command reads: --history, else the default.
+func historyPath(cmd *cobra.Command, f *cmdutil.Factory) string {
+	if fl := cmd.Flag("history"); fl != nil && fl.Value.String() != "" {
+		return fl.Value.String()
+	}
+	path, _ := cmdutil.DefaultHistoryPath(f.Getenv) // it was found, or the command failed before
+	return path
+}
+
 // openRequest opens the history and looks an event up by id or request
 // number; the caller closes the store.
 func openRequest(cmd *cobra.Command, open func() (*store.Store, error), ref string) (*store.Store, store.Request, error) {

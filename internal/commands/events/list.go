@@ -72,9 +72,27 @@ received (nothing to forward).`,
 				}
 				return render.JSONLine(ios.Out, out)
 			}
-			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "#", "RECEIVED", "EVENT ID", "TYPE", "ANSWER", "STATE", "FORWARDS")
+			if !ios.IsStdoutTTY() {
+				t := render.NewTable(ios)
+				for _, r := range rows {
+					t.Row(fmt.Sprint(r.ID), r.ReceivedAt.Local().Format("2006-01-02 15:04:05"), dash(iostreams.Escape(r.EventID)), dash(iostreams.Escape(r.EventType)), fmt.Sprint(r.Status), r.State, fmt.Sprint(r.Forwards))
+				}
+				return t.Render()
+			}
+			t := render.NewTable(ios, "#", "RECEIVED", "EVENT ID", "TYPE", "ANSWER", "STATE", "FORWARDS")
+			t.Elide(3, render.ElideEnd)
+			where := iostreams.Escape(historyPath(cmd, f))
+			if typeGlob != "" || since != "" || status != "" {
+				t.Empty(fmt.Sprintf("No events in %s match these filters.", where))
+			} else {
+				t.Empty(fmt.Sprintf("No events recorded in %s.", where))
+			}
+			sty := ios.OutStyles()
 			for _, r := range rows {
-				t.Row(fmt.Sprint(r.ID), r.ReceivedAt.Local().Format("2006-01-02 15:04:05"), dash(iostreams.Escape(r.EventID)), dash(iostreams.Escape(r.EventType)), fmt.Sprint(r.Status), r.State, fmt.Sprint(r.Forwards))
+				t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: render.TableTime(r.ReceivedAt, f.Now())},
+					render.Cell{Text: dash(render.ShortID(iostreams.Escape(r.EventID)))}, render.Cell{Text: dash(iostreams.Escape(r.EventType)), Style: sty.EventType},
+					render.Cell{Text: fmt.Sprint(r.Status), Style: func(s string) string { return sty.Status(r.Status, s) }},
+					render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
 			}
 			return t.Render()
 		},
@@ -102,4 +120,17 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// stateStyle colours a history entry's state.
+func stateStyle(st *iostreams.Styles, state string) func(string) string {
+	switch state {
+	case store.Delivered:
+		return st.Success
+	case store.Failed, "rejected":
+		return st.Failure
+	case store.Pending:
+		return st.Warning
+	}
+	return nil
 }

@@ -54,7 +54,9 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent) error {
 	if opts.Format == "json" {
 		return render.JSONLine(out, sentJSON{SentAt: at.UTC().Format(time.RFC3339Nano), EventID: s.ID, EventType: s.EventType, Webhooks: s.Webhooks})
 	}
-	to := fmt.Sprintf("sent to %d webhook(s)", s.Webhooks)
+	// The API answers before it delivers: it has queued the event, and
+	// whether a webhook took it shows in 'petstore-webhooks deliveries ID'.
+	to := fmt.Sprintf("queued for %d webhook(s)", s.Webhooks)
 	if s.Webhooks == 0 {
 		to = "no active webhook is subscribed to it"
 	}
@@ -64,6 +66,7 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent) error {
 		return err
 	}
 	st := opts.IO.OutStyles()
-	_, err := fmt.Fprintf(out, "%s  %s  %s  %s\n", st.Faint(cells[0]), st.EventType(fmt.Sprintf("%-20s", cells[1])), cells[2], cells[3])
+	typ := render.Fit(cells[1], typeWidth, render.ElideEnd)
+	_, err := fmt.Fprintf(out, "%s  %s  %s  %s\n", st.Faint(cells[0]), st.EventType(fmt.Sprintf("%-*s", typeWidth, typ)), render.ShortID(cells[2]), cells[3])
 	return err
 }

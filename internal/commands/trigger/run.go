@@ -104,7 +104,9 @@ func deliverAll(ctx context.Context, opts *Options, tpls []template, secret stri
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
-				report(deliver(ctx, opts, t, secret))
+				if ctx.Err() == nil { // after Ctrl-C nothing more is sent
+					report(deliver(ctx, opts, t, secret))
+				}
 			}
 		}()
 	}
@@ -122,6 +124,11 @@ send:
 	wg.Wait()
 	elapsed := time.Since(start)
 	stopProgress()
+	if ctx.Err() != nil && opts.IO.IsStderrTTY() {
+		// The terminal echoed ^C where the cursor was: what follows starts
+		// on a clean line.
+		fmt.Fprint(opts.IO.ErrOut, "\r\x1b[K")
+	}
 	return stats.Summary(elapsed), printErr
 }
 
@@ -269,12 +276,14 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	if loadMode {
 		return nil
 	}
-	st := opts.IO.OutStyles()
 	status := fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))
 	if d.Reason != "" {
 		status += ": " + iostreams.Escape(d.Reason)
 	}
-	if d.Err != nil {
+	switch {
+	case errors.Is(d.Err, context.Canceled):
+		status = "cancelled"
+	case d.Err != nil:
 		status = "error: " + iostreams.Escape(d.Err.Error())
 	}
 	id := iostreams.Escape(d.EventID)
@@ -286,21 +295,51 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
 		return err
 	}
-	_, err := fmt.Fprintf(out, "%s  %s  %s  %s  %s\n", st.Faint(cells[0]), st.EventType(fmt.Sprintf("%-20s", cells[1])),
-		id, st.Status(d.Status, status), st.Faint(cells[4]))
+	_, err := fmt.Fprintln(out, terminalLine(opts.IO.OutStyles(), d, cells))
 	return err
 }
 
+// typeWidth is the column of the event type in trigger's lines.
+const typeWidth = 20
+
+// terminalLine is a delivery's line on a terminal, within 80 columns: a
+// short event id, and the answer or error cut to the room that is left.
+func terminalLine(st *iostreams.Styles, d delivery, cells []string) string {
+	when, typ, id, status, latency := cells[0], render.Fit(cells[1], typeWidth, render.ElideEnd), render.ShortID(cells[2]), cells[3], cells[4]
+	room := render.TerminalWidth - (len(when) + 2 + typeWidth + 2 + utf8.RuneCountInString(id) + 2 + 2 + utf8.RuneCountInString(latency))
+	style := func(s string) string { return st.Status(d.Status, s) }
+	switch {
+	case errors.Is(d.Err, context.Canceled):
+		style = st.Faint
+	case d.Err != nil:
+		status = render.Fit(status, room, render.ElideStart) // the cause comes last
+	default:
+		status = render.Fit(status, room, render.ElideEnd)
+	}
+	return fmt.Sprintf("%s  %s  %s  %s  %s", st.Faint(when), st.EventType(fmt.Sprintf("%-*s", typeWidth, typ)), id, style(status), st.Faint(latency))
+}
+
+// printSummary totals a load run: what was sent, delivered (2xx), answered
+// otherwise, could not reach the receiver and was cancelled (shown only
+// after Ctrl-C, and not as a failure); then latencies and a rate, over the
+// answered requests only, when there are any.
 func printSummary(opts *Options, s sender.Summary) error {
 	w := opts.IO.Out
 	st := opts.IO.OutStyles()
 	if opts.Format == "json" {
 		w, st = opts.IO.ErrOut, opts.IO.ErrStyles()
 	}
-	_, err := fmt.Fprintf(w, "sent %d  %s  %s  %s\nlatency p50 %s  p95 %s  p99 %s  %.1f events/s\n",
-		s.Sent, st.Success(fmt.Sprintf("2xx %d", s.OK)), colorIf(st.Failure, s.Non2xx > 0, fmt.Sprintf("non-2xx %d", s.Non2xx)),
-		colorIf(st.Failure, s.ConnErrors > 0, fmt.Sprintf("connection errors %d", s.ConnErrors)),
-		render.Latency(s.P50), render.Latency(s.P95), render.Latency(s.P99), s.PerSecond)
+	line := fmt.Sprintf("sent %d  %s  %s  %s", s.Sent, colorIf(st.Success, s.OK > 0, fmt.Sprintf("delivered %d", s.OK)),
+		colorIf(st.Failure, s.Non2xx > 0, fmt.Sprintf("non-2xx %d", s.Non2xx)),
+		colorIf(st.Failure, s.ConnErrors > 0, fmt.Sprintf("connection errors %d", s.ConnErrors)))
+	if s.Cancelled > 0 {
+		line += "  " + st.Warning(fmt.Sprintf("cancelled %d", s.Cancelled))
+	}
+	line += "\n"
+	if s.Answered() > 0 {
+		line += fmt.Sprintf("latency p50 %s  p95 %s  p99 %s  %.1f answers/s\n", render.Latency(s.P50), render.Latency(s.P95), render.Latency(s.P99), s.PerSecond)
+	}
+	_, err := io.WriteString(w, line)
 	return err
 }
 

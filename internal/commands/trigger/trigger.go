@@ -70,13 +70,16 @@ func NewCmdTrigger(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 		Long: `Build each EVENT from its fixture (see 'petstore-webhooks fixtures'), give it a
 fresh id and timestamp, sign it with the webhook secret and POST it to --url.
 
-One line is printed per delivery: time, event type, event id, status, latency.
-With --count above 1 a summary replaces those lines: sent, 2xx, non-2xx,
-connection errors, latency percentiles and events per second.
+One line is printed per delivery: time, event type, event id (its end on a
+terminal), status, latency. With --count above 1 a summary replaces those
+lines: sent, delivered (2xx), non-2xx, connection errors, cancelled (after
+Ctrl-C), and latency percentiles and answers per second over the answered.
 
 With --api the events are not posted to a URL: the Petstore API (or the
 emulator, see PETSTORE_API_BASE) is asked to send each one to the webhooks
-subscribed to its type, through its emulator-only POST /v1/events.
+subscribed to its type, through its emulator-only POST /v1/events. The API
+answers before it delivers: trigger says how many webhooks the event was
+queued for, and 'petstore-webhooks deliveries ID' shows each attempt.
 
 Exit status: 0 when every delivery got a 2xx answer, 3 when a receiver answered
 otherwise, 4 when it could not be reached, 2 for usage errors.`,

@@ -160,7 +160,7 @@ func TestTriggerLoadModeSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`^sent 25  2xx 25  non-2xx 0  connection errors 0\nlatency p50 \S+  p95 \S+  p99 \S+  [0-9.]+ events/s\n$`).MatchString(out) {
+	if !regexp.MustCompile(`^sent 25  delivered 25  non-2xx 0  connection errors 0\nlatency p50 \S+  p95 \S+  p99 \S+  [0-9.]+ answers/s\n$`).MatchString(out) {
 		t.Fatalf("summary:\n%s", out)
 	}
 	ids := map[string]bool{}
@@ -260,7 +260,7 @@ func TestTriggerTerminalOutput(t *testing.T) {
 	if out == plain {
 		t.Fatalf("no colour on a terminal: %q", out)
 	}
-	if !regexp.MustCompile(`^\d\d:\d\d:\d\d  pet\.adopted           [0-9a-f-]{36}  200 OK  [0-9.]+(µs|ms|s)\n$`).MatchString(plain) {
+	if !regexp.MustCompile(`^\d\d:\d\d:\d\d  pet\.adopted           …[0-9a-f]{8}  200 OK  [0-9.]+(µs|ms|s)\n$`).MatchString(plain) {
 		t.Fatalf("terminal line: %q", plain)
 	}
 }

@@ -2,11 +2,13 @@ package webhooks
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
@@ -46,16 +48,15 @@ this; the public Petstore API does not.`,
 				}
 				return render.JSONLine(ios.Out, list)
 			}
-			st := ios.OutStyles()
-			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "TIME", "EVENT ID", "TYPE", "ATTEMPT", "STATUS", "LATENCY", "ERROR")
+			if ios.IsStdoutTTY() {
+				return deliveriesTable(f, args[0], list).Render()
+			}
+			t := render.NewTable(ios)
 			for _, d := range list {
 				d = escapeDelivery(d)
 				status := fmt.Sprint(d.Status)
 				if d.Status == 0 {
 					status = "-"
-				}
-				if ios.IsStdoutTTY() {
-					status = st.Status(d.Status, status)
 				}
 				t.Row(d.AttemptedAt.UTC().Format(time.RFC3339), d.EventID, d.EventType, fmt.Sprint(d.Attempt), status,
 					fmt.Sprintf("%.1fms", d.LatencyMs), d.Error)
@@ -67,4 +68,30 @@ this; the public Petstore API does not.`,
 	api.Register(cmd)
 	cmdutil.FormatFlag(cmd, &format)
 	return cmd
+}
+
+// deliveriesTable is the table a terminal shows: short times and event
+// ids, and the answer or error last, where it may be cut to fit.
+func deliveriesTable(f *cmdutil.Factory, id string, list []petstore.Delivery) *render.Table {
+	st := f.IOStreams.OutStyles()
+	t := render.NewTable(f.IOStreams, "TIME", "EVENT ID", "TYPE", "ATTEMPT", "LATENCY", "RESULT")
+	t.Empty(fmt.Sprintf("No delivery attempts to %s yet.", iostreams.Escape(id)))
+	t.Elide(5, render.ElideEnd)
+	for _, d := range list {
+		d = escapeDelivery(d)
+		result := render.Cell{Text: fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))}
+		switch {
+		case d.Error != "" && d.Status != 0:
+			result.Text = fmt.Sprintf("%d: %s", d.Status, d.Error)
+		case d.Error != "":
+			result = render.Cell{Text: "error: " + d.Error, Elide: render.ElideStart} // the cause comes last
+		}
+		status := d.Status
+		result.Style = func(s string) string { return st.Status(status, s) }
+		latency := render.Latency(time.Duration(d.LatencyMs * float64(time.Millisecond)))
+		t.StyledRow(render.Cell{Text: render.TableTime(d.AttemptedAt, f.Now())}, render.Cell{Text: render.ShortID(d.EventID)},
+			render.Cell{Text: d.EventType}, render.Cell{Text: fmt.Sprint(d.Attempt)}, render.Cell{Text: latency},
+			result)
+	}
+	return t
 }

@@ -52,18 +52,19 @@ webhooks or %d MiB fails the command with exit 8.`, petstore.MaxListPages, petst
 				}
 				return render.JSONLine(ios.Out, hooks)
 			}
-			if len(hooks) == 0 && ios.IsStdoutTTY() {
-				_, err := ios.Out.Write([]byte("No webhooks registered. Add one with 'petstore-webhooks register'.\n"))
-				return err
-			}
-			t := render.NewTable(ios.Out, ios.IsStdoutTTY(), "ID", "URL", "EVENTS", "STATUS", "CREATED")
+			terminal, st := ios.IsStdoutTTY(), ios.OutStyles()
+			t := render.NewTable(ios, "ID", "URL", "EVENTS", "STATUS", "CREATED")
+			t.Empty("No webhooks registered. Add one with 'petstore-webhooks register'.")
+			t.Elide(2, render.ElideEnd) // the events first: `get` shows them all
+			t.Elide(1, render.ElideEnd)
 			for _, h := range hooks {
 				h = escapeWebhook(h)
-				status := h.Status
-				if ios.IsStdoutTTY() {
-					status = statusStyle(f, h.Status)
+				created := h.CreatedAt.UTC().Format(time.RFC3339)
+				if terminal {
+					created = render.TableTime(h.CreatedAt, f.Now())
 				}
-				t.Row(h.ID, h.URL, strings.Join(h.Events, ","), status, h.CreatedAt.UTC().Format(time.RFC3339))
+				t.StyledRow(render.Cell{Text: h.ID}, render.Cell{Text: h.URL}, render.Cell{Text: strings.Join(h.Events, ",")},
+					render.Cell{Text: h.Status, Style: statusStyle(st, h.Status)}, render.Cell{Text: created})
 			}
 			return t.Render()
 		},

@@ -76,17 +76,17 @@ func printWebhook(f *cmdutil.Factory, format string, w petstore.Webhook, showSec
 	}
 	st := ios.OutStyles()
 	w = escapeWebhook(w)
-	status := w.Status
-	if ios.IsStdoutTTY() {
-		status = statusStyle(f, w.Status)
+	t := render.NewTable(ios)
+	t.Elide(1, render.ElideEnd)
+	row := func(key, value string, style func(string) string) {
+		t.StyledRow(render.Cell{Text: key, Style: st.Bold}, render.Cell{Text: value, Style: style})
 	}
-	t := render.NewTable(ios.Out, ios.IsStdoutTTY())
-	t.Row(st.Bold("ID"), w.ID)
-	t.Row(st.Bold("URL"), w.URL)
-	t.Row(st.Bold("Events"), strings.Join(w.Events, ", "))
-	t.Row(st.Bold("Status"), status)
-	t.Row(st.Bold("Secret"), w.Secret)
-	t.Row(st.Bold("Created"), w.CreatedAt.UTC().Format(time.RFC3339))
+	row("ID", w.ID, nil)
+	row("URL", w.URL, nil)
+	row("Events", strings.Join(w.Events, ", "), nil)
+	row("Status", w.Status, statusStyle(st, w.Status))
+	row("Secret", w.Secret, nil)
+	row("Created", w.CreatedAt.UTC().Format(time.RFC3339), nil)
 	return t.Render()
 }
 
@@ -107,11 +107,12 @@ func escapeDelivery(d petstore.Delivery) petstore.Delivery {
 	return d
 }
 
-func statusStyle(f *cmdutil.Factory, status string) string {
+// statusStyle colours a webhook's status: active green, else yellow.
+func statusStyle(st *iostreams.Styles, status string) func(string) string {
 	if status == petstore.StatusActive {
-		return f.IOStreams.OutStyles().Success(status)
+		return st.Success
 	}
-	return f.IOStreams.OutStyles().Warning(status)
+	return st.Warning
 }
 
 // completeIDs offers the webhooks' ids when the API answers within 3 seconds.

@@ -1,0 +1,75 @@
+package events
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+func TestMain(m *testing.M) {
+	time.Local = time.UTC // the golden files show times as a terminal in UTC would
+	os.Exit(m.Run())
+}
+
+// TestListRenderings shows a history with every state: a delivered
+// forward, a failed one, a pending one, a rejected request without an event
+// id, one received with nothing to forward, and an event type with control
+// characters in it; and an empty history, with and without filters.
+func TestListRenderings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	req := func(ago time.Duration, id, typ string, status int, verification string) *store.Request {
+		return &store.Request{ReceivedAt: cmdtest.Now.Add(-ago), Method: "POST", Path: "/webhooks", Status: status, Verification: verification,
+			EventID: id, EventType: typ, Header: http.Header{}, Body: []byte("{}")}
+	}
+	reqs := []*store.Request{
+		req(72*time.Hour, "019b4132-70aa-764f-b315-e2803d882a24", "order.status_changed", 200, "verified"),
+		req(3*time.Hour, "019b4132-70aa-764f-b315-e2803d882a25", "payment.failed", 200, "verified"),
+		req(2*time.Hour, "019b4132-70aa-764f-b315-e2803d882a26", "pet.adopted", 200, "verified"),
+		req(time.Hour, "", "", 401, "rejected"),
+		req(time.Minute, "evt_1", "pet.adopted\x1b[2J\n12:00:00 verified", 200, "verified"),
+		req(time.Second, "019b4132-70aa-764f-b315-e2803d882a27", "payment.succeeded", 200, "unverified"),
+	}
+	targets := [][]string{{"http://127.0.0.1:3000/"}, {"http://127.0.0.1:3000/"}, {"http://127.0.0.1:3000/"}, nil, nil, nil}
+	fwds, err := st.RecordRequests(ctx, reqs, targets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, state := range map[int]string{0: store.Delivered, 1: store.Failed} {
+		a := store.ForwardAttempt{ForwardID: fwds[i][0].ID, Attempt: 1, AttemptedAt: cmdtest.Now, Status: 200, Response: []byte{}}
+		if err := st.RecordForwardAttempt(ctx, a, state, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	list := func(f *cmdutil.Factory) *cobra.Command { return NewCmdEvents(f) }
+	if termErr, pipeErr := cmdtest.AssertRenderings(t, "list", nil, list, "list", "--history", path); termErr != nil || pipeErr != nil {
+		t.Fatal(termErr, pipeErr)
+	}
+	// The path the empty table names is the same in every run: a relative
+	// one, in a directory where testdata/ leads back to the package's.
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(historyOf(t))
+	if err := os.Symlink(testdata, filepath.Join(dir, "testdata")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	cmdtest.AssertRenderings(t, "list-empty", nil, list, "list", "--history", "history.db")
+	cmdtest.AssertRenderings(t, "list-none-match", nil, list, "list", "--history", "history.db", "--status", "failed")
+}

@@ -1,0 +1,82 @@
+package webhooks
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
+)
+
+func TestMain(m *testing.M) {
+	time.Local = time.UTC // the golden files show times as a terminal in UTC would
+	os.Exit(m.Run())
+}
+
+// goldenAPI answers list, get and deliveries with fixed webhooks and
+// attempts: an active and a disabled webhook (a coloured cell followed by
+// another column), a long URL and a long error to elide, and an API that
+// puts control characters in what it says.
+func goldenAPI(t *testing.T, hooks []petstore.Webhook, attempts []petstore.Delivery) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == "/v1/webhooks":
+			json.NewEncoder(w).Encode(petstore.WebhookList{Data: hooks})
+		case strings.HasSuffix(r.URL.Path, "/deliveries"):
+			json.NewEncoder(w).Encode(petstore.DeliveryList{Data: attempts})
+		default:
+			json.NewEncoder(w).Encode(hooks[0])
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/v1"
+}
+
+var (
+	created  = time.Date(2025, 1, 6, 9, 30, 0, 0, time.UTC) // the test clock's day
+	someHook = []petstore.Webhook{
+		{ID: "wh_fYrZzCW9E1WIOyGw", URL: "http://127.0.0.1:8080/webhooks", Events: []string{"pet.adopted", "order.created"}, Status: "active", Secret: "whsec_abcdefghijklmnop", CreatedAt: created},
+		{ID: "wh_Q2dLx0V8mN4pR7sT", URL: "https://hooks.example.com/petstore/a/very/long/path/that/cannot/fit?token=x", Events: []string{"payment.failed"}, Status: "disabled", Secret: "whsec_abcdefghijklmnop", CreatedAt: created.AddDate(0, 0, -40)},
+		{ID: "wh_evil\x1b[2J", URL: "http://x/\x1b]0;pwned\x07", Events: []string{"order.status_changed", "payment.succeeded", "pet.status_changed"}, Status: "active", CreatedAt: created.AddDate(-1, 0, 0)},
+	}
+	someAttempts = []petstore.Delivery{
+		{EventID: "019b4132-70aa-764f-b315-e2803d882a24", EventType: "pet.adopted", Attempt: 1, AttemptedAt: created, Status: 401, LatencyMs: 2.31, Error: ""},
+		{EventID: "019b4132-70aa-764f-b315-e2803d882a24", EventType: "pet.adopted", Attempt: 2, AttemptedAt: created.Add(time.Minute), Status: 0, LatencyMs: 0.4, Error: "dial tcp 127.0.0.1:8080: connect: connection refused"},
+		{EventID: "019b4132-70aa-764f-b315-e2803d882a24", EventType: "pet.adopted", Attempt: 3, AttemptedAt: created.Add(6 * time.Minute), Status: 200, LatencyMs: 1500},
+		{EventID: "e\x1b[K", EventType: "pet.adopted\x1b[31m", Attempt: 1, AttemptedAt: created.AddDate(0, -1, 0), Status: 301, LatencyMs: 12.5, Error: "redirected to http://other.example.com/\x1b[2J (not followed)"},
+	}
+)
+
+func TestWebhookTablesRenderings(t *testing.T) {
+	base := goldenAPI(t, someHook, someAttempts)
+	env := cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "k"}
+	for name, c := range map[string]struct {
+		newCmd func(*cmdutil.Factory) *cobra.Command
+		args   []string
+	}{
+		"list":       {list, nil},
+		"get":        {get, []string{"wh_fYrZzCW9E1WIOyGw"}},
+		"deliveries": {deliveries, []string{"wh_fYrZzCW9E1WIOyGw"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if termErr, pipeErr := cmdtest.AssertRenderings(t, name, env, c.newCmd, c.args...); termErr != nil || pipeErr != nil {
+				t.Fatal(termErr, pipeErr)
+			}
+		})
+	}
+}
+
+func TestWebhookTablesEmpty(t *testing.T) {
+	env := cmdtest.Env{"PETSTORE_API_BASE": goldenAPI(t, nil, nil), "PETSTORE_API_KEY": "k"}
+	cmdtest.AssertRenderings(t, "list-empty", env, list)
+	cmdtest.AssertRenderings(t, "deliveries-empty", env, deliveries, "wh_fYrZzCW9E1WIOyGw")
+}
