@@ -22,11 +22,11 @@ type SignOptions struct {
 	Config func() (*cmdutil.Config, error)
 	Now    func() time.Time
 
-	File       string
-	Secrets    []string
-	Scheme     signature.Scheme
-	Timestamp  time.Time // zero: now
-	ID         string    // "": the event's id, else one the scheme makes
+	File         string
+	Secrets      []string
+	Scheme       signature.Scheme
+	Timestamp    time.Time // zero: now
+	ID           string    // "": the event's id, else one the scheme makes
 	PrintHeaders bool
 }
 
