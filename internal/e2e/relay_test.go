@@ -255,7 +255,7 @@ func TestEventsCommands(t *testing.T) {
 	if len(list) != 2 || list[0]["state"] != "rejected" || list[0]["status"] != 401.0 || list[1]["eventId"] != sent.EventID || list[1]["state"] != "delivered" {
 		t.Fatalf("events list: %v", list)
 	}
-	if out := u.mustRun("events", "list", "--history", history, "--status", "rejected", "--type", "pet.*"); strings.Count(out, "\n") != 1 {
+	if out := u.mustRun("events", "list", "--history", history, "--status", "rejected", "--events", "pet.*"); strings.Count(out, "\n") != 1 {
 		t.Fatalf("filtered list:\n%s", out)
 	}
 	var show map[string]any

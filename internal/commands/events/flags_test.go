@@ -38,3 +38,38 @@ func TestResendForwardTimeout(t *testing.T) {
 	err := cmdtest.Run(NewCmdEvents(f), "resend", "1", "--history", history, "--to", silent.URL, "--forward-timeout", "0s")
 	cmdtest.AssertUsageError(t, err, "--forward-timeout must be positive, got 0s")
 }
+
+// events list filters with --events, as listen does, with listen's globs;
+// --type is the old name.
+func TestListEventsFilter(t *testing.T) {
+	var reqs []*store.Request
+	for _, typ := range []string{"pet.adopted", "order.created", "pet/x", ""} {
+		reqs = append(reqs, &store.Request{ReceivedAt: cmdtest.Now, EventType: typ, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})
+	}
+	history := historyOf(t, reqs...)
+	for _, tt := range []struct {
+		args             []string
+		want, wantStderr string
+	}{
+		{[]string{"--events", "pet.*"}, "1\tpet.adopted\n", ""},
+		{[]string{"--events", "*"}, "2\torder.created\n1\tpet.adopted\n", ""}, // * does not run over /; untyped requests are no events
+		{[]string{"--events", "order.*, pet.adopted"}, "2\torder.created\n1\tpet.adopted\n", ""},
+		{[]string{"--type", "pet.*"}, "1\tpet.adopted\n", "warning: --type is now --events; the old name will go away\n"},
+	} {
+		f, s := cmdtest.Factory(t, nil)
+		if err := cmdtest.Run(NewCmdEvents(f), append([]string{"list", "--history", history}, tt.args...)...); err != nil {
+			t.Fatalf("list %v: %v", tt.args, err)
+		}
+		var got strings.Builder
+		for _, line := range strings.Split(strings.TrimSuffix(s.Out.String(), "\n"), "\n") {
+			if cols := strings.Split(line, "\t"); len(cols) > 3 && cols[0] != "#" { // the number and the type
+				got.WriteString(cols[0] + "\t" + cols[3] + "\n")
+			}
+		}
+		if got.String() != tt.want || s.Err.String() != tt.wantStderr {
+			t.Errorf("list %v = %q, stderr %q; want %q, %q", tt.args, got.String(), s.Err, tt.want, tt.wantStderr)
+		}
+	}
+	f, _ := cmdtest.Factory(t, nil)
+	cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdEvents(f), "list", "--history", history, "--events", "pet.["), `--events: bad glob "pet.["`)
+}
