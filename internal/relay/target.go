@@ -56,7 +56,7 @@ func ParseTarget(s string) (Target, error) {
 		}
 		t.Glob, dest = g, rest
 	}
-	u, err := normalizeURL(dest)
+	u, err := ParseURL(dest)
 	if err != nil {
 		return t, fmt.Errorf("forward target %q: %w", urlmask.Mask(s), err)
 	}
@@ -64,7 +64,10 @@ func ParseTarget(s string) (Target, error) {
 	return t, nil
 }
 
-func normalizeURL(dest string) (string, error) {
+// ParseURL reads where a local receiver is, in the forms every command
+// takes (--forward-to, --to, trigger --url): an http(s) URL, HOST:PORT[/PATH]
+// (http:// assumed) or a bare PORT (http://localhost:PORT).
+func ParseURL(dest string) (string, error) {
 	if dest == "" {
 		return "", fmt.Errorf("no destination")
 	}

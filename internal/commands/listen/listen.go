@@ -166,7 +166,7 @@ See 'petstore-webhooks events'.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1); default: the listen_addr setting")
+	fl.StringVar(&opts.Addr, "addr", "", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1) (default: listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")
 	fl.StringVar(&opts.Path, "path", "/webhooks", "URL path that receives events")
 	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
 	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,12 +17,13 @@ import (
 	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
-// DefaultURL is where `listen` receives by default.
-const DefaultURL = "http://127.0.0.1:8080/webhooks"
+// defaultPath is where `listen` receives unless --path says otherwise.
+const defaultPath = "/webhooks"
 
 // The bounds of a load run: each delivery in flight is a goroutine, and each
 // one sent keeps its latency for the summary.
@@ -115,7 +117,7 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.URL, "url", DefaultURL, "receiver to POST the events to (default: listen's, from the listen_addr setting)")
+	fl.StringVar(&opts.URL, "url", "", "receiver to POST the events to: a URL, HOST:PORT[/PATH] or PORT, /webhooks when no path is given (default: listen's at listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")
 	fl.StringVar(&opts.Secret, "secret", "", "secret to sign with (default: the configured webhook secret)")
 	fl.StringArrayVar(&overrides, "override", nil, "set PATH=VALUE in the event (dotted path, array indexes; VALUE is JSON or a string); repeatable")
 	fl.StringArrayVar(&removes, "remove", nil, "remove PATH from the event; repeatable")
@@ -174,9 +176,16 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 			}
 		}
 	}
-	u, err := url.Parse(opts.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cmdutil.FlagErrorf("--url must be an absolute http(s) URL, got %q", urlmask.Mask(opts.URL))
+	if cmd.Flags().Changed("url") {
+		u, err := relay.ParseURL(opts.URL)
+		if err != nil {
+			return cmdutil.FlagErrorf("--url %q: %w", urlmask.Mask(opts.URL), err)
+		}
+		if pu, _ := url.Parse(u); pu.Path == "" && !strings.Contains(opts.URL, "://") {
+			pu.Path = defaultPath // a short form names listen, which receives on /webhooks
+			u = pu.String()
+		}
+		opts.URL = u
 	}
 	for _, o := range overrides {
 		ov, err := event.ParseOverride(o)
@@ -192,6 +201,7 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		}
 		opts.Removes = append(opts.Removes, p)
 	}
+	var err error
 	opts.Headers, err = cmdutil.ParseHeaders(headers)
 	return err
 }
