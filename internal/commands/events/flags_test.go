@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
@@ -72,4 +73,37 @@ func TestListEventsFilter(t *testing.T) {
 	}
 	f, _ := cmdtest.Factory(t, nil)
 	cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdEvents(f), "list", "--history", history, "--events", "pet.["), `--events: bad glob "pet.["`)
+}
+
+// prune deletes only when asked on a terminal and answered yes, or with --yes.
+func TestPruneAsksOrNeedsYes(t *testing.T) {
+	old := &store.Request{ReceivedAt: cmdtest.Now.Add(-48 * time.Hour), EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200}
+	question := "Delete the requests received before " + cmdtest.Now.Add(-24*time.Hour).Local().Format("2006-01-02 15:04:05") + " (those with a forward pending stay)? [y/N] "
+	for _, tt := range []struct {
+		name          string
+		terminal      bool
+		args          []string
+		answer        string
+		wantCode      cmdutil.ExitCode
+		wantAsked     bool
+		wantRemaining int
+	}{
+		{"no terminal", false, nil, "", cmdutil.ExitUsage, false, 1},
+		{"no terminal, --yes", false, []string{"--yes"}, "", cmdutil.ExitOK, false, 0},
+		{"answered n", true, nil, "n\n", cmdutil.ExitFailure, true, 1},
+		{"answered y", true, nil, "y\n", cmdutil.ExitOK, true, 0},
+		{"terminal, -y", true, []string{"-y"}, "", cmdutil.ExitOK, false, 0},
+	} {
+		history := historyOf(t, old)
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(tt.terminal, tt.terminal, tt.terminal)
+		s.In.WriteString(tt.answer)
+		err := cmdtest.Run(NewCmdEvents(f), append([]string{"prune", "--older-than", "24h", "--history", history}, tt.args...)...)
+		st, _ := store.Open(history)
+		rows, _ := st.ListRequests(t.Context(), store.RequestFilter{})
+		st.Close()
+		if cmdutil.CodeOf(err) != tt.wantCode || strings.Contains(s.Err.String(), question) != tt.wantAsked || len(rows) != tt.wantRemaining {
+			t.Errorf("%s: %v (exit %d), stderr %q, %d left; want exit %d, asked %v, %d left", tt.name, err, cmdutil.CodeOf(err), s.Err, len(rows), tt.wantCode, tt.wantAsked, tt.wantRemaining)
+		}
+	}
 }
