@@ -38,6 +38,7 @@ var helpExampleExits = []struct {
 	{regexp.MustCompile(`^petstore-webhooks verify .*\.\.\.`), 1, "the signature is elided (...): not valid"},
 	{regexp.MustCompile(`^petstore-webhooks trigger .*--scheme standard --secret`), 3, "another provider's scheme and secret: the listen started here answers 401"},
 	{regexp.MustCompile(`^petstore-webhooks delete wh_\S+$`), 2, "it asks on a terminal, and without one wants --yes"},
+	{regexp.MustCompile(`^petstore-webhooks events prune --older-than \S+$`), 2, "it asks on a terminal, and without one wants --yes"},
 }
 
 // The ports that examples name, which the test moves to free ones: 8080 is

@@ -120,10 +120,10 @@ func providerSigns(t *testing.T, p provider, body []byte, secret string, ts int6
 	return h
 }
 
-// ourHeaders runs `sign --header` and parses its "Name: value" lines.
+// ourHeaders runs `sign --print-headers` and parses its "Name: value" lines.
 func ourHeaders(t *testing.T, u *user, file string, args ...string) http.Header {
 	t.Helper()
-	r := u.run(append([]string{"sign", file, "--header"}, args...)...)
+	r := u.run(append([]string{"sign", file, "--print-headers"}, args...)...)
 	if r.code != 0 {
 		t.Fatalf("sign %v: exit %d: %s", args, r.code, r.stderr)
 	}

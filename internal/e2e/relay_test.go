@@ -255,7 +255,7 @@ func TestEventsCommands(t *testing.T) {
 	if len(list) != 2 || list[0]["state"] != "rejected" || list[0]["status"] != 401.0 || list[1]["eventId"] != sent.EventID || list[1]["state"] != "delivered" {
 		t.Fatalf("events list: %v", list)
 	}
-	if out := u.mustRun("events", "list", "--history", history, "--status", "rejected", "--type", "pet.*"); strings.Count(out, "\n") != 1 {
+	if out := u.mustRun("events", "list", "--history", history, "--status", "rejected", "--events", "pet.*"); strings.Count(out, "\n") != 1 {
 		t.Fatalf("filtered list:\n%s", out)
 	}
 	var show map[string]any
@@ -276,7 +276,7 @@ func TestEventsCommands(t *testing.T) {
 	if r := u.run("events", "show", "nope", "--history", history); r.code != 6 {
 		t.Fatalf("unknown event: %+v", r)
 	}
-	if r := u.run("events", "prune", "--older-than", "0s", "--history", history); r.code != 0 || !strings.HasPrefix(r.stderr, "Pruned 2 request(s)") {
+	if r := u.run("events", "prune", "--older-than", "0s", "--history", history, "--yes"); r.code != 0 || !strings.HasPrefix(r.stderr, "Pruned 2 request(s)") {
 		t.Fatalf("prune: %+v", r)
 	}
 	if r := u.run("events", "list", "--history", filepath.Join(u.dir, "none.db")); r.code != 1 || !strings.Contains(r.stderr, "no history at") {

@@ -5,14 +5,15 @@ package relay
 import (
 	"fmt"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
-// Target is where events go, optionally only those whose type matches Glob.
+// Target is where events go, optionally only those whose type matches Glob
+// (comma-separated globs, an event.TypeFilter).
 type Target struct {
 	Glob string
 	URL  string
@@ -36,25 +37,26 @@ func (t Target) Matches(eventType string) bool {
 	if t.Glob == "" {
 		return true
 	}
-	ok, _ := path.Match(t.Glob, eventType)
-	return ok
+	types, _ := event.ParseTypeFilter(t.Glob) // checked by ParseTarget
+	return types.Match(eventType)
 }
 
-// ParseTarget reads [GLOB=]DEST, where DEST is a URL, host:port/path (http
+// ParseTarget reads [GLOBS=]DEST, where DEST is a URL, host:port/path (http
 // is assumed) or a bare port (http://localhost:PORT).
 func ParseTarget(s string) (Target, error) {
 	var t Target
 	dest := s
 	if g, rest, ok := strings.Cut(s, "="); ok && !strings.ContainsAny(g, ":/") {
-		if g == "" {
-			return t, fmt.Errorf("forward target %q: empty event glob before =", urlmask.Mask(s))
+		types, err := event.ParseTypeFilter(g)
+		if err != nil {
+			return t, fmt.Errorf("forward target %q: %w", urlmask.Mask(s), err)
 		}
-		if _, err := path.Match(g, ""); err != nil {
-			return t, fmt.Errorf("forward target %q: bad glob %q", urlmask.Mask(s), g)
+		if len(types) == 0 {
+			return t, fmt.Errorf("forward target %q: empty event glob before =", urlmask.Mask(s))
 		}
 		t.Glob, dest = g, rest
 	}
-	u, err := normalizeURL(dest)
+	u, err := ParseURL(dest)
 	if err != nil {
 		return t, fmt.Errorf("forward target %q: %w", urlmask.Mask(s), err)
 	}
@@ -62,7 +64,10 @@ func ParseTarget(s string) (Target, error) {
 	return t, nil
 }
 
-func normalizeURL(dest string) (string, error) {
+// ParseURL reads where a local receiver is, in the forms every command
+// takes (--forward-to, --to, trigger --url): an http(s) URL, HOST:PORT[/PATH]
+// (http:// assumed) or a bare PORT (http://localhost:PORT).
+func ParseURL(dest string) (string, error) {
 	if dest == "" {
 		return "", fmt.Errorf("no destination")
 	}

@@ -11,8 +11,22 @@ import (
 	"strings"
 	"time"
 
+	"modernc.org/sqlite"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 )
+
+// event_type_matches(glob, type) is event.MatchType in SQL, so that a
+// filter of `events list` selects what the same filter of `listen` shows
+// (SQLite's own GLOB differs on /, \ and the empty type).
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("event_type_matches", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		glob, _ := args[0].(string)
+		eventType, _ := args[1].(string)
+		return event.MatchType(glob, eventType), nil
+	})
+}
 
 // Request is one request that reached `listen`.
 type Request struct {
@@ -282,10 +296,10 @@ func (s *Store) Forwards(ctx context.Context, requestID int64) ([]Forward, map[i
 
 // RequestFilter narrows ListRequests.
 type RequestFilter struct {
-	TypeGlob string
-	Since    time.Time
-	Status   string // delivered, pending, failed, rejected, received, or "" for all
-	Limit    int
+	Types  event.TypeFilter
+	Since  time.Time
+	Status string // delivered, pending, failed, rejected, received, or "" for all
+	Limit  int
 }
 
 // RequestSummary is a request with the state of its forwards.
@@ -306,9 +320,11 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSum
 		(SELECT COUNT(*) FROM forwards f WHERE f.request_id = r.id) AS nforwards
 		FROM requests r WHERE r.received_at >= ?`
 	args := []any{formatTime(f.Since)}
-	if f.TypeGlob != "" {
-		q += ` AND r.event_type GLOB ?`
-		args = append(args, f.TypeGlob)
+	if len(f.Types) > 0 {
+		q += ` AND (` + strings.Repeat(`event_type_matches(?, r.event_type) OR `, len(f.Types)-1) + `event_type_matches(?, r.event_type))`
+		for _, g := range f.Types {
+			args = append(args, g)
+		}
 	}
 	q += `) WHERE 1 = 1`
 	if f.Status != "" {

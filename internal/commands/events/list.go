@@ -2,12 +2,12 @@ package events
 
 import (
 	"fmt"
-	"path"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
@@ -27,7 +27,7 @@ type summaryJSON struct {
 }
 
 func newCmdList(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
-	var typeGlob, since, status, format string
+	var events, since, status, format string
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -36,14 +36,15 @@ func newCmdList(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 200), pending or failed (a forward is), delivered (every forward is), or
 received (nothing to forward).`,
 		Example: `  petstore-webhooks events list
-  petstore-webhooks events list --type 'order.*' --since 2h --status failed --format json`,
+  petstore-webhooks events list --events 'order.*' --since 2h --status failed --format json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {
 				return err
 			}
-			if _, err := path.Match(typeGlob, ""); err != nil {
-				return cmdutil.FlagErrorf("--type: bad glob %q", typeGlob)
+			types, err := event.ParseTypeFilter(events)
+			if err != nil {
+				return cmdutil.FlagErrorf("--events: %w", err)
 			}
 			if status != "" && !contains(states, status) {
 				return cmdutil.FlagErrorf("--status must be one of %v, got %q", states, status)
@@ -60,7 +61,7 @@ received (nothing to forward).`,
 				return err
 			}
 			defer st.Close()
-			rows, err := st.ListRequests(cmd.Context(), store.RequestFilter{TypeGlob: typeGlob, Since: from, Status: status, Limit: limit})
+			rows, err := st.ListRequests(cmd.Context(), store.RequestFilter{Types: types, Since: from, Status: status, Limit: limit})
 			if err != nil {
 				return err
 			}
@@ -82,7 +83,7 @@ received (nothing to forward).`,
 			t := render.NewTable(ios, "#", "RECEIVED", "EVENT ID", "TYPE", "ANSWER", "STATE", "FORWARDS")
 			t.Elide(3, render.ElideEnd)
 			where := iostreams.Escape(historyPath(cmd, f))
-			if typeGlob != "" || since != "" || status != "" {
+			if events != "" || since != "" || status != "" {
 				t.Empty(fmt.Sprintf("No events in %s match these filters.", where))
 			} else {
 				t.Empty(fmt.Sprintf("No events recorded in %s.", where))
@@ -97,7 +98,8 @@ received (nothing to forward).`,
 			return t.Render()
 		},
 	}
-	cmd.Flags().StringVar(&typeGlob, "type", "", "only event types matching this glob, such as 'pet.*'")
+	cmd.Flags().StringVar(&events, "events", "", "only these event types: comma-separated globs such as 'pet.*,order.created', as listen --events")
+	cmdutil.RenamedFlag(cmd, f.IOStreams.ErrOut, "type", "events")
 	cmd.Flags().StringVar(&since, "since", "", "only events since a duration ago (30m, 2h, 7d) or a time (2025-01-06, RFC 3339)")
 	cmd.Flags().StringVar(&status, "status", "", "only events in this state: delivered, pending, failed, rejected or received")
 	cmd.Flags().IntVar(&limit, "limit", 50, "show at most this many (0: all)")

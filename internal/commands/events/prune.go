@@ -11,12 +11,14 @@ import (
 
 func newCmdPrune(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
 	var olderThan string
+	var yes bool
 	cmd := &cobra.Command{
 		Use:   "prune --older-than DURATION",
 		Short: "Delete recorded events older than a duration",
 		Long: `Delete recorded requests older than the duration, with their forwards and
-attempts. Requests with a forward still pending are kept.`,
-		Example: "  petstore-webhooks events prune --older-than 24h\n  petstore-webhooks events prune --older-than 7d",
+attempts. Requests with a forward still pending are kept. On a terminal it
+asks first; where it cannot ask (a script, CI), --yes is required.`,
+		Example: "  petstore-webhooks events prune --older-than 24h\n  petstore-webhooks events prune --older-than 7d --yes",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if olderThan == "" {
@@ -31,6 +33,13 @@ attempts. Requests with a forward still pending are kept.`,
 				return err
 			}
 			defer st.Close()
+			ok, err := cmdutil.Confirm(f.IOStreams, yes, "prune", fmt.Sprintf("Delete the requests received before %s (those with a forward pending stay)?", cutoff.Local().Format("2006-01-02 15:04:05")))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &cmdutil.DeclinedError{Kept: "Kept every request; nothing pruned."}
+			}
 			n, err := st.PruneRequests(cmd.Context(), cutoff)
 			if err != nil {
 				return err
@@ -40,5 +49,6 @@ attempts. Requests with a forward still pending are kept.`,
 		},
 	}
 	cmd.Flags().StringVar(&olderThan, "older-than", "", "age past which to delete: 30m, 24h, 7d ...")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	return cmd
 }

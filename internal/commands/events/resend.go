@@ -65,7 +65,7 @@ could not be reached.`,
 				return err
 			}
 			if timeout <= 0 {
-				return cmdutil.FlagErrorf("--timeout must be positive, got %s", timeout)
+				return cmdutil.FlagErrorf("--forward-timeout must be positive, got %s", timeout)
 			}
 			st, r, err := openRequest(cmd, open, args[0])
 			if err != nil {
@@ -133,7 +133,8 @@ could not be reached.`,
 	forwardSecretFlags = cmdutil.AddForwardSecretFlags(cmd, "re-sign the body with this secret")
 	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	cmd.Flags().StringArrayVarP(&headers, "header", "H", nil, `add "Name: value"; repeatable`)
-	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "how long the target has to answer")
+	cmd.Flags().DurationVar(&timeout, "forward-timeout", 10*time.Second, "how long each target has to answer")
+	cmdutil.RenamedFlag(cmd, f.IOStreams.ErrOut, "timeout", "forward-timeout")
 	cmdutil.FormatFlag(cmd, &format)
 	return cmd
 }

@@ -5,13 +5,13 @@ package listen
 import (
 	"context"
 	"net/http"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -31,7 +31,7 @@ type Options struct {
 	MaxBody     int64
 	Verbose     bool
 	Format      string
-	Events      []string
+	Events      event.TypeFilter
 	MaxEvents   int
 	Timeout     time.Duration
 	PrintSecret bool
@@ -100,7 +100,8 @@ headers received (hop-by-hop headers aside), so its own signature check passes;
 --forward-scheme it expects (or --forward-secret-file FILE, or the
 PETSTORE_FORWARD_SECRET environment variable, which ps does not show). Each
 target is a URL, host:port/path (http:// assumed) or a bare port
-(http://localhost:PORT); 'GLOB=TARGET' sends only matching event types there.
+(http://localhost:PORT); 'GLOBS=TARGET' sends only the event types that
+the globs (as --events takes them) match there.
 Credentials in a target's URL are masked wherever it is shown or recorded.
 The sender gets its 200 once the event is safely recorded; the first attempt
 at each target starts while it is being recorded, and failed ones are
@@ -170,18 +171,18 @@ See 'petstore-webhooks events'.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1); default: the listen_addr setting")
+	fl.StringVar(&opts.Addr, "addr", "", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1) (default: listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")
 	fl.StringVar(&opts.Path, "path", "/webhooks", "URL path that receives events")
 	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
 	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")
 	opts.MaxBody = 1 << 20
 	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody}, "max-body", "largest body accepted (bytes, or 512KiB, 5MB); larger gets 413")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers (credentials masked) and body (its first 64 KiB)")
-	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created'")
+	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created' (* any run of characters, ? one, [a-z] a class)")
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
 	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")
-	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOB=]URL|HOST:PORT[/PATH]|PORT; repeatable")
+	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOBS=]URL|HOST:PORT[/PATH]|PORT; repeatable")
 	forwardSecret = cmdutil.AddForwardSecretFlags(cmd, "re-sign forwarded bodies with this secret, for an app with its own")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add "Name: value" to forwarded requests; repeatable`)
 	fl.BoolVar(&opts.Passthrough, "passthrough", false, "wait for the (one) target and hand its answer (at most 1 MiB) back to the sender")
@@ -265,28 +266,8 @@ func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 			return cmdutil.FlagErrorf("--secret must not be empty")
 		}
 	}
-	opts.Events = nil
-	for _, g := range strings.Split(events, ",") {
-		if g = strings.TrimSpace(g); g == "" {
-			continue
-		}
-		if _, err := path.Match(g, ""); err != nil {
-			return cmdutil.FlagErrorf("--events: bad glob %q", g)
-		}
-		opts.Events = append(opts.Events, g)
+	if opts.Events, err = event.ParseTypeFilter(events); err != nil {
+		return cmdutil.FlagErrorf("--events: %w", err)
 	}
 	return nil
-}
-
-// matches reports whether an event type passes the --events globs.
-func matches(globs []string, eventType string) bool {
-	if len(globs) == 0 {
-		return true
-	}
-	for _, g := range globs {
-		if ok, _ := path.Match(g, eventType); ok {
-			return true
-		}
-	}
-	return false
 }

@@ -65,18 +65,6 @@ func TestListenFlags(t *testing.T) {
 	}
 }
 
-func TestMatches(t *testing.T) {
-	globs := []string{"pet.*", "order.created"}
-	for typ, want := range map[string]bool{"pet.adopted": true, "pet.status_changed": true, "order.created": true, "order.status_changed": false, "payment.failed": false} {
-		if matches(globs, typ) != want {
-			t.Errorf("matches(%s) = %v", typ, !want)
-		}
-	}
-	if !matches(nil, "anything") {
-		t.Error("no globs must match everything")
-	}
-}
-
 func TestPrintSecret(t *testing.T) {
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_fromenv"})
 	if err := cmdtest.Run(NewCmdListen(f, nil), "--print-secret"); err != nil {

@@ -476,7 +476,7 @@ func (p *printer) emit(line []byte) { p.out.Emit(line) }
 func (p *printer) close() { p.out.Close() }
 
 func (p *printer) print(r receiver.Request) {
-	if r.Event != nil && !matches(p.opts.Events, r.Event.Type) {
+	if r.Event != nil && !p.opts.Events.Match(r.Event.Type) {
 		return
 	}
 	ios := p.opts.IO
@@ -500,7 +500,7 @@ func (p *printer) print(r receiver.Request) {
 }
 
 func (p *printer) forward(res relay.Result) {
-	if !matches(p.opts.Events, res.Request.EventType) {
+	if !p.opts.Events.Match(res.Request.EventType) {
 		return
 	}
 	ios := p.opts.IO

@@ -22,12 +22,12 @@ type SignOptions struct {
 	Config func() (*cmdutil.Config, error)
 	Now    func() time.Time
 
-	File       string
-	Secrets    []string
-	Scheme     signature.Scheme
-	Timestamp  time.Time // zero: now
-	ID         string    // "": the event's id, else one the scheme makes
-	ShowHeader bool
+	File         string
+	Secrets      []string
+	Scheme       signature.Scheme
+	Timestamp    time.Time // zero: now
+	ID           string    // "": the event's id, else one the scheme makes
+	PrintHeaders bool
 }
 
 // NewCmdSign builds `sign`.
@@ -40,9 +40,9 @@ func NewCmdSign(f *cmdutil.Factory, runF func(*SignOptions) error) *cobra.Comman
 		Short: "Print the signature of a payload",
 		Long: `Sign FILE's exact bytes (standard input without FILE or with -; at most
 1 MiB) the way --scheme says and print the value of the signature header;
---header prints every header the scheme sends, "Name: value" a line, which
-timestamped schemes (standard, slack) need: their signature alone does not
-carry the timestamp.
+--print-headers prints every header the scheme sends, "Name: value" a line,
+which timestamped schemes (standard, slack) need: their signature alone does
+not carry the timestamp.
 
 Schemes: petstore (X-Petstore-Signature, the default), github, stripe,
 standard (Standard Webhooks and Svix), slack, shopify, and hex (a plain hex
@@ -51,8 +51,8 @@ HMAC in --signature-header). Stripe and standard carry one signature per
 		Example: `  petstore-webhooks sign event.json
   printf '%s' '{"id":"1"}' | petstore-webhooks sign --secret whsec_test
   petstore-webhooks sign event.json --scheme stripe --secret whsec_test
-  petstore-webhooks sign event.json --scheme standard --header --timestamp 1614265330 --id msg_1
-  curl -H "$(petstore-webhooks sign --header event.json)" -H 'Content-Type: application/json' \
+  petstore-webhooks sign event.json --scheme standard --print-headers --timestamp 1614265330 --id msg_1
+  curl -H "$(petstore-webhooks sign --print-headers event.json)" -H 'Content-Type: application/json' \
        --data-binary @event.json http://127.0.0.1:8080/webhooks`,
 		Args: cmdutil.MaxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,7 +81,8 @@ HMAC in --signature-header). Stripe and standard carry one signature per
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "secret to sign with; repeat for one signature each where the scheme carries several (default: the configured webhook secret)")
-	cmd.Flags().BoolVar(&opts.ShowHeader, "header", false, `print every header the scheme sends, "Name: value" a line`)
+	cmd.Flags().BoolVar(&opts.PrintHeaders, "print-headers", false, `print every header the scheme sends, "Name: value" a line`)
+	cmdutil.RenamedFlag(cmd, f.IOStreams.ErrOut, "header", "print-headers")
 	cmd.Flags().StringVar(&timestamp, "timestamp", "", "time to sign, Unix seconds or RFC 3339 (default: now), for stripe, standard and slack")
 	cmd.Flags().StringVar(&opts.ID, "id", "", "message id to sign, for standard (default: the event's id, else a new one)")
 	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{})
@@ -114,7 +115,7 @@ func signRun(opts *SignOptions) error {
 		return cmdutil.FlagErrorf("%v", err)
 	}
 	names := opts.Scheme.Headers()
-	if !opts.ShowHeader {
+	if !opts.PrintHeaders {
 		_, err = fmt.Fprintln(opts.IO.Out, h.Get(names.Signature))
 		return err
 	}

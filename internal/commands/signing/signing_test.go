@@ -23,7 +23,7 @@ func TestSignGitHubVector(t *testing.T) {
 		want string
 	}{
 		{[]string{"--secret", "It's a Secret to Everybody"}, vectorSig + "\n"},
-		{[]string{"-", "--secret", "It's a Secret to Everybody", "--header"}, "X-Petstore-Signature: " + vectorSig + "\n"},
+		{[]string{"-", "--secret", "It's a Secret to Everybody", "--print-headers"}, "X-Petstore-Signature: " + vectorSig + "\n"},
 	}
 	for _, tt := range tests {
 		f, s := cmdtest.Factory(t, nil)
@@ -34,6 +34,33 @@ func TestSignGitHubVector(t *testing.T) {
 		if s.Out.String() != tt.want {
 			t.Fatalf("sign %v = %q, want %q", tt.args, s.Out, tt.want)
 		}
+	}
+}
+
+// sign's --header printed header lines where -H/--header takes "Name: value"
+// everywhere else: it is --print-headers now, and --header an alias that warns.
+func TestSignPrintHeadersFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args       []string
+		want       bool
+		wantStderr string
+	}{
+		{nil, false, ""},
+		{[]string{"--print-headers"}, true, ""},
+		{[]string{"--header"}, true, "warning: --header is now --print-headers; the old name will go away\n"},
+	} {
+		f, s := cmdtest.Factory(t, nil)
+		var got *SignOptions
+		if err := cmdtest.Run(NewCmdSign(f, func(o *SignOptions) error { got = o; return nil }), tt.args...); err != nil {
+			t.Fatalf("sign %v: %v", tt.args, err)
+		}
+		if got.PrintHeaders != tt.want || s.Err.String() != tt.wantStderr {
+			t.Errorf("sign %v: PrintHeaders %v, stderr %q; want %v, %q", tt.args, got.PrintHeaders, s.Err, tt.want, tt.wantStderr)
+		}
+	}
+	f, _ := cmdtest.Factory(t, nil)
+	if err := cmdtest.Run(NewCmdSign(f, nil), "-H", "X: y"); err == nil {
+		t.Error("sign -H is accepted: it would read as --header, which sign does not take")
 	}
 }
 
@@ -124,9 +151,9 @@ func TestSignSchemes(t *testing.T) {
 		want string
 	}{
 		{[]string{"--scheme", "github", "--secret", "It's a Secret to Everybody"}, "Hello, World!", vectorSig + "\n"},
-		{[]string{"--scheme", "hex", "--signature-header", "X-Sig", "--header", "--secret", "It's a Secret to Everybody"}, "Hello, World!",
+		{[]string{"--scheme", "hex", "--signature-header", "X-Sig", "--print-headers", "--secret", "It's a Secret to Everybody"}, "Hello, World!",
 			"X-Sig: 757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17\n"},
-		{[]string{"--scheme", "standard", "--header", "--timestamp", "1614265330", "--id", "msg_p5jXN8AQM9LWM0D4loKWxJek", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, standardBody,
+		{[]string{"--scheme", "standard", "--print-headers", "--timestamp", "1614265330", "--id", "msg_p5jXN8AQM9LWM0D4loKWxJek", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, standardBody,
 			"Webhook-Id: msg_p5jXN8AQM9LWM0D4loKWxJek\nWebhook-Timestamp: 1614265330\nWebhook-Signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=\n"},
 		{[]string{"--scheme", "standard", "--timestamp", "2021-02-25T15:02:10Z", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, `{"id":"msg_p5jXN8AQM9LWM0D4loKWxJek","eventType":"pet.adopted"}`,
 			"v1,2OQyaDHeD9ILOCw3y2qWWUoQpDzbf6yNfu/o4r92wus=\n"},

@@ -55,7 +55,7 @@ func TestTriggerMasksTheCredentialsOfURL(t *testing.T) {
 		}
 	}
 	_, _, err := runTrigger(t, "pet.adopted", "--url", "ftp://user:hunter2@x.test/")
-	cmdtest.AssertUsageError(t, err, `--url must be an absolute http(s) URL, got "ftp://user:****@x.test/"`)
+	cmdtest.AssertUsageError(t, err, `--url "ftp://user:****@x.test/": want a port, host:port[/path] or an http(s) URL`)
 }
 
 // A --raw body that is not UTF-8 keeps its bytes in --dry-run --format json:

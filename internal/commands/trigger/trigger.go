@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,12 +17,13 @@ import (
 	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
-// DefaultURL is where `listen` receives by default.
-const DefaultURL = "http://127.0.0.1:8080/webhooks"
+// defaultPath is where `listen` receives unless --path says otherwise.
+const defaultPath = "/webhooks"
 
 // The bounds of a load run: each delivery in flight is a goroutine, and each
 // one sent keeps its latency for the summary.
@@ -81,12 +83,18 @@ subscribed to its type, through its emulator-only POST /v1/events. The API
 answers before it delivers: trigger says how many webhooks the event was
 queued for, and 'petstore-webhooks deliveries ID' shows each attempt.
 
+--data FILE holds JSON deep-merged over the whole event, envelope and all:
+the event's fields are under "data", so {"data":{"adopter":{"name":"Ada"}}}
+changes the adopter's name; a top-level key the event does not have is added
+beside "data", with a warning. Edits apply in this order: --data, each
+--override, each --remove.
+
 Exit status: 0 when every delivery got a 2xx answer, 3 when a receiver answered
 otherwise, 4 when it could not be reached, 2 for usage errors.`,
 		Example: `  petstore-webhooks trigger pet.adopted
   petstore-webhooks trigger order.created payment.succeeded --url http://127.0.0.1:3000/hooks
   petstore-webhooks trigger order.created --override data.order.items.0.quantity=3 --remove data.customer
-  petstore-webhooks trigger pet.adopted --data adopter.json --dry-run
+  petstore-webhooks trigger pet.adopted --data <(echo '{"data":{"adopter":{"name":"Ada"}}}') --dry-run
   petstore-webhooks trigger --raw captured.json -H 'X-Request-Id: 42'
   petstore-webhooks trigger pet.adopted --scheme standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   petstore-webhooks trigger payment.failed --count 1000 --concurrency 20
@@ -118,11 +126,11 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.URL, "url", DefaultURL, "receiver to POST the events to (default: listen's, from the listen_addr setting)")
+	fl.StringVar(&opts.URL, "url", "", "receiver to POST the events to: a URL, HOST:PORT[/PATH] or PORT, /webhooks when no path is given (default: listen's at listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")
 	fl.StringVar(&opts.Secret, "secret", "", "secret to sign with (default: the configured webhook secret)")
 	fl.StringArrayVar(&overrides, "override", nil, "set PATH=VALUE in the event (dotted path, array indexes; VALUE is JSON or a string); repeatable")
 	fl.StringArrayVar(&removes, "remove", nil, "remove PATH from the event; repeatable")
-	fl.StringVar(&opts.DataFile, "data", "", "JSON file deep-merged over the fixture (at most 1 MiB)")
+	fl.StringVar(&opts.DataFile, "data", "", `JSON file deep-merged over the whole event, such as {"data":{"adopter":{"name":"Ada"}}} (at most 1 MiB)`)
 	fl.StringVar(&opts.FixtureFile, "fixture", "", "send this fixture file instead of a bundled one (at most 1 MiB)")
 	fl.StringVar(&opts.RawFile, "raw", "", "send exactly the bytes of this file, signed (at most 1 MiB)")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `extra request header "Name: value"; repeatable`)
@@ -177,9 +185,16 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 			}
 		}
 	}
-	u, err := url.Parse(opts.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cmdutil.FlagErrorf("--url must be an absolute http(s) URL, got %q", urlmask.Mask(opts.URL))
+	if cmd.Flags().Changed("url") {
+		u, err := relay.ParseURL(opts.URL)
+		if err != nil {
+			return cmdutil.FlagErrorf("--url %q: %w", urlmask.Mask(opts.URL), err)
+		}
+		if pu, _ := url.Parse(u); pu.Path == "" && !strings.Contains(opts.URL, "://") {
+			pu.Path = defaultPath // a short form names listen, which receives on /webhooks
+			u = pu.String()
+		}
+		opts.URL = u
 	}
 	for _, o := range overrides {
 		ov, err := event.ParseOverride(o)
@@ -195,6 +210,7 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		}
 		opts.Removes = append(opts.Removes, p)
 	}
+	var err error
 	opts.Headers, err = cmdutil.ParseHeaders(headers)
 	return err
 }
@@ -230,6 +246,7 @@ func templates(opts *Options) ([]template, error) {
 		}
 	}
 	fromFixture := func(name string, fixture []byte) template {
+		warnAddedKeys(opts, name, fixture, edits.Merge)
 		return template{name: name, build: func(now time.Time) ([]byte, event.Envelope, error) {
 			body, env, err := event.Build(fixture, edits, event.Generator{Now: now})
 			if err != nil {
@@ -258,4 +275,33 @@ func templates(opts *Options) ([]template, error) {
 		out = append(out, fromFixture(name, fx.Body))
 	}
 	return out, nil
+}
+
+// warnAddedKeys says which top-level keys of --data the event does not
+// have: --data merges over the whole event, so {"adopter": ...} lands beside
+// "data", not in it.
+func warnAddedKeys(opts *Options, name string, fixture []byte, merge any) {
+	m, ok := merge.(*event.Object)
+	if !ok {
+		return
+	}
+	body, env, err := event.Build(fixture, event.Edits{}, event.Generator{Now: opts.Now()})
+	if err != nil {
+		return // sending it says what is wrong
+	}
+	v, _ := event.DecodeJSON(body)
+	root, ok := v.(*event.Object)
+	if !ok {
+		return
+	}
+	ios := opts.IO
+	if env.Type != "" {
+		name = env.Type
+	}
+	for _, key := range m.Keys() {
+		if _, ok := root.Get(key); !ok {
+			fmt.Fprintf(ios.ErrOut, "%s --data adds top-level key \"%s\" that %s does not have; fields of the event go under \"data\"\n",
+				ios.ErrStyles().Warning("warning:"), iostreams.Escape(key), iostreams.Escape(name))
+		}
+	}
 }

@@ -29,7 +29,7 @@ func TestTriggerFlags(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", []string{"pet.adopted"}, func(o *Options) bool {
-			return o.URL == DefaultURL && o.Count == 1 && o.Concurrency == 1 && o.Format == "human" && o.Events[0] == "pet.adopted"
+			return o.URL == "http://127.0.0.1:8080/webhooks" && o.Count == 1 && o.Concurrency == 1 && o.Format == "human" && o.Events[0] == "pet.adopted"
 		}, ""},
 		{"edits", []string{"order.created", "--override", "data.order.items.0.quantity=3", "--remove", "data.customer", "-H", "X-A: b c"}, func(o *Options) bool {
 			return len(o.Overrides) == 1 && o.Overrides[0].Value != nil && len(o.Removes) == 1 && o.Headers.Get("X-A") == "b c"
@@ -47,7 +47,14 @@ func TestTriggerFlags(t *testing.T) {
 		{"largest load run", []string{"pet.adopted", "order.created", "--count", "500000", "--concurrency", "1000"}, func(o *Options) bool {
 			return o.Count == 500000 && o.Concurrency == 1000
 		}, ""},
-		{"bad url", []string{"pet.adopted", "--url", "localhost:8080"}, nil, `--url must be an absolute http(s) URL, got "localhost:8080"`},
+		// --url takes what --forward-to and --to take; a short form without a path means listen's /webhooks
+		{"url host:port", []string{"pet.adopted", "--url", "localhost:8080"}, func(o *Options) bool { return o.URL == "http://localhost:8080/webhooks" }, ""},
+		{"url port", []string{"pet.adopted", "--url", "18431"}, func(o *Options) bool { return o.URL == "http://localhost:18431/webhooks" }, ""},
+		{"url host:port/path", []string{"pet.adopted", "--url", "127.0.0.1:9000/hooks"}, func(o *Options) bool { return o.URL == "http://127.0.0.1:9000/hooks" }, ""},
+		{"url host:port?query", []string{"pet.adopted", "--url", "localhost:8080?a=b"}, func(o *Options) bool { return o.URL == "http://localhost:8080/webhooks?a=b" }, ""},
+		{"url", []string{"pet.adopted", "--url", "https://app.test"}, func(o *Options) bool { return o.URL == "https://app.test" }, ""},
+		{"bad url", []string{"pet.adopted", "--url", "ftp://x"}, nil, `--url "ftp://x": want a port, host:port[/path] or an http(s) URL`},
+		{"bad url port", []string{"pet.adopted", "--url", "99999"}, nil, `--url "99999": port 99999 is out of range`},
 		{"bad override", []string{"pet.adopted", "--override", "novalue"}, nil, `override "novalue": want PATH=VALUE`},
 		{"bad remove", []string{"pet.adopted", "--remove", "a..b"}, nil, `--remove "a..b": path "a..b" has an empty segment`},
 		{"bad header", []string{"pet.adopted", "-H", "NoColon"}, nil, `--header "NoColon": want "Name: value"`},

@@ -1,9 +1,7 @@
 package webhooks
 
 import (
-	"bufio"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -29,20 +27,16 @@ CI), --yes is required.`,
 				return err
 			}
 			ios := f.IOStreams
-			interactive := ios.IsStdinTTY() && ios.IsStderrTTY()
-			if !yes && !interactive {
-				return cmdutil.FlagErrorf("--yes is required to delete without a terminal to ask on")
-			}
 			c, err := api.Client(f)
 			if err != nil {
 				return err
 			}
-			if !yes {
-				fmt.Fprintf(ios.ErrOut, "Delete webhook %s? It stops receiving events. [y/N] ", id)
-				answer, _ := bufio.NewReader(ios.In).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					return &cmdutil.DeclinedError{Kept: fmt.Sprintf("Kept %s; nothing deleted.", id)}
-				}
+			ok, err := cmdutil.Confirm(ios, yes, "delete", fmt.Sprintf("Delete webhook %s? It stops receiving events.", id))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &cmdutil.DeclinedError{Kept: fmt.Sprintf("Kept %s; nothing deleted.", id)}
 			}
 			if err := c.DeleteWebhook(cmd.Context(), id); err != nil {
 				return cmdutil.APIError(err, id)
