@@ -92,18 +92,17 @@ func hasPrefixFold(s, word string) bool {
 	return true
 }
 
-// The columns of listen's lines on a terminal, which fit LineWidth: the
+// The columns of listen's lines on a terminal, which fit TerminalWidth: the
 // time, an arrow (--> a request, <-- a forward), the event type (or the
 // method and path of a request that is no event) or a forward's status, the
 // event's short id (see ShortID), then the outcome. What does not fit a
 // column is cut with "…"; a reason or an error goes on a faint line of its
 // own under the type column.
 const (
-	LineWidth   = 80
 	typeColumn  = 20
 	idColumn    = 9
 	outcomeAt   = 8 + 2 + 3 + 2 + typeColumn + 2 + idColumn + 2
-	outcomeRoom = LineWidth - outcomeAt
+	outcomeRoom = TerminalWidth - outcomeAt
 	detailAt    = 8 + 2 + 3 + 2
 )
 
@@ -117,7 +116,7 @@ const (
 func ShortID(id string) string { return iostreams.TruncateStart(id, idColumn) }
 
 // RequestLine is one line about a received request (two, on a terminal, when
-// it has a reason). On a terminal it is aligned in columns that fit LineWidth;
+// it has a reason). On a terminal it is aligned in columns that fit TerminalWidth;
 // piped, its fields, whole, are separated by tabs. Colour follows st.
 func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string {
 	var evType, id string
@@ -154,7 +153,7 @@ func detailLine(st *iostreams.Styles, text string) string {
 	if text == "" {
 		return ""
 	}
-	return "\n" + strings.Repeat(" ", detailAt) + st.Faint(iostreams.Truncate(text, LineWidth-detailAt))
+	return "\n" + strings.Repeat(" ", detailAt) + st.Faint(iostreams.Truncate(text, TerminalWidth-detailAt))
 }
 
 // joinFields joins piped fields with tabs, without a tab after the last one

@@ -7,16 +7,15 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
-// TerminalWidth is how many columns a table may take on a terminal.
+// TerminalWidth is how many columns a line may take on a terminal: listen's
+// lines, trigger's, and tables.
 const TerminalWidth = 80
 
-// Cell is one table cell: plain text, already escaped, whose width is its
-// rune count, and the style to colour it with once the columns are laid
+// Cell is one table cell: plain text, already escaped, and the style to colour it with once the columns are laid
 // out (nil for none).
 type Cell struct {
 	Text  string
@@ -114,7 +113,7 @@ func (t *Table) Render() error {
 				e = t.elide[i]
 			}
 			text := Fit(c.Text, widths[i], e)
-			pad := widths[i] - utf8.RuneCountInString(text)
+			pad := widths[i] - iostreams.Width(text)
 			if c.Style != nil {
 				text = c.Style(text)
 			}
@@ -144,7 +143,7 @@ func (t *Table) layout(rows [][]Cell) []int {
 			if i >= len(widths) {
 				widths, all = append(widths, 0), append(all, i)
 			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c.Text))
+			widths[i] = max(widths[i], iostreams.Width(c.Text))
 		}
 	}
 	over := gap*(len(widths)-1) - t.width
@@ -157,7 +156,7 @@ func (t *Table) layout(rows [][]Cell) []int {
 			for _, i := range cols {
 				floor := least
 				if i < len(t.header) {
-					floor = max(floor, utf8.RuneCountInString(t.header[i]))
+					floor = max(floor, iostreams.Width(t.header[i]))
 				}
 				if widths[i] > floor && (widest < 0 || widths[i] > widths[widest]) {
 					widest = i
@@ -178,19 +177,12 @@ func (t *Table) layout(rows [][]Cell) []int {
 	return widths
 }
 
-// Fit cuts text to width runes, with … where it was cut.
+// Fit cuts text to width columns, with … where it was cut.
 func Fit(text string, width int, e Elision) string {
-	r := []rune(text)
-	if len(r) <= width {
-		return text
-	}
-	if width < 1 {
-		return ""
-	}
 	if e == ElideStart {
-		return "…" + string(r[len(r)-width+1:])
+		return iostreams.TruncateStart(text, width)
 	}
-	return string(r[:width-1]) + "…"
+	return iostreams.Truncate(text, width)
 }
 
 // TableTime is a time as tables show it on a terminal, in 12 columns at

@@ -388,12 +388,12 @@ func printSummary(opts *Options, s receiver.Stats, interrupted bool) {
 		fmt.Sprintf("duplicates %d", s.Duplicates)))
 }
 
-// stderrWidth is how many columns stderr's lines may take: render.LineWidth
+// stderrWidth is how many columns stderr's lines may take: render.TerminalWidth
 // on a terminal, no limit when it is not one (a log keeps each message on a
 // line).
 func stderrWidth(opts *Options) int {
 	if opts.IO.IsStderrTTY() {
-		return render.LineWidth
+		return render.TerminalWidth
 	}
 	return 0
 }

@@ -306,7 +306,7 @@ const typeWidth = 20
 // short event id, and the answer or error cut to the room that is left.
 func terminalLine(st *iostreams.Styles, d delivery, cells []string) string {
 	when, typ, id, status, latency := cells[0], render.Fit(cells[1], typeWidth, render.ElideEnd), render.ShortID(cells[2]), cells[3], cells[4]
-	room := render.TerminalWidth - (len(when) + 2 + typeWidth + 2 + utf8.RuneCountInString(id) + 2 + 2 + utf8.RuneCountInString(latency))
+	room := render.TerminalWidth - (len(when) + 2 + typeWidth + 2 + iostreams.Width(id) + 2 + 2 + iostreams.Width(latency))
 	style := func(s string) string { return st.Status(d.Status, s) }
 	switch {
 	case errors.Is(d.Err, context.Canceled):
