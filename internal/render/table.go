@@ -85,7 +85,7 @@ func (t *Table) Render() error {
 				if i > 0 {
 					b.WriteByte('\t')
 				}
-				b.WriteString(c.Text)
+				b.WriteString(styled(c, c.Text))
 			}
 			b.WriteByte('\n')
 		}
@@ -114,10 +114,7 @@ func (t *Table) Render() error {
 			}
 			text := Fit(c.Text, widths[i], e)
 			pad := widths[i] - iostreams.Width(text)
-			if c.Style != nil {
-				text = c.Style(text)
-			}
-			line += text
+			line += styled(c, text)
 			if i < len(r)-1 {
 				line += strings.Repeat(" ", pad+gap)
 			}
@@ -130,6 +127,16 @@ func (t *Table) Render() error {
 }
 
 const gap = 2 // spaces between columns
+
+// styled is text, a cell's text or the part of it that fits, in the cell's
+// style. Piped, a style colours only when colour was forced (--color always,
+// CLICOLOR_FORCE): the palette decides.
+func styled(c Cell, text string) string {
+	if c.Style == nil {
+		return text
+	}
+	return c.Style(text)
+}
 
 // layout gives each column the width of its widest cell; then, while the
 // table is wider than the terminal, cuts the columns that may be elided,

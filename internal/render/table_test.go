@@ -59,6 +59,25 @@ func TestTableColourMovesNoColumn(t *testing.T) {
 	}
 }
 
+// Piped, with colour forced, the cells keep their colour and the tabs
+// between them; without, they are plain.
+func TestPipedTableColouredOnlyWhenForced(t *testing.T) {
+	for _, colour := range []string{"always", "auto"} {
+		ios, _, out, _ := iostreams.Test()
+		ios.SetColorMode(colour)
+		tb := NewTable(ios, "STATUS", "CREATED")
+		tb.StyledRow(Cell{Text: "active", Style: ios.OutStyles().Success}, Cell{Text: "09:30:00"})
+		tb.Render()
+		want := "active\t09:30:00\n"
+		if colour == "always" {
+			want = "\x1b[32mactive\x1b[0m\t09:30:00\n"
+		}
+		if out.String() != want {
+			t.Errorf("--color %s, piped: %q, want %q", colour, out.String(), want)
+		}
+	}
+}
+
 func TestTableElidesToFit(t *testing.T) {
 	ios, b := terminal("never")
 	tb := NewTable(ios, "ID", "URL", "ERROR")

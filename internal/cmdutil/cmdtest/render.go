@@ -1,6 +1,7 @@
 package cmdtest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -23,7 +24,8 @@ func Rendered(s Streams) []byte {
 // colour terminal (stdin piped, stdout and stderr terminals, --color
 // always), on the same terminal without colour, and piped. It compares the
 // first with testdata/<name>.terminal.golden and the last with
-// <name>.piped.golden, checks that the terminal rendering fits
+// <name>.piped.golden, checks that forced colour reaches the piped output
+// and changes nothing else, that the terminal rendering fits
 // render.TerminalWidth columns and that colour moves no column: the colour
 // rendering without its escapes is the one without colour. It returns the
 // errors of the colour terminal run and of the piped one.
@@ -47,12 +49,21 @@ func AssertRenderingsOf(t *testing.T, name string, env Env, render func(*cmdutil
 	coloured, terminalErr := run(true, "always")
 	uncoloured, _ := run(true, "never")
 	piped, pipedErr := run(false, "never")
+	forced, _ := run(false, "always")
 	term := Rendered(coloured)
 	golden.Assert(t, name+".terminal", term)
 	golden.Assert(t, name+".piped", Rendered(piped))
 	golden.AssertFits(t, string(term), rendering.TerminalWidth)
 	if plain := golden.Plain(string(term)); plain != string(Rendered(uncoloured)) {
 		t.Errorf("colour moves the columns:\n--- with colour, escapes removed\n%s--- without colour\n%s", plain, Rendered(uncoloured))
+	}
+	// --color always (or CLICOLOR_FORCE) colours piped output too, and the
+	// colour changes nothing else.
+	if plain := golden.Plain(string(Rendered(forced))); plain != string(Rendered(piped)) {
+		t.Errorf("forced colour changes the piped output:\n--- with colour, escapes removed\n%s--- without colour\n%s", plain, Rendered(piped))
+	}
+	if strings.Contains(string(term), "\x1b[") && !strings.Contains(string(Rendered(forced)), "\x1b[") {
+		t.Errorf("--color always leaves the piped output without colour:\n%s", Rendered(forced))
 	}
 	return terminalErr, pipedErr
 }

@@ -73,10 +73,13 @@ received (nothing to forward).`,
 				}
 				return render.JSONLine(ios.Out, out)
 			}
+			sty := ios.OutStyles()
 			if !ios.IsStdoutTTY() {
 				t := render.NewTable(ios)
 				for _, r := range rows {
-					t.Row(fmt.Sprint(r.ID), r.ReceivedAt.Local().Format("2006-01-02 15:04:05"), dash(iostreams.Escape(r.EventID)), dash(iostreams.Escape(r.EventType)), fmt.Sprint(r.Status), r.State, fmt.Sprint(r.Forwards))
+					t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: r.ReceivedAt.Local().Format("2006-01-02 15:04:05")},
+						render.Cell{Text: dash(iostreams.Escape(r.EventID))}, render.Cell{Text: dash(iostreams.Escape(r.EventType))},
+						statusCell(sty, r.Status), render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
 				}
 				return t.Render()
 			}
@@ -88,11 +91,10 @@ received (nothing to forward).`,
 			} else {
 				t.Empty(fmt.Sprintf("No events recorded in %s.", where))
 			}
-			sty := ios.OutStyles()
 			for _, r := range rows {
 				t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: render.TableTime(r.ReceivedAt, f.Now())},
 					render.Cell{Text: dash(render.ShortID(iostreams.Escape(r.EventID)))}, render.Cell{Text: dash(iostreams.Escape(r.EventType)), Style: sty.EventType},
-					render.Cell{Text: fmt.Sprint(r.Status), Style: func(s string) string { return sty.Status(r.Status, s) }},
+					statusCell(sty, r.Status),
 					render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
 			}
 			return t.Render()
@@ -125,6 +127,11 @@ func dash(s string) string {
 }
 
 // stateStyle colours a history entry's state.
+// statusCell is the status a request was answered, coloured by its class.
+func statusCell(st *iostreams.Styles, status int) render.Cell {
+	return render.Cell{Text: fmt.Sprint(status), Style: func(s string) string { return st.Status(status, s) }}
+}
+
 func stateStyle(st *iostreams.Styles, state string) func(string) string {
 	switch state {
 	case store.Delivered:

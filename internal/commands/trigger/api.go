@@ -61,11 +61,12 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent) error {
 		to = "no active webhook is subscribed to it"
 	}
 	cells := []string{cmdutil.Timestamp(at), iostreams.Escape(s.EventType), iostreams.Escape(s.ID), to}
+	st := opts.IO.OutStyles()
 	if !opts.IO.IsStdoutTTY() {
+		cells[1] = st.EventType(cells[1]) // coloured only when colour was forced
 		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
 		return err
 	}
-	st := opts.IO.OutStyles()
 	typ := render.Fit(cells[1], typeWidth, render.ElideEnd)
 	_, err := fmt.Fprintf(out, "%s  %s  %s  %s\n", st.Faint(cells[0]), st.EventType(fmt.Sprintf("%-*s", typeWidth, typ)), render.ShortID(cells[2]), cells[3])
 	return err

@@ -291,11 +291,13 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 		id = "-"
 	}
 	cells := []string{cmdutil.Timestamp(d.SentAt), iostreams.Escape(d.EventType), id, status, render.Latency(d.Latency)}
+	st := opts.IO.OutStyles()
 	if !opts.IO.IsStdoutTTY() {
+		cells[3] = st.Status(d.Status, cells[3]) // coloured only when colour was forced
 		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
 		return err
 	}
-	_, err := fmt.Fprintln(out, terminalLine(opts.IO.OutStyles(), d, cells))
+	_, err := fmt.Fprintln(out, terminalLine(st, d, cells))
 	return err
 }
 

@@ -52,14 +52,15 @@ this; the public Petstore API does not.`,
 				return deliveriesTable(f, args[0], list).Render()
 			}
 			t := render.NewTable(ios)
+			st := ios.OutStyles()
 			for _, d := range list {
 				d = escapeDelivery(d)
-				status := fmt.Sprint(d.Status)
+				status := render.Cell{Text: fmt.Sprint(d.Status), Style: func(s string) string { return st.Status(d.Status, s) }}
 				if d.Status == 0 {
-					status = "-"
+					status.Text = "-"
 				}
-				t.Row(d.AttemptedAt.UTC().Format(time.RFC3339), d.EventID, d.EventType, fmt.Sprint(d.Attempt), status,
-					fmt.Sprintf("%.1fms", d.LatencyMs), d.Error)
+				t.StyledRow(render.Cell{Text: d.AttemptedAt.UTC().Format(time.RFC3339)}, render.Cell{Text: d.EventID}, render.Cell{Text: d.EventType},
+					render.Cell{Text: fmt.Sprint(d.Attempt)}, status, render.Cell{Text: fmt.Sprintf("%.1fms", d.LatencyMs)}, render.Cell{Text: d.Error})
 			}
 			return t.Render()
 		},
