@@ -285,7 +285,7 @@ func TestPendingForwardsAreToldOfAtStopAndStart(t *testing.T) {
 		printReady(rec.opts, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, []string{testSecret}, rec)
 		want := "Resuming 1 forward(s) to " + down.URL + " left pending by an earlier run\n"
 		if !again {
-			want = "1 forward(s) to " + down.URL + " left pending by an earlier run wait for a listen with --forward-to\n"
+			want = "1 forward(s) to " + down.URL + ", left pending by an earlier run, wait for a listen with --forward-to\n"
 		}
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("forwarding again %v: ready:\n%s", again, stderr)

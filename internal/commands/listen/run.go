@@ -359,7 +359,7 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 		if rec.relay != nil {
 			sentence(fmt.Sprintf("Resuming %d forward(s) to %s left pending by an earlier run", rec.pending[target], iostreams.Escape(target)))
 		} else {
-			sentence(st.Warning(fmt.Sprintf("%d forward(s) to %s left pending by an earlier run wait for a listen with --forward-to", rec.pending[target], iostreams.Escape(target))))
+			sentence(st.Warning(fmt.Sprintf("%d forward(s) to %s, left pending by an earlier run, wait for a listen with --forward-to", rec.pending[target], iostreams.Escape(target))))
 		}
 	}
 	switch {
