@@ -25,6 +25,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/trigger"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/webhooks"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
 
 // Set through -ldflags "-X github.com/petstoreapi/petstore-webhooks/internal/cli.version=1.2.3"
@@ -70,7 +71,9 @@ func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmduti
 	case errors.As(err, new(*cmdutil.DeclinedError)):
 		fmt.Fprintln(ios.ErrOut, iostreams.Escape(oneLine(err.Error())))
 	default:
-		fmt.Fprintln(ios.ErrOut, ios.ErrStyles().Failure("Error:"), iostreams.Escape(oneLine(err.Error())))
+		// One line, which a terminal gets wrapped between words.
+		fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "  ", " ",
+			strings.Fields(ios.ErrStyles().Failure("Error:")+" "+iostreams.Escape(oneLine(err.Error())))...))
 	}
 	if errors.As(err, &fe) {
 		if fe.Hint != "" {

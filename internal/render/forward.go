@@ -100,8 +100,12 @@ func lastClause(err string) string {
 }
 
 // ForwardDetail is what --verbose adds: the start of the target's answer.
-func ForwardDetail(r relay.Result) string {
-	body := strings.TrimSpace(string(r.Attempt.Response))
+func ForwardDetail(r relay.Result) string { return AnswerDetail(r.Attempt.Response) }
+
+// AnswerDetail is the start of what a target answered, escaped, each line
+// indented by four spaces, or nothing when it answered no body.
+func AnswerDetail(response []byte) string {
+	body := strings.TrimSpace(string(response))
 	if body == "" {
 		return ""
 	}

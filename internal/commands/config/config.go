@@ -75,7 +75,17 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			}
 			t := render.NewTable(ios, "KEY", "VALUE", "SOURCE")
 			t.Elide(1, render.ElideEnd)
+			faint := ios.OutStyles().Faint
 			for _, r := range rows {
+				if r.Source == "" {
+					// Piped, the value stays empty: a script reads no value as one.
+					unset := ""
+					if ios.IsStdoutTTY() {
+						unset = "(not set)"
+					}
+					t.StyledRow(render.Cell{Text: r.Key}, render.Cell{Text: unset, Style: faint}, render.Cell{Text: "unset", Style: faint})
+					continue
+				}
 				t.Row(r.Key, iostreams.Escape(r.Value), iostreams.Escape(r.Source))
 			}
 			return t.Render()

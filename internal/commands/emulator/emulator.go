@@ -170,18 +170,13 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	base := fmt.Sprintf("http://%s/v1", ln.Addr())
-	es := f.IOStreams.ErrStyles()
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s Petstore API emulator on %s · database %s · Ctrl+C to quit\n", es.Success("Ready!"), es.Bold(base), opts.DB)
-	if f.IOStreams.IsStderrTTY() {
-		fmt.Fprintf(f.IOStreams.ErrOut, "API key: %s\nexport PETSTORE_API_BASE=%s PETSTORE_API_KEY=%s\n", key, base, key)
-	} else {
-		fmt.Fprintf(f.IOStreams.ErrOut, "API key: %s (--print-api-key prints it)\nexport PETSTORE_API_BASE=%s\n", cmdutil.Mask(key), base)
-	}
+	printReady(f, fmt.Sprintf("http://%s/v1", ln.Addr()), opts.DB, key)
 
 	var result error
+	interrupted := false
 	select {
 	case <-ctx.Done():
+		interrupted = true
 	case err := <-served:
 		result = fmt.Errorf("server stopped: %w", err)
 	case err := <-engineDone:
@@ -192,8 +187,30 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	_ = srv.Shutdown(shutdownCtx)
 	stopEngine()
 	<-engineDone
-	fmt.Fprintln(f.IOStreams.ErrOut, "Stopped. Pending deliveries are kept and resume on the next start.")
+	printStopped(f, interrupted)
 	return result
+}
+
+// printReady tells where the API is and how to point the webhook commands at
+// it. The key is shown whole only to a person at a terminal, masked in logs.
+func printReady(f *cmdutil.Factory, base, db, key string) {
+	ios, es := f.IOStreams, f.IOStreams.ErrStyles()
+	fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "       ", " · ",
+		fmt.Sprintf("%s Petstore API emulator on %s", es.Success("Ready!"), es.Bold(base)), "database "+iostreams.Escape(db), "Ctrl+C to quit"))
+	if ios.IsStderrTTY() {
+		fmt.Fprintf(ios.ErrOut, "API key: %s\nexport PETSTORE_API_BASE=%s\nexport PETSTORE_API_KEY=%s\n", key, base, key)
+	} else {
+		fmt.Fprintf(ios.ErrOut, "API key: %s (--print-api-key prints it)\nexport PETSTORE_API_BASE=%s\n", cmdutil.Mask(key), base)
+	}
+}
+
+// printStopped is the emulator's last line; stopped by Ctrl+C, it starts a
+// line of its own.
+func printStopped(f *cmdutil.Factory, interrupted bool) {
+	if interrupted {
+		render.EndInterruptedLine(f.IOStreams)
+	}
+	fmt.Fprintln(f.IOStreams.ErrOut, "Stopped. Pending deliveries are kept and resume on the next start.")
 }
 
 // apiKey is the flag's key, else the one kept in the database, else a new one kept there.
@@ -240,27 +257,73 @@ func (l *logger) request(method, path string, status int, latency time.Duration)
 	if status == emulator.StatusClientGone {
 		code += " client gone"
 	}
-	l.out.Emit(fmt.Appendf(nil, "%s  %-6s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), iostreams.Escape(method), iostreams.Escape(path),
-		st.Status(status, code), st.Faint(render.Latency(latency))))
+	method, path, took := iostreams.Escape(method), iostreams.Escape(path), render.Latency(latency)
+	width := 6 // piped, as it always was
+	if ios.IsStdoutTTY() {
+		width = methodColumn
+		// The path is cut to what is left of the line; the rest is aligned.
+		method = iostreams.Truncate(method, methodColumn)
+		path = iostreams.Truncate(path, render.TerminalWidth-(8+2+methodColumn+1)-2-iostreams.Width(code)-2-iostreams.Width(took))
+	}
+	l.out.Emit(fmt.Appendf(nil, "%s  %-*s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), width, method, path,
+		st.Status(status, code), st.Faint(took)))
 }
 
+// methodColumn fits a request's method and "deliver", which starts a
+// delivery attempt's line on a terminal.
+const methodColumn = 7
+
+// attempt logs a delivery attempt. Piped, on one line with every value
+// whole. On a terminal, in 80 columns: the event's type and short id, the
+// attempt, the answer and its latency, then on a faint line the target,
+// what comes next and the error.
 func (l *logger) attempt(a emulator.AttemptLog) {
 	ios := l.f.IOStreams
 	st := ios.OutStyles()
-	outcome := st.Status(a.Status, fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
-	switch {
-	case a.Status == 0 && a.Error != "":
-		outcome = st.Failure("error: " + iostreams.Escape(a.Error))
-	case a.Error != "":
-		outcome = st.Status(a.Status, fmt.Sprintf("%d %s: %s", a.Status, http.StatusText(a.Status), iostreams.Escape(a.Error)))
+	status := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
+	if a.Status == 0 {
+		status = "error"
 	}
+	errText := iostreams.Escape(a.Error)
 	next := ""
 	switch {
 	case a.Disabled:
-		next = st.Warning(" · webhook disabled")
+		next = "webhook disabled"
 	case a.Retrying:
-		next = fmt.Sprintf(" · retry in %s", a.RetryIn)
+		next = fmt.Sprintf("retry in %s", a.RetryIn)
 	}
-	l.out.Emit(fmt.Appendf(nil, "%s  deliver %s %s → %s  attempt %d/%d  %s  %s%s\n", st.Faint(cmdutil.Timestamp(a.AttemptedAt)),
-		st.EventType(iostreams.Escape(a.EventType)), iostreams.Escape(a.EventID), iostreams.Escape(urlmask.Mask(a.URL)), a.Attempt.Attempt, a.Of, outcome, st.Faint(render.Latency(a.Latency)), next))
+	when, evType, id, target := cmdutil.Timestamp(a.AttemptedAt), iostreams.Escape(a.EventType), iostreams.Escape(a.EventID), iostreams.Escape(urlmask.Mask(a.URL))
+	took, of := render.Latency(a.Latency), fmt.Sprintf("%d/%d", a.Attempt.Attempt, a.Of)
+	if ios.IsStdoutTTY() {
+		const typeColumn = 20
+		head := fmt.Sprintf("%s  %-*s %s  %s  %s  ", st.Faint(when), methodColumn, "deliver", st.EventType(iostreams.Pad(iostreams.Truncate(evType, typeColumn), typeColumn)),
+			iostreams.Pad(render.ShortID(id), 9), of)
+		status = iostreams.Truncate(status, render.TerminalWidth-iostreams.Width(head)-2-iostreams.Width(took))
+		detail := []string{"→ " + strings.TrimPrefix(target, "http://")}
+		if next != "" {
+			detail = append(detail, next)
+		}
+		if errText != "" {
+			detail = append(detail, errText)
+		}
+		const indent = 8 + 2
+		l.out.Emit(fmt.Appendf(nil, "%s%s  %s\n%s%s\n", head, st.Status(a.Status, status), st.Faint(took),
+			strings.Repeat(" ", indent), st.Faint(iostreams.Truncate(strings.Join(detail, " · "), render.TerminalWidth-indent))))
+		return
+	}
+	outcome := st.Status(a.Status, status)
+	switch {
+	case a.Status == 0 && a.Error != "":
+		outcome = st.Failure("error: " + errText)
+	case a.Error != "":
+		outcome = st.Status(a.Status, status+": "+errText)
+	}
+	if next != "" {
+		next = " · " + next
+		if a.Disabled {
+			next = st.Warning(next)
+		}
+	}
+	l.out.Emit(fmt.Appendf(nil, "%s  deliver %s %s → %s  attempt %s  %s  %s%s\n", st.Faint(when),
+		st.EventType(evType), id, target, of, outcome, st.Faint(took), next))
 }

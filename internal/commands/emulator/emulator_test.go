@@ -8,6 +8,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -99,5 +100,26 @@ func TestRequestLogEscapesOutsideText(t *testing.T) {
 		`12:00:00  deliver pet.adopted\r e1\x1b]0;t\x07 → http://x\x1b.test/  attempt 1/5  error: dial \x1b[K  0µs` + "\n"
 	if got := out.Out.String(); got != want {
 		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+}
+
+// The terminal echoes ^C without a newline: stopped by a signal, the
+// emulator starts its last line on a line of its own there, and only there.
+func TestStoppedByCtrlCStartsItsOwnLine(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(false, terminal, terminal)
+		ctx, interrupt := context.WithCancel(context.Background())
+		interrupt() // Ctrl+C
+		if err := run(ctx, f, &Options{Addr: "127.0.0.1:0", DB: ":memory:", APIKey: "k", Schedule: []time.Duration{0}}); err != nil {
+			t.Fatal(err)
+		}
+		want := "\n\nStopped." // the ^C is on the empty line
+		if !terminal {
+			want = "PETSTORE_API_BASE=http://127.0.0.1:"
+		}
+		if got := golden.Plain(s.Err.String()); !strings.Contains(got, want) || terminal != strings.Contains(got, "\n\nStopped.") {
+			t.Errorf("terminal %v: stderr\n%s", terminal, got)
+		}
 	}
 }

@@ -57,7 +57,7 @@ func TestListAndShowEscapeOutsideText(t *testing.T) {
 		}
 		got := sgr.ReplaceAllString(out.Out.String(), "") // the colours are ours
 		for _, want := range []string{`pet.adopted\n23:59:59 verified\u202e e1\x1b[2J`, `(bad \x1b[31m)`, `X-Evil: a\u009bb`,
-			"X-Api-Key: ****", `"\u009b\xff\u001b"`, `forward to http://app\x1b.test/: failed`, `error: dial \x1b[K`} {
+			"X-Api-Key: ****", `"\u009b\xff\u001b"`, `forward to http://app\x1b.test/: failed`, `dial \x1b[K`} {
 			if !strings.Contains(got, want) {
 				t.Errorf("show (terminal %v) lacks %s:\n%s", tty, want, got)
 			}

@@ -73,3 +73,21 @@ func TestListRenderings(t *testing.T) {
 	cmdtest.AssertRenderings(t, "list-empty", nil, list, "list", "--history", "history.db")
 	cmdtest.AssertRenderings(t, "list-none-match", nil, list, "list", "--history", "history.db", "--status", "failed")
 }
+
+// TestPruneRendering: what prune says it did.
+func TestPruneRendering(t *testing.T) {
+	history := historyOf(t, &store.Request{ReceivedAt: cmdtest.Now.Add(-48 * time.Hour), Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})
+	events := func(f *cmdutil.Factory) *cobra.Command { return NewCmdEvents(f) }
+	// Each run prunes its own copy: the first would leave the others nothing.
+	cmdtest.AssertRenderingsOf(t, "prune", nil, func(f *cmdutil.Factory) error {
+		copied := filepath.Join(t.TempDir(), "history.db")
+		b, err := os.ReadFile(history)
+		if err == nil {
+			err = os.WriteFile(copied, b, 0o600)
+		}
+		if err != nil {
+			return err
+		}
+		return cmdtest.Run(events(f), "prune", "--older-than", "24h", "--yes", "--history", copied)
+	})
+}

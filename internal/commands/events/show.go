@@ -89,24 +89,42 @@ func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 }
 
 // printEvent shows an event for people; every string in it came from
-// outside and is printed escaped.
+// outside and is printed escaped. On a terminal the lines it makes fit
+// render.TerminalWidth (a header's value is cut, whole when piped and in
+// --format json); the body and the app's answers are shown whole, as they
+// came.
 func printEvent(f *cmdutil.Factory, ev eventJSON) error {
-	st := f.IOStreams.OutStyles()
+	ios := f.IOStreams
+	st := ios.OutStyles()
+	terminal := ios.IsStdoutTTY()
+	width := 0
+	if terminal {
+		width = render.TerminalWidth
+	}
 	esc := iostreams.Escape
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(esc(ev.EventType))), dash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
-	fmt.Fprintf(&b, "answered %d · %s", ev.Status, dash(esc(ev.Verification)))
+	answered := fmt.Sprintf("answered %d · %s", ev.Status, dash(esc(ev.Verification)))
 	if ev.Reason != "" {
-		fmt.Fprintf(&b, " (%s)", esc(ev.Reason))
+		answered += fmt.Sprintf(" (%s)", esc(ev.Reason))
 	}
-	b.WriteString("\n\n")
+	if terminal {
+		b.WriteString(render.FitLines(width, "", "  ", st.EventType(dash(esc(ev.EventType)))+" "+dash(esc(ev.EventID)), fmt.Sprintf("#%d", ev.Number)) + "\n")
+		answered = render.FitLines(width, "  ", " ", strings.Fields("received "+localTime(ev.ReceivedAt)+" · "+answered)...)
+	} else {
+		fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(esc(ev.EventType))), dash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
+	}
+	b.WriteString(answered + "\n\n")
 	keys := make([]string, 0, len(ev.Headers))
 	for k := range ev.Headers {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%s %s\n", st.Faint(esc(k)+":"), esc(ev.Headers[k]))
+		name, value := esc(k)+":", esc(ev.Headers[k])
+		if terminal {
+			value = render.Fit(value, width-iostreams.Width(name)-1, render.ElideEnd)
+		}
+		fmt.Fprintf(&b, "%s %s\n", st.Faint(name), value)
 	}
 	b.WriteString("\n")
 	if pretty, ok := render.PrettyJSON([]byte(ev.Body), ""); ok {
@@ -119,20 +137,48 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 		b.WriteString(st.Faint(fmt.Sprintf("(first %s of %d bytes: the history keeps no more of a rejected request)", byteSize(len(ev.Body)), ev.BodySize)) + "\n")
 	}
 	for _, fw := range ev.Forwards {
-		fmt.Fprintf(&b, "\nforward to %s: %s\n", esc(fw.Target), fw.State)
+		b.WriteString("\n" + render.FitLines(width, "  ", " ", "forward to", esc(fw.Target)+":", fw.State) + "\n")
 		for _, a := range fw.Attempts {
-			outcome := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
-			switch {
-			case a.Error != "" && a.Status != 0:
-				outcome += ": " + esc(a.Error)
-			case a.Error != "":
-				outcome = "error: " + esc(a.Error)
-			}
-			fmt.Fprintf(&b, "  attempt %d  %s  %s  %.1fms\n", a.Attempt, a.AttemptedAt, st.Status(a.Status, outcome), a.LatencyMs)
+			b.WriteString(attemptLines(st, terminal, a))
+			b.WriteString(render.AnswerDetail([]byte(a.Response)))
 		}
 	}
-	_, err := fmt.Fprint(f.IOStreams.Out, b.String())
+	_, err := fmt.Fprint(ios.Out, b.String())
 	return err
+}
+
+// attemptLines is an attempt at a forward: its number, time, answer and
+// latency. On a terminal the answer is its status, and the error goes on
+// lines of its own that fit render.TerminalWidth.
+func attemptLines(st *iostreams.Styles, terminal bool, a attemptJSON) string {
+	errText := iostreams.Escape(a.Error)
+	outcome := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
+	if !terminal {
+		switch {
+		case errText != "" && a.Status != 0:
+			outcome += ": " + errText
+		case errText != "":
+			outcome = "error: " + errText
+		}
+		return fmt.Sprintf("  attempt %d  %s  %s  %.1fms\n", a.Attempt, a.AttemptedAt, st.Status(a.Status, outcome), a.LatencyMs)
+	}
+	if a.Status == 0 {
+		outcome = "error"
+	}
+	line := fmt.Sprintf("  attempt %d  %s  %s  %.1fms\n", a.Attempt, localTime(a.AttemptedAt), st.Status(a.Status, outcome), a.LatencyMs)
+	if errText != "" {
+		line += "    " + render.FitLines(render.TerminalWidth, "    ", " ", strings.Fields(errText)...) + "\n"
+	}
+	return line
+}
+
+// localTime is a time of the history (RFC 3339) as a terminal shows it.
+func localTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
 }
 
 // byteSize says n in KiB when it is a whole number of them.

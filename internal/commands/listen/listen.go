@@ -176,7 +176,7 @@ See 'petstore-webhooks events'.`,
 	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
 	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")
 	opts.MaxBody = 1 << 20
-	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody}, "max-body", "largest body accepted (bytes, or 512KiB, 5MB); larger gets 413")
+	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody}, "max-body", "largest body accepted, at least 1KiB (bytes, or 512KiB, 5MB); larger gets 413")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers (credentials masked) and body (its first 64 KiB)")
 	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created' (* any run of characters, ? one, [a-z] a class)")
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
@@ -242,6 +242,11 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 	return nil
 }
 
+// minMaxBody is the smallest --max-body: the smallest event is about 300
+// bytes, and a smaller limit is a unit left out (--max-body 10 for 10MB),
+// which would answer 413 to every event.
+const minMaxBody = 1 << 10
+
 func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 	if err := cmdutil.CheckFormat(opts.Format); err != nil {
 		return err
@@ -254,8 +259,9 @@ func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 	switch {
 	case !strings.HasPrefix(opts.Path, "/"):
 		return cmdutil.FlagErrorf("--path must start with /, got %q", opts.Path)
-	case opts.MaxBody < 1:
-		return cmdutil.FlagErrorf("--max-body must be at least 1 byte, got %d", opts.MaxBody)
+	case opts.MaxBody < minMaxBody:
+		return cmdutil.FlagErrorf("--max-body %s is smaller than any event: give at least %s (a number without a unit is bytes: write a unit, as in 512KiB or 5MB)",
+			cmdutil.FormatSize(opts.MaxBody), cmdutil.FormatSize(minMaxBody))
 	case opts.MaxEvents < 0:
 		return cmdutil.FlagErrorf("--max-events must not be negative, got %d", opts.MaxEvents)
 	case cmd.Flags().Changed("timeout") && opts.Timeout <= 0:

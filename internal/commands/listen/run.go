@@ -349,9 +349,11 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 		parts = append(parts, st.Warning("signatures not enforced (--skip-verify)"))
 	}
 	parts = append(parts, "Ctrl+C to quit")
-	width := stderrWidth(opts)
-	fmt.Fprintln(opts.IO.ErrOut, fitLines(width, "       ", " · ", parts...))
-	sentence := func(text string) { fmt.Fprintln(opts.IO.ErrOut, fitLines(width, "  ", " ", strings.Fields(text)...)) }
+	width := render.StderrWidth(opts.IO)
+	fmt.Fprintln(opts.IO.ErrOut, render.FitLines(width, "       ", " · ", parts...))
+	sentence := func(text string) {
+		fmt.Fprintln(opts.IO.ErrOut, render.FitLines(width, "  ", " ", strings.Fields(text)...))
+	}
 	for _, t := range opts.ForwardTo {
 		sentence(fmt.Sprintf("Forwarding %s to %s", orAll(t.Glob), st.Bold(t.Name())))
 	}
@@ -380,45 +382,12 @@ func orAll(glob string) string {
 // printSummary tells what listen received. Stopped by Ctrl+C on a terminal,
 // it starts on a line of its own: the terminal echoed ^C without a newline.
 func printSummary(opts *Options, s receiver.Stats, interrupted bool) {
-	if interrupted && opts.IO.IsStderrTTY() {
-		fmt.Fprintln(opts.IO.ErrOut)
+	if interrupted {
+		render.EndInterruptedLine(opts.IO)
 	}
-	fmt.Fprintln(opts.IO.ErrOut, fitLines(stderrWidth(opts), "         ", " · ", fmt.Sprintf("Stopped. received %d", s.Received),
+	fmt.Fprintln(opts.IO.ErrOut, render.FitLines(render.StderrWidth(opts.IO), "         ", " · ", fmt.Sprintf("Stopped. received %d", s.Received),
 		fmt.Sprintf("verified %d", s.Verified), fmt.Sprintf("unverified %d", s.Unverified), fmt.Sprintf("rejected %d", s.Rejected),
 		fmt.Sprintf("duplicates %d", s.Duplicates)))
-}
-
-// stderrWidth is how many columns stderr's lines may take: render.TerminalWidth
-// on a terminal, no limit when it is not one (a log keeps each message on a
-// line).
-func stderrWidth(opts *Options) int {
-	if opts.IO.IsStderrTTY() {
-		return render.TerminalWidth
-	}
-	return 0
-}
-
-// fitLines joins parts with sep, starting a new line, after indent, where
-// the next part would make the line wider than width (0: no limit). A part
-// wider than width (a long URL) keeps its line whole rather than be cut.
-func fitLines(width int, indent, sep string, parts ...string) string {
-	var b strings.Builder
-	lineWidth := 0
-	for i, part := range parts {
-		w := iostreams.Width(part)
-		switch {
-		case i == 0:
-		case width > 0 && lineWidth+iostreams.Width(sep)+w > width:
-			b.WriteString("\n" + indent)
-			lineWidth = iostreams.Width(indent)
-		default:
-			b.WriteString(sep)
-			lineWidth += iostreams.Width(sep)
-		}
-		b.WriteString(part)
-		lineWidth += w
-	}
-	return b.String()
 }
 
 // printer formats each request and forward in the handler's goroutine and

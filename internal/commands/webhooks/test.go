@@ -3,6 +3,7 @@ package webhooks
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -86,6 +87,12 @@ func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) e
 	if target == "" {
 		target = "the webhook"
 	}
+	terminal := ios.IsStdoutTTY()
+	if terminal {
+		// The whole id and URL are piped and in --format json.
+		d.EventID = render.ShortID(d.EventID)
+		target = render.Fit(target, render.TerminalWidth-3, render.ElideEnd) // its line: an indent, the URL and a colon
+	}
 	var line string
 	switch {
 	case d.OK():
@@ -100,6 +107,9 @@ func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) e
 		}
 		line = fmt.Sprintf("%s %s %s to %s was answered %s in %.1fms (retried on the schedule)", st.Failure("✗"), st.EventType(d.EventType), d.EventID, target,
 			st.Failure(answer), d.LatencyMs)
+	}
+	if terminal {
+		line = render.FitLines(render.TerminalWidth, "  ", " ", strings.Fields(line)...)
 	}
 	_, err := fmt.Fprintln(ios.Out, line)
 	return err

@@ -1,0 +1,74 @@
+package events
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// TestShowRenderings: a verified event with a full-length signature, a
+// forward delivered at its second attempt (the first answered 503 with a
+// body, and the app's answers are shown), and one that failed without an
+// answer; and a rejected request with its reason.
+func TestShowRenderings(t *testing.T) {
+	signature := "sha256=" + strings.Repeat("9f2c0e4b", 8)
+	header := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"Petstore-Webhooks/1.0"}, "X-Petstore-Signature": {signature}}
+	body := `{"id":"019b4132-70aa-764f-b315-e2803d882a24","type":"order.status_changed","data":{"order":{"id":"ord_1","status":"shipped"}}}`
+	verified := &store.Request{ReceivedAt: cmdtest.Now.Add(123 * time.Millisecond), Method: "POST", Path: "/webhooks", Status: 200, Verification: "verified",
+		EventID: "019b4132-70aa-764f-b315-e2803d882a24", EventType: "order.status_changed", Header: header, Body: []byte(body)}
+	rejected := &store.Request{ReceivedAt: cmdtest.Now, Method: "POST", Path: "/webhooks", Status: 401, Verification: "rejected",
+		Reason: "signature does not match the secret (checked 2 secrets with the petstore scheme)", EventID: "019b4132-70aa-764f-b315-e2803d882a25",
+		EventType: "pet.adopted", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{}`)}
+	history := historyOf(t)
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	fwds, err := st.RecordRequests(ctx, []*store.Request{verified, rejected},
+		[][]string{{"http://127.0.0.1:3000/webhooks", "http://127.0.0.1:3001/hooks/petstore"}, nil}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attempts := []struct {
+		fw    int64
+		a     store.ForwardAttempt
+		state string
+	}{
+		{fwds[0][0].ID, store.ForwardAttempt{Attempt: 1, AttemptedAt: cmdtest.Now, Status: 503, Latency: 12 * time.Millisecond,
+			Response: []byte(`{"error":"database is starting","retry":true}` + "\x1b[2J")}, store.Pending},
+		{fwds[0][0].ID, store.ForwardAttempt{Attempt: 2, AttemptedAt: cmdtest.Now.Add(time.Second), Status: 200, Latency: 2300 * time.Microsecond,
+			Response: []byte(`{"ok":true}`)}, store.Delivered},
+		{fwds[0][1].ID, store.ForwardAttempt{Attempt: 1, AttemptedAt: cmdtest.Now, Latency: 300 * time.Microsecond,
+			Error: "dial tcp 127.0.0.1:3001: connect: connection refused", Response: []byte{}}, store.Failed},
+	}
+	for _, a := range attempts {
+		a.a.ForwardID = a.fw
+		if err := st.RecordForwardAttempt(ctx, a.a, a.state, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	events := func(f *cmdutil.Factory) *cobra.Command { return NewCmdEvents(f) }
+	if termErr, pipeErr := cmdtest.AssertRenderings(t, "show", nil, events, "show", "1", "--history", history); termErr != nil || pipeErr != nil {
+		t.Fatal(termErr, pipeErr)
+	}
+	f, s := cmdtest.Factory(t, nil)
+	if err := cmdtest.Run(events(f), "show", "1", "--history", history); err != nil {
+		t.Fatal(err)
+	}
+	for _, answer := range []string{`{"error":"database is starting","retry":true}\x1b[2J`, `{"ok":true}`} {
+		if !strings.Contains(s.Out.String(), answer) {
+			t.Errorf("the app's answer %s is not shown, escaped:\n%s", answer, s.Out)
+		}
+	}
+	cmdtest.AssertRenderings(t, "show-rejected", nil, events, "show", "2", "--history", history)
+}
