@@ -57,7 +57,10 @@ type Options struct {
 	Format      string
 	ViaAPI      bool
 	API         cmdutil.APIFlags
+	Wait        time.Duration
 	apiClient   func() (apiSender, error)
+	// pause waits between two looks at the API's deliveries; tests replace it.
+	pause func(context.Context, time.Duration) error
 }
 
 // NewCmdTrigger builds `trigger`.
@@ -138,6 +141,7 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 	fl.IntVar(&opts.Count, "count", 1, fmt.Sprintf("send each event this many times, each with a fresh id (at most %d deliveries in all)", MaxDeliveries))
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, fmt.Sprintf("deliveries in flight at once (at most %d)", MaxConcurrency))
 	fl.BoolVar(&opts.ViaAPI, "api", false, "ask the Petstore API to send the events to its subscribers instead of posting to --url")
+	fl.DurationVar(&opts.Wait, "wait", DefaultAPIWait, "with --api, how long to wait for the API's first attempt at each webhook (0: do not wait, say how many it was queued for)")
 	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{})
 	opts.API.Register(cmd)
 	cmdutil.FormatFlag(cmd, &opts.Format)
@@ -176,8 +180,10 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		return cmdutil.FlagErrorf("--count %d of %d event types is more than %d deliveries: at most %d each", opts.Count, len(opts.Events), MaxDeliveries, MaxDeliveries/len(opts.Events))
 	case cmd.Flags().Changed("secret") && opts.Secret == "":
 		return cmdutil.FlagErrorf("--secret must not be empty")
-	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key")):
-		return cmdutil.FlagErrorf("--api-base and --api-key go with --api")
+	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key") || cmd.Flags().Changed("wait")):
+		return cmdutil.FlagErrorf("--api-base, --api-key and --wait go with --api")
+	case opts.Wait < 0:
+		return cmdutil.FlagErrorf("--wait must be 0 (do not wait) or more, got %s", opts.Wait)
 	case opts.ViaAPI:
 		for _, name := range []string{"url", "raw", "header", "secret", "scheme", "signature-header", "count", "concurrency", "dry-run"} {
 			if cmd.Flags().Changed(name) {
