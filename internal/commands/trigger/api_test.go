@@ -46,7 +46,7 @@ func (c *fakeClock) pause(ctx context.Context, d time.Duration) error {
 
 // runAPI runs trigger --api against the API at base, with clock's time and
 // pauses.
-func runAPI(t *testing.T, base string, clock *fakeClock, ctx context.Context, args ...string) (stdout, stderr string, err error) {
+func runAPI(ctx context.Context, t *testing.T, base string, clock *fakeClock, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "test-key"})
 	cmd := NewCmdTrigger(f, func(_ context.Context, o *Options) error {
@@ -129,7 +129,7 @@ func TestTriggerAPIReportsEachFirstAttempt(t *testing.T) {
 				return 200, tc.other[min(asked, len(tc.other)-1)]
 			})
 			clock := newClock()
-			out, _, err := runAPI(t, base, clock, context.Background(), "pet.adopted")
+			out, _, err := runAPI(context.Background(), t, base, clock, "pet.adopted")
 			want := "12:00:00\tpet.adopted\tevt_1\twh_ok\tdelivered: 200 OK\t1.5ms\t-\n" + "12:00:00\tpet.adopted\tevt_1\t" + tc.want + "\n"
 			if out != want || cmdutil.CodeOf(err) != tc.code {
 				t.Fatalf("exit %d (%v), want %d\n%s\nwant\n%s", cmdutil.CodeOf(err), err, tc.code, out, want)
@@ -150,7 +150,7 @@ func TestTriggerAPIJSONHasTheOutcomes(t *testing.T) {
 		}
 		return 200, attemptsJSON(rejected401)
 	})
-	out, _, err := runAPI(t, base, newClock(), context.Background(), "pet.adopted", "--format", "json")
+	out, _, err := runAPI(context.Background(), t, base, newClock(), "pet.adopted", "--format", "json")
 	want := `{"sentAt":"2025-01-06T12:00:00Z","eventId":"evt_1","eventType":"pet.adopted","webhooks":2,"deliveries":[` +
 		`{"webhookId":"wh_ok","outcome":"delivered","url":"http://127.0.0.1:8080/webhooks","attempt":1,"attemptedAt":"2025-01-06T12:00:00Z","status":200,"latencyMs":1.5},` +
 		`{"webhookId":"wh_other","outcome":"non-2xx","url":"http://127.0.0.1:8080/webhooks","attempt":1,"attemptedAt":"2025-01-06T12:00:00Z","status":401,"latencyMs":0.8,"error":"signature does not match the secret","retryInMs":60000}]}` + "\n"
@@ -169,7 +169,7 @@ func TestTriggerAPIWaitsNoLongerThanWait(t *testing.T) {
 		w    string
 	}{{nil, DefaultAPIWait, "10s"}, {[]string{"--wait", "1m30s"}, 90 * time.Second, "1m30s"}} {
 		clock := newClock()
-		out, _, err := runAPI(t, base, clock, context.Background(), append([]string{"pet.adopted"}, tc.args...)...)
+		out, _, err := runAPI(context.Background(), t, base, clock, append([]string{"pet.adopted"}, tc.args...)...)
 		w := tc.w
 		want := "12:00:00\tpet.adopted\tevt_1\twh_ok\tno attempt within " + w + "\t-\t-\n12:00:00\tpet.adopted\tevt_1\twh_other\tno attempt within " + w + "\t-\t-\n"
 		if out != want || cmdutil.CodeOf(err) != cmdutil.ExitTimeout || !strings.Contains(err.Error(), "2 of 2 first attempts were not made within --wait "+w) {
@@ -206,7 +206,7 @@ func TestTriggerAPIWithoutDeliveriesSaysQueued(t *testing.T) {
 				}
 				return 200, attemptsJSON(delivered200)
 			})
-			out, errOut, err := runAPI(t, base, newClock(), context.Background(), append([]string{"pet.adopted"}, tc.args...)...)
+			out, errOut, err := runAPI(context.Background(), t, base, newClock(), append([]string{"pet.adopted"}, tc.args...)...)
 			if out != "12:00:00\tpet.adopted\tevt_1\tqueued for 2 webhook(s)\n" || errOut != "" || err != nil {
 				t.Fatalf("err %v\nstdout %q\nstderr %q", err, out, errOut)
 			}
@@ -221,7 +221,7 @@ func TestTriggerAPIWithoutDeliveriesSaysQueued(t *testing.T) {
 // all the same, and the line says so before the error (exit 8).
 func TestTriggerAPIDeliveriesFailing(t *testing.T) {
 	base, _ := fakeAPIServer(t, sentTwo, func(string, int) (int, string) { return 500, problem500 })
-	out, _, err := runAPI(t, base, newClock(), context.Background(), "pet.adopted")
+	out, _, err := runAPI(context.Background(), t, base, newClock(), "pet.adopted")
 	if out != "12:00:00\tpet.adopted\tevt_1\tqueued for 2 webhook(s)\n" || cmdutil.CodeOf(err) != cmdutil.ExitAPI ||
 		err.Error() != "evt_1 was queued, but its deliveries could not be read: Internal Server Error: database is locked (500)" {
 		t.Fatalf("exit %d (%v)\n%s", cmdutil.CodeOf(err), err, out)
@@ -236,7 +236,7 @@ func TestTriggerAPIInterruptedWhileWaiting(t *testing.T) {
 		cancel() // the user presses Ctrl-C while trigger looks
 		return 200, noAttemptsYet
 	})
-	out, _, err := runAPI(t, base, newClock(), ctx, "pet.adopted")
+	out, _, err := runAPI(ctx, t, base, newClock(), "pet.adopted")
 	if out != "12:00:00\tpet.adopted\tevt_1\tqueued for 2 webhook(s)\n" || cmdutil.CodeOf(err) != cmdutil.ExitInterrupted {
 		t.Fatalf("exit %d (%v)\n%s", cmdutil.CodeOf(err), err, out)
 	}
@@ -376,4 +376,3 @@ func TestAPIOutcomeRenderings(t *testing.T) {
 		return printSent(humanOptions(f), at, petstore.EventSent{ID: someID, EventType: "pet.adopted", Webhooks: 2}, all)
 	})
 }
-
