@@ -35,7 +35,7 @@ var ExitCodes = []struct {
 	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type, an input file (payload, fixture, --data, config) larger than the " + inputfile.MaxSizeText + " limit"},
 	{ExitNon2xx, "'trigger', 'test', 'events resend': a receiver answered with a status outside 2xx (and every receiver was reached)"},
 	{ExitUnreachable, "'trigger', 'test', 'events resend': could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
-	{ExitTimeout, "'listen': --timeout passed before --max-events valid events arrived"},
+	{ExitTimeout, "'listen': --timeout passed before --max-events valid events arrived; 'trigger' with --api: the API made no first attempt at a webhook within --wait"},
 	{ExitNotFound, "not found: the Petstore API has no webhook with that id ('get', 'update', 'delete', 'test', 'deliveries': a 404), or the history has no event with that id or number ('events show', 'events resend')"},
 	{ExitAuth, "the Petstore API refused the API key (401, 403), or no API key is set"},
 	{ExitAPI, "the Petstore API failed or refused the call (other 4xx, 5xx), could not be reached, or answered more than the client reads (over 8 MiB, or pages that never end)"},

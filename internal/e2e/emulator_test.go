@@ -73,7 +73,7 @@ func TestManageWebhooksAgainstTheEmulator(t *testing.T) {
 		t.Fatalf("test:\n%s", out)
 	}
 	out := u.mustRun("trigger", "order.created", "--api", "--override", "data.order.currency=EUR")
-	if !regexp.MustCompile(`^\d\d:\d\d:\d\d\torder.created\t[0-9a-f-]{36}\tqueued for 1 webhook\(s\)\n$`).MatchString(out) {
+	if !regexp.MustCompile(`^\d\d:\d\d:\d\d\torder.created\t[0-9a-f-]{36}\t` + id + `\tdelivered: 200 OK\t[0-9.]+(µs|ms)\t-\n$`).MatchString(out) {
 		t.Fatalf("trigger --api:\n%s", out)
 	}
 	sentID := strings.Split(out, "\t")[2]
@@ -121,7 +121,9 @@ func TestRetriesDisableTheWebhook(t *testing.T) {
 	em := u.emulator(":memory:", "--retry-schedule", "0s,50ms,50ms")
 	hook := u.registerJSON("--url", closedPortURL(t), "--events", "payment.failed")
 	id := hook["id"].(string)
-	u.mustRun("trigger", "payment.failed", "--api")
+	if r := u.run("trigger", "payment.failed", "--api"); r.code != 4 {
+		t.Fatalf("trigger --api to a closed port: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	eventually(t, "the webhook is disabled", func() bool {
 		return strings.Contains(u.mustRun("get", id, "--format", "json"), `"status":"disabled"`)
 	})
@@ -147,7 +149,9 @@ func TestPendingRetriesSurviveARestart(t *testing.T) {
 	target := closedPortURL(t)
 	hook := u.registerJSON("--url", target, "--events", "pet.adopted")
 	id := hook["id"].(string)
-	u.mustRun("trigger", "pet.adopted", "--api")
+	if r := u.run("trigger", "pet.adopted", "--api", "--wait", "0"); r.code != 0 || !strings.HasSuffix(r.stdout, "\tqueued for 1 webhook(s)\n") {
+		t.Fatalf("trigger --api --wait 0: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	eventually(t, "the first attempt fails", func() bool { return strings.Contains(em.stdout.String(), "attempt 1/3  error:") })
 	em.interrupt(t)
 
@@ -166,6 +170,58 @@ func TestPendingRetriesSurviveARestart(t *testing.T) {
 	json.Unmarshal([]byte(out), &atts)
 	if len(atts) != 2 || atts[0]["status"] != 0.0 || atts[1]["status"] != 200.0 || atts[1]["attempt"] != 2.0 {
 		t.Fatalf("deliveries:\n%s", out)
+	}
+}
+
+// The first hour's question: did the event reach my receiver? trigger
+// --api says, for each webhook, what the emulator's first attempt got:
+// listen's 401 and its reason for the wrong secret, a 200 for the right one,
+// a refused connection for a closed port; and exits 4.
+func TestTriggerAPIReportsWhatEachWebhookAnswered(t *testing.T) {
+	u := newUser(t)
+	u.emulator(":memory:")
+	l := u.listen()
+	secret := strings.TrimSpace(u.mustRun("listen", "--print-secret"))
+	wrong := u.registerJSON("--url", l.URL, "--events", "pet.adopted", "--secret", "whsec_not_the_listen_secret")["id"].(string)
+	right := u.registerJSON("--url", l.URL, "--events", "pet.adopted", "--secret", secret)["id"].(string)
+	closed := u.registerJSON("--url", closedPortURL(t), "--events", "pet.adopted")["id"].(string)
+
+	r := u.run("trigger", "pet.adopted", "--api")
+	if r.code != 4 || r.stderr != "Error: the API could not reach the webhook in 1 of 3 first attempts\n" {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	wants := map[string]*regexp.Regexp{
+		wrong:  regexp.MustCompile(`\tanswered 401 Unauthorized: signature does not match the secret\t[0-9.]+(µs|ms)\tretry in 1m$`),
+		right:  regexp.MustCompile(`\tdelivered: 200 OK\t[0-9.]+(µs|ms)\t-$`),
+		closed: regexp.MustCompile(`\tnot reachable: dial tcp 127\.0\.0\.1:\d+: connect: connection refused\t[0-9.]+(µs|ms)\tretry in 1m$`),
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("stdout:\n%s", r.stdout)
+	}
+	for _, line := range lines {
+		cells := strings.Split(line, "\t")
+		if want := wants[cells[3]]; len(cells) != 7 || want == nil || !want.MatchString(line) {
+			t.Errorf("line %q", line)
+		}
+		delete(wants, cells[3])
+	}
+	eventID := strings.Split(lines[0], "\t")[2]
+	if out := u.mustRun("deliveries", wrong, "--format", "json"); !strings.Contains(out, `"eventId":"`+eventID+`"`) || !strings.Contains(out, `"status":401`) {
+		t.Fatalf("deliveries of the wrong secret's webhook:\n%s", out)
+	}
+
+	// The same as JSON, and an exit status of 0 once every webhook takes it.
+	u.mustRun("delete", wrong, "--yes")
+	u.mustRun("delete", closed, "--yes")
+	var sent struct {
+		EventID    string `json:"eventId"`
+		Webhooks   int
+		Deliveries []map[string]any
+	}
+	if err := json.Unmarshal([]byte(u.mustRun("trigger", "pet.adopted", "--api", "--format", "json")), &sent); err != nil || sent.Webhooks != 1 || len(sent.Deliveries) != 1 ||
+		sent.Deliveries[0]["webhookId"] != right || sent.Deliveries[0]["outcome"] != "delivered" || sent.Deliveries[0]["status"] != 200.0 {
+		t.Fatalf("trigger --api --format json: %+v (%v)", sent, err)
 	}
 }
 

@@ -289,14 +289,20 @@ func (a *API) sendEvent(w http.ResponseWriter, r *http.Request) {
 		internalError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, petstore.EventSent{ID: env.ID, EventType: env.Type, Webhooks: len(hooks)})
+	sent := petstore.EventSent{ID: env.ID, EventType: env.Type, Webhooks: len(hooks), WebhookIDs: []string{}}
+	for _, h := range hooks {
+		sent.WebhookIDs = append(sent.WebhookIDs, h.ID)
+	}
+	writeJSON(w, http.StatusAccepted, sent)
 }
 
+// deliveries lists a webhook's attempts; ?eventId= keeps one event's.
 func (a *API) deliveries(w http.ResponseWriter, r *http.Request, id string) {
 	h, ok := a.webhook(w, r, id)
 	if !ok {
 		return
 	}
+	eventID := r.URL.Query().Get("eventId")
 	atts, err := a.Store.Attempts(r.Context(), id)
 	if err != nil {
 		internalError(w, r, err)
@@ -304,7 +310,9 @@ func (a *API) deliveries(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	out := petstore.DeliveryList{Data: []petstore.Delivery{}}
 	for _, at := range atts {
-		out.Data = append(out.Data, DeliveryJSON(at, h.URL))
+		if eventID == "" || at.EventID == eventID {
+			out.Data = append(out.Data, a.Engine.DeliveryJSON(at, h.URL))
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

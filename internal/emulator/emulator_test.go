@@ -413,3 +413,52 @@ func TestTestCallFromAClientThatLeftRecordsTheAttempt(t *testing.T) {
 		t.Fatalf("attempts: %+v, %v", atts, err)
 	}
 }
+
+// What trigger --api follows: POST /events names the webhooks it queued
+// the event for; a refused attempt keeps the receiver's reason and says
+// when the retry comes; ?eventId= lists one event's attempts.
+func TestSendEventNamesItsWebhooksAndAttemptsSayWhatFollows(t *testing.T) {
+	api, _ := newAPI(t)
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(401)
+		io.WriteString(w, `{"error":"invalid_signature","message":"signature does not match the secret"}`)
+	}))
+	defer refusing.Close()
+	a := register(t, api, refusing.URL, "pet.adopted")
+	b := register(t, api, refusing.URL, "pet.adopted", "order.created")
+	register(t, api, refusing.URL, "order.created")
+
+	var sent petstore.EventSent
+	w := call(t, api, "POST", "/v1/events", `{"eventType":"pet.adopted"}`)
+	if w.Code != 202 || json.Unmarshal(w.Body.Bytes(), &sent) != nil || sent.Webhooks != 2 || strings.Join(sent.WebhookIDs, ",") != a.ID+","+b.ID {
+		t.Fatalf("events: %d %s", w.Code, w.Body)
+	}
+
+	var first, second petstore.Delivery
+	json.Unmarshal(call(t, api, "POST", "/v1/webhooks/"+a.ID+"/test", `{"eventType":"pet.adopted"}`).Body.Bytes(), &first)
+	json.Unmarshal(call(t, api, "POST", "/v1/webhooks/"+a.ID+"/test", `{"eventType":"pet.adopted"}`).Body.Bytes(), &second)
+	if first.Status != 401 || first.Error != "signature does not match the secret" || first.RetryInMs != 60_000 {
+		t.Fatalf("refused attempt: %+v", first)
+	}
+	var list petstore.DeliveryList
+	json.Unmarshal(call(t, api, "GET", "/v1/webhooks/"+a.ID+"/deliveries?eventId="+second.EventID, "").Body.Bytes(), &list)
+	if len(list.Data) != 1 || list.Data[0].EventID != second.EventID || list.Data[0].RetryInMs != 60_000 {
+		t.Fatalf("deliveries of %s: %+v", second.EventID, list.Data)
+	}
+	json.Unmarshal(call(t, api, "GET", "/v1/webhooks/"+a.ID+"/deliveries", "").Body.Bytes(), &list)
+	if len(list.Data) != 2 {
+		t.Fatalf("all deliveries: %+v", list.Data)
+	}
+}
+
+// The last attempt of the schedule names no retry: the webhook is disabled.
+func TestLastAttemptNamesNoRetry(t *testing.T) {
+	api, _ := newAPI(t, 0)
+	h := register(t, api, newTarget(t, 500).URL, "pet.adopted")
+	var d petstore.Delivery
+	json.Unmarshal(call(t, api, "POST", "/v1/webhooks/"+h.ID+"/test", `{"eventType":"pet.adopted"}`).Body.Bytes(), &d)
+	if d.Status != 500 || d.RetryInMs != 0 {
+		t.Fatalf("last attempt: %+v", d)
+	}
+}

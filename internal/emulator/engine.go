@@ -27,14 +27,14 @@ func DescribeSchedule(schedule []time.Duration) string {
 		if d == 0 {
 			return "at once"
 		}
-		return "after " + shortDuration(d)
+		return "after " + ShortDuration(d)
 	}
 	if len(schedule) == 1 {
 		return "a single attempt " + when(schedule[0])
 	}
 	retries := make([]string, len(schedule)-1)
 	for i, d := range schedule[1:] {
-		retries[i] = shortDuration(d)
+		retries[i] = ShortDuration(d)
 	}
 	last := len(retries) - 1
 	list := retries[last]
@@ -44,8 +44,8 @@ func DescribeSchedule(schedule []time.Duration) string {
 	return "the first attempt " + when(schedule[0]) + ", then retries after " + list
 }
 
-// shortDuration is d without zero minutes and seconds: 1h, 30m, 1m30s.
-func shortDuration(d time.Duration) string {
+// ShortDuration is d without zero minutes and seconds: 1h, 30m, 1m30s.
+func ShortDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
@@ -122,7 +122,7 @@ func (e *Engine) DeliverNow(ctx context.Context, w store.Webhook, eventID, event
 	if err != nil {
 		return petstore.Delivery{}, err
 	}
-	return DeliveryJSON(a.Attempt, w.URL), nil
+	return e.DeliveryJSON(a.Attempt, w.URL), nil
 }
 
 // maxInFlight is how many attempts the engine makes at once.
@@ -235,8 +235,10 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 		if errors.Is(res.Err, context.DeadlineExceeded) {
 			a.Error = fmt.Sprintf("no answer within %s", AnswerTimeout)
 		}
-	case res.Status >= 300 && res.Status < 400:
-		a.Error = res.Reason // where the redirect, not followed, pointed
+	case !res.OK():
+		// The receiver's word on its answer (listen's "signature does not
+		// match the secret"), or where a redirect, not followed, pointed.
+		a.Error = res.Reason
 	}
 	log := AttemptLog{Attempt: a, URL: w.URL, Of: len(e.Schedule)}
 	var retryAt time.Time
@@ -260,8 +262,13 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 	return log, nil
 }
 
-// DeliveryJSON is an attempt as the API shows it.
-func DeliveryJSON(a store.Attempt, url string) petstore.Delivery {
-	return petstore.Delivery{EventID: a.EventID, EventType: a.EventType, Attempt: a.Attempt, AttemptedAt: a.AttemptedAt.UTC(),
+// DeliveryJSON is an attempt as the API shows it; a failed attempt that is
+// not the last says when the next one comes, by the schedule.
+func (e *Engine) DeliveryJSON(a store.Attempt, url string) petstore.Delivery {
+	d := petstore.Delivery{EventID: a.EventID, EventType: a.EventType, Attempt: a.Attempt, AttemptedAt: a.AttemptedAt.UTC(),
 		Status: a.Status, LatencyMs: float64(a.Latency.Microseconds()) / 1000, Error: a.Error, URL: url}
+	if !d.OK() && a.Attempt >= 1 && a.Attempt < len(e.Schedule) {
+		d.RetryInMs = float64(e.Schedule[a.Attempt].Milliseconds())
+	}
+	return d
 }

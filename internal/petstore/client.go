@@ -199,6 +199,23 @@ func (c *Client) Deliveries(ctx context.Context, id string) ([]Delivery, error) 
 	return l.Data, c.do(ctx, http.MethodGet, "/webhooks/"+url.PathEscape(id)+"/deliveries", nil, nil, &l)
 }
 
+// EventDeliveries lists a webhook's attempts to deliver one event, oldest
+// first (an emulator endpoint). It asks the API for that event's only and
+// keeps only those, should the API list others too.
+func (c *Client) EventDeliveries(ctx context.Context, webhookID, eventID string) ([]Delivery, error) {
+	var l DeliveryList
+	if err := c.do(ctx, http.MethodGet, "/webhooks/"+url.PathEscape(webhookID)+"/deliveries", url.Values{"eventId": {eventID}}, nil, &l); err != nil {
+		return nil, err
+	}
+	out := l.Data[:0]
+	for _, d := range l.Data {
+		if d.EventID == eventID {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // SendEvent asks the API to send an event to its subscribers (an emulator endpoint).
 func (c *Client) SendEvent(ctx context.Context, in SendEvent) (EventSent, error) {
 	var s EventSent

@@ -361,3 +361,14 @@ func TestAnswerLargerThanTheClientReads(t *testing.T) {
 		}
 	}
 }
+
+// EventDeliveries asks for one event's attempts, and keeps only those when
+// the API lists the webhook's others too.
+func TestEventDeliveriesKeepsTheEventsAttempts(t *testing.T) {
+	c, _ := newClient(t, &stub{method: "GET", path: "/v1/webhooks/wh_1/deliveries?eventId=evt_2", status: 200,
+		body: `{"data":[{"eventId":"evt_1","attempt":1,"status":200},{"eventId":"evt_2","attempt":1,"status":401,"error":"signature mismatch","retryInMs":60000}]}`})
+	got, err := c.EventDeliveries(ctx, "wh_1", "evt_2")
+	if err != nil || len(got) != 1 || got[0].EventID != "evt_2" || got[0].Status != 401 || got[0].RetryInMs != 60000 || got[0].Error != "signature mismatch" {
+		t.Fatalf("%+v %v", got, err)
+	}
+}

@@ -59,6 +59,9 @@ type Delivery struct {
 	LatencyMs   float64   `json:"latencyMs"`
 	Error       string    `json:"error,omitempty"`
 	URL         string    `json:"url,omitempty"`
+	// RetryInMs is, for a failed attempt that is not the last, when the API
+	// tries again (an emulator field).
+	RetryInMs float64 `json:"retryInMs,omitempty"`
 }
 
 // OK reports a 2xx answer.
@@ -74,6 +77,9 @@ type EventSent struct {
 	ID        string `json:"id"`
 	EventType string `json:"eventType"`
 	Webhooks  int    `json:"webhooks"`
+	// WebhookIDs are the webhooks the event is queued for, when the API
+	// names them.
+	WebhookIDs []string `json:"webhookIds,omitempty"`
 }
 
 // Problem is an RFC 9457 problem details answer.

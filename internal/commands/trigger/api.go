@@ -3,35 +3,102 @@ package trigger
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
 // apiSender is the part of the API client that --api needs.
 type apiSender interface {
 	SendEvent(context.Context, petstore.SendEvent) (petstore.EventSent, error)
+	EventDeliveries(ctx context.Context, webhookID, eventID string) ([]petstore.Delivery, error)
+}
+
+// DefaultAPIWait is how long --api waits for the API's first attempt at
+// each webhook: the API makes it at once, and a receiver has 5 s to answer.
+const DefaultAPIWait = 10 * time.Second
+
+// maxFollowed is how many webhooks of one event --api follows; past it, it
+// says only how many the event was queued for.
+const maxFollowed = 100
+
+// The pauses between two looks at the deliveries: short at first, since a
+// receiver on this machine answers in milliseconds.
+const (
+	firstPoll = 50 * time.Millisecond
+	maxPoll   = 500 * time.Millisecond
+)
+
+// firstAttempt is what became of the API's first attempt to deliver an
+// event to one webhook, as far as the API lets it be known.
+type firstAttempt struct {
+	WebhookID string
+	Delivery  petstore.Delivery // when Attempted
+	Attempted bool
+	Unknown   bool // the API lists no deliveries of the webhook
+}
+
+// The outcomes of a first attempt, as --format json names them.
+const (
+	outcomeDelivered   = "delivered"
+	outcomeNon2xx      = "non-2xx"
+	outcomeUnreachable = "unreachable"
+	outcomePending     = "pending" // no attempt within --wait
+	outcomeUnknown     = "unknown"
+)
+
+func (f firstAttempt) outcome() string {
+	switch {
+	case f.Unknown:
+		return outcomeUnknown
+	case !f.Attempted:
+		return outcomePending
+	case f.Delivery.OK():
+		return outcomeDelivered
+	case f.Delivery.Status == 0:
+		return outcomeUnreachable
+	}
+	return outcomeNon2xx
 }
 
 // sentJSON is an event handed to the API, as --format json prints it.
 type sentJSON struct {
-	SentAt    string `json:"sentAt"`
-	EventID   string `json:"eventId"`
-	EventType string `json:"eventType"`
-	Webhooks  int    `json:"webhooks"`
+	SentAt     string        `json:"sentAt"`
+	EventID    string        `json:"eventId"`
+	EventType  string        `json:"eventType"`
+	Webhooks   int           `json:"webhooks"`
+	Deliveries []outcomeJSON `json:"deliveries,omitempty"`
+}
+
+// outcomeJSON is a first attempt, in the fields of 'deliveries --format json'.
+type outcomeJSON struct {
+	WebhookID   string   `json:"webhookId"`
+	Outcome     string   `json:"outcome"`
+	URL         string   `json:"url,omitempty"`
+	Attempt     int      `json:"attempt,omitempty"`
+	AttemptedAt string   `json:"attemptedAt,omitempty"`
+	Status      *int     `json:"status,omitempty"`
+	LatencyMs   *float64 `json:"latencyMs,omitempty"`
+	Error       string   `json:"error,omitempty"`
+	RetryInMs   float64  `json:"retryInMs,omitempty"`
 }
 
 // sendViaAPI asks the API to send each event, with its edited data, to the
-// webhooks subscribed to its type.
+// webhooks subscribed to its type, and reports the first attempt at each
+// webhook when the API shows its deliveries.
 func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 	client, err := opts.apiClient()
 	if err != nil {
 		return err
 	}
+	var all []firstAttempt
 	for _, t := range tpls {
 		now := opts.Now()
 		_, env, err := t.build(now)
@@ -42,32 +109,287 @@ func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 		if err != nil {
 			return cmdutil.APIError(err, "")
 		}
-		if err := printSent(opts, now, sent); err != nil {
+		firsts, err := awaitFirstAttempts(ctx, opts, client, sent)
+		if err != nil {
+			// The event is queued all the same: say so, then why no more.
+			if perr := printSent(opts, now, sent, nil); perr != nil {
+				return perr
+			}
+			if ctx.Err() != nil {
+				return cmdutil.ErrCancel
+			}
+			return cmdutil.APIError(fmt.Errorf("%s was queued, but its deliveries could not be read: %w", iostreams.Escape(sent.ID), err), "")
+		}
+		if err := printSent(opts, now, sent, firsts); err != nil {
 			return err
 		}
+		all = append(all, firsts...)
+	}
+	return apiOutcome(opts, all)
+}
+
+// awaitFirstAttempts looks at the deliveries of each webhook the event was
+// queued for until the first attempt at each is recorded, or --wait passes.
+// It returns nil when there is nothing to follow: no wait, webhooks the API
+// does not name, or no deliveries listed for any of them.
+func awaitFirstAttempts(ctx context.Context, opts *Options, client apiSender, sent petstore.EventSent) ([]firstAttempt, error) {
+	if opts.Wait <= 0 || len(sent.WebhookIDs) == 0 || len(sent.WebhookIDs) > maxFollowed {
+		return nil, nil
+	}
+	firsts := make([]firstAttempt, len(sent.WebhookIDs))
+	for i, id := range sent.WebhookIDs {
+		firsts[i].WebhookID = id
+	}
+	deadline := opts.Now().Add(opts.Wait)
+	waitCtx, cancel := context.WithTimeout(ctx, opts.Wait)
+	defer cancel()
+	for pause := firstPoll; ; pause = min(2*pause, maxPoll) {
+		left := deadline.Sub(opts.Now())
+		if left <= 0 {
+			break
+		}
+		if err := opts.pauseFor(waitCtx, min(pause, left)); err != nil {
+			break
+		}
+		open := 0
+		for i := range firsts {
+			f := &firsts[i]
+			if f.Attempted || f.Unknown {
+				continue
+			}
+			list, err := client.EventDeliveries(waitCtx, f.WebhookID, sent.ID)
+			switch {
+			case err == nil && len(list) > 0:
+				f.Delivery, f.Attempted = earliest(list), true
+			case err == nil:
+				open++
+			case noDeliveries(err):
+				f.Unknown = true
+			case waitCtx.Err() != nil:
+				open++ // the time ran out during the call
+			default:
+				return nil, err
+			}
+		}
+		if open == 0 {
+			break
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	for _, f := range firsts {
+		if !f.Unknown {
+			return firsts, nil
+		}
+	}
+	return nil, nil // the API shows no deliveries: it says only that it queued them
+}
+
+// noDeliveries reports an API that does not list deliveries (the public
+// Petstore API has no such endpoint), or not those of this webhook.
+func noDeliveries(err error) bool {
+	switch petstore.StatusOf(err) {
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+		return true
+	}
+	return false
+}
+
+// earliest is the attempt with the lowest number.
+func earliest(list []petstore.Delivery) petstore.Delivery {
+	first := list[0]
+	for _, d := range list[1:] {
+		if d.Attempt < first.Attempt {
+			first = d
+		}
+	}
+	return first
+}
+
+// pauseFor waits d, or less when ctx ends first.
+func (opts *Options) pauseFor(ctx context.Context, d time.Duration) error {
+	if opts.pause != nil {
+		return opts.pause(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// apiOutcome maps the first attempts to the exit status: unreachable wins
+// over non-2xx, which wins over no attempt within --wait.
+func apiOutcome(opts *Options, all []firstAttempt) error {
+	count := map[string]int{}
+	for _, f := range all {
+		count[f.outcome()]++
+	}
+	n := len(all)
+	switch {
+	case count[outcomeUnreachable] > 0:
+		return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("the API could not reach the webhook in %d of %d first attempts", count[outcomeUnreachable], n))
+	case count[outcomeNon2xx] > 0:
+		return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d first attempts got a non-2xx answer", count[outcomeNon2xx], n))
+	case count[outcomePending] > 0:
+		return cmdutil.Exit(cmdutil.ExitTimeout, fmt.Errorf("%d of %d first attempts were not made within --wait %s: 'petstore-webhooks deliveries ID' shows them when they are", count[outcomePending], n, emulator.ShortDuration(opts.Wait)))
 	}
 	return nil
 }
 
-func printSent(opts *Options, at time.Time, s petstore.EventSent) error {
+// printSent reports an event handed to the API: the first attempt at each
+// webhook when firsts holds them, else how many webhooks it was queued for.
+func printSent(opts *Options, at time.Time, s petstore.EventSent, firsts []firstAttempt) error {
 	out := opts.IO.Out
 	if opts.Format == "json" {
-		return render.JSONLine(out, sentJSON{SentAt: at.UTC().Format(time.RFC3339Nano), EventID: s.ID, EventType: s.EventType, Webhooks: s.Webhooks})
+		j := sentJSON{SentAt: at.UTC().Format(time.RFC3339Nano), EventID: s.ID, EventType: s.EventType, Webhooks: s.Webhooks}
+		for _, f := range firsts {
+			j.Deliveries = append(j.Deliveries, outcomeOf(f))
+		}
+		return render.JSONLine(out, j)
 	}
-	// The API answers before it delivers: it has queued the event, and
-	// whether a webhook took it shows in 'petstore-webhooks deliveries ID'.
-	to := fmt.Sprintf("queued for %d webhook(s)", s.Webhooks)
-	if s.Webhooks == 0 {
-		to = "no active webhook is subscribed to it"
-	}
-	cells := []string{cmdutil.Timestamp(at), iostreams.Escape(s.EventType), iostreams.Escape(s.ID), to}
+	when, typ, id := cmdutil.Timestamp(at), iostreams.Escape(s.EventType), iostreams.Escape(s.ID)
+	terminal := opts.IO.IsStdoutTTY()
 	st := opts.IO.OutStyles()
-	if !opts.IO.IsStdoutTTY() {
-		cells[1] = st.EventType(cells[1]) // coloured only when colour was forced
-		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
+	head := func(summary string) string {
+		return fmt.Sprintf("%s  %s  %s  %s", st.Faint(when), st.EventType(fmt.Sprintf("%-*s", typeWidth, render.Fit(typ, typeWidth, render.ElideEnd))), render.ShortID(id), summary)
+	}
+	if firsts == nil {
+		// The API answers before it delivers, and shows no deliveries (or
+		// was not asked to): all that is known is that it queued the event.
+		to := fmt.Sprintf("queued for %d webhook(s)", s.Webhooks)
+		if s.Webhooks == 0 {
+			to = "no active webhook is subscribed to it"
+		}
+		if !terminal {
+			_, err := fmt.Fprintln(out, strings.Join([]string{when, st.EventType(typ), id, to}, "\t")) // coloured only when colour was forced
+			return err
+		}
+		_, err := fmt.Fprintln(out, head(to))
 		return err
 	}
-	typ := render.Fit(cells[1], typeWidth, render.ElideEnd)
-	_, err := fmt.Fprintf(out, "%s  %s  %s  %s\n", st.Faint(cells[0]), st.EventType(fmt.Sprintf("%-*s", typeWidth, typ)), render.ShortID(cells[2]), cells[3])
+	var b strings.Builder
+	if !terminal {
+		for _, f := range firsts {
+			result, reason, latency, next := attemptCells(f, opts.Wait)
+			if reason != "" {
+				result += ": " + reason
+			}
+			// coloured only when colour was forced
+			b.WriteString(strings.Join([]string{when, st.EventType(typ), id, iostreams.Escape(f.WebhookID), outcomeStyle(st, f)(result), orDash(latency), orDash(next)}, "\t") + "\n")
+		}
+		_, err := fmt.Fprint(out, b.String())
+		return err
+	}
+	count, idWidth := map[string]int{}, 0
+	for _, f := range firsts {
+		count[f.outcome()]++
+		idWidth = max(idWidth, iostreams.Width(iostreams.Escape(f.WebhookID)))
+	}
+	idWidth = min(idWidth, maxWebhookIDWidth)
+	style := st.Warning // some not attempted yet, or not known
+	switch {
+	case count[outcomeDelivered] == len(firsts):
+		style = st.Success
+	case count[outcomeNon2xx]+count[outcomeUnreachable] > 0:
+		style = st.Failure
+	}
+	b.WriteString(head(style(fmt.Sprintf("delivered to %d of %d webhook(s)", count[outcomeDelivered], len(firsts)))) + "\n")
+	for _, f := range firsts {
+		b.WriteString(webhookLine(st, f, opts.Wait, idWidth) + "\n")
+	}
+	_, err := fmt.Fprint(out, b.String())
 	return err
+}
+
+// maxWebhookIDWidth is the widest webhook id column on a terminal (the
+// emulator's ids are 19 characters).
+const maxWebhookIDWidth = 24
+
+// webhookLine is one webhook's first attempt on a terminal, within 80
+// columns: its id, the answer, the latency and when the API retries; the
+// receiver's reason or the error, when there is one, on a faint line below.
+func webhookLine(st *iostreams.Styles, f firstAttempt, wait time.Duration, idWidth int) string {
+	result, reason, latency, next := attemptCells(f, wait)
+	indent := 2 + idWidth + 2
+	id := fmt.Sprintf("%-*s", idWidth, render.Fit(iostreams.Escape(f.WebhookID), idWidth, render.ElideEnd))
+	room := render.TerminalWidth - indent
+	tail := ""
+	if latency != "" {
+		room -= 2 + iostreams.Width(latency)
+		tail += "  " + st.Faint(latency)
+	}
+	if next != "" {
+		room -= 2 + iostreams.Width(next)
+		tail += "  " + st.Faint(next)
+	}
+	line := "  " + id + "  " + outcomeStyle(st, f)(render.Fit(result, room, render.ElideEnd)) + tail
+	if reason != "" {
+		elide := render.ElideEnd
+		if f.outcome() == outcomeUnreachable {
+			elide = render.ElideStart // the cause comes last
+		}
+		line += "\n" + strings.Repeat(" ", indent) + st.Faint(render.Fit(reason, render.TerminalWidth-indent, elide))
+	}
+	return line
+}
+
+// outcomeStyle colours a first attempt's result by what became of it.
+func outcomeStyle(st *iostreams.Styles, f firstAttempt) func(string) string {
+	switch f.outcome() {
+	case outcomeDelivered, outcomeNon2xx:
+		return func(s string) string { return st.Status(f.Delivery.Status, s) }
+	case outcomeUnreachable:
+		return st.Failure
+	case outcomePending:
+		return st.Warning
+	}
+	return st.Faint
+}
+
+// attemptCells says what became of a first attempt: the result, the
+// receiver's reason or the error, the latency and when the API tries again
+// (each "" when it does not apply), with what came from the API escaped.
+func attemptCells(f firstAttempt, wait time.Duration) (result, reason, latency, next string) {
+	d := f.Delivery
+	switch f.outcome() {
+	case outcomeUnknown:
+		return "not known: the API lists no deliveries of this webhook", "", "", ""
+	case outcomePending:
+		return fmt.Sprintf("no attempt within %s", emulator.ShortDuration(wait)), "", "", ""
+	case outcomeDelivered:
+		result = fmt.Sprintf("delivered: %d %s", d.Status, http.StatusText(d.Status))
+	case outcomeNon2xx:
+		result = fmt.Sprintf("answered %d %s", d.Status, http.StatusText(d.Status))
+	default:
+		result = "not reachable"
+	}
+	latency = render.Latency(time.Duration(d.LatencyMs * float64(time.Millisecond)))
+	if d.RetryInMs > 0 {
+		next = "retry in " + emulator.ShortDuration(time.Duration(d.RetryInMs*float64(time.Millisecond)).Round(time.Millisecond))
+	}
+	return result, iostreams.Escape(d.Error), latency, next
+}
+
+func outcomeOf(f firstAttempt) outcomeJSON {
+	j := outcomeJSON{WebhookID: f.WebhookID, Outcome: f.outcome()}
+	if !f.Attempted {
+		return j
+	}
+	d := f.Delivery
+	j.URL, j.Attempt, j.Error, j.RetryInMs = urlmask.Mask(d.URL), d.Attempt, d.Error, d.RetryInMs
+	j.AttemptedAt = d.AttemptedAt.UTC().Format(time.RFC3339Nano)
+	j.Status, j.LatencyMs = &d.Status, &d.LatencyMs
+	return j
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

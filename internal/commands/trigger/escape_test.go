@@ -20,7 +20,7 @@ func TestDeliveryLinesEscapeOutsideText(t *testing.T) {
 		if err := printDelivery(opts, d, false); err != nil {
 			t.Fatal(err)
 		}
-		if err := printSent(opts, d.SentAt, petstore.EventSent{ID: "e2\x1b]0;x\x07", EventType: "pet.\xc2\x9b", Webhooks: 1}); err != nil {
+		if err := printSent(opts, d.SentAt, petstore.EventSent{ID: "e2\x1b]0;x\x07", EventType: "pet.\xc2\x9b", Webhooks: 1}, nil); err != nil {
 			t.Fatal(err)
 		}
 		got := out.String()

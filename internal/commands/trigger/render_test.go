@@ -77,7 +77,7 @@ func TestSummaryRenderings(t *testing.T) {
 func TestAPILineRenderings(t *testing.T) {
 	cmdtest.AssertRenderingsOf(t, "api", nil, func(f *cmdutil.Factory) error {
 		for _, n := range []int{1, 0} {
-			if err := printSent(humanOptions(f), cmdtest.Now, petstore.EventSent{ID: someID, EventType: "order.created", Webhooks: n}); err != nil {
+			if err := printSent(humanOptions(f), cmdtest.Now, petstore.EventSent{ID: someID, EventType: "order.created", Webhooks: n}, nil); err != nil {
 				return err
 			}
 		}

@@ -57,7 +57,10 @@ type Options struct {
 	Format      string
 	ViaAPI      bool
 	API         cmdutil.APIFlags
+	Wait        time.Duration
 	apiClient   func() (apiSender, error)
+	// pause waits between two looks at the API's deliveries; tests replace it.
+	pause func(context.Context, time.Duration) error
 }
 
 // NewCmdTrigger builds `trigger`.
@@ -80,8 +83,11 @@ Ctrl-C), and latency percentiles and answers per second over the answered.
 With --api the events are not posted to a URL: the Petstore API (or the
 emulator, see PETSTORE_API_BASE) is asked to send each one to the webhooks
 subscribed to its type, through its emulator-only POST /v1/events. The API
-answers before it delivers: trigger says how many webhooks the event was
-queued for, and 'petstore-webhooks deliveries ID' shows each attempt.
+answers before it delivers; trigger then waits, at most --wait (10s), for its
+first attempt at each webhook and prints a line per webhook: delivered, the
+answer with the receiver's reason (a 401 from listen when the secrets differ)
+and when the API retries, or not reachable. An API that lists no deliveries,
+or --wait 0, gets one line: how many webhooks the event was queued for.
 
 --data FILE holds JSON deep-merged over the whole event, envelope and all:
 the event's fields are under "data", so {"data":{"adopter":{"name":"Ada"}}}
@@ -90,7 +96,8 @@ beside "data", with a warning. Edits apply in this order: --data, each
 --override, each --remove.
 
 Exit status: 0 when every delivery got a 2xx answer, 3 when a receiver answered
-otherwise, 4 when it could not be reached, 2 for usage errors.`,
+otherwise, 4 when it could not be reached, 2 for usage errors. With --api the
+same for the first attempts, and 5 when one was not made within --wait.`,
 		Example: `  petstore-webhooks trigger pet.adopted
   petstore-webhooks trigger order.created payment.succeeded --url http://127.0.0.1:3000/hooks
   petstore-webhooks trigger order.created --override data.order.items.0.quantity=3 --remove data.customer
@@ -99,7 +106,8 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
   petstore-webhooks trigger pet.adopted --scheme standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   petstore-webhooks trigger payment.failed --count 1000 --concurrency 20
   petstore-webhooks trigger pet.adopted --format json | jq .status
-  petstore-webhooks trigger order.created --api   # to every subscribed webhook, through the emulator`,
+  petstore-webhooks trigger order.created --api   # to every subscribed webhook, through the emulator
+  petstore-webhooks trigger order.created --api --wait 0   # queue it, do not wait`,
 		ValidArgsFunction: fixturescmd.CompleteEventTypes(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Events = args
@@ -138,6 +146,7 @@ otherwise, 4 when it could not be reached, 2 for usage errors.`,
 	fl.IntVar(&opts.Count, "count", 1, fmt.Sprintf("send each event this many times, each with a fresh id (at most %d deliveries in all)", MaxDeliveries))
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, fmt.Sprintf("deliveries in flight at once (at most %d)", MaxConcurrency))
 	fl.BoolVar(&opts.ViaAPI, "api", false, "ask the Petstore API to send the events to its subscribers instead of posting to --url")
+	fl.DurationVar(&opts.Wait, "wait", DefaultAPIWait, "with --api, how long to wait for the API's first attempt at each webhook (0: do not wait, say how many it was queued for)")
 	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{})
 	opts.API.Register(cmd)
 	cmdutil.FormatFlag(cmd, &opts.Format)
@@ -176,8 +185,10 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		return cmdutil.FlagErrorf("--count %d of %d event types is more than %d deliveries: at most %d each", opts.Count, len(opts.Events), MaxDeliveries, MaxDeliveries/len(opts.Events))
 	case cmd.Flags().Changed("secret") && opts.Secret == "":
 		return cmdutil.FlagErrorf("--secret must not be empty")
-	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key")):
-		return cmdutil.FlagErrorf("--api-base and --api-key go with --api")
+	case !opts.ViaAPI && (cmd.Flags().Changed("api-base") || cmd.Flags().Changed("api-key") || cmd.Flags().Changed("wait")):
+		return cmdutil.FlagErrorf("--api-base, --api-key and --wait go with --api")
+	case opts.Wait < 0:
+		return cmdutil.FlagErrorf("--wait must be 0 (do not wait) or more, got %s", opts.Wait)
 	case opts.ViaAPI:
 		for _, name := range []string{"url", "raw", "header", "secret", "scheme", "signature-header", "count", "concurrency", "dry-run"} {
 			if cmd.Flags().Changed(name) {

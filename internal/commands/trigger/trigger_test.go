@@ -3,6 +3,7 @@ package trigger
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -298,6 +299,10 @@ type fakeAPI struct{ got []petstore.SendEvent }
 func (f *fakeAPI) SendEvent(_ context.Context, in petstore.SendEvent) (petstore.EventSent, error) {
 	f.got = append(f.got, in)
 	return petstore.EventSent{ID: "evt_1", EventType: in.EventType, Webhooks: 2}, nil
+}
+
+func (f *fakeAPI) EventDeliveries(context.Context, string, string) ([]petstore.Delivery, error) {
+	return nil, errors.New("not asked: the answer names no webhooks")
 }
 
 func TestTriggerViaAPI(t *testing.T) {
