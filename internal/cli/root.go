@@ -11,9 +11,11 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	configcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/config"
@@ -126,6 +128,8 @@ carries.`,
 		},
 	}
 	root.SetVersionTemplate("petstore-webhooks {{.Version}}\n")
+	addTemplateFuncs()
+	root.SetUsageTemplate(usageTemplate)
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -154,6 +158,57 @@ carries.`,
 	groupCommands(root)
 	return root
 }
+
+// helpColumns is the width the help is laid out for: a terminal's smallest
+// usual one, and what a pipe into a pager or a file reads well at.
+const helpColumns = 80
+
+// usageTemplate is cobra's, with the flag descriptions wrapped to
+// helpColumns under their column (cobra leaves each on one line of up to
+// 180 columns).
+var usageTemplate = strings.NewReplacer(
+	".LocalFlags.FlagUsages ", "flagUsages .LocalFlags ",
+	".InheritedFlags.FlagUsages ", "flagUsages .InheritedFlags ",
+).Replace(cobraUsageTemplate)
+
+// addTemplateFuncs gives the usage template its functions: cobra keeps them
+// in one map for the whole process, so they are added once.
+var addTemplateFuncs = sync.OnceFunc(func() {
+	cobra.AddTemplateFunc("flagUsages", func(fs *pflag.FlagSet) string { return wrapFlagUsages(fs, helpColumns) })
+})
+
+// cobraUsageTemplate is cobra's usage template (cobra 1.10,
+// defaultUsageTemplate).
+const cobraUsageTemplate = `Usage:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
+
+Aliases:
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}{{$cmds := .Commands}}{{if eq (len .Groups) 0}}
+
+Available Commands:{{range $cmds}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{else}}{{range $group := .Groups}}
+
+{{.Title}}{{range $cmds}}{{if (and (eq .GroupID $group.ID) (or .IsAvailableCommand (eq .Name "help")))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if not .AllChildCommandsHaveGroup}}
+
+Additional Commands:{{range $cmds}}{{if (and (eq .GroupID "") (or .IsAvailableCommand (eq .Name "help")))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global Flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasHelpSubCommands}}
+
+Additional help topics:{{range .Commands}}{{if .IsAdditionalHelpTopicCommand}}
+  {{rpad .CommandPath .CommandPathPadding}} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableSubCommands}}
+
+Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
+`
 
 // addCompletionExamples makes cobra's completion command now rather than at
 // Execute, so that its subcommands get examples.
