@@ -150,10 +150,10 @@ carries.`,
 		configcmd.NewCmdConfig(f),
 		newCmdVersion(f),
 		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp()),
-		newHelpTopic("environment", "Environment variables that petstore-webhooks reads", environmentHelp()),
+		newHelpTopic("environment", "Environment variables and what they set", environmentHelp()),
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
-	addCompletionExamples(root)
+	describeCompletion(root)
 	rejectUnknownSubcommands(root)
 	groupCommands(root)
 	return root
@@ -178,7 +178,7 @@ var addTemplateFuncs = sync.OnceFunc(func() {
 })
 
 // cobraUsageTemplate is cobra's usage template (cobra 1.10,
-// defaultUsageTemplate).
+// defaultUsageTemplate), its last line shortened to fit 80 columns.
 const cobraUsageTemplate = `Usage:{{if .Runnable}}
   {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
@@ -207,28 +207,53 @@ Global Flags:
 Additional help topics:{{range .Commands}}{{if .IsAdditionalHelpTopicCommand}}
   {{rpad .CommandPath .CommandPathPadding}} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableSubCommands}}
 
-Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
+Use "{{.CommandPath}} [command] --help" for more about a command.{{end}}
 `
 
-// addCompletionExamples makes cobra's completion command now rather than at
-// Execute, so that its subcommands get examples.
-func addCompletionExamples(root *cobra.Command) {
+// describeCompletion makes cobra's completion command now rather than at
+// Execute, so that its subcommands get examples, and words their help for 80
+// columns (cobra's has lines of up to 100, indented with tabs).
+func describeCompletion(root *cobra.Command) {
 	root.InitDefaultCompletionCmd()
-	examples := map[string]string{
-		"bash": `  source <(petstore-webhooks completion bash)                                   # this shell
-  petstore-webhooks completion bash > ~/.local/share/bash-completion/completions/petstore-webhooks`,
-		"zsh":        `  petstore-webhooks completion zsh > "${fpath[1]}/_petstore-webhooks"   # then start a new shell`,
-		"fish":       `  petstore-webhooks completion fish > ~/.config/fish/completions/petstore-webhooks.fish`,
-		"powershell": `  petstore-webhooks completion powershell | Out-String | Invoke-Expression`,
+	help := map[string][2]string{
+		"bash": {`Print the completion script for bash. It needs the bash-completion package
+(if it is missing, install it with the system's package manager).
+
+Load it into the current shell with source, as the first example does; install
+it for every new shell, once, with the second (then start a new shell).`, `  # this shell
+  source <(petstore-webhooks completion bash)
+
+  # every new shell
+  petstore-webhooks completion bash \
+    > ~/.local/share/bash-completion/completions/petstore-webhooks`},
+		"zsh": {`Print the completion script for zsh. If completion is not enabled in your zsh
+yet, enable it once with:
+
+  echo "autoload -U compinit; compinit" >> ~/.zshrc
+
+Load it into the current shell with: source <(petstore-webhooks completion zsh).
+Install it for every new shell, once, with the example (then start a new shell);
+with Homebrew, write it to $(brew --prefix)/share/zsh/site-functions/ instead.`, `  # every new shell, once (then start a new shell)
+  petstore-webhooks completion zsh > "${fpath[1]}/_petstore-webhooks"`},
+		"fish": {`Print the completion script for fish.
+
+Load it into the current shell with: petstore-webhooks completion fish | source.
+Install it for every new shell, once, with the example (then start a new shell).`, `  petstore-webhooks completion fish \
+    > ~/.config/fish/completions/petstore-webhooks.fish`},
+		"powershell": {`Print the completion script for PowerShell.
+
+Load it into the current shell as the example does; for every new shell, add
+that line to your PowerShell profile.`, `  petstore-webhooks completion powershell | Out-String | Invoke-Expression`},
 	}
 	for _, c := range root.Commands() {
 		if c.Name() != "completion" {
 			continue
 		}
+		c.Long = "Print the script that completes petstore-webhooks commands, flags and event\ntypes in a shell: see the help of each shell's command for how to load it."
 		c.Example = `  source <(petstore-webhooks completion bash)   # bash, this shell
   petstore-webhooks completion zsh --help        # how to install for zsh`
 		for _, shell := range c.Commands() {
-			shell.Example = examples[shell.Name()]
+			shell.Long, shell.Example = help[shell.Name()][0], help[shell.Name()][1]
 		}
 	}
 }
@@ -341,12 +366,11 @@ func newHelpTopic(name, short, long string) *cobra.Command {
 }
 
 func exitCodesHelp() string {
-	var b strings.Builder
-	b.WriteString("Exit codes of petstore-webhooks, for scripts:\n\n")
+	rows := [][2]string{}
 	for _, c := range cmdutil.ExitCodes {
-		fmt.Fprintf(&b, "  %3d  %s\n", c.Code, c.Meaning)
+		rows = append(rows, [2]string{fmt.Sprintf("%3d", c.Code), c.Meaning})
 	}
-	return b.String()
+	return "Exit codes of petstore-webhooks, for scripts:\n\n" + helpTable(rows, helpColumns)
 }
 
 func environmentHelp() string {
@@ -364,14 +388,5 @@ func environmentHelp() string {
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},
 	}...)
-	width := 0
-	for _, r := range rows {
-		width = max(width, len(r[0]))
-	}
-	var b strings.Builder
-	b.WriteString("Environment variables (a flag wins over them; they win over the config file):\n\n")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "  %-*s  %s\n", width, r[0], r[1])
-	}
-	return b.String()
+	return "Environment variables (a flag wins over them, and they over the config file):\n\n" + helpTable(rows, helpColumns)
 }

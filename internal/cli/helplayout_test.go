@@ -28,3 +28,15 @@ func TestFlagUsagesWrapUnderTheirColumn(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// A help topic's table wraps each description under its column.
+func TestHelpTableWrapsUnderTheDescriptions(t *testing.T) {
+	got := helpTable([][2]string{{"  0", "success; for 'trigger', every delivery got a 2xx answer"}, {"130", "interrupted"}}, 40)
+	want := `    0  success; for 'trigger', every
+       delivery got a 2xx answer
+  130  interrupted
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

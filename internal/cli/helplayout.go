@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -72,4 +73,20 @@ func wrapWords(text string, width int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// helpTable lays out rows of a name and its description: the names in a
+// column two spaces in, the descriptions in a column two spaces after the
+// longest name, wrapped to columns under it.
+func helpTable(rows [][2]string, columns int) string {
+	width := 0
+	for _, r := range rows {
+		width = max(width, utf8.RuneCountInString(r[0]))
+	}
+	indent := strings.Repeat(" ", 2+width+2)
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r[0], strings.Join(wrapWords(r[1], columns-len(indent)), "\n"+indent))
+	}
+	return b.String()
 }
