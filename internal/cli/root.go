@@ -135,7 +135,7 @@ carries.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
-	root.PersistentFlags().StringVar(configFile, "config", "", "config file (default $XDG_CONFIG_HOME/petstore-webhooks/config.yaml)")
+	root.PersistentFlags().StringVar(configFile, "config", "", "config file (default: config.yaml in $XDG_CONFIG_HOME/petstore-webhooks)")
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never")
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(iostreams.ColorModes, cobra.ShellCompDirectiveNoFileComp))
 
