@@ -10,7 +10,7 @@ import (
 // spaces or more after the longest name (PETSTORE_EMULATOR_API_KEY once ran
 // into its own), and a description's further lines start there too.
 func TestEnvironmentHelpAlignsEveryVariable(t *testing.T) {
-	help := environmentHelp()
+	help := environmentHelp(helpColumns)
 	row := regexp.MustCompile(`^  ([A-Z_]+)( {2,})\S`)
 	continued := regexp.MustCompile(`^( +)\S`)
 	column, names := 0, map[string]bool{}

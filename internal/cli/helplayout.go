@@ -90,3 +90,8 @@ func helpTable(rows [][2]string, columns int) string {
 	}
 	return b.String()
 }
+
+// helpParagraph is text wrapped to columns, and a blank line.
+func helpParagraph(text string, columns int) string {
+	return strings.Join(wrapWords(text, columns), "\n") + "\n\n"
+}

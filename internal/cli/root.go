@@ -149,8 +149,8 @@ carries.`,
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
 		newCmdVersion(f),
-		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp()),
-		newHelpTopic("environment", "Environment variables and what they set", environmentHelp()),
+		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp(helpColumns)),
+		newHelpTopic("environment", "Environment variables and what they set", environmentHelp(helpColumns)),
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
 	describeCompletion(root)
@@ -296,15 +296,20 @@ func groupCommands(root *cobra.Command) {
 	}
 }
 
-// versionString is the version, commit and date a release stamped with
+// buildVersion is the version, commit and date a release stamped with
 // -ldflags or, in a build without them, those Go recorded: the module's
 // version (a tag, or a pseudo-version from the checkout) and the VCS
 // revision and time.
-func versionString() string {
-	v, c, d := version, commit, date
+func buildVersion() (v, c, d string) {
 	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" {
-		v, c, d = versionFromBuildInfo(info)
+		return versionFromBuildInfo(info)
 	}
+	return version, commit, date
+}
+
+// versionString is the version, followed by the commit and date when known.
+func versionString() string {
+	v, c, d := buildVersion()
 	if c != "" {
 		v += " (" + c
 		if d != "" {
@@ -365,15 +370,17 @@ func newHelpTopic(name, short, long string) *cobra.Command {
 	}
 }
 
-func exitCodesHelp() string {
+// exitCodesHelp is the text of `help exit-codes`, wrapped to columns.
+func exitCodesHelp(columns int) string {
 	rows := [][2]string{}
 	for _, c := range cmdutil.ExitCodes {
 		rows = append(rows, [2]string{fmt.Sprintf("%3d", c.Code), c.Meaning})
 	}
-	return "Exit codes of petstore-webhooks, for scripts:\n\n" + helpTable(rows, helpColumns)
+	return helpParagraph("Exit codes of petstore-webhooks, for scripts:", columns) + helpTable(rows, columns)
 }
 
-func environmentHelp() string {
+// environmentHelp is the text of `help environment`, wrapped to columns.
+func environmentHelp(columns int) string {
 	rows := [][2]string{}
 	for _, s := range cmdutil.Settings {
 		rows = append(rows, [2]string{s.Env, fmt.Sprintf("%s (config key %s)", s.Help, s.Key)})
@@ -388,5 +395,5 @@ func environmentHelp() string {
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},
 	}...)
-	return "Environment variables (a flag wins over them, and they over the config file):\n\n" + helpTable(rows, helpColumns)
+	return helpParagraph("Environment variables (a flag wins over them, and they over the config file):", columns) + helpTable(rows, columns)
 }
