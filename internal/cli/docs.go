@@ -48,12 +48,15 @@ func WriteManPages(root *cobra.Command, dir string, date time.Time) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	header := &doc.GenManHeader{Title: "PETSTORE-WEBHOOKS", Section: "1", Source: "petstore-webhooks " + version, Manual: "petstore-webhooks manual", Date: &date}
+	v, _, _ := buildVersion()
+	header := &doc.GenManHeader{Title: "PETSTORE-WEBHOOKS", Section: "1", Source: "petstore-webhooks " + v, Manual: "petstore-webhooks manual", Date: &date}
 	root.DisableAutoGenTag = true
 	long := root.Long
 	defer func() { root.Long = long }()
-	// The help topics are not commands that get pages of their own.
-	root.Long += "\n\n# EXIT CODES\n\n" + preformatted(exitCodesHelp()) + "\n\n# ENVIRONMENT\n\n" + preformatted(environmentHelp())
+	// The help topics are not commands that get pages of their own. man
+	// indents them, and does not wrap them: they are laid out narrower.
+	width := helpColumns - manIndent
+	root.Long += "\n\n# EXIT CODES\n\n" + preformatted(exitCodesHelp(width)) + "\n\n# ENVIRONMENT\n\n" + preformatted(environmentHelp(width))
 	if err := doc.GenManTree(root, header, tmp); err != nil {
 		return err
 	}
@@ -87,6 +90,9 @@ func gzipFile(src, dst string) error {
 	}
 	return os.WriteFile(dst, b.Bytes(), 0o644)
 }
+
+// manIndent is how far man indents a page's text.
+const manIndent = 7
 
 // preformatted indents text as a markdown code block, kept as it is laid out.
 func preformatted(text string) string {

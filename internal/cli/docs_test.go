@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 )
 
 // completions/ holds what the completion command makes; regenerate with
@@ -104,5 +107,72 @@ func TestManPages(t *testing.T) {
 	}
 	if strings.Contains(root.Long, "EXIT CODES") {
 		t.Error("the root's help kept the man page's extra sections")
+	}
+}
+
+// manPage is the roff source of a page that WriteManPages wrote into dir.
+func manPage(t *testing.T, dir, name string) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(page)
+}
+
+// The man page's header names the version that `version` prints, and the
+// help topics it carries, which man indents and does not wrap, fit 80
+// columns once indented.
+func TestManPageHeaderAndTopics(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteManPages(Tree(), dir, cmdtest.Now); err != nil {
+		t.Fatal(err)
+	}
+	page := manPage(t, dir, "petstore-webhooks.1.gz")
+	v, _, _ := buildVersion()
+	if want := `"petstore-webhooks ` + v + `"`; !strings.Contains(page, want) {
+		t.Errorf("the header does not name %s:\n%s", want, page[:min(len(page), 200)])
+	}
+	inExample := false
+	for _, line := range strings.Split(page, "\n") {
+		switch line {
+		case ".EX":
+			inExample = true
+		case ".EE":
+			inExample = false
+		default:
+			if inExample {
+				if w := golden.Width(line); w > helpColumns-manIndent {
+					t.Errorf("preformatted line of %d columns, %d once man indents it:\n%s", w, w+manIndent, line)
+				}
+			}
+		}
+	}
+}
+
+// A release's man pages name its version: the hook that makes them stamps
+// the version as the builds do (without it they said "dev").
+func TestReleaseManPagesNameTheReleaseVersion(t *testing.T) {
+	config, err := os.ReadFile(filepath.Join("..", "..", ".goreleaser.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp := "-X github.com/petstoreapi/petstore-webhooks/internal/cli.version={{ .Version }}"
+	for _, line := range strings.Split(string(config), "\n") {
+		if strings.Contains(line, "petstore-webhooks-docs -man") && !strings.Contains(line, stamp) {
+			t.Errorf(".goreleaser.yaml makes the man pages without %q:\n%s", stamp, line)
+		}
+	}
+	if strings.Count(string(config), stamp) != 2 {
+		t.Errorf(".goreleaser.yaml: want %q in the builds' ldflags and in the man pages' hook", stamp)
 	}
 }

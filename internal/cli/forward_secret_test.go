@@ -7,14 +7,21 @@ import (
 )
 
 // Every variable is named, its description starting in one column two
-// spaces or more after the longest name: PETSTORE_EMULATOR_API_KEY once ran
-// into its own.
+// spaces or more after the longest name (PETSTORE_EMULATOR_API_KEY once ran
+// into its own), and a description's further lines start there too.
 func TestEnvironmentHelpAlignsEveryVariable(t *testing.T) {
-	help := environmentHelp()
+	help := environmentHelp(helpColumns)
 	row := regexp.MustCompile(`^  ([A-Z_]+)( {2,})\S`)
+	continued := regexp.MustCompile(`^( +)\S`)
 	column, names := 0, map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(help), "\n")[1:] {
 		if line == "" {
+			continue
+		}
+		if m := continued.FindStringSubmatch(line); m != nil && len(m[1]) > 2 {
+			if column == 0 || len(m[1]) != column {
+				t.Fatalf("line %q: continued at column %d, descriptions at %d", line, len(m[1]), column)
+			}
 			continue
 		}
 		m := row.FindStringSubmatch(line)

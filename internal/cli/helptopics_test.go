@@ -18,7 +18,7 @@ func TestHelpTopicsNameRealCommands(t *testing.T) {
 		top[c.Name()] = true
 	}
 	quoted := regexp.MustCompile(`'([^']*)'`)
-	for name, text := range map[string]string{"exit-codes": exitCodesHelp(), "environment": environmentHelp()} {
+	for name, text := range map[string]string{"exit-codes": exitCodesHelp(helpColumns), "environment": environmentHelp(helpColumns)} {
 		for _, m := range quoted.FindAllStringSubmatch(text, -1) {
 			path := strings.Fields(strings.TrimPrefix(m[1], "petstore-webhooks "))
 			if c, rest, err := root.Find(path); err != nil || len(rest) > 0 || c == root || c.CommandPath() != "petstore-webhooks "+strings.Join(path, " ") {

@@ -11,9 +11,11 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	configcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/config"
@@ -129,12 +131,14 @@ carries.`,
 		},
 	}
 	root.SetVersionTemplate("petstore-webhooks {{.Version}}\n")
+	addTemplateFuncs()
+	root.SetUsageTemplate(usageTemplate)
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
-	root.PersistentFlags().StringVar(configFile, "config", "", "config file (default $XDG_CONFIG_HOME/petstore-webhooks/config.yaml)")
+	root.PersistentFlags().StringVar(configFile, "config", "", "config file (default: config.yaml in $XDG_CONFIG_HOME/petstore-webhooks)")
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never")
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(iostreams.ColorModes, cobra.ShellCompDirectiveNoFileComp))
 
@@ -148,35 +152,111 @@ carries.`,
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
 		newCmdVersion(f),
-		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp()),
-		newHelpTopic("environment", "Environment variables that petstore-webhooks reads", environmentHelp()),
+		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp(helpColumns)),
+		newHelpTopic("environment", "Environment variables and what they set", environmentHelp(helpColumns)),
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
-	addCompletionExamples(root)
+	describeCompletion(root)
 	rejectUnknownSubcommands(root)
 	groupCommands(root)
 	return root
 }
 
-// addCompletionExamples makes cobra's completion command now rather than at
-// Execute, so that its subcommands get examples.
-func addCompletionExamples(root *cobra.Command) {
+// helpColumns is the width the help is laid out for: a terminal's smallest
+// usual one, and what a pipe into a pager or a file reads well at.
+const helpColumns = 80
+
+// usageTemplate is cobra's, with the flag descriptions wrapped to
+// helpColumns under their column (cobra leaves each on one line of up to
+// 180 columns).
+var usageTemplate = strings.NewReplacer(
+	".LocalFlags.FlagUsages ", "flagUsages .LocalFlags ",
+	".InheritedFlags.FlagUsages ", "flagUsages .InheritedFlags ",
+).Replace(cobraUsageTemplate)
+
+// addTemplateFuncs gives the usage template its functions: cobra keeps them
+// in one map for the whole process, so they are added once.
+var addTemplateFuncs = sync.OnceFunc(func() {
+	cobra.AddTemplateFunc("flagUsages", func(fs *pflag.FlagSet) string { return wrapFlagUsages(fs, helpColumns) })
+})
+
+// cobraUsageTemplate is cobra's usage template (cobra 1.10,
+// defaultUsageTemplate), its last line shortened to fit 80 columns.
+const cobraUsageTemplate = `Usage:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
+
+Aliases:
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}{{$cmds := .Commands}}{{if eq (len .Groups) 0}}
+
+Available Commands:{{range $cmds}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{else}}{{range $group := .Groups}}
+
+{{.Title}}{{range $cmds}}{{if (and (eq .GroupID $group.ID) (or .IsAvailableCommand (eq .Name "help")))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if not .AllChildCommandsHaveGroup}}
+
+Additional Commands:{{range $cmds}}{{if (and (eq .GroupID "") (or .IsAvailableCommand (eq .Name "help")))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global Flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasHelpSubCommands}}
+
+Additional help topics:{{range .Commands}}{{if .IsAdditionalHelpTopicCommand}}
+  {{rpad .CommandPath .CommandPathPadding}} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableSubCommands}}
+
+Use "{{.CommandPath}} [command] --help" for more about a command.{{end}}
+`
+
+// describeCompletion makes cobra's completion command now rather than at
+// Execute, so that its subcommands get examples, and words their help for 80
+// columns (cobra's has lines of up to 100, indented with tabs).
+func describeCompletion(root *cobra.Command) {
 	root.InitDefaultCompletionCmd()
-	examples := map[string]string{
-		"bash": `  source <(petstore-webhooks completion bash)                                   # this shell
-  petstore-webhooks completion bash > ~/.local/share/bash-completion/completions/petstore-webhooks`,
-		"zsh":        `  petstore-webhooks completion zsh > "${fpath[1]}/_petstore-webhooks"   # then start a new shell`,
-		"fish":       `  petstore-webhooks completion fish > ~/.config/fish/completions/petstore-webhooks.fish`,
-		"powershell": `  petstore-webhooks completion powershell | Out-String | Invoke-Expression`,
+	help := map[string][2]string{
+		"bash": {`Print the completion script for bash. It needs the bash-completion package
+(if it is missing, install it with the system's package manager).
+
+Load it into the current shell with source, as the first example does; install
+it for every new shell, once, with the second (then start a new shell).`, `  # this shell
+  source <(petstore-webhooks completion bash)
+
+  # every new shell
+  petstore-webhooks completion bash \
+    > ~/.local/share/bash-completion/completions/petstore-webhooks`},
+		"zsh": {`Print the completion script for zsh. If completion is not enabled in your zsh
+yet, enable it once with:
+
+  echo "autoload -U compinit; compinit" >> ~/.zshrc
+
+Load it into the current shell with: source <(petstore-webhooks completion zsh).
+Install it for every new shell, once, with the example (then start a new shell);
+with Homebrew, write it to $(brew --prefix)/share/zsh/site-functions/ instead.`, `  # every new shell, once (then start a new shell)
+  petstore-webhooks completion zsh > "${fpath[1]}/_petstore-webhooks"`},
+		"fish": {`Print the completion script for fish.
+
+Load it into the current shell with: petstore-webhooks completion fish | source.
+Install it for every new shell, once, with the example (then start a new shell).`, `  petstore-webhooks completion fish \
+    > ~/.config/fish/completions/petstore-webhooks.fish`},
+		"powershell": {`Print the completion script for PowerShell.
+
+Load it into the current shell as the example does; for every new shell, add
+that line to your PowerShell profile.`, `  petstore-webhooks completion powershell | Out-String | Invoke-Expression`},
 	}
 	for _, c := range root.Commands() {
 		if c.Name() != "completion" {
 			continue
 		}
+		c.Long = "Print the script that completes petstore-webhooks commands, flags and event\ntypes in a shell: see the help of each shell's command for how to load it."
 		c.Example = `  source <(petstore-webhooks completion bash)   # bash, this shell
   petstore-webhooks completion zsh --help        # how to install for zsh`
 		for _, shell := range c.Commands() {
-			shell.Example = examples[shell.Name()]
+			shell.Long, shell.Example = help[shell.Name()][0], help[shell.Name()][1]
 		}
 	}
 }
@@ -219,15 +299,20 @@ func groupCommands(root *cobra.Command) {
 	}
 }
 
-// versionString is the version, commit and date a release stamped with
+// buildVersion is the version, commit and date a release stamped with
 // -ldflags or, in a build without them, those Go recorded: the module's
 // version (a tag, or a pseudo-version from the checkout) and the VCS
 // revision and time.
-func versionString() string {
-	v, c, d := version, commit, date
+func buildVersion() (v, c, d string) {
 	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" {
-		v, c, d = versionFromBuildInfo(info)
+		return versionFromBuildInfo(info)
 	}
+	return version, commit, date
+}
+
+// versionString is the version, followed by the commit and date when known.
+func versionString() string {
+	v, c, d := buildVersion()
 	if c != "" {
 		v += " (" + c
 		if d != "" {
@@ -288,16 +373,17 @@ func newHelpTopic(name, short, long string) *cobra.Command {
 	}
 }
 
-func exitCodesHelp() string {
-	var b strings.Builder
-	b.WriteString("Exit codes of petstore-webhooks, for scripts:\n\n")
+// exitCodesHelp is the text of `help exit-codes`, wrapped to columns.
+func exitCodesHelp(columns int) string {
+	rows := [][2]string{}
 	for _, c := range cmdutil.ExitCodes {
-		fmt.Fprintf(&b, "  %3d  %s\n", c.Code, c.Meaning)
+		rows = append(rows, [2]string{fmt.Sprintf("%3d", c.Code), c.Meaning})
 	}
-	return b.String()
+	return helpParagraph("Exit codes of petstore-webhooks, for scripts:", columns) + helpTable(rows, columns)
 }
 
-func environmentHelp() string {
+// environmentHelp is the text of `help environment`, wrapped to columns.
+func environmentHelp(columns int) string {
 	rows := [][2]string{}
 	for _, s := range cmdutil.Settings {
 		rows = append(rows, [2]string{s.Env, fmt.Sprintf("%s (config key %s)", s.Help, s.Key)})
@@ -312,14 +398,5 @@ func environmentHelp() string {
 		{"CLICOLOR_FORCE", "set to anything but 0: colour even when not writing to a terminal"},
 		{"CLICOLOR", "set to 0: no colour"},
 	}...)
-	width := 0
-	for _, r := range rows {
-		width = max(width, len(r[0]))
-	}
-	var b strings.Builder
-	b.WriteString("Environment variables (a flag wins over them; they win over the config file):\n\n")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "  %-*s  %s\n", width, r[0], r[1])
-	}
-	return b.String()
+	return helpParagraph("Environment variables (a flag wins over them, and they over the config file):", columns) + helpTable(rows, columns)
 }

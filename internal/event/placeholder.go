@@ -13,7 +13,7 @@ import (
 // Each send replaces them with fresh values.
 var Placeholders = []struct{ Syntax, Meaning string }{
 	{"{{uuid}}", "a new UUIDv7, like the event ids"},
-	{"{{id:PREFIX}}", "PREFIX_ and 16 random letters and digits, like pet_fYrZzCW9E1WIOyGw"},
+	{"{{id:PREFIX}}", "PREFIX_ and 16 random letters and digits: pet_fYrZzCW9E1WIOyGw"},
 	{"{{now}}", "the send time, RFC 3339 in UTC"},
 	{"{{today}}", "the send date, YYYY-MM-DD in UTC"},
 	{"{{digits:N}}", "N random decimal digits (1 to 32), like a card's last4"},

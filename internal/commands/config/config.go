@@ -125,7 +125,8 @@ func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 		Long: `Save a setting in the config file. A VALUE of - is read from standard
 input (its first line), so that a secret stays out of the process list.`,
 		Example: `  petstore-webhooks config set api_base http://127.0.0.1:4010/v1
-  petstore-webhooks listen --print-secret | petstore-webhooks config set webhook_secret -`,
+  petstore-webhooks listen --print-secret \
+    | petstore-webhooks config set webhook_secret -`,
 		Args:              cmdutil.ExactArgs(2, "a key and a value"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {

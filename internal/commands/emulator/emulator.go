@@ -61,11 +61,13 @@ prints it); each request and each delivery attempt is logged to stdout.`,
   petstore-webhooks emulator
 
   # terminal 2: point the webhook commands at it (its key, from its database)
-  export PETSTORE_API_BASE=http://127.0.0.1:4010/v1 PETSTORE_API_KEY="$(petstore-webhooks emulator --print-api-key)"
+  export PETSTORE_API_BASE=http://127.0.0.1:4010/v1
+  export PETSTORE_API_KEY="$(petstore-webhooks emulator --print-api-key)"
   petstore-webhooks list
 
   # a throwaway emulator on a free port, retrying fast (for tests)
-  PETSTORE_EMULATOR_API_KEY=test petstore-webhooks emulator --addr 127.0.0.1:0 --db :memory: --retry-schedule 0s,100ms,200ms`,
+  PETSTORE_EMULATOR_API_KEY=test petstore-webhooks emulator --addr 127.0.0.1:0 \
+    --db :memory: --retry-schedule 0s,100ms,200ms`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error

@@ -31,7 +31,7 @@ number (the # column of 'events list').`,
   petstore-webhooks events prune --older-than 24h`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.PersistentFlags().StringVar(&historyPath, "history", "", "history database (default $XDG_STATE_HOME/petstore-webhooks/history.db)")
+	cmd.PersistentFlags().StringVar(&historyPath, "history", "", "history database (default: history.db in $XDG_STATE_HOME/petstore-webhooks)")
 	open := func() (*store.Store, error) { return openHistory(f, historyPath) }
 	cmd.AddCommand(newCmdList(f, open), newCmdShow(f, open), newCmdResend(f, open), newCmdPrune(f, open))
 	return cmd

@@ -36,7 +36,8 @@ func newCmdList(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 200), pending or failed (a forward is), delivered (every forward is), or
 received (nothing to forward).`,
 		Example: `  petstore-webhooks events list
-  petstore-webhooks events list --events 'order.*' --since 2h --status failed --format json`,
+  petstore-webhooks events list --events 'order.*' --since 2h --status failed \
+    --format json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {

@@ -31,8 +31,10 @@ else to every target it was forwarded to. One attempt each, recorded in the
 history. Exit status: 0 for 2xx answers, 3 for another answer, 4 when a target
 could not be reached.`,
 		Example: `  petstore-webhooks events resend 019b4132-70aa-764f-b315-e2803d882a24
-  PETSTORE_FORWARD_SECRET="$APP_SECRET" petstore-webhooks events resend 42 --to 3000
-  petstore-webhooks events resend 42 --to 3000 --forward-scheme stripe --forward-secret-file stripe-secret.txt`,
+  PETSTORE_FORWARD_SECRET="$APP_SECRET" petstore-webhooks events resend 42 \
+    --to 3000
+  petstore-webhooks events resend 42 --to 3000 --forward-scheme stripe \
+    --forward-secret-file stripe-secret.txt`,
 		Args: cmdutil.ExactArgs(1, "an event id or request number (see 'events list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {

@@ -77,14 +77,16 @@ terminal the lines fit 80 columns: the event id shows its last 8 characters,
 long values are cut with …, and a reason or a forward's error goes on a line
 of its own; piped, the lines are tab-separated with every value whole. A
 forward that keeps failing is shown when it first fails and when it ends
-(--verbose: every attempt). Control
-characters from requests are shown escaped (\x1b); with --format json, bytes
-that are not UTF-8 and lone surrogates (\udc00) become \ufffd, and an event
-nested more than 64 deep is "event":null with its body as the string "body".
-Headers whose name contains key, token, secret, auth, password, passwd,
-session or cookie are masked as ****; signature headers stay visible.
---verbose shows the first 64 KiB of a body, indented when it is JSON at most
-64 levels deep.
+(--verbose: every attempt).
+
+Control characters from requests are shown escaped (\x1b); with --format json,
+bytes that are not UTF-8 and lone surrogates (\udc00) become \ufffd, and an
+event nested more than 64 deep is "event":null with its body as the string
+"body". Headers whose name contains key, token, secret, auth, password, passwd,
+session or cookie are masked as ****; signature headers stay visible. --verbose
+shows the first 64 KiB of a body, indented when it is JSON at most 64 levels
+deep.
+
 A slow reader of stdout gets every line; when stdout takes nothing for a
 second, at most 4 MiB of lines wait and the rest are dropped and counted on
 stderr (and as {"kind":"dropped","count":N} with --format json), never events:
@@ -100,16 +102,15 @@ headers received (hop-by-hop headers aside), so its own signature check passes;
 --forward-scheme it expects (or --forward-secret-file FILE, or the
 PETSTORE_FORWARD_SECRET environment variable, which ps does not show). Each
 target is a URL, host:port/path (http:// assumed) or a bare port
-(http://localhost:PORT); 'GLOBS=TARGET' sends only the event types that
-the globs (as --events takes them) match there.
-Credentials in a target's URL are masked wherever it is shown or recorded.
-The sender gets its 200 once the event is safely recorded; the first attempt
-at each target starts while it is being recorded, and failed ones are
-retried on connection errors, timeouts, 5xx, 408 and 429 (Retry-After
-honoured) with backoff, up to --retry-max attempts or --retry-for. With
---passthrough the sender waits for the one attempt and gets the app's answer,
-of which at most 1 MiB is read: a larger answer, a 1xx or none at all is
-answered 502 with a JSON {"error", "message"} that says which.
+(http://localhost:PORT); 'GLOBS=TARGET' sends only the event types that the
+globs (as --events takes them) match there. Credentials in a target's URL are
+masked wherever it is shown or recorded. The sender gets its 200 once the event
+is safely recorded; the first attempt at each target starts while it is being
+recorded, and failed ones are retried on connection errors, timeouts, 5xx, 408
+and 429 (Retry-After honoured) with backoff, up to --retry-max attempts or
+--retry-for. With --passthrough the sender waits for the one attempt and gets
+the app's answer, of which at most 1 MiB is read: a larger answer, a 1xx or none
+at all is answered 502 with a JSON {"error", "message"} that says which.
 
 History: every request and every forward attempt is recorded in an SQLite
 database ($XDG_STATE_HOME/petstore-webhooks/history.db, or --history FILE);
@@ -125,16 +126,24 @@ See 'petstore-webhooks events'.`,
   petstore-webhooks listen --addr 127.0.0.1:9000 --path /hooks --verbose
   petstore-webhooks listen --events 'pet.*,order.created'
   petstore-webhooks listen --secret "$NEW" --secret "$OLD"
-  petstore-webhooks listen --scheme github,stripe --secret "$SECRET"   # either provider's signature
+
+  # either provider's signature
+  petstore-webhooks listen --scheme github,stripe --secret "$SECRET"
 
   # in a CI script: wait for two events, at most 30 seconds
-  petstore-webhooks listen --format json --max-events 2 --timeout 30s > events.jsonl &
+  petstore-webhooks listen --format json --max-events 2 --timeout 30s \
+    > events.jsonl &
 
   # relay to your app on port 3000, orders to another
-  petstore-webhooks listen --forward-to 3000 --forward-to 'order.*=localhost:4000/hooks'
-  PETSTORE_FORWARD_SECRET=whsec_app petstore-webhooks listen --forward-to http://127.0.0.1:3000/webhooks
-  petstore-webhooks listen --forward-to 3000 --forward-scheme stripe --forward-secret-file stripe-secret.txt
-  petstore-webhooks listen --forward-to 3000 --passthrough   # the sender sees the app's answer`,
+  petstore-webhooks listen --forward-to 3000 \
+    --forward-to 'order.*=localhost:4000/hooks'
+  PETSTORE_FORWARD_SECRET=whsec_app petstore-webhooks listen \
+    --forward-to http://127.0.0.1:3000/webhooks
+  petstore-webhooks listen --forward-to 3000 --forward-scheme stripe \
+    --forward-secret-file stripe-secret.txt
+
+  # relay, and give the sender the app's answer
+  petstore-webhooks listen --forward-to 3000 --passthrough`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("addr") {
@@ -189,7 +198,7 @@ See 'petstore-webhooks events'.`,
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "how long a target has to answer one forward")
 	fl.IntVar(&opts.RetryMax, "retry-max", 0, "attempts per forward in all (0: no limit but --retry-for)")
 	fl.DurationVar(&opts.RetryFor, "retry-for", time.Hour, "stop retrying a forward this long after the event arrived")
-	fl.StringVar(&opts.History, "history", "", "history database (default $XDG_STATE_HOME/petstore-webhooks/history.db)")
+	fl.StringVar(&opts.History, "history", "", "history database (default: history.db in $XDG_STATE_HOME/petstore-webhooks)")
 	fl.BoolVar(&opts.NoHistory, "no-history", false, "record nothing; forwards then retry in memory only")
 	fl.DurationVar(&opts.HistoryMaxAge, "history-max-age", 7*24*time.Hour, "forget requests older than this while running")
 	fl.Var(cmdutil.SizeFlag{Bytes: &opts.HistoryMaxSize}, "history-max-size", "forget the oldest requests while the history is larger than this (500MB, 2GiB; 0: no limit)")

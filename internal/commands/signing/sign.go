@@ -51,9 +51,13 @@ HMAC in --signature-header). Stripe and standard carry one signature per
 		Example: `  petstore-webhooks sign event.json
   printf '%s' '{"id":"1"}' | petstore-webhooks sign --secret whsec_test
   petstore-webhooks sign event.json --scheme stripe --secret whsec_test
-  petstore-webhooks sign event.json --scheme standard --print-headers --timestamp 1614265330 --id msg_1
-  curl -H "$(petstore-webhooks sign --print-headers event.json)" -H 'Content-Type: application/json' \
-       --data-binary @event.json http://127.0.0.1:8080/webhooks`,
+  petstore-webhooks sign event.json --scheme standard --print-headers \
+    --timestamp 1614265330 --id msg_1
+
+  # send it signed, as a provider would
+  curl -H "$(petstore-webhooks sign --print-headers event.json)" \
+    -H 'Content-Type: application/json' \
+    --data-binary @event.json http://127.0.0.1:8080/webhooks`,
 		Args: cmdutil.MaxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

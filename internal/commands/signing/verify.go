@@ -31,12 +31,14 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Co
 	var headers []string
 	var sig, timestamp, id string
 	cmd := &cobra.Command{
-		Use:   "verify [FILE] (--signature VALUE | -H 'NAME: VALUE'...)",
+		Use:   "verify [FILE] (--signature SIG | -H HEADER...)",
 		Short: "Check a signature against a payload",
 		Long: `Check a signature against FILE's exact bytes (standard input without FILE or
-with -; at most 1 MiB). Give the signature header's value with --signature, and for
-timestamped schemes the timestamp (and for standard the message id) with
---timestamp and --id; or give the request's headers as they came with -H.
+with -; at most 1 MiB). Give the signature header's value with --signature, and
+for timestamped schemes the timestamp (and for standard the message id) with
+--timestamp and --id; or give the request's headers as they came with -H
+('Name: value').
+
 Exits 0 when the signature is valid for one of the secrets, 1 when it is not,
 with the reason on stderr: a mismatch, a malformed header, or a timestamp too
 old or in the future (see --tolerance).
@@ -44,12 +46,16 @@ old or in the future (see --tolerance).
 With several schemes (--scheme github,stripe) and -H, the first scheme whose
 header is there decides.`,
 		Example: `  petstore-webhooks verify event.json --signature sha256=5f1c...
-  petstore-webhooks verify event.json --signature "$SIG" --secret "$NEW" --secret "$OLD"
-  petstore-webhooks verify event.json --scheme stripe --signature 't=1700000000,v1=6ffb...'
-  petstore-webhooks verify event.json --scheme standard --signature 'v1,g0hM...' \
-      --timestamp 1614265330 --id msg_p5jXN8AQM9LWM0D4loKWxJek --tolerance 100000h
+  petstore-webhooks verify event.json --signature "$SIG" \
+    --secret "$NEW" --secret "$OLD"
+  petstore-webhooks verify event.json --scheme stripe \
+    --signature 't=1700000000,v1=6ffb...'
+  petstore-webhooks verify event.json --scheme standard \
+    --signature 'v1,g0hM...' --timestamp 1614265330 \
+    --id msg_p5jXN8AQM9LWM0D4loKWxJek --tolerance 100000h
   petstore-webhooks verify body.txt --scheme slack,github \
-      -H 'X-Slack-Signature: v0=a211...' -H 'X-Slack-Request-Timestamp: 1531420618'`,
+    -H 'X-Slack-Signature: v0=a211...' \
+    -H 'X-Slack-Request-Timestamp: 1531420618'`,
 		Args: cmdutil.MaxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

@@ -99,15 +99,21 @@ Exit status: 0 when every delivery got a 2xx answer, 3 when a receiver answered
 otherwise, 4 when it could not be reached, 2 for usage errors. With --api the
 same for the first attempts, and 5 when one was not made within --wait.`,
 		Example: `  petstore-webhooks trigger pet.adopted
-  petstore-webhooks trigger order.created payment.succeeded --url http://127.0.0.1:3000/hooks
-  petstore-webhooks trigger order.created --override data.order.items.0.quantity=3 --remove data.customer
-  petstore-webhooks trigger pet.adopted --data <(echo '{"data":{"adopter":{"name":"Ada"}}}') --dry-run
+  petstore-webhooks trigger order.created payment.succeeded \
+    --url http://127.0.0.1:3000/hooks
+  petstore-webhooks trigger order.created \
+    --override data.order.items.0.quantity=3 --remove data.customer
+  petstore-webhooks trigger pet.adopted --dry-run \
+    --data <(echo '{"data":{"adopter":{"name":"Ada"}}}')
   petstore-webhooks trigger --raw captured.json -H 'X-Request-Id: 42'
-  petstore-webhooks trigger pet.adopted --scheme standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  petstore-webhooks trigger pet.adopted --scheme standard \
+    --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   petstore-webhooks trigger payment.failed --count 1000 --concurrency 20
   petstore-webhooks trigger pet.adopted --format json | jq .status
-  petstore-webhooks trigger order.created --api   # to every subscribed webhook, through the emulator
-  petstore-webhooks trigger order.created --api --wait 0   # queue it, do not wait`,
+
+  # to every subscribed webhook, through the emulator
+  petstore-webhooks trigger order.created --api
+  petstore-webhooks trigger order.created --api --wait 0  # queue it, no wait`,
 		ValidArgsFunction: fixturescmd.CompleteEventTypes(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Events = args

@@ -24,7 +24,9 @@ func newCmdDeliveries(f *cmdutil.Factory) *cobra.Command {
 attempt number, time, response status, latency and error. The emulator serves
 this; the public Petstore API does not.`,
 		Example: `  petstore-webhooks deliveries wh_fYrZzCW9E1WIOyGw
-  petstore-webhooks deliveries wh_fYrZzCW9E1WIOyGw --format json | jq 'map(select(.status != 200)) | length'`,
+  # how many attempts were not answered 200
+  petstore-webhooks deliveries wh_fYrZzCW9E1WIOyGw --format json \
+    | jq 'map(select(.status != 200)) | length'`,
 		Args: idArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {

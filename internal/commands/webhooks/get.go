@@ -14,7 +14,8 @@ func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 		Use:   "get ID",
 		Short: "Show one webhook",
 		Example: `  petstore-webhooks get wh_fYrZzCW9E1WIOyGw
-  petstore-webhooks get wh_fYrZzCW9E1WIOyGw --show-secret --format json | jq -r .secret`,
+  petstore-webhooks get wh_fYrZzCW9E1WIOyGw --show-secret --format json \
+    | jq -r .secret`,
 		Args: idArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {

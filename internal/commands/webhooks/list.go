@@ -24,7 +24,9 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 --limit). Secrets are masked. An API that names more than %d pages, %d
 webhooks or %d MiB fails the command with exit 8.`, petstore.MaxListPages, petstore.MaxListWebhooks, petstore.MaxListBytes>>20),
 		Example: `  petstore-webhooks list
-  petstore-webhooks list --format json | jq -r '.[] | select(.status == "disabled") | .id'`,
+  # the ids of the disabled webhooks
+  petstore-webhooks list --format json \
+    | jq -r '.[] | select(.status == "disabled") | .id'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {

@@ -29,9 +29,17 @@ func NewCmdRegister(f *cmdutil.Factory, runF func(*RegisterOptions) error) *cobr
 		Long: `Register URL to receive the given event types. The answer shows the webhook's
 signing secret: this is the one time it is shown unmasked unless you ask
 ('get --show-secret').`,
-		Example: `  petstore-webhooks register --url https://example.com/hooks --events pet.adopted,order.created
-  petstore-webhooks register --url http://127.0.0.1:8080/webhooks --events pet.adopted --secret-file <(petstore-webhooks listen --print-secret)
-  petstore-webhooks register --url https://example.com/hooks --events payment.failed --format json | jq -r .id`,
+		Example: `  petstore-webhooks register --url https://example.com/hooks \
+    --events pet.adopted,order.created
+
+  # to your listen, signed with its secret
+  petstore-webhooks register --url http://127.0.0.1:8080/webhooks \
+    --events pet.adopted \
+    --secret-file <(petstore-webhooks listen --print-secret)
+
+  # the new webhook's id
+  petstore-webhooks register --url https://example.com/hooks \
+    --events payment.failed --format json | jq -r .id`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(opts.Format); err != nil {

@@ -26,13 +26,16 @@ func NewCmdUpdate(f *cmdutil.Factory, runF func(*UpdateOptions) error) *cobra.Co
 	var url, status, secret, secretFile string
 	var events, add, remove []string
 	cmd := &cobra.Command{
-		Use:   "update ID [--url URL] [--events ...] [--add-event ...] [--remove-event ...] [--status active|disabled] [--secret S]",
+		Use:   "update ID",
 		Short: "Change a webhook",
-		Long: `Change a webhook's URL, events, status or secret. Only what the flags name is
-sent. --add-event and --remove-event change the current list.`,
+		Long: `Change a webhook's URL, events, status or secret: give at least one of --url,
+--events, --add-event, --remove-event, --status and --secret. Only what the
+flags name is sent; --add-event and --remove-event change the current list.`,
 		Example: `  petstore-webhooks update wh_fYrZzCW9E1WIOyGw --status disabled
-  petstore-webhooks update wh_fYrZzCW9E1WIOyGw --add-event payment.failed --remove-event pet.adopted
-  petstore-webhooks update wh_fYrZzCW9E1WIOyGw --url https://example.com/new-hooks`,
+  petstore-webhooks update wh_fYrZzCW9E1WIOyGw --add-event payment.failed \
+    --remove-event pet.adopted
+  petstore-webhooks update wh_fYrZzCW9E1WIOyGw \
+    --url https://example.com/new-hooks`,
 		Args: idArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
