@@ -1,8 +1,10 @@
 package cmdtest
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -66,4 +68,11 @@ func AssertRenderingsOf(t *testing.T, name string, env Env, render func(*cmdutil
 		t.Errorf("--color always leaves the piped output without colour:\n%s", Rendered(forced))
 	}
 	return terminalErr, pipedErr
+}
+
+// MainInUTC runs a package's tests with the local time zone UTC, as the
+// golden files show times: call it from TestMain.
+func MainInUTC(m *testing.M) {
+	time.Local = time.UTC
+	os.Exit(m.Run())
 }

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -11,10 +10,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
-func TestMain(m *testing.M) {
-	time.Local = time.UTC // the golden files show times as a terminal in UTC would
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { cmdtest.MainInUTC(m) }
 
 // TestReadyAndStoppedRenderings: the banner with a database path too long
 // to share the first line, and the last line, stopped by Ctrl+C or not.

@@ -15,10 +15,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
-func TestMain(m *testing.M) {
-	time.Local = time.UTC // the golden files show times as a terminal in UTC would
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { cmdtest.MainInUTC(m) }
 
 // TestListRenderings shows a history with every state: a delivered
 // forward, a failed one, a pending one, a rejected request without an event

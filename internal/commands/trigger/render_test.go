@@ -22,10 +22,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 )
 
-func TestMain(m *testing.M) {
-	time.Local = time.UTC // the golden files show times as a terminal in UTC would
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { cmdtest.MainInUTC(m) }
 
 func humanOptions(f *cmdutil.Factory) *Options {
 	return &Options{IO: f.IOStreams, Format: "human", URL: "http://127.0.0.1:8080/webhooks", Now: f.Now}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +15,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 )
 
-func TestMain(m *testing.M) {
-	time.Local = time.UTC // the golden files show times as a terminal in UTC would
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { cmdtest.MainInUTC(m) }
 
 // goldenAPI answers list, get and deliveries with fixed webhooks and
 // attempts: an active and a disabled webhook (a coloured cell followed by
