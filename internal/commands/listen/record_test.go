@@ -15,6 +15,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/history"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
@@ -267,8 +268,9 @@ func TestPendingForwardsAreToldOfAtStopAndStart(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("answered %d", w.Code)
 	}
+	rec.opts.IO.SetTTY(false, false, true) // a terminal: the sentence breaks before 80 columns
 	rec.close()
-	if got, want := rec.opts.IO.ErrOut.(*bytes.Buffer).String(), "1 forward(s) still pending: they resume when listen next starts with this history and a --forward-to.\n"; got != want {
+	if got, want := golden.Plain(rec.opts.IO.ErrOut.(*bytes.Buffer).String()), "1 forward(s) still pending: they resume when listen next starts with this\n  history and a --forward-to.\n"; got != want {
 		t.Fatalf("stderr at stop %q, want %q", got, want)
 	}
 

@@ -222,7 +222,8 @@ func (rec *recording) tellPending() {
 	if rec.opts.NoHistory {
 		what = "they are lost: history is off (--no-history)"
 	}
-	fmt.Fprintln(rec.opts.IO.ErrOut, rec.opts.IO.ErrStyles().Warning(fmt.Sprintf("%d forward(s) still pending: %s.", n, what)))
+	text := rec.opts.IO.ErrStyles().Warning(fmt.Sprintf("%d forward(s) still pending: %s.", n, what))
+	fmt.Fprintln(rec.opts.IO.ErrOut, render.FitLines(render.StderrWidth(rec.opts.IO), "  ", " ", strings.Fields(text)...))
 }
 
 // record is the receiver's Record hook: it commits the request, with a
