@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/history"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
-	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
