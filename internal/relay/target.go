@@ -81,7 +81,8 @@ func ParseURL(dest string) (string, error) {
 		dest = "http://" + dest
 	}
 	u, err := url.Parse(dest)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+	// A host with an empty port (htp:/x read as http://htp:/x) is a typo.
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || strings.HasSuffix(u.Host, ":") {
 		return "", fmt.Errorf("want a port, host:port[/path] or an http(s) URL")
 	}
 	if p := u.Port(); p != "" {
