@@ -256,7 +256,7 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent, firsts []first
 	terminal := opts.IO.IsStdoutTTY()
 	st := opts.IO.OutStyles()
 	head := func(summary string) string {
-		return fmt.Sprintf("%s  %s  %s  %s", st.Faint(when), st.EventType(fmt.Sprintf("%-*s", typeWidth, render.Fit(typ, typeWidth, render.ElideEnd))), render.ShortID(id), summary)
+		return fmt.Sprintf("%s  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(typ, typeWidth)), iostreams.Pad(render.ShortID(id), idWidth), summary)
 	}
 	if firsts == nil {
 		// The API answers before it delivers, and shows no deliveries (or
@@ -316,7 +316,7 @@ const maxWebhookIDWidth = 24
 func webhookLine(st *iostreams.Styles, f firstAttempt, wait time.Duration, idWidth int) string {
 	result, reason, latency, next := attemptCells(f, wait)
 	indent := 2 + idWidth + 2
-	id := fmt.Sprintf("%-*s", idWidth, render.Fit(iostreams.Escape(f.WebhookID), idWidth, render.ElideEnd))
+	id := iostreams.Pad(iostreams.Escape(f.WebhookID), idWidth)
 	room := render.TerminalWidth - indent
 	tail := ""
 	if latency != "" {
@@ -328,13 +328,7 @@ func webhookLine(st *iostreams.Styles, f firstAttempt, wait time.Duration, idWid
 		tail += "  " + st.Faint(next)
 	}
 	line := "  " + id + "  " + outcomeStyle(st, f)(render.Fit(result, room, render.ElideEnd)) + tail
-	if reason != "" {
-		elide := render.ElideEnd
-		if f.outcome() == outcomeUnreachable {
-			elide = render.ElideStart // the cause comes last
-		}
-		line += "\n" + strings.Repeat(" ", indent) + st.Faint(render.Fit(reason, render.TerminalWidth-indent, elide))
-	}
+	line += detailLines(st, reason, indent)
 	return line
 }
 

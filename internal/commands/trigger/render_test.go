@@ -17,6 +17,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
@@ -162,5 +163,70 @@ func TestTriggerSummaryWithNothingListening(t *testing.T) {
 	out, _, err := runTrigger(t, "pet.adopted", "--url", url, "--count", "5")
 	if cmdutil.CodeOf(err) != cmdutil.ExitUnreachable || out != "sent 5  delivered 0  non-2xx 0  connection errors 5\n" {
 		t.Fatalf("err = %v, summary:\n%s", err, out)
+	}
+}
+
+// On a terminal a reason or an error too long for the line goes whole on a
+// faint line below it, not cut (the bad host of a DNS error was cut off its
+// front); and wide characters in an event type or a webhook id keep the
+// columns aligned (padding counted runes, not columns).
+func TestTerminalLinesKeepDetailsWholeAndColumnsAligned(t *testing.T) {
+	dns := errors.New("Post \"http://htp.invalid/x\": dial tcp: lookup htp.invalid on 10.0.255.255:53: no such host")
+	reason := "signature mismatch: is the secret the one listen uses?"
+	f, s := cmdtest.Factory(t, nil)
+	f.IOStreams.SetTTY(false, true, true)
+	for _, d := range []delivery{
+		{cmdtest.Now, someID, "宠物.领养", sender.Result{Status: 200, Latency: time.Millisecond}},
+		{cmdtest.Now, someID, "pet.adopted", sender.Result{Status: 401, Reason: reason, Latency: time.Millisecond}},
+		{cmdtest.Now, someID, "pet.adopted", sender.Result{Err: dns, Latency: time.Millisecond}},
+		{cmdtest.Now, "", "captured.json", sender.Result{Status: 204, Latency: time.Millisecond}},
+	} {
+		if err := printDelivery(humanOptions(f), d, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := golden.Plain(s.Out.String())
+	golden.AssertFits(t, out, render.TerminalWidth)
+	joined := strings.Join(strings.Fields(out), " ")
+	for _, whole := range []string{reason, "lookup htp.invalid on 10.0.255.255:53: no such host"} {
+		if !strings.Contains(joined, whole) {
+			t.Errorf("%q is not shown whole:\n%s", whole, out)
+		}
+	}
+	var statusAt []int
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if strings.HasPrefix(line, "12:00:00") {
+			for _, status := range []string{"200 OK", "401 Unauthorized", "error", "204 No Content"} {
+				if i := strings.Index(line, "  "+status); i >= 0 {
+					statusAt = append(statusAt, iostreams.Width(line[:i]))
+				}
+			}
+		}
+	}
+	if len(statusAt) != 4 || statusAt[0] != statusAt[1] || statusAt[1] != statusAt[2] || statusAt[2] != statusAt[3] {
+		t.Errorf("status columns at %v, want 4 equal:\n%s", statusAt, out)
+	}
+}
+
+// The same for --api: a CJK webhook id keeps the columns aligned.
+func TestAPILinesAlignWideWebhookIDs(t *testing.T) {
+	f, s := cmdtest.Factory(t, nil)
+	f.IOStreams.SetTTY(false, true, true)
+	firsts := []firstAttempt{
+		{WebhookID: "wh_宠物宠物", Attempted: true, Delivery: petstore.Delivery{Status: 200, LatencyMs: 1}},
+		{WebhookID: "wh_abcdefghijkl", Attempted: true, Delivery: petstore.Delivery{Status: 200, LatencyMs: 1}},
+	}
+	if err := printSent(humanOptions(f), cmdtest.Now, petstore.EventSent{ID: someID, EventType: "宠物.领养", Webhooks: 2}, firsts); err != nil {
+		t.Fatal(err)
+	}
+	out := golden.Plain(s.Out.String())
+	var at []int
+	for _, line := range strings.Split(out, "\n") {
+		if i := strings.Index(line, "delivered"); i >= 0 {
+			at = append(at, iostreams.Width(line[:i]))
+		}
+	}
+	if len(at) != 3 || at[1] != at[2] || at[0] != 8+2+20+2+9+2 {
+		t.Errorf("columns at %v:\n%s", at, out)
 	}
 }

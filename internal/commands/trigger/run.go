@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
@@ -276,15 +278,12 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	if loadMode {
 		return nil
 	}
-	status := fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))
-	if d.Reason != "" {
-		status += ": " + iostreams.Escape(d.Reason)
-	}
+	status, detail := fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status)), iostreams.Escape(d.Reason)
 	switch {
 	case errors.Is(d.Err, context.Canceled):
-		status = "cancelled"
+		status, detail = "cancelled", ""
 	case d.Err != nil:
-		status = "error: " + iostreams.Escape(d.Err.Error())
+		status, detail = "error", iostreams.Escape(d.Err.Error())
 	}
 	id := iostreams.Escape(d.EventID)
 	if id == "" {
@@ -293,32 +292,53 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	cells := []string{cmdutil.Timestamp(d.SentAt), iostreams.Escape(d.EventType), id, status, render.Latency(d.Latency)}
 	st := opts.IO.OutStyles()
 	if !opts.IO.IsStdoutTTY() {
+		if detail != "" {
+			cells[3] += ": " + detail
+		}
 		cells[3] = st.Status(d.Status, cells[3]) // coloured only when colour was forced
 		_, err := fmt.Fprintln(out, strings.Join(cells, "\t"))
 		return err
 	}
-	_, err := fmt.Fprintln(out, terminalLine(st, d, cells))
+	_, err := fmt.Fprintln(out, terminalLine(st, d, cells, detail))
 	return err
 }
 
-// typeWidth is the column of the event type in trigger's lines.
-const typeWidth = 20
+// The columns of trigger's lines on a terminal: the time, the event type,
+// the event's short id (see render.ShortID), the answer and the latency.
+const (
+	typeWidth = 20
+	idWidth   = 9
+	detailAt  = 8 + 2 // under the event type
+)
 
 // terminalLine is a delivery's line on a terminal, within 80 columns: a
-// short event id, and the answer or error cut to the room that is left.
-func terminalLine(st *iostreams.Styles, d delivery, cells []string) string {
-	when, typ, id, status, latency := cells[0], render.Fit(cells[1], typeWidth, render.ElideEnd), render.ShortID(cells[2]), cells[3], cells[4]
-	room := render.TerminalWidth - (len(when) + 2 + typeWidth + 2 + iostreams.Width(id) + 2 + 2 + iostreams.Width(latency))
+// short event id, then the answer with the receiver's reason or the error
+// when they fit, else the reason or error whole on faint lines below.
+func terminalLine(st *iostreams.Styles, d delivery, cells []string, detail string) string {
+	when, typ, id, status, latency := cells[0], iostreams.Pad(cells[1], typeWidth), iostreams.Pad(render.ShortID(cells[2]), idWidth), cells[3], cells[4]
+	room := render.TerminalWidth - (iostreams.Width(when) + 2 + typeWidth + 2 + idWidth + 2 + 2 + iostreams.Width(latency))
 	style := func(s string) string { return st.Status(d.Status, s) }
-	switch {
-	case errors.Is(d.Err, context.Canceled):
+	if errors.Is(d.Err, context.Canceled) {
 		style = st.Faint
-	case d.Err != nil:
-		status = render.Fit(status, room, render.ElideStart) // the cause comes last
-	default:
-		status = render.Fit(status, room, render.ElideEnd)
 	}
-	return fmt.Sprintf("%s  %s  %s  %s  %s", st.Faint(when), st.EventType(fmt.Sprintf("%-*s", typeWidth, typ)), id, style(status), st.Faint(latency))
+	if detail != "" && iostreams.Width(status+": "+detail) <= room {
+		status, detail = status+": "+detail, ""
+	}
+	line := fmt.Sprintf("%s  %s  %s  %s  %s", st.Faint(when), st.EventType(typ), id, style(status), st.Faint(latency))
+	return line + detailLines(st, detail, detailAt)
+}
+
+// detailLines is a reason or an error on faint lines of their own, indented
+// by indent and wrapped to the terminal's width rather than cut, or nothing.
+func detailLines(st *iostreams.Styles, text string, indent int) string {
+	if text == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(ansi.Wrap(text, render.TerminalWidth-indent, ""), "\n") {
+		b.WriteString("\n" + strings.Repeat(" ", indent) + st.Faint(strings.TrimRight(line, " ")))
+	}
+	return b.String()
 }
 
 // printSummary totals a load run: what was sent, delivered (2xx), answered
