@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -102,7 +103,7 @@ could not be reached.`,
 			}
 			rl := relay.New(relay.Config{Store: st, Client: relay.NewClient(), Targets: named, Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret, ForwardScheme: scheme,
 				Now: f.Now, KeepHistory: true})
-			var unreachable, non2xx int
+			var unreachable, non2xx []string // the targets, named for the closing error
 			for _, target := range targets {
 				fw, err := st.AddForward(cmd.Context(), r.ID, target, f.Now())
 				if err != nil {
@@ -114,19 +115,19 @@ could not be reached.`,
 				}
 				switch {
 				case res.Response == nil:
-					unreachable++
+					unreachable = append(unreachable, iostreams.Escape(target))
 				case res.Attempt.Status < 200 || res.Attempt.Status > 299:
-					non2xx++
+					non2xx = append(non2xx, iostreams.Escape(target))
 				}
 				if err := printResend(f, format, res); err != nil {
 					return err
 				}
 			}
 			switch {
-			case unreachable > 0:
-				return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d targets could not be reached", unreachable, len(targets)))
-			case non2xx > 0:
-				return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d targets answered outside 2xx", non2xx, len(targets)))
+			case len(unreachable) > 0:
+				return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d targets could not be reached: %s", len(unreachable), len(targets), strings.Join(unreachable, ", ")))
+			case len(non2xx) > 0:
+				return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d targets answered outside 2xx: %s", len(non2xx), len(targets), strings.Join(non2xx, ", ")))
 			}
 			return nil
 		},
