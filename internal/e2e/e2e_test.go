@@ -102,7 +102,7 @@ func TestWrongSecretIsRejectedWithAReason(t *testing.T) {
 		t.Fatalf("trigger exit %d, want 3:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if !strings.Contains(r.stdout, "401 Unauthorized: signature does not match the secret") ||
-		r.stderr != "Error: 1 of 1 deliveries got a non-2xx answer\n" {
+		r.stderr != "Error: 1 of 1 deliveries got a non-2xx answer (1 was 401 Unauthorized): is --secret the receiver's? 'petstore-webhooks listen --print-secret' shows listen's\n" {
 		t.Fatalf("trigger output:\n%s%s", r.stdout, r.stderr)
 	}
 	l.interrupt(t)

@@ -117,6 +117,7 @@ type Stats struct {
 	latencies []time.Duration
 	ok        int
 	non2xx    int
+	non2xx401 int
 	errors    int
 	refused   int
 	cancelled int
@@ -139,6 +140,9 @@ func (s *Stats) Add(r Result) {
 		s.ok++
 	default:
 		s.non2xx++
+		if r.Status == http.StatusUnauthorized {
+			s.non2xx401++
+		}
 	}
 	if r.Err == nil {
 		s.latencies = append(s.latencies, r.Latency)
@@ -159,6 +163,7 @@ func (s *Stats) Sent() int {
 type Summary struct {
 	Sent, OK, Non2xx, ConnErrors, Cancelled int
 	Refused                                 int
+	Unauthorized                            int // the non-2xx answers that were 401
 	P50, P95, P99                           time.Duration
 	PerSecond                               float64
 }
@@ -173,7 +178,7 @@ func (s *Stats) Summary(elapsed time.Duration) Summary {
 	lat := append([]time.Duration(nil), s.latencies...)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	sum := Summary{Sent: s.ok + s.non2xx + s.errors + s.cancelled, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors, Cancelled: s.cancelled,
-		Refused: s.refused,
+		Refused: s.refused, Unauthorized: s.non2xx401,
 		P50:     Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
 	if elapsed > 0 {
 		sum.PerSecond = float64(sum.Answered()) / elapsed.Seconds()

@@ -378,11 +378,31 @@ func outcome(opts *Options, s sender.Summary) error {
 	case s.ConnErrors > 0 && s.Refused == s.ConnErrors:
 		return cmdutil.Exit(cmdutil.ExitUnreachable, nothingListening(opts, s))
 	case s.ConnErrors > 0:
-		return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d deliveries could not reach the receiver", s.ConnErrors, s.Sent))
+		return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d deliveries could not reach the receiver at %s",
+			s.ConnErrors, s.Sent, iostreams.Escape(urlmask.Mask(opts.URL))))
+	case s.Non2xx > 0 && s.Unauthorized > 0:
+		return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d deliveries got a non-2xx answer (%s 401 Unauthorized): %s 'petstore-webhooks listen --print-secret' shows listen's",
+			s.Non2xx, s.Sent, wasWere(s.Unauthorized), whichSecret(opts)))
 	case s.Non2xx > 0:
 		return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d deliveries got a non-2xx answer", s.Non2xx, s.Sent))
 	}
 	return nil
+}
+
+func wasWere(n int) string {
+	if n == 1 {
+		return "1 was"
+	}
+	return fmt.Sprintf("%d were", n)
+}
+
+// whichSecret is the question a 401 asks: the receiver checks the signature
+// with a secret other than the one trigger signed with.
+func whichSecret(opts *Options) string {
+	if opts.Secret != "" {
+		return "is --secret the receiver's?"
+	}
+	return "does the receiver use the configured webhook secret?"
 }
 
 // startProgress draws a bar on stderr while a load runs, when stderr is a

@@ -134,7 +134,7 @@ func TestTriggerSendsSignedEvents(t *testing.T) {
 func TestTriggerJSONAndExitCodes(t *testing.T) {
 	r := newReceiver(t, "whsec_test", 401)
 	out, _, err := runTrigger(t, "payment.failed", "--url", r.URL, "--format", "json")
-	if cmdutil.CodeOf(err) != cmdutil.ExitNon2xx || err.Error() != "1 of 1 deliveries got a non-2xx answer" {
+	if cmdutil.CodeOf(err) != cmdutil.ExitNon2xx || !strings.HasPrefix(err.Error(), "1 of 1 deliveries got a non-2xx answer (1 was 401 Unauthorized): ") {
 		t.Fatalf("err = %v (code %d)", err, cmdutil.CodeOf(err))
 	}
 	var d map[string]any
