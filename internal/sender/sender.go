@@ -179,7 +179,7 @@ func (s *Stats) Summary(elapsed time.Duration) Summary {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	sum := Summary{Sent: s.ok + s.non2xx + s.errors + s.cancelled, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors, Cancelled: s.cancelled,
 		Refused: s.refused, Unauthorized: s.non2xx401,
-		P50:     Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
+		P50: Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
 	if elapsed > 0 {
 		sum.PerSecond = float64(sum.Answered()) / elapsed.Seconds()
 	}
