@@ -2,6 +2,7 @@ package trigger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -92,12 +93,14 @@ type outcomeJSON struct {
 
 // sendViaAPI asks the API to send each event, with its edited data, to the
 // webhooks subscribed to its type, and reports the first attempt at each
-// webhook when the API shows its deliveries.
+// webhook when the API shows its deliveries. --wait is one deadline for
+// the whole run.
 func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 	client, err := opts.apiClient()
 	if err != nil {
 		return err
 	}
+	deadline := opts.Now().Add(opts.Wait)
 	var all []firstAttempt
 	for _, t := range tpls {
 		now := opts.Now()
@@ -109,7 +112,7 @@ func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 		if err != nil {
 			return cmdutil.APIError(err, "")
 		}
-		firsts, err := awaitFirstAttempts(ctx, opts, client, sent)
+		firsts, err := awaitFirstAttempts(ctx, opts, client, sent, deadline)
 		if err != nil {
 			// The event is queued all the same: say so, then why no more.
 			if perr := printSent(opts, now, sent, nil); perr != nil {
@@ -118,7 +121,11 @@ func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 			if ctx.Err() != nil {
 				return cmdutil.ErrCancel
 			}
-			return cmdutil.APIError(fmt.Errorf("%s was queued, but its deliveries could not be read: %w", iostreams.Escape(sent.ID), err), "")
+			err = fmt.Errorf("%s was queued, but its deliveries could not be read: %w", iostreams.Escape(sent.ID), err)
+			if errors.Is(err, errNoAnswer) {
+				return cmdutil.Exit(cmdutil.ExitAPI, err)
+			}
+			return cmdutil.APIError(err, "")
 		}
 		if err := printSent(opts, now, sent, firsts); err != nil {
 			return err
@@ -128,11 +135,29 @@ func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 	return apiOutcome(opts, all)
 }
 
+// errNoAnswer is an API that did not answer a look at the deliveries in
+// the time each look has.
+var errNoAnswer = errors.New("the API did not answer")
+
+// maxLookTime is the most time one look at the deliveries has: an API
+// that takes longer has failed, whatever is left of --wait.
+const maxLookTime = 5 * time.Second
+
+// lookTime is how long one look at the deliveries may take: maxLookTime, or
+// half of --wait when that is shorter, but at least a second.
+func (opts *Options) lookTime() time.Duration {
+	if opts.lookTimeout > 0 {
+		return opts.lookTimeout
+	}
+	return min(maxLookTime, max(time.Second, opts.Wait/2))
+}
+
 // awaitFirstAttempts looks at the deliveries of each webhook the event was
-// queued for until the first attempt at each is recorded, or --wait passes.
-// It returns nil when there is nothing to follow: no wait, webhooks the API
-// does not name, or no deliveries listed for any of them.
-func awaitFirstAttempts(ctx context.Context, opts *Options, client apiSender, sent petstore.EventSent) ([]firstAttempt, error) {
+// queued for until the first attempt at each is recorded, or the deadline
+// passes; it looks once at least. It returns nil when there is nothing to
+// follow: no wait, webhooks the API does not name, or no deliveries listed
+// for any of them.
+func awaitFirstAttempts(ctx context.Context, opts *Options, client apiSender, sent petstore.EventSent, deadline time.Time) ([]firstAttempt, error) {
 	if opts.Wait <= 0 || len(sent.WebhookIDs) == 0 || len(sent.WebhookIDs) > maxFollowed {
 		return nil, nil
 	}
@@ -140,16 +165,11 @@ func awaitFirstAttempts(ctx context.Context, opts *Options, client apiSender, se
 	for i, id := range sent.WebhookIDs {
 		firsts[i].WebhookID = id
 	}
-	deadline := opts.Now().Add(opts.Wait)
-	waitCtx, cancel := context.WithTimeout(ctx, opts.Wait)
-	defer cancel()
 	for pause := firstPoll; ; pause = min(2*pause, maxPoll) {
-		left := deadline.Sub(opts.Now())
-		if left <= 0 {
-			break
-		}
-		if err := opts.pauseFor(waitCtx, min(pause, left)); err != nil {
-			break
+		if left := deadline.Sub(opts.Now()); left > 0 {
+			if err := opts.pauseFor(ctx, min(pause, left)); err != nil {
+				return nil, err
+			}
 		}
 		open := 0
 		for i := range firsts {
@@ -157,7 +177,7 @@ func awaitFirstAttempts(ctx context.Context, opts *Options, client apiSender, se
 			if f.Attempted || f.Unknown {
 				continue
 			}
-			list, err := client.EventDeliveries(waitCtx, f.WebhookID, sent.ID)
+			list, err := lookAt(ctx, opts, client, f.WebhookID, sent.ID)
 			switch {
 			case err == nil && len(list) > 0:
 				f.Delivery, f.Attempted = earliest(list), true
@@ -165,18 +185,13 @@ func awaitFirstAttempts(ctx context.Context, opts *Options, client apiSender, se
 				open++
 			case noDeliveries(err):
 				f.Unknown = true
-			case waitCtx.Err() != nil:
-				open++ // the time ran out during the call
 			default:
 				return nil, err
 			}
 		}
-		if open == 0 {
+		if open == 0 || !opts.Now().Before(deadline) {
 			break
 		}
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
 	}
 	for _, f := range firsts {
 		if !f.Unknown {
@@ -184,6 +199,22 @@ func awaitFirstAttempts(ctx context.Context, opts *Options, client apiSender, se
 		}
 	}
 	return nil, nil // the API shows no deliveries: it says only that it queued them
+}
+
+// lookAt asks the API for the deliveries of an event to a webhook, within
+// the time one look has.
+func lookAt(ctx context.Context, opts *Options, client apiSender, webhookID, eventID string) ([]petstore.Delivery, error) {
+	limit := opts.lookTime()
+	lookCtx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	list, err := client.EventDeliveries(lookCtx, webhookID, eventID)
+	switch {
+	case err == nil, ctx.Err() != nil:
+		return list, err
+	case lookCtx.Err() != nil:
+		return nil, fmt.Errorf("%w within %s", errNoAnswer, emulator.ShortDuration(limit))
+	}
+	return nil, err
 }
 
 // noDeliveries reports an API that does not list deliveries (the public

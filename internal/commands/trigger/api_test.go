@@ -376,3 +376,47 @@ func TestAPIOutcomeRenderings(t *testing.T) {
 		return printSent(humanOptions(f), at, petstore.EventSent{ID: someID, EventType: "pet.adopted", Webhooks: 2}, all)
 	})
 }
+
+// --wait is one deadline for the run, as the help says: three events, none
+// attempted, wait 2 s in all (not 2 s each); each event's deliveries are
+// still looked at once.
+func TestTriggerAPIWaitIsOneDeadlineForTheRun(t *testing.T) {
+	base, asked := fakeAPIServer(t, sentTwo, func(string, int) (int, string) { return 200, noAttemptsYet })
+	clock := newClock()
+	out, _, err := runAPI(context.Background(), t, base, clock, "pet.adopted", "pet.adopted", "pet.adopted", "--wait", "2s")
+	if cmdutil.CodeOf(err) != cmdutil.ExitTimeout || strings.Count(out, "no attempt within 2s") != 6 {
+		t.Fatalf("exit %d (%v)\n%s", cmdutil.CodeOf(err), err, out)
+	}
+	if waited := clock.Now().Sub(cmdtest.Now); waited != 2*time.Second {
+		t.Errorf("waited %s for 3 events, want 2s", waited)
+	}
+	if asked() < 3*2 {
+		t.Errorf("%d looks at the deliveries: each event's should be looked at once at least", asked())
+	}
+}
+
+// An API that never answers GET .../deliveries: each look has its own time
+// limit, and the run ends with exit 8 (the API failed), not 5 (no attempt
+// within --wait).
+func TestTriggerAPIHungDeliveriesIsAnAPIFailure(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(202)
+			io.WriteString(w, sentTwo)
+			return
+		}
+		<-r.Context().Done() // hangs until trigger gives up
+	}))
+	defer srv.Close()
+	clock := newClock()
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": srv.URL + "/v1", "PETSTORE_API_KEY": "test-key"})
+	err := cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
+		o.Now, o.pause, o.lookTimeout = clock.Now, clock.pause, time.Millisecond
+		return run(ctx, o)
+	}), "--api", "pet.adopted", "--wait", "2s")
+	want := "evt_1 was queued, but its deliveries could not be read: the API did not answer within 1ms"
+	if cmdutil.CodeOf(err) != cmdutil.ExitAPI || err == nil || err.Error() != want || s.Out.String() != "12:00:00\tpet.adopted\tevt_1\tqueued for 2 webhook(s)\n" {
+		t.Fatalf("exit %d (%v), want exit 8 %q\n%s", cmdutil.CodeOf(err), err, want, s.Out)
+	}
+}

@@ -61,6 +61,8 @@ type Options struct {
 	apiClient   func() (apiSender, error)
 	// pause waits between two looks at the API's deliveries; tests replace it.
 	pause func(context.Context, time.Duration) error
+	// lookTimeout, when set, replaces the time one look at the deliveries has.
+	lookTimeout time.Duration
 }
 
 // NewCmdTrigger builds `trigger`.
@@ -83,11 +85,12 @@ Ctrl-C), and latency percentiles and answers per second over the answered.
 With --api the events are not posted to a URL: the Petstore API (or the
 emulator, see PETSTORE_API_BASE) is asked to send each one to the webhooks
 subscribed to its type, through its emulator-only POST /v1/events. The API
-answers before it delivers; trigger then waits, at most --wait (10s), for its
-first attempt at each webhook and prints a line per webhook: delivered, the
-answer with the receiver's reason (a 401 from listen when the secrets differ)
-and when the API retries, or not reachable. An API that lists no deliveries,
-or --wait 0, gets one line: how many webhooks the event was queued for.
+answers before it delivers; trigger then waits, at most --wait (10s) for the
+whole run, for its first attempt at each webhook and prints a line per
+webhook: delivered, the answer with the receiver's reason (a 401 from listen
+when the secrets differ) and when the API retries, or not reachable. An API
+that lists no deliveries, or --wait 0, gets one line: how many webhooks the
+event was queued for.
 
 --data FILE holds JSON deep-merged over the whole event, envelope and all:
 the event's fields are under "data", so {"data":{"adopter":{"name":"Ada"}}}
@@ -97,7 +100,8 @@ beside "data", with a warning. Edits apply in this order: --data, each
 
 Exit status: 0 when every delivery got a 2xx answer, 3 when a receiver answered
 otherwise, 4 when it could not be reached, 2 for usage errors. With --api the
-same for the first attempts, and 5 when one was not made within --wait.`,
+same for the first attempts, 5 when one was not made within --wait, and 8
+when the API failed or left a look at the deliveries unanswered.`,
 		Example: `  petstore-webhooks trigger pet.adopted
   petstore-webhooks trigger order.created payment.succeeded \
     --url http://127.0.0.1:3000/hooks
@@ -152,7 +156,7 @@ same for the first attempts, and 5 when one was not made within --wait.`,
 	fl.IntVar(&opts.Count, "count", 1, fmt.Sprintf("send each event this many times, each with a fresh id (at most %d deliveries in all)", MaxDeliveries))
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, fmt.Sprintf("deliveries in flight at once (at most %d)", MaxConcurrency))
 	fl.BoolVar(&opts.ViaAPI, "api", false, "ask the Petstore API to send the events to its subscribers instead of posting to --url")
-	fl.DurationVar(&opts.Wait, "wait", DefaultAPIWait, "with --api, how long to wait for the API's first attempt at each webhook (0: do not wait, say how many it was queued for)")
+	fl.DurationVar(&opts.Wait, "wait", DefaultAPIWait, "with --api, how long in all to wait for the API's first attempts (0: do not wait, say how many it was queued for)")
 	scheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{})
 	opts.API.Register(cmd)
 	cmdutil.FormatFlag(cmd, &opts.Format)
