@@ -387,17 +387,39 @@ func attemptCells(f firstAttempt, wait time.Duration) (result, reason, latency, 
 	case outcomePending:
 		return fmt.Sprintf("no attempt within %s", emulator.ShortDuration(wait)), "", "", ""
 	case outcomeDelivered:
-		result = fmt.Sprintf("delivered: %d %s", d.Status, http.StatusText(d.Status))
+		result = "delivered: " + statusText(d.Status)
 	case outcomeNon2xx:
-		result = fmt.Sprintf("answered %d %s", d.Status, http.StatusText(d.Status))
+		result = "answered " + statusText(d.Status)
 	default:
 		result = "not reachable"
 	}
-	latency = render.Latency(time.Duration(d.LatencyMs * float64(time.Millisecond)))
-	if d.RetryInMs > 0 {
-		next = "retry in " + emulator.ShortDuration(time.Duration(d.RetryInMs*float64(time.Millisecond)).Round(time.Millisecond))
+	if ms, ok := milliseconds(d.LatencyMs); ok {
+		latency = render.Latency(ms)
+	}
+	if ms, ok := milliseconds(d.RetryInMs); ok && ms > 0 {
+		next = "retry in " + emulator.ShortDuration(ms.Round(time.Millisecond))
 	}
 	return result, iostreams.Escape(d.Error), latency, next
+}
+
+// statusText is an HTTP status from the API, "-" when it is none.
+func statusText(status int) string {
+	if status < 100 || status > 599 {
+		return "-"
+	}
+	return strings.TrimSpace(fmt.Sprintf("%d %s", status, http.StatusText(status)))
+}
+
+// maxMilliseconds bounds the latencies and retry delays the API reports:
+// beyond it (or below 0, or not a number) the API's number means nothing.
+const maxMilliseconds = float64(366 * 24 * time.Hour / time.Millisecond)
+
+// milliseconds is a duration in milliseconds from the API, when it is one.
+func milliseconds(ms float64) (time.Duration, bool) {
+	if !(ms >= 0 && ms <= maxMilliseconds) { // NaN too
+		return 0, false
+	}
+	return time.Duration(ms * float64(time.Millisecond)), true
 }
 
 func outcomeOf(f firstAttempt) outcomeJSON {

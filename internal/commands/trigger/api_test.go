@@ -17,6 +17,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
@@ -418,5 +419,27 @@ func TestTriggerAPIHungDeliveriesIsAnAPIFailure(t *testing.T) {
 	want := "evt_1 was queued, but its deliveries could not be read: the API did not answer within 1ms"
 	if cmdutil.CodeOf(err) != cmdutil.ExitAPI || err == nil || err.Error() != want || s.Out.String() != "12:00:00\tpet.adopted\tevt_1\tqueued for 2 webhook(s)\n" {
 		t.Fatalf("exit %d (%v), want exit 8 %q\n%s", cmdutil.CodeOf(err), err, want, s.Out)
+	}
+}
+
+// A hostile API's numbers out of range (a status of -1, a negative latency,
+// a retry centuries away) are shown as unknown, not as "answered -1 " and
+// "-3000µs".
+func TestTriggerAPIOutOfRangeNumbersAreUnknown(t *testing.T) {
+	for _, terminal := range []bool{false, true} {
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(false, terminal, terminal)
+		firsts := []firstAttempt{{WebhookID: "wh_x", Attempted: true, Delivery: petstore.Delivery{Status: -1, LatencyMs: -3, RetryInMs: 1e300}}}
+		if err := printSent(humanOptions(f), cmdtest.Now, petstore.EventSent{ID: "evt_1", EventType: "pet.adopted", Webhooks: 1}, firsts); err != nil {
+			t.Fatal(err)
+		}
+		out := golden.Plain(s.Out.String())
+		want := "\twh_x\tanswered -\t-\t-\n"
+		if terminal {
+			want = "  wh_x  answered -\n"
+		}
+		if !strings.HasSuffix(out, want) || strings.Contains(out, "-1") || strings.Contains(out, "-3") {
+			t.Errorf("terminal %v: %q, want it to end with %q", terminal, out, want)
+		}
 	}
 }
