@@ -18,6 +18,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
@@ -315,14 +316,31 @@ func warnAddedKeys(opts *Options, name string, fixture []byte, merge any) {
 	if !ok {
 		return
 	}
-	ios := opts.IO
 	if env.Type != "" {
 		name = env.Type
 	}
+	var added []string
 	for _, key := range m.Keys() {
 		if _, ok := root.Get(key); !ok {
-			fmt.Fprintf(ios.ErrOut, "%s --data adds top-level key \"%s\" that %s does not have; fields of the event go under \"data\"\n",
-				ios.ErrStyles().Warning("warning:"), iostreams.Escape(key), iostreams.Escape(name))
+			added = append(added, key)
 		}
 	}
+	if len(added) == 0 {
+		return
+	}
+	const named = 3 // the keys the warning names; it counts the others
+	var quoted []string
+	for _, key := range added[:min(len(added), named)] {
+		quoted = append(quoted, `"`+iostreams.Truncate(iostreams.Escape(key), 30)+`"`)
+	}
+	keys := "key " + quoted[0]
+	if len(added) > 1 {
+		keys = "keys " + strings.Join(quoted, ", ")
+	}
+	if len(added) > named {
+		keys += fmt.Sprintf(" and %d more", len(added)-named)
+	}
+	ios := opts.IO
+	text := fmt.Sprintf(`--data adds top-level %s that %s does not have; fields of the event go under "data"`, keys, iostreams.Escape(name))
+	fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "  ", " ", append([]string{ios.ErrStyles().Warning("warning:")}, strings.Fields(text)...)...))
 }
