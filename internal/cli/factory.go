@@ -14,8 +14,9 @@ import (
 // newFactory builds the real dependencies; configFile points at the value
 // of --config, read only when the config is first asked for.
 func newFactory(configFile *string) *cmdutil.Factory {
+	v, _, _ := buildVersion() // what 'version' prints, for the User-Agent
 	f := &cmdutil.Factory{
-		AppVersion: version,
+		AppVersion: v,
 		Getenv:     os.Getenv,
 		Now:        time.Now,
 	}

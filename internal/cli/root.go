@@ -299,12 +299,15 @@ func groupCommands(root *cobra.Command) {
 	}
 }
 
+// readBuildInfo is debug.ReadBuildInfo; tests replace it.
+var readBuildInfo = debug.ReadBuildInfo
+
 // buildVersion is the version, commit and date a release stamped with
 // -ldflags or, in a build without them, those Go recorded: the module's
 // version (a tag, or a pseudo-version from the checkout) and the VCS
 // revision and time.
 func buildVersion() (v, c, d string) {
-	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" {
+	if info, ok := readBuildInfo(); ok && version == "dev" {
 		return versionFromBuildInfo(info)
 	}
 	return version, commit, date
