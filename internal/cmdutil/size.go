@@ -48,8 +48,16 @@ func FormatSize(n int64) string {
 	return fmt.Sprintf("%dB", n)
 }
 
-// SizeFlag is a flag value for a size (ParseSize).
-type SizeFlag struct{ Bytes *int64 }
+// SizeFlag is a flag value for a size (ParseSize). Given, when set, keeps
+// the text as it was given, for messages that quote it.
+type SizeFlag struct {
+	Bytes *int64
+	Given *string
+}
+
+// HasUnit reports whether a size's text names a unit: 10 is bytes without
+// saying so, 10B and 10MB say what they mean.
+func HasUnit(s string) bool { return strings.TrimLeft(strings.TrimSpace(s), "0123456789") != "" }
 
 func (f SizeFlag) String() string {
 	if f.Bytes == nil {
@@ -62,6 +70,9 @@ func (f SizeFlag) Set(s string) error {
 	n, err := ParseSize(s)
 	if err == nil {
 		*f.Bytes = n
+		if f.Given != nil {
+			*f.Given = s
+		}
 	}
 	return err
 }

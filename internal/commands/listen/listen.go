@@ -4,6 +4,7 @@ package listen
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -24,18 +25,19 @@ type Options struct {
 	Now    func() time.Time
 	Getenv func(string) string
 
-	Addr        string
-	Path        string
-	Secrets     []string
-	SkipVerify  bool
-	MaxBody     int64
-	Verbose     bool
-	Format      string
-	Events      event.TypeFilter
-	MaxEvents   int
-	Timeout     time.Duration
-	PrintSecret bool
-	Schemes     []signature.Scheme
+	Addr         string
+	Path         string
+	Secrets      []string
+	SkipVerify   bool
+	MaxBody      int64
+	maxBodyGiven string // --max-body as it was given, for its error
+	Verbose      bool
+	Format       string
+	Events       event.TypeFilter
+	MaxEvents    int
+	Timeout      time.Duration
+	PrintSecret  bool
+	Schemes      []signature.Scheme
 
 	ForwardTo      []relay.Target
 	ForwardSecret  string
@@ -185,7 +187,7 @@ See 'petstore-webhooks events'.`,
 	fl.StringArrayVar(&opts.Secrets, "secret", nil, "secret to verify with; repeat to accept several during rotation (default: the configured webhook secret)")
 	fl.BoolVar(&opts.SkipVerify, "skip-verify", false, "accept events whose signature is missing or wrong, shown as unverified")
 	opts.MaxBody = 1 << 20
-	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody}, "max-body", "largest body accepted, at least 1KiB (bytes, or 512KiB, 5MB); larger gets 413")
+	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody, Given: &opts.maxBodyGiven}, "max-body", "largest body accepted, at least 1KiB (bytes, or 512KiB, 5MB); larger gets 413")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers (credentials masked) and body (its first 64 KiB)")
 	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created' (* any run of characters, ? one, [a-z] a class)")
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
@@ -269,8 +271,15 @@ func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 	case !strings.HasPrefix(opts.Path, "/"):
 		return cmdutil.FlagErrorf("--path must start with /, got %q", opts.Path)
 	case opts.MaxBody < minMaxBody:
-		return cmdutil.FlagErrorf("--max-body %s is smaller than any event: give at least %s (a number without a unit is bytes: write a unit, as in 512KiB or 5MB)",
-			cmdutil.FormatSize(opts.MaxBody), cmdutil.FormatSize(minMaxBody))
+		given := opts.maxBodyGiven
+		if given == "" {
+			given = cmdutil.FormatSize(opts.MaxBody)
+		}
+		msg := fmt.Sprintf("--max-body %s is %d bytes, below the minimum of %s (%d bytes)", iostreams.Escape(given), opts.MaxBody, cmdutil.FormatSize(minMaxBody), minMaxBody)
+		if !cmdutil.HasUnit(given) {
+			msg += ": a number without a unit is bytes; write a unit, as in 512KiB or 5MB"
+		}
+		return cmdutil.FlagErrorf("%s", msg)
 	case opts.MaxEvents < 0:
 		return cmdutil.FlagErrorf("--max-events must not be negative, got %d", opts.MaxEvents)
 	case cmd.Flags().Changed("timeout") && opts.Timeout <= 0:
