@@ -198,17 +198,15 @@ func TestGoldenReady(t *testing.T) {
 
 func TestGoldenStopped(t *testing.T) {
 	for _, tc := range []struct {
-		name        string
-		stats       receiver.Stats
-		interrupted bool
+		name  string
+		stats receiver.Stats
 	}{
-		{"stopped", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}, false},
-		{"stopped-ctrl-c", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}, true},
-		{"stopped-large", receiver.Stats{Received: 12345678901, Verified: 12345678000, Unverified: 800, Rejected: 101, Duplicates: 4567}, true},
+		{"stopped", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}},
+		{"stopped-large", receiver.Stats{Received: 12345678901, Verified: 12345678000, Unverified: 800, Rejected: 101, Duplicates: 4567}},
 	} {
 		goldenModes(t, tc.name, func(terminal bool) string {
 			ios, _, errOut := streams(terminal)
-			printSummary(&Options{IO: ios}, tc.stats, tc.interrupted)
+			printSummary(&Options{IO: ios}, tc.stats)
 			return errOut.String()
 		})
 	}
@@ -270,5 +268,31 @@ func TestStoppedByCtrlCStartsItsOwnLine(t *testing.T) {
 		if got := golden.Plain(s.Err.String()); !strings.Contains(got, want) {
 			t.Errorf("terminal %v: stderr\n%s", terminal, got)
 		}
+	}
+}
+
+// Stopped by Ctrl+C with forwards still pending, the sentence about them
+// (the first thing said after ^C) starts on a line of its own too.
+func TestPendingForwardsAfterCtrlCStartTheirOwnLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := []*store.Request{{ReceivedAt: goldenAt, Method: "POST", Path: "/webhooks", Status: 200, EventID: goldenID, EventType: "pet.adopted"}}
+	if _, err := st.RecordRequests(context.Background(), reqs, [][]string{{"http://localhost:3000/webhooks"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
+	f.IOStreams.SetTTY(false, true, true)
+	ctx, interrupt := context.WithCancel(context.Background())
+	interrupt() // Ctrl+C
+	if err := run(ctx, &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: "127.0.0.1:0", Path: "/", History: path}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\n\n1 forward(s) still pending: they resume when listen next starts with this\n  history and a --forward-to.\nStopped. received 0"
+	if got := golden.Plain(s.Err.String()); !strings.Contains(got, want) {
+		t.Errorf("stderr\n%s", got)
 	}
 }

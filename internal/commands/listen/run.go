@@ -84,6 +84,11 @@ func run(ctx context.Context, opts *Options) error {
 	case err := <-served:
 		return fmt.Errorf("receiver stopped: %w", err)
 	}
+	if interrupted {
+		// The terminal echoed ^C without a newline: what follows (forwards
+		// still pending, the summary) starts on a line of its own.
+		render.EndInterruptedLine(opts.IO)
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -91,7 +96,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	rec.close()
 	out.close()
-	printSummary(opts, h.Stats(), interrupted)
+	printSummary(opts, h.Stats())
 	if result == nil {
 		result = out.err()
 	}
@@ -382,12 +387,8 @@ func orAll(glob string) string {
 	return glob + " events"
 }
 
-// printSummary tells what listen received. Stopped by Ctrl+C on a terminal,
-// it starts on a line of its own: the terminal echoed ^C without a newline.
-func printSummary(opts *Options, s receiver.Stats, interrupted bool) {
-	if interrupted {
-		render.EndInterruptedLine(opts.IO)
-	}
+// printSummary tells what listen received.
+func printSummary(opts *Options, s receiver.Stats) {
 	fmt.Fprintln(opts.IO.ErrOut, render.FitLines(render.StderrWidth(opts.IO), "         ", " · ", fmt.Sprintf("Stopped. received %d", s.Received),
 		fmt.Sprintf("verified %d", s.Verified), fmt.Sprintf("unverified %d", s.Unverified), fmt.Sprintf("rejected %d", s.Rejected),
 		fmt.Sprintf("duplicates %d", s.Duplicates)))
