@@ -11,7 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from what the tests render")
@@ -41,11 +42,16 @@ func Assert(t testing.TB, name string, got []byte) {
 
 var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 
-// Width is how many columns s takes on a terminal: its runes, with the
-// colour escapes left out. Every rune counts one column; the renderings
-// use no wide ones.
+// columns measures text with go-runewidth, apart from the x/ansi the
+// renderings measure with, so that a test checks them rather than repeats
+// them; East Asian ambiguous characters (…, ·) are one column, whatever the
+// locale.
+var columns = &runewidth.Condition{}
+
+// Width is how many columns s takes on a terminal, its colour escapes left
+// out: wide characters and emoji take two, combining marks and joiners none.
 func Width(s string) int {
-	return utf8.RuneCountInString(ansiEscape.ReplaceAllString(s, ""))
+	return columns.StringWidth(ansiEscape.ReplaceAllString(s, ""))
 }
 
 // AssertFits fails t for each line of text wider than columns.

@@ -66,6 +66,10 @@ func TestGoldenRequestLines(t *testing.T) {
 	hostile.Event = envelope("e1\x1b[K\u202e"+strings.Repeat("9", 40), "pet.adopted\x1b]0;pwned\x07\n23:59:59 -->  pet.adopted")
 	otherScheme := request(200, receiver.Verified, "", false)
 	otherScheme.Scheme = "standard"
+	wide := request(200, receiver.Verified, "", false) // cut inside wide characters
+	wide.Event = envelope("事件编号一二三四五六七八九十", "宠物.已领养.一二三四五六七")
+	emoji := request(401, receiver.Rejected, "signature does not match 🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶", false)
+	emoji.Event = envelope("ab"+strings.Repeat(family, 4)+"x", "pet.adopted.🐶🐶🐶🐶🐶🐶")
 	short := request(200, receiver.Verified, "", false)
 	short.Event = envelope("evt_42", "order.status_changed")
 	for _, tc := range []struct {
@@ -84,6 +88,8 @@ func TestGoldenRequestLines(t *testing.T) {
 		{"get-root-404", false, receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/", Status: 404}},
 		{"get-405", false, receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/webhooks", Status: 405}},
 		{"hostile", false, hostile},
+		{"wide", false, wide},
+		{"emoji", false, emoji},
 	} {
 		goldenModes(t, "request-"+tc.name, func(terminal bool) string {
 			ios, out, _ := streams(terminal)
@@ -108,6 +114,17 @@ func attempt(n, status int, errText, state string, retryIn time.Duration) relay.
 
 const refused = "dial tcp 127.0.0.1:3000: connect: connection refused"
 
+// family is one emoji of two columns: four joined by zero-width joiners.
+const family = "👨\u200d👩\u200d👧\u200d👦"
+
+// wideAttempt is an attempt at an event whose id and target are wide.
+func wideAttempt() relay.Result {
+	r := attempt(1, 0, "no answer: 应用程序没有在十秒内回答这个请求应用程序没有在十秒内回答这个请求应用程序没有在十秒内回答", store.Failed, 0)
+	r.Request = &store.Request{EventID: "ab" + strings.Repeat(family, 4) + "x", EventType: "pet.adopted", Method: "POST"}
+	r.Forward.Target = "http://应用.example/webhooks/事件/一二三四五六七八九十"
+	return r
+}
+
 func TestGoldenForwardLines(t *testing.T) {
 	// A forward that fails three times, then is delivered.
 	recovering := []relay.Result{attempt(1, 0, refused, store.Pending, 250*time.Millisecond), attempt(2, 503, "", store.Pending, 500*time.Millisecond),
@@ -126,6 +143,7 @@ func TestGoldenForwardLines(t *testing.T) {
 			attempt(3, 0, refused, store.Failed, 0)}},
 		{"error-without-status", false, []relay.Result{attempt(1, 0, "no answer within 10s", store.Failed, 0)}},
 		{"redirect", false, []relay.Result{attempt(1, 302, "redirected to http://localhost:3000/login (not followed)", store.Failed, 0)}},
+		{"wide", false, []relay.Result{wideAttempt()}},
 	} {
 		goldenModes(t, "forward-"+tc.name, func(terminal bool) string {
 			ios, out, _ := streams(terminal)
