@@ -25,6 +25,16 @@ func TestAssertFitsFlagsAWideLine(t *testing.T) {
 	if !ft.failed {
 		t.Error("an 81-column line was not flagged")
 	}
+	ft = &fakeT{TB: t}
+	AssertFits(ft, "    \x1b[2mX-Petstore-Signature:\x1b[0m sha256="+strings.Repeat("9f", 40), 80)
+	if ft.failed {
+		t.Error("a header's line, shown whole, was flagged")
+	}
+	ft = &fakeT{TB: t}
+	AssertFits(ft, "\x1b[2mnot a header\x1b[0m "+strings.Repeat("x", 80), 80)
+	if !ft.failed {
+		t.Error("a wide line that is no header was not flagged")
+	}
 }
 
 type fakeT struct {

@@ -70,6 +70,8 @@ func TestGoldenRequestLines(t *testing.T) {
 	wide.Event = envelope("事件编号一二三四五六七八九十", "宠物.已领养.一二三四五六七")
 	emoji := request(401, receiver.Rejected, "signature does not match 🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶", false)
 	emoji.Event = envelope("ab"+strings.Repeat(thumb, 4)+"x", "pet.adopted.🐶🐶🐶🐶🐶🐶")
+	longHeader := request(200, receiver.Verified, "", false)
+	longHeader.Header.Set("X-Petstore-Signature", "t=1736164801,v1="+strings.Repeat("9f2c0e4b", 8))
 	short := request(200, receiver.Verified, "", false)
 	short.Event = envelope("evt_42", "order.status_changed")
 	for _, tc := range []struct {
@@ -79,6 +81,7 @@ func TestGoldenRequestLines(t *testing.T) {
 	}{
 		{"verified", false, request(200, receiver.Verified, "", false)},
 		{"verbose", true, request(200, receiver.Verified, "", false)},
+		{"verbose-long-header", true, longHeader}, // whole: data to copy (see golden.AssertFits)
 		{"rejected", false, request(401, receiver.Rejected, "signature does not match the secret", false)},
 		{"duplicate", false, request(200, receiver.Verified, "", true)},
 		{"unverified", false, request(200, receiver.Unverified, "X-Petstore-Signature header missing", false)},
