@@ -161,6 +161,7 @@ See 'petstore-webhooks events'.`,
 			if err := checkRelayFlags(cmd, opts, forwardTo, headers, forwardSecret); err != nil {
 				return err
 			}
+			warnUnmatchedTypes(f, opts)
 			var err error
 			if opts.Schemes, err = schemes.Schemes(); err != nil {
 				return err
@@ -249,6 +250,17 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return cmdutil.FlagErrorf("--history and --no-history do not go together")
 	}
 	return nil
+}
+
+// warnUnmatchedTypes warns of the globs of --events and --forward-to that
+// match no known event type: a typo would show or forward nothing.
+func warnUnmatchedTypes(f *cmdutil.Factory, opts *Options) {
+	known := cmdutil.KnownEventTypes(f)
+	cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--events", opts.Events, known)
+	for _, t := range opts.ForwardTo {
+		globs, _ := event.ParseTypeFilter(t.Glob) // checked by ParseTarget
+		cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--forward-to", globs, known)
+	}
 }
 
 // minMaxBody is the smallest --max-body: the smallest event is about 300
