@@ -77,7 +77,10 @@ terminal the lines fit 80 columns: the event id shows its last 8 characters,
 long values are cut with …, and a reason or a forward's error goes on a line
 of its own; piped, the lines are tab-separated with every value whole. A
 forward that keeps failing is shown when it first fails and when it ends
-(--verbose: every attempt).
+(--verbose: every attempt). --events shows only the events of the types its
+globs match, and every request that is no event (GET /, a 404, a body that is
+not an event): those are what you debug. A glob that matches no known event
+type (see 'petstore-webhooks fixtures') is warned of, with the nearest one.
 
 Control characters from requests are shown escaped (\x1b); with --format json,
 bytes that are not UTF-8 and lone surrogates (\udc00) become \ufffd, and an
@@ -188,7 +191,7 @@ See 'petstore-webhooks events'.`,
 	opts.MaxBody = 1 << 20
 	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody}, "max-body", "largest body accepted, at least 1KiB (bytes, or 512KiB, 5MB); larger gets 413")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers (credentials masked) and body (its first 64 KiB)")
-	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created' (* any run of characters, ? one, [a-z] a class)")
+	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created' (* any run of characters, ? one, [a-z] a class); requests that are no event are still shown")
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
 	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")

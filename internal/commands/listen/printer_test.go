@@ -213,3 +213,22 @@ func TestHeldForwardLinesAreNotKeptForever(t *testing.T) {
 		t.Errorf("a held line was lost at close: %q", out.String())
 	}
 }
+
+// --events selects events by type; a request that is no event (GET /, a
+// 404, a body that is not an event) is shown whatever the filter, as the
+// help and the README say: it is what a developer debugs.
+func TestEventsFilterStillShowsRequestsThatAreNoEvent(t *testing.T) {
+	ios, out, _ := streams(false)
+	filter, err := event.ParseTypeFilter("order.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPrinter(&Options{IO: ios, Events: filter})
+	p.print(request(200, receiver.Verified, "", false)) // pet.adopted: hidden
+	p.print(receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/", Status: 404})
+	p.print(receiver.Request{ReceivedAt: goldenAt, Method: "POST", Path: "/webhooks", Status: 400, Reason: "the body is not JSON"})
+	p.close()
+	if got, want := out.String(), "12:00:01\t-->\tGET /\t-\t404 not found\t-\n12:00:01\t-->\tPOST /webhooks\t-\t400 bad event\tthe body is not JSON\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+}
