@@ -2,9 +2,14 @@ package cmdutil
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
 // Nearest are the candidates close to what was typed: those at the smallest
@@ -94,4 +99,35 @@ func UnknownEventTypeError(typed string, known []string) *FlagError {
 		return &FlagError{Err: fmt.Errorf("unknown event type %q", typed), Hint: DidYouMean(near)}
 	}
 	return &FlagError{Err: fmt.Errorf("unknown event type %q (known: %s)", typed, strings.Join(known, ", "))}
+}
+
+// KnownEventTypes are the event types of the fixtures (the bundled ones and
+// the user's), or of the bundled ones when the user's do not load.
+func KnownEventTypes(f *Factory) []string {
+	if set, err := f.Fixtures(); err == nil {
+		return set.Types()
+	}
+	set, _ := fixtures.Load("") // the bundled set always loads
+	return set.Types()
+}
+
+// WarnUnmatchedTypes warns on w, a line per glob, of each of globs (given
+// with flag) that matches none of the known event types, with the nearest
+// ones: a typo would otherwise show or forward nothing, silently. It is a
+// warning, not an error: an API may send types that no fixture has.
+func WarnUnmatchedTypes(w io.Writer, flag string, globs []string, known []string) {
+	for _, glob := range globs {
+		matched := false
+		for _, t := range known {
+			matched = matched || event.MatchType(glob, t)
+		}
+		if matched {
+			continue
+		}
+		line := fmt.Sprintf("warning: %s %s matches no known event type", flag, iostreams.Escape(glob))
+		if hint := DidYouMean(Nearest(glob, known)); hint != "" {
+			line += " (d" + strings.TrimPrefix(hint, "D") + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
 }

@@ -11,8 +11,11 @@ import (
 // characters (dots too, not /), ? is one character, [a-z] and [^a-z] are
 // classes, \ makes the next character literal; the match is case-sensitive
 // and covers the whole type. An empty filter selects every event; a filter
-// never selects a request with no event type. listen, events list (in SQL,
-// through the same function) and forward targets all match with it.
+// never matches an empty event type. listen, events list (in SQL, through the
+// same function) and forward targets all match with it; what each does with
+// a request that is no event is its own: listen shows it whatever the filter
+// (it is what a developer debugs), events list with a filter and a forward
+// with globs leave it out.
 type TypeFilter []string
 
 // ParseTypeFilter reads comma-separated globs.

@@ -2,6 +2,7 @@ package iostreams
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -9,9 +10,11 @@ import (
 // to print: control characters are shown escaped instead of being sent to
 // the terminal, so that no request can move the cursor, clear the screen,
 // set the window title or print a line of its own. C0 controls and DEL become
-// \n, \r, \t or \x1b; C1 controls, bidirectional overrides and the Unicode
-// line separators become \u009b, \u202e, \u2028; bytes that are not UTF-8
-// become \xff. Everything else is kept.
+// \n, \r, \t or \x1b; C1 controls, the Unicode line separators and every
+// invisible format character (bidirectional overrides, zero-width spaces and
+// joiners, the byte order mark, soft hyphens: unicode.Cf, which would let
+// "pet.adopted\u200b" pass for pet.adopted) become \u009b, \u2028, \u202e,
+// \u200b; bytes that are not UTF-8 become \xff. Everything else is kept.
 func Escape(s string) string { return escape(s, false) }
 
 // EscapeLines is Escape that keeps line feeds, for text shown as several
@@ -57,8 +60,12 @@ func escape(s string, keepNewlines bool) string {
 			b.WriteByte(hex[c>>4])
 			b.WriteByte(hex[c&0xF])
 		case unsafeRune(r):
-			b.WriteString(`\u`)
-			for shift := 12; shift >= 0; shift -= 4 {
+			prefix, shift := `\u`, 12
+			if r > 0xffff { // a tag character, U+E0041: \U000e0041
+				prefix, shift = `\U`, 28
+			}
+			b.WriteString(prefix)
+			for ; shift >= 0; shift -= 4 {
 				b.WriteByte(hex[(r>>shift)&0xF])
 			}
 		default:
@@ -69,16 +76,11 @@ func escape(s string, keepNewlines bool) string {
 	return b.String()
 }
 
-// unsafeRune reports the runes beyond ASCII that a terminal interprets or
-// that reorder or break a line: C1 controls, bidirectional formatting
-// characters and the line and paragraph separators.
+// unsafeRune reports the runes beyond ASCII that a terminal interprets, that
+// reorder or break a line, or that show nothing: C1 controls, the line and
+// paragraph separators and the format characters (bidirectional ones too).
 func unsafeRune(r rune) bool {
-	switch {
-	case r >= 0x80 && r <= 0x9f, // C1 controls, such as CSI U+009B
-		r == 0x061c, r == 0x200e, r == 0x200f, // Arabic letter mark, LRM, RLM
-		r >= 0x2028 && r <= 0x202e, // line and paragraph separators, LRE..RLO
-		r >= 0x2066 && r <= 0x2069: // LRI..PDI
-		return true
-	}
-	return false
+	return r >= 0x80 && r <= 0x9f || // C1 controls, such as CSI U+009B
+		r == 0x2028 || r == 0x2029 || // line and paragraph separators
+		unicode.Is(unicode.Cf, r)
 }

@@ -2,6 +2,7 @@ package iostreams
 
 import (
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -18,6 +19,10 @@ func TestEscape(t *testing.T) {
 		{"bad\xff\xfe utf8 \xc2", `bad\xff\xfe utf8 \xc2`, `bad\xff\xfe utf8 \xc2`},
 		{"gpj.\u202eexe", `gpj.\u202eexe`, `gpj.\u202eexe`},
 		{"\u2066\u2069\u200e\u200f\u061c\u2028\u2029", `\u2066\u2069\u200e\u200f\u061c\u2028\u2029`, `\u2066\u2069\u200e\u200f\u061c\u2028\u2029`},
+		// invisible format characters: a type that looks like another
+		{"pet.adopted\u200b", `pet.adopted\u200b`, `pet.adopted\u200b`},
+		{"\u200c\u200d\u2060\ufeff\u00ad\u180e", `\u200c\u200d\u2060\ufeff\u00ad\u180e`, `\u200c\u200d\u2060\ufeff\u00ad\u180e`},
+		{"tag\U000e0041", `tag\U000e0041`, `tag\U000e0041`},
 	}
 	for _, tt := range tests {
 		if got := Escape(tt.in); got != tt.want {
@@ -39,7 +44,7 @@ func FuzzEscape(f *testing.F) {
 				t.Fatalf("%q escaped to %q, not UTF-8", s, out)
 			}
 			for _, r := range out {
-				if r < 0x20 && r != '\n' || r == 0x7f || unsafeRune(r) {
+				if r < 0x20 && r != '\n' || r == 0x7f || unsafeRune(r) || unicode.Is(unicode.Cf, r) {
 					t.Fatalf("%q escaped to %q, which holds %U", s, out, r)
 				}
 			}

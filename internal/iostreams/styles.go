@@ -49,12 +49,21 @@ func newStyles(w io.Writer, enabled bool) *Styles {
 	}
 }
 
-func (s *Styles) Success(t string) string   { return s.success.Render(t) }
-func (s *Styles) Failure(t string) string   { return s.failure.Render(t) }
-func (s *Styles) Warning(t string) string   { return s.warning.Render(t) }
-func (s *Styles) Faint(t string) string     { return s.faint.Render(t) }
-func (s *Styles) EventType(t string) string { return s.eventType.Render(t) }
-func (s *Styles) Bold(t string) string      { return s.bold.Render(t) }
+func (s *Styles) Success(t string) string   { return apply(s.success, t) }
+func (s *Styles) Failure(t string) string   { return apply(s.failure, t) }
+func (s *Styles) Warning(t string) string   { return apply(s.warning, t) }
+func (s *Styles) Faint(t string) string     { return apply(s.faint, t) }
+func (s *Styles) EventType(t string) string { return apply(s.eventType, t) }
+func (s *Styles) Bold(t string) string      { return apply(s.bold, t) }
+
+// apply styles t; an empty t stays empty (styled, it would be escapes
+// alone: an invisible field that is not empty).
+func apply(style lipgloss.Style, t string) string {
+	if t == "" {
+		return ""
+	}
+	return style.Render(t)
+}
 
 // Status colours an HTTP status by its class.
 func (s *Styles) Status(code int, t string) string {

@@ -32,7 +32,13 @@ func TruncateStart(s string, width int) string {
 	if w <= width {
 		return s
 	}
-	return ansi.TruncateLeft(s, w-width+1, "…")
+	// A cut inside a wide character or an emoji cluster keeps it whole (a
+	// column too many): cut one column more until it fits.
+	for n := w - width + 1; ; n++ {
+		if t := ansi.TruncateLeft(s, n, "…"); ansi.StringWidth(t) <= width {
+			return t
+		}
+	}
 }
 
 // Pad is s cut to width columns (see Truncate), then filled with spaces to

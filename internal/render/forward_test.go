@@ -20,6 +20,12 @@ func forwardResult(status int, errText, state string, retry time.Duration) relay
 	}
 }
 
+// firstAttempt is a forward's first attempt: it says nothing of what next.
+func firstAttempt(r relay.Result) relay.Result {
+	r.Attempt.Attempt = 1
+	return r
+}
+
 func TestForwardLine(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	st := ios.OutStyles()
@@ -29,6 +35,9 @@ func TestForwardLine(t *testing.T) {
 		r             relay.Result
 		piped, styled string
 	}{
+		{firstAttempt(forwardResult(200, "", store.Delivered, 0)),
+			"12:00:00\t<--\t200 OK\tPOST\thttp://localhost:3000\t1.5ms\te1\t-",
+			"12:00:00  <--  200 OK                e1         1.5ms  localhost:3000"},
 		{forwardResult(200, "", store.Delivered, 0),
 			"12:00:00\t<--\t200 OK\tPOST\thttp://localhost:3000\t1.5ms\te1\tdelivered after 2 attempts",
 			"12:00:00  <--  200 OK                e1         1.5ms  localhost:3000\n               delivered after 2 attempts"},
@@ -49,7 +58,8 @@ func TestForwardLine(t *testing.T) {
 		if got := ForwardLine(st, true, tt.r); got != tt.styled {
 			t.Errorf("terminal:\n got %q\nwant %q", got, tt.styled)
 		}
-		if got := ForwardLine(forced.OutStyles(), false, tt.r); !strings.Contains(got, "\x1b[") || stripANSI(got) != tt.piped {
+		// every piped line has the same fields, none of them escapes alone
+		if got := ForwardLine(forced.OutStyles(), false, tt.r); !strings.Contains(got, "\x1b[") || stripANSI(got) != tt.piped || strings.Count(got, "\t") != 7 {
 			t.Errorf("piped with --color always: %q", got)
 		}
 	}

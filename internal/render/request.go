@@ -156,11 +156,11 @@ func detailLine(st *iostreams.Styles, text string) string {
 	return "\n" + strings.Repeat(" ", detailAt) + st.Faint(iostreams.Truncate(text, TerminalWidth-detailAt))
 }
 
-// joinFields joins piped fields with tabs, without a tab after the last one
-// that is not empty.
+// joinFields joins piped fields with tabs, an empty one written "-": a
+// line of a kind always has the same number of fields.
 func joinFields(fields ...string) string {
-	for len(fields) > 0 && fields[len(fields)-1] == "" {
-		fields = fields[:len(fields)-1]
+	for i, f := range fields {
+		fields[i] = orDash(f)
 	}
 	return strings.Join(fields, "\t")
 }

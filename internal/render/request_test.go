@@ -28,7 +28,7 @@ func TestRequestLine(t *testing.T) {
 		piped, styled string
 	}{
 		{"verified", req(200, receiver.Verified, "", false),
-			"12:00:00\t-->\tpet.adopted\te1\tverified",
+			"12:00:00\t-->\tpet.adopted\te1\tverified\t-",
 			"12:00:00  -->  pet.adopted           e1         ✓ verified"},
 		{"verified by another scheme", func() receiver.Request { r := req(200, receiver.Verified, "", false); r.Scheme = "stripe"; return r }(),
 			"12:00:00\t-->\tpet.adopted\te1\tverified\t(stripe)",
@@ -46,7 +46,7 @@ func TestRequestLine(t *testing.T) {
 			"12:00:00\t-->\tpet.adopted\te1\tunverified\t(X-Petstore-Signature header missing) duplicate",
 			"12:00:00  -->  pet.adopted           e1         ! unverified duplicate\n               X-Petstore-Signature header missing"},
 		{"not found", notFound,
-			"12:00:00\t-->\tGET /x\t-\t404 not found",
+			"12:00:00\t-->\tGET /x\t-\t404 not found\t-",
 			"12:00:00  -->  GET /x                -          ✗ 404 not found"},
 	}
 	ios, _, _, _ := iostreams.Test()
@@ -57,7 +57,8 @@ func TestRequestLine(t *testing.T) {
 	_ = forced.SetColorMode("always")
 	for _, tt := range tests {
 		// Layout follows the terminal, colour the colour decision.
-		if got := RequestLine(forced.OutStyles(), false, tt.r); !strings.Contains(got, "\x1b[") || stripANSI(got) != tt.piped {
+		// every piped line has six fields
+		if got := RequestLine(forced.OutStyles(), false, tt.r); !strings.Contains(got, "\x1b[") || stripANSI(got) != tt.piped || strings.Count(got, "\t") != 5 {
 			t.Errorf("%s piped with --color always: %q", tt.name, got)
 		}
 		if got := RequestLine(plain, false, tt.r); got != tt.piped {

@@ -56,6 +56,9 @@ func TestListEventsFilter(t *testing.T) {
 		{[]string{"--events", "*"}, "2\torder.created\n1\tpet.adopted\n", ""}, // * does not run over /; untyped requests are no events
 		{[]string{"--events", "order.*, pet.adopted"}, "2\torder.created\n1\tpet.adopted\n", ""},
 		{[]string{"--type", "pet.*"}, "1\tpet.adopted\n", "warning: --type is now --events; the old name will go away\n"},
+		// a glob that matches no known type (a typo) is warned of, and still used
+		{[]string{"--events", "pet/*,pet.adoptd"}, "3\tpet/x\n", "warning: --events pet/* matches no known event type\n" +
+			"warning: --events pet.adoptd matches no known event type (did you mean pet.adopted?)\n"},
 	} {
 		f, s := cmdtest.Factory(t, nil)
 		if err := cmdtest.Run(NewCmdEvents(f), append([]string{"list", "--history", history}, tt.args...)...); err != nil {

@@ -47,6 +47,7 @@ received (nothing to forward).`,
 			if err != nil {
 				return cmdutil.FlagErrorf("--events: %w", err)
 			}
+			cmdutil.WarnUnmatchedTypes(f.IOStreams.ErrOut, "--events", types, cmdutil.KnownEventTypes(f))
 			if status != "" && !contains(states, status) {
 				return cmdutil.FlagErrorf("--status must be one of %v, got %q", states, status)
 			}

@@ -119,12 +119,8 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		name, value := esc(k)+":", esc(ev.Headers[k])
-		if terminal {
-			value = render.Fit(value, width-iostreams.Width(name)-1, render.ElideEnd)
-		}
-		fmt.Fprintf(&b, "%s %s\n", st.Faint(name), value)
+	for _, k := range keys { // whole: header values are data to copy
+		fmt.Fprintf(&b, "%s %s\n", st.Faint(esc(k)+":"), esc(ev.Headers[k]))
 	}
 	b.WriteString("\n")
 	if pretty, ok := render.PrettyJSON([]byte(ev.Body), ""); ok {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -20,7 +21,9 @@ import (
 // answer; and a rejected request with its reason.
 func TestShowRenderings(t *testing.T) {
 	signature := "sha256=" + strings.Repeat("9f2c0e4b", 8)
-	header := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"Petstore-Webhooks/1.0"}, "X-Petstore-Signature": {signature}}
+	longName := "X-" + strings.Repeat("Very-Long-Header-Name-", 4) // 90 columns
+	header := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"Petstore-Webhooks/1.0"}, "X-Petstore-Signature": {signature},
+		longName: {"its value"}}
 	body := `{"id":"019b4132-70aa-764f-b315-e2803d882a24","type":"order.status_changed","data":{"order":{"id":"ord_1","status":"shipped"}}}`
 	verified := &store.Request{ReceivedAt: cmdtest.Now.Add(123 * time.Millisecond), Method: "POST", Path: "/webhooks", Status: 200, Verification: "verified",
 		EventID: "019b4132-70aa-764f-b315-e2803d882a24", EventType: "order.status_changed", Header: header, Body: []byte(body)}
@@ -64,6 +67,17 @@ func TestShowRenderings(t *testing.T) {
 	f, s := cmdtest.Factory(t, nil)
 	if err := cmdtest.Run(events(f), "show", "1", "--history", history); err != nil {
 		t.Fatal(err)
+	}
+	// header values are data to copy: whole on a terminal too
+	f, s = cmdtest.Factory(t, nil)
+	f.IOStreams.SetTTY(false, true, true)
+	if err := cmdtest.Run(events(f), "show", "1", "--history", history); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"X-Petstore-Signature: " + signature + "\n", longName + ": its value\n"} {
+		if !strings.Contains(golden.Plain(s.Out.String()), "\n"+line) {
+			t.Errorf("a header is not shown whole on a terminal: %q\n%s", line, s.Out)
+		}
 	}
 	for _, answer := range []string{`{"error":"database is starting","retry":true}\x1b[2J`, `{"ok":true}`} {
 		if !strings.Contains(s.Out.String(), answer) {

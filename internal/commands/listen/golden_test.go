@@ -66,6 +66,12 @@ func TestGoldenRequestLines(t *testing.T) {
 	hostile.Event = envelope("e1\x1b[K\u202e"+strings.Repeat("9", 40), "pet.adopted\x1b]0;pwned\x07\n23:59:59 -->  pet.adopted")
 	otherScheme := request(200, receiver.Verified, "", false)
 	otherScheme.Scheme = "standard"
+	wide := request(200, receiver.Verified, "", false) // cut inside wide characters
+	wide.Event = envelope("事件编号一二三四五六七八九十", "宠物.已领养.一二三四五六七")
+	emoji := request(401, receiver.Rejected, "signature does not match 🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶", false)
+	emoji.Event = envelope("ab"+strings.Repeat(thumb, 4)+"x", "pet.adopted.🐶🐶🐶🐶🐶🐶")
+	longHeader := request(200, receiver.Verified, "", false)
+	longHeader.Header.Set("X-Petstore-Signature", "t=1736164801,v1="+strings.Repeat("9f2c0e4b", 8))
 	short := request(200, receiver.Verified, "", false)
 	short.Event = envelope("evt_42", "order.status_changed")
 	for _, tc := range []struct {
@@ -75,6 +81,7 @@ func TestGoldenRequestLines(t *testing.T) {
 	}{
 		{"verified", false, request(200, receiver.Verified, "", false)},
 		{"verbose", true, request(200, receiver.Verified, "", false)},
+		{"verbose-long-header", true, longHeader}, // whole: data to copy (see golden.AssertFits)
 		{"rejected", false, request(401, receiver.Rejected, "signature does not match the secret", false)},
 		{"duplicate", false, request(200, receiver.Verified, "", true)},
 		{"unverified", false, request(200, receiver.Unverified, "X-Petstore-Signature header missing", false)},
@@ -84,6 +91,8 @@ func TestGoldenRequestLines(t *testing.T) {
 		{"get-root-404", false, receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/", Status: 404}},
 		{"get-405", false, receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/webhooks", Status: 405}},
 		{"hostile", false, hostile},
+		{"wide", false, wide},
+		{"emoji", false, emoji},
 	} {
 		goldenModes(t, "request-"+tc.name, func(terminal bool) string {
 			ios, out, _ := streams(terminal)
@@ -108,6 +117,18 @@ func attempt(n, status int, errText, state string, retryIn time.Duration) relay.
 
 const refused = "dial tcp 127.0.0.1:3000: connect: connection refused"
 
+// thumb is one emoji of two columns made of two runes (a zero-width joiner
+// would be escaped: see iostreams.Escape).
+const thumb = "👍🏽"
+
+// wideAttempt is an attempt at an event whose id and target are wide.
+func wideAttempt() relay.Result {
+	r := attempt(1, 0, "no answer: 应用程序没有在十秒内回答这个请求应用程序没有在十秒内回答这个请求应用程序没有在十秒内回答", store.Failed, 0)
+	r.Request = &store.Request{EventID: "ab" + strings.Repeat(thumb, 4) + "x", EventType: "pet.adopted", Method: "POST"}
+	r.Forward.Target = "http://应用.example/webhooks/事件/一二三四五六七八九十"
+	return r
+}
+
 func TestGoldenForwardLines(t *testing.T) {
 	// A forward that fails three times, then is delivered.
 	recovering := []relay.Result{attempt(1, 0, refused, store.Pending, 250*time.Millisecond), attempt(2, 503, "", store.Pending, 500*time.Millisecond),
@@ -126,6 +147,7 @@ func TestGoldenForwardLines(t *testing.T) {
 			attempt(3, 0, refused, store.Failed, 0)}},
 		{"error-without-status", false, []relay.Result{attempt(1, 0, "no answer within 10s", store.Failed, 0)}},
 		{"redirect", false, []relay.Result{attempt(1, 302, "redirected to http://localhost:3000/login (not followed)", store.Failed, 0)}},
+		{"wide", false, []relay.Result{wideAttempt()}},
 	} {
 		goldenModes(t, "forward-"+tc.name, func(terminal bool) string {
 			ios, out, _ := streams(terminal)
@@ -198,17 +220,15 @@ func TestGoldenReady(t *testing.T) {
 
 func TestGoldenStopped(t *testing.T) {
 	for _, tc := range []struct {
-		name        string
-		stats       receiver.Stats
-		interrupted bool
+		name  string
+		stats receiver.Stats
 	}{
-		{"stopped", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}, false},
-		{"stopped-ctrl-c", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}, true},
-		{"stopped-large", receiver.Stats{Received: 12345678901, Verified: 12345678000, Unverified: 800, Rejected: 101, Duplicates: 4567}, true},
+		{"stopped", receiver.Stats{Received: 6, Verified: 5, Rejected: 1}},
+		{"stopped-large", receiver.Stats{Received: 12345678901, Verified: 12345678000, Unverified: 800, Rejected: 101, Duplicates: 4567}},
 	} {
 		goldenModes(t, tc.name, func(terminal bool) string {
 			ios, _, errOut := streams(terminal)
-			printSummary(&Options{IO: ios}, tc.stats, tc.interrupted)
+			printSummary(&Options{IO: ios}, tc.stats)
 			return errOut.String()
 		})
 	}
@@ -270,5 +290,31 @@ func TestStoppedByCtrlCStartsItsOwnLine(t *testing.T) {
 		if got := golden.Plain(s.Err.String()); !strings.Contains(got, want) {
 			t.Errorf("terminal %v: stderr\n%s", terminal, got)
 		}
+	}
+}
+
+// Stopped by Ctrl+C with forwards still pending, the sentence about them
+// (the first thing said after ^C) starts on a line of its own too.
+func TestPendingForwardsAfterCtrlCStartTheirOwnLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := []*store.Request{{ReceivedAt: goldenAt, Method: "POST", Path: "/webhooks", Status: 200, EventID: goldenID, EventType: "pet.adopted"}}
+	if _, err := st.RecordRequests(context.Background(), reqs, [][]string{{"http://localhost:3000/webhooks"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
+	f.IOStreams.SetTTY(false, true, true)
+	ctx, interrupt := context.WithCancel(context.Background())
+	interrupt() // Ctrl+C
+	if err := run(ctx, &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: "127.0.0.1:0", Path: "/", History: path}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\n\n1 forward(s) still pending: they resume when listen next starts with this\n  history and a --forward-to.\nStopped. received 0"
+	if got := golden.Plain(s.Err.String()); !strings.Contains(got, want) {
+		t.Errorf("stderr\n%s", got)
 	}
 }

@@ -79,7 +79,10 @@ terminal the lines fit 80 columns: the event id shows its last 8 characters,
 long values are cut with …, and a reason or a forward's error goes on a line
 of its own; piped, the lines are tab-separated with every value whole. A
 forward that keeps failing is shown when it first fails and when it ends
-(--verbose: every attempt).
+(--verbose: every attempt). --events shows only the events of the types its
+globs match, and every request that is no event (GET /, a 404, a body that is
+not an event): those are what you debug. A glob that matches no known event
+type (see 'petstore-webhooks fixtures') is warned of, with the nearest one.
 
 Control characters from requests are shown escaped (\x1b); with --format json,
 bytes that are not UTF-8 and lone surrogates (\udc00) become \ufffd, and an
@@ -163,6 +166,7 @@ See 'petstore-webhooks events'.`,
 			if err := checkRelayFlags(cmd, opts, forwardTo, headers, forwardSecret); err != nil {
 				return err
 			}
+			warnUnmatchedTypes(f, opts)
 			var err error
 			if opts.Schemes, err = schemes.Schemes(); err != nil {
 				return err
@@ -189,7 +193,7 @@ See 'petstore-webhooks events'.`,
 	opts.MaxBody = 1 << 20
 	fl.Var(cmdutil.SizeFlag{Bytes: &opts.MaxBody, Given: &opts.maxBodyGiven}, "max-body", "largest body accepted, at least 1KiB (bytes, or 512KiB, 5MB); larger gets 413")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show each request's headers (credentials masked) and body (its first 64 KiB)")
-	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created' (* any run of characters, ? one, [a-z] a class)")
+	fl.StringVar(&events, "events", "", "show only these event types: comma-separated globs such as 'pet.*,order.created' (* any run of characters, ? one, [a-z] a class); requests that are no event are still shown")
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
 	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")
@@ -251,6 +255,17 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		return cmdutil.FlagErrorf("--history and --no-history do not go together")
 	}
 	return nil
+}
+
+// warnUnmatchedTypes warns of the globs of --events and --forward-to that
+// match no known event type: a typo would show or forward nothing.
+func warnUnmatchedTypes(f *cmdutil.Factory, opts *Options) {
+	known := cmdutil.KnownEventTypes(f)
+	cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--events", opts.Events, known)
+	for _, t := range opts.ForwardTo {
+		globs, _ := event.ParseTypeFilter(t.Glob) // checked by ParseTarget
+		cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--forward-to", globs, known)
+	}
 }
 
 // minMaxBody is the smallest --max-body: the smallest event is about 300

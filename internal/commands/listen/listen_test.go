@@ -111,3 +111,27 @@ func TestListenAddrSetting(t *testing.T) {
 	f, _ = cmdtest.Factory(t, cmdtest.Env{"PETSTORE_LISTEN_ADDR": "nowhere:http2"})
 	cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdListen(f, nil)), `listen_addr "nowhere:http2": bad port "http2"`)
 }
+
+// A glob of --events or --forward-to that matches no known event type (a
+// typo) is warned of, with the nearest type, and listen still starts: an API
+// may send types that no fixture has. A glob that matches says nothing.
+func TestListenWarnsOfAGlobThatMatchesNoKnownType(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--events", "pet.adoptd"}, "warning: --events pet.adoptd matches no known event type (did you mean pet.adopted?)\n"},
+		{[]string{"--events", "pet.*,acme.*"}, "warning: --events acme.* matches no known event type\n"},
+		{[]string{"--forward-to", "order.creatd=3000"}, "warning: --forward-to order.creatd matches no known event type (did you mean order.created?)\n"},
+		{[]string{"--events", "pet.*,order.created", "--forward-to", "pet.adopted=3000", "--forward-to", "4000"}, ""},
+	} {
+		f, s := cmdtest.Factory(t, nil)
+		ran := false
+		if err := cmdtest.Run(NewCmdListen(f, func(context.Context, *Options) error { ran = true; return nil }), tc.args...); err != nil || !ran {
+			t.Fatalf("%v: err %v, ran %v", tc.args, err, ran)
+		}
+		if got := s.Err.String(); got != tc.want {
+			t.Errorf("%v: stderr %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package listen
 import (
 	"bytes"
 	"fmt"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
 	"net"
 	"strings"
 	"sync"
@@ -155,5 +156,79 @@ func TestReadyLineMasksTheTargetsCredentials(t *testing.T) {
 	printReady(opts, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, []string{"whsec_abcdefgh"}, &recording{path: ":memory:"})
 	if got := errOut.String(); strings.Contains(got, "pw") || !strings.Contains(got, "Forwarding pet.* events to http://user:****@127.0.0.1:3000/hooks\n") {
 		t.Errorf("ready:\n%s", got)
+	}
+}
+
+// A request's first forward attempts start while it is committed: one may
+// end before the request's line is printed. Its line waits, so that each
+// attempt is shown under its request, in either format.
+func TestAForwardLineWaitsForItsRequestsLine(t *testing.T) {
+	kinds := map[string][2]string{"human": {"\t-->\t", "\t<--\t"}, "json": {`"kind":"request"`, `"kind":"forward"`}}
+	for format, want := range kinds {
+		ios, out, _ := streams(false)
+		p := newPrinter(&Options{IO: ios, Format: format})
+		r := request(200, receiver.Verified, "", false)
+		res := attempt(1, 200, "", store.Delivered, 0)
+		p.await(r.Event, res.Request)
+		p.forward(res) // before the request is shown
+		p.print(r)
+		p.forward(attempt(2, 200, "", store.Delivered, 0)) // after: printed as it comes
+		p.close()
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		if len(lines) != 3 || !strings.Contains(lines[0], want[0]) || !strings.Contains(lines[1], want[1]) || !strings.Contains(lines[2], want[1]) {
+			t.Errorf("%s: want the request, then its forwards:\n%s", format, out.String())
+		}
+	}
+}
+
+// A request that --events hides lets go of the lines held for it (there are
+// none: its forwards are hidden too), and lines held for a request whose line
+// never came are printed at close.
+func TestHeldForwardLinesAreNotKeptForever(t *testing.T) {
+	ios, out, _ := streams(false)
+	filter, err := event.ParseTypeFilter("order.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPrinter(&Options{IO: ios, Events: filter})
+	r := request(200, receiver.Verified, "", false)
+	res := attempt(1, 200, "", store.Delivered, 0)
+	p.await(r.Event, res.Request)
+	p.forward(res)
+	p.print(r)
+	if len(p.held) != 0 || len(p.heldFor) != 0 {
+		t.Errorf("still held after the request was seen: %d, %d", len(p.held), len(p.heldFor))
+	}
+	p.close()
+	if out.String() != "" {
+		t.Errorf("hidden request shown:\n%s", out.String())
+	}
+
+	ios, out, _ = streams(false)
+	p = newPrinter(&Options{IO: ios})
+	p.await(r.Event, res.Request)
+	p.forward(res)
+	p.close()
+	if !strings.Contains(out.String(), "\t<--\t") {
+		t.Errorf("a held line was lost at close: %q", out.String())
+	}
+}
+
+// --events selects events by type; a request that is no event (GET /, a
+// 404, a body that is not an event) is shown whatever the filter, as the
+// help and the README say: it is what a developer debugs.
+func TestEventsFilterStillShowsRequestsThatAreNoEvent(t *testing.T) {
+	ios, out, _ := streams(false)
+	filter, err := event.ParseTypeFilter("order.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPrinter(&Options{IO: ios, Events: filter})
+	p.print(request(200, receiver.Verified, "", false)) // pet.adopted: hidden
+	p.print(receiver.Request{ReceivedAt: goldenAt, Method: "GET", Path: "/", Status: 404})
+	p.print(receiver.Request{ReceivedAt: goldenAt, Method: "POST", Path: "/webhooks", Status: 400, Reason: "the body is not JSON"})
+	p.close()
+	if got, want := out.String(), "12:00:01\t-->\tGET /\t-\t404 not found\t-\n12:00:01\t-->\tPOST /webhooks\t-\t400 bad event\tthe body is not JSON\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
 	}
 }

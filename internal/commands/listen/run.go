@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/history"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/lines"
@@ -83,6 +84,11 @@ func run(ctx context.Context, opts *Options) error {
 	case err := <-served:
 		return fmt.Errorf("receiver stopped: %w", err)
 	}
+	if interrupted {
+		// The terminal echoed ^C without a newline: what follows (forwards
+		// still pending, the summary) starts on a line of its own.
+		render.EndInterruptedLine(opts.IO)
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -90,7 +96,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	rec.close()
 	out.close()
-	printSummary(opts, h.Stats(), interrupted)
+	printSummary(opts, h.Stats())
 	if result == nil {
 		result = out.err()
 	}
@@ -251,6 +257,7 @@ func (rec *recording) record(r *receiver.Request) (receiver.Answer, error) {
 		_, err := rec.recorder.Record(context.Background(), sr, nil, nil)
 		return nil, err
 	}
+	rec.out.await(r.Event, sr) // the first attempts may end before the request is shown
 	early := rec.relay.Begin(sr, targets, !rec.opts.Passthrough)
 	fwds, err := rec.recorder.Record(context.Background(), sr, targets, early)
 	early.Recorded(fwds, err)
@@ -380,12 +387,8 @@ func orAll(glob string) string {
 	return glob + " events"
 }
 
-// printSummary tells what listen received. Stopped by Ctrl+C on a terminal,
-// it starts on a line of its own: the terminal echoed ^C without a newline.
-func printSummary(opts *Options, s receiver.Stats, interrupted bool) {
-	if interrupted {
-		render.EndInterruptedLine(opts.IO)
-	}
+// printSummary tells what listen received.
+func printSummary(opts *Options, s receiver.Stats) {
 	fmt.Fprintln(opts.IO.ErrOut, render.FitLines(render.StderrWidth(opts.IO), "         ", " · ", fmt.Sprintf("Stopped. received %d", s.Received),
 		fmt.Sprintf("verified %d", s.Verified), fmt.Sprintf("unverified %d", s.Unverified), fmt.Sprintf("rejected %d", s.Rejected),
 		fmt.Sprintf("duplicates %d", s.Duplicates)))
@@ -397,13 +400,35 @@ func printSummary(opts *Options, s receiver.Stats, interrupted bool) {
 // maxWaiting bytes, once stdout has taken nothing for that second, lines are
 // dropped and counted (their events are still recorded, unless --no-history).
 // It also counts the events --max-events waits for.
+//
+// A request's forwards start while it is committed, before its line is
+// printed: its forward lines wait until then (see await), so that each
+// attempt appears under its request.
 type printer struct {
 	opts     *Options
 	out      *lines.Writer
 	mu       sync.Mutex
 	accepted int
 	done     chan struct{}
+
+	holdMu  sync.Mutex
+	held    map[*store.Request]*heldLines // by the request forwarded
+	heldFor map[*event.Envelope]*heldLines
 }
+
+// heldLines are the forward lines of a request whose line is not printed yet.
+type heldLines struct {
+	req   *store.Request
+	lines [][]byte
+}
+
+// Bounds of what waits for a request's line (a request whose line never
+// comes would otherwise keep its lines): past them, lines are printed as
+// they come.
+const (
+	maxAwaited    = 1024 // requests
+	maxHeldPerReq = 16   // lines
+)
 
 // flushDelay is how long a line may wait to be written with the next ones.
 const flushDelay = 10 * time.Millisecond
@@ -418,7 +443,7 @@ func newPrinter(opts *Options) *printer {
 // newPrinterConfig is newPrinter with the lines.Writer tuned by cfg (its
 // Delay and Dropped are the printer's).
 func newPrinterConfig(opts *Options, cfg lines.Config) *printer {
-	p := &printer{opts: opts, done: make(chan struct{})}
+	p := &printer{opts: opts, done: make(chan struct{}), held: map[*store.Request]*heldLines{}, heldFor: map[*event.Envelope]*heldLines{}}
 	cfg.Delay, cfg.Dropped = flushDelay, p.dropped
 	p.out = lines.NewConfig(opts.IO.Out, cfg)
 	return p
@@ -443,22 +468,62 @@ func (p *printer) emit(line []byte) { p.out.Emit(line) }
 
 // close writes what is queued, or gives up after two seconds of a stalled
 // stdout; nothing may be printed after it.
-func (p *printer) close() { p.out.Close() }
+func (p *printer) close() {
+	p.holdMu.Lock()
+	for ev, h := range p.heldFor {
+		p.release(ev, h)
+	}
+	p.holdMu.Unlock()
+	p.out.Close()
+}
 
-func (p *printer) print(r receiver.Request) {
-	if r.Event != nil && !p.opts.Events.Match(r.Event.Type) {
+// await holds the forward lines of req, the request whose event is ev, until
+// print shows the request.
+func (p *printer) await(ev *event.Envelope, req *store.Request) {
+	p.holdMu.Lock()
+	defer p.holdMu.Unlock()
+	if ev == nil || len(p.held) >= maxAwaited {
 		return
 	}
-	ios := p.opts.IO
-	if p.opts.Format == "json" {
-		p.emit(render.AppendRequestLine(nil, r))
-	} else {
-		line := render.RequestLine(ios.OutStyles(), ios.IsStdoutTTY(), r) + "\n"
-		if p.opts.Verbose {
-			line += render.RequestDetail(ios.OutStyles(), r)
-		}
-		p.emit([]byte(line))
+	h := &heldLines{req: req}
+	p.held[req], p.heldFor[ev] = h, h
+}
+
+// release prints the lines held for h and forgets it; holdMu is held.
+func (p *printer) release(ev *event.Envelope, h *heldLines) {
+	for _, line := range h.lines {
+		p.emit(line)
 	}
+	delete(p.held, h.req)
+	delete(p.heldFor, ev)
+}
+
+// emitForward prints a forward line, or holds it until its request's line is
+// printed.
+func (p *printer) emitForward(req *store.Request, line []byte) {
+	p.holdMu.Lock()
+	if h := p.held[req]; h != nil && len(h.lines) < maxHeldPerReq {
+		h.lines = append(h.lines, line)
+		p.holdMu.Unlock()
+		return
+	}
+	p.holdMu.Unlock()
+	p.emit(line)
+}
+
+func (p *printer) print(r receiver.Request) {
+	var line []byte
+	if r.Event == nil || p.opts.Events.Match(r.Event.Type) {
+		line = p.requestLine(r)
+	}
+	p.holdMu.Lock()
+	if line != nil {
+		p.emit(line)
+	}
+	if h := p.heldFor[r.Event]; h != nil {
+		p.release(r.Event, h)
+	}
+	p.holdMu.Unlock()
 	if r.Accepted() && !r.Duplicate {
 		p.mu.Lock()
 		p.accepted++
@@ -469,13 +534,28 @@ func (p *printer) print(r receiver.Request) {
 	}
 }
 
+func (p *printer) requestLine(r receiver.Request) []byte {
+	ios := p.opts.IO
+	if p.opts.Format == "json" {
+		return render.AppendRequestLine(nil, r)
+	}
+	line := render.RequestLine(ios.OutStyles(), ios.IsStdoutTTY(), r) + "\n"
+	if p.opts.Verbose {
+		line += render.RequestDetail(ios.OutStyles(), r)
+	}
+	return []byte(line)
+}
+
 func (p *printer) forward(res relay.Result) {
 	if !p.opts.Events.Match(res.Request.EventType) {
 		return
 	}
 	ios := p.opts.IO
 	if p.opts.Format == "json" {
-		p.emitJSON(render.NewForwardJSON(res))
+		var b bytes.Buffer
+		if err := render.JSONLine(&b, render.NewForwardJSON(res)); err == nil {
+			p.emitForward(res.Request, b.Bytes())
+		}
 		return
 	}
 	if !p.opts.Verbose && res.Forward.State == store.Pending && res.Attempt.Attempt > 1 {
@@ -485,14 +565,7 @@ func (p *printer) forward(res relay.Result) {
 	if p.opts.Verbose {
 		line += render.ForwardDetail(res)
 	}
-	p.emit([]byte(line))
-}
-
-func (p *printer) emitJSON(v any) {
-	var b bytes.Buffer
-	if err := render.JSONLine(&b, v); err == nil {
-		p.emit(b.Bytes())
-	}
+	p.emitForward(res.Request, []byte(line))
 }
 
 func (p *printer) count() int {
