@@ -232,3 +232,26 @@ func TestEventsFilterStillShowsRequestsThatAreNoEvent(t *testing.T) {
 		t.Errorf("stdout %q, want %q", got, want)
 	}
 }
+
+// --max-events counts the events --events shows, not the ones it hides.
+func TestMaxEventsCountsOnlyTheEventsShown(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	filter, err := event.ParseTypeFilter("order.*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPrinter(&Options{IO: ios, Format: "human", Events: filter, MaxEvents: 1})
+	defer p.close()
+	p.print(accepted(1)) // pet.adopted: hidden
+	if p.count() != 0 {
+		t.Fatalf("a hidden event was counted: %d", p.count())
+	}
+	shown := accepted(2)
+	shown.Event.Type = "order.created"
+	p.print(shown)
+	select {
+	case <-p.done:
+	default:
+		t.Fatal("the one event shown did not reach --max-events 1")
+	}
+}

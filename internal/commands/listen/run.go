@@ -524,7 +524,7 @@ func (p *printer) print(r receiver.Request) {
 		p.release(r.Event, h)
 	}
 	p.holdMu.Unlock()
-	if r.Accepted() && !r.Duplicate {
+	if line != nil && r.Accepted() && !r.Duplicate { // --max-events counts the events shown
 		p.mu.Lock()
 		p.accepted++
 		if p.accepted == p.opts.MaxEvents {
