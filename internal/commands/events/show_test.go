@@ -112,3 +112,26 @@ func historyOf(t *testing.T, reqs ...*store.Request) string {
 	}
 	return history
 }
+
+// The short id that listen and events list print names the event in show and
+// resend; an end that several ids share names their # numbers.
+func TestShowAndResendTakeTheShortID(t *testing.T) {
+	var reqs []*store.Request
+	for _, id := range []string{"019b4132-70aa-764f-b315-e280eb0c3480", "019b4132-70aa-764f-b315-e28011113480"} {
+		reqs = append(reqs, &store.Request{ReceivedAt: cmdtest.Now, EventID: id, EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{},
+			Body: []byte(`{"id":"` + id + `"}`), Status: 200, Verification: "verified"})
+	}
+	history := historyOf(t, reqs...)
+	f, s := cmdtest.Factory(t, nil)
+	for _, ref := range []string{"eb0c3480", "…eb0c3480"} {
+		s.Out.Reset()
+		if err := cmdtest.Run(NewCmdEvents(f), "show", ref, "--history", history, "--format", "json"); err != nil || !strings.Contains(s.Out.String(), `"number":1,`) {
+			t.Errorf("show %s: %v\n%s", ref, err, s.Out)
+		}
+	}
+	err := cmdtest.Run(NewCmdEvents(f), "resend", "…3480", "--history", history, "--to", "127.0.0.1:9")
+	want := `several events' ids end with "3480" (#2, #1): give more of the id, or the number in the # column of 'petstore-webhooks events list'`
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
+		t.Errorf("resend …3480: %v (exit %d), want exit 2 and\n%s", err, cmdutil.CodeOf(err), want)
+	}
+}
