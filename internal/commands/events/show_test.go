@@ -3,7 +3,9 @@ package events
 import (
 	"bytes"
 	"context"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -133,5 +135,30 @@ func TestShowAndResendTakeTheShortID(t *testing.T) {
 	want := `several events' ids end with "3480" (#2, #1): give more of the id, or the number in the # column of 'petstore-webhooks events list'`
 	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
 		t.Errorf("resend …3480: %v (exit %d), want exit 2 and\n%s", err, cmdutil.CodeOf(err), want)
+	}
+}
+
+// The line an empty result prints on a terminal fits 80 columns, the
+// history's path whole.
+func TestListSaysNothingMatchesWithin80Columns(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dir := strings.Repeat("long-directory-name/", 3)
+	os.MkdirAll(dir, 0o700)
+	history := filepath.Join(dir, "history.db") // 70 columns
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, args := range [][]string{{"--status", "failed"}, nil} {
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(false, true, true)
+		if err := cmdtest.Run(NewCmdEvents(f), append([]string{"list", "--history", history}, args...)...); err != nil {
+			t.Fatal(err)
+		}
+		golden.AssertFits(t, s.Out.String(), 80)
+		if !strings.Contains(s.Out.String(), "\n"+history) {
+			t.Errorf("%v: the path is not whole on its own line:\n%s", args, s.Out)
+		}
 	}
 }
