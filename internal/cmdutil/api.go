@@ -25,7 +25,7 @@ func (a *APIFlags) Register(cmd *cobra.Command) {
 }
 
 // ErrNoAPIKey explains how to give an API key.
-var ErrNoAPIKey = Exit(ExitAuth, errors.New("no API key: pass --api-key, set PETSTORE_API_KEY, or run `petstore-webhooks config set api_key KEY`"))
+var ErrNoAPIKey = Exit(ExitAuth, errors.New("no API key: pass --api-key, set PETSTORE_API_KEY, or run 'petstore-webhooks config set api_key KEY'"))
 
 // Client builds the API client from the flags over the configuration.
 func (a *APIFlags) Client(f *Factory) (*petstore.Client, error) {

@@ -228,7 +228,7 @@ func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 		t.Fatalf("wrong key: %v", err)
 	}
 	f, _ = cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base})
-	if err := cmdtest.Run(newCmdList(f)); cmdutil.CodeOf(err) != cmdutil.ExitAuth || !strings.HasPrefix(err.Error(), "no API key") {
+	if err := cmdtest.Run(newCmdList(f)); cmdutil.CodeOf(err) != cmdutil.ExitAuth || err.Error() != "no API key: pass --api-key, set PETSTORE_API_KEY, or run 'petstore-webhooks config set api_key KEY'" {
 		t.Fatalf("no key: %v", err)
 	}
 	if r := cli(t, base, get, "wh_missing"); r.code != cmdutil.ExitNotFound {
