@@ -85,3 +85,22 @@ func TestExitCodesNameEveryCommandThatAsks(t *testing.T) {
 	}
 	walk(Tree())
 }
+
+// The root help lists the help topics in columns two spaces apart, as it
+// lists the commands.
+func TestRootHelpListsTopicsInColumns(t *testing.T) {
+	out, _, _ := run(t, nil, "--help")
+	for _, want := range []string{"\n  petstore-webhooks environment  Environment variables", "\n  petstore-webhooks exit-codes   What each exit code means"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("root help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// sign reads one FILE or stdin, and says so when given more.
+func TestSignSaysItTakesOneFile(t *testing.T) {
+	_, stderr, code := run(t, nil, "sign", "a", "b")
+	if want := "Error: sign takes one FILE, or reads stdin; got 2 arguments\n"; code != cmdutil.ExitUsage || !strings.HasPrefix(stderr, want) {
+		t.Errorf("sign a b: exit %d, stderr %q; want exit 2 and %q", code, stderr, want)
+	}
+}
