@@ -110,8 +110,8 @@ func TestNotFoundIsOneLine(t *testing.T) {
 	}{
 		{[]string{"get", "wh_nope"}, "Error: webhook wh_nope not found (404): 'petstore-webhooks list' shows the webhooks\n"},
 		{[]string{"delete", "wh_nope", "--yes"}, "Error: webhook wh_nope not found (404): 'petstore-webhooks list' shows the webhooks\n"},
-		{[]string{"events", "show", "evt_nope", "--history", history}, "Error: no event \"evt_nope\" in the history: 'petstore-webhooks events list' shows what it holds\n"},
-		{[]string{"events", "resend", "42", "--history", history, "--to", "3000"}, "Error: no event \"42\" in the history: 'petstore-webhooks events list' shows what it holds\n"},
+		{[]string{"events", "show", "evt_nope", "--history", history}, "Error: no event \"evt_nope\" in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'\n"},
+		{[]string{"events", "resend", "42", "--history", history, "--to", "3000"}, "Error: no event \"42\" in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'\n"},
 	}
 	for _, tt := range tests {
 		_, stderr, code := run(t, env, tt.args...)

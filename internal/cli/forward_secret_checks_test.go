@@ -19,8 +19,8 @@ func TestForwardSecretChecksAreShared(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--forward-secret", ""}, "Error: --forward-secret is empty: give the secret, or leave the flag out to send unsigned\n"},
-		{[]string{"--forward-secret", "", "--forward-scheme", "github"}, "Error: --forward-secret is empty: give the secret, or leave the flag out to send unsigned\n"},
+		{[]string{"--forward-secret", ""}, "Error: --forward-secret is empty: give the secret, or leave the flag out to forward the signature headers as they came\n"},
+		{[]string{"--forward-secret", "", "--forward-scheme", "github"}, "Error: --forward-secret is empty: give the secret, or leave the flag out to forward the signature headers as they came\n"},
 		{[]string{"--forward-scheme", "github"}, "Error: --forward-scheme needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET\n"},
 		{[]string{"--forward-signature-header", "X-Sig"}, "Error: --forward-signature-header needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET\n"},
 	}

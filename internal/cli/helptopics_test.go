@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 )
 
 // The help topics name commands in quotes ('events show'), and each one
@@ -45,3 +48,59 @@ func TestHelpTopicsNameRealCommands(t *testing.T) {
 
 // nouns are the commands whose names the help topics also use as words.
 var nouns = map[string]bool{"events": true, "config": true, "fixtures": true, "emulator": true}
+
+// A command that asks before it deletes (it has --yes) exits 1 when the
+// answer is no: help exit-codes and the README's table say so for each.
+func TestExitCodesNameEveryCommandThatAsks(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var readmeRow string
+	for line := range strings.Lines(string(readme)) {
+		if strings.HasPrefix(line, "| 1 |") {
+			readmeRow = line
+		}
+	}
+	var helpRow string
+	for _, c := range cmdutil.ExitCodes {
+		if c.Code == cmdutil.ExitFailure {
+			helpRow = c.Meaning
+		}
+	}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Flags().Lookup("yes") != nil {
+			name := strings.TrimPrefix(c.CommandPath(), "petstore-webhooks ")
+			if !strings.Contains(helpRow, "'"+name+"'") {
+				t.Errorf("help exit-codes, code 1, does not name '%s', which exits 1 when its question is declined", name)
+			}
+			if !strings.Contains(readmeRow, "`"+name+"`") {
+				t.Errorf("the README's exit code 1 does not name `%s`, which exits 1 when its question is declined", name)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(Tree())
+}
+
+// The root help lists the help topics in columns two spaces apart, as it
+// lists the commands.
+func TestRootHelpListsTopicsInColumns(t *testing.T) {
+	out, _, _ := run(t, nil, "--help")
+	for _, want := range []string{"\n  petstore-webhooks environment  Environment variables", "\n  petstore-webhooks exit-codes   What each exit code means"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("root help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// sign reads one FILE or stdin, and says so when given more.
+func TestSignSaysItTakesOneFile(t *testing.T) {
+	_, stderr, code := run(t, nil, "sign", "a", "b")
+	if want := "Error: sign takes one FILE, or reads stdin; got 2 arguments\n"; code != cmdutil.ExitUsage || !strings.HasPrefix(stderr, want) {
+		t.Errorf("sign a b: exit %d, stderr %q; want exit 2 and %q", code, stderr, want)
+	}
+}

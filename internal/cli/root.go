@@ -208,7 +208,7 @@ Global Flags:
 {{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasHelpSubCommands}}
 
 Additional help topics:{{range .Commands}}{{if .IsAdditionalHelpTopicCommand}}
-  {{rpad .CommandPath .CommandPathPadding}} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableSubCommands}}
+  {{rpad .CommandPath .CommandPathPadding}}  {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableSubCommands}}
 
 Use "{{.CommandPath}} [command] --help" for more about a command.{{end}}
 `
@@ -227,6 +227,7 @@ it for every new shell, once, with the second (then start a new shell).`, `  # t
   source <(petstore-webhooks completion bash)
 
   # every new shell
+  mkdir -p ~/.local/share/bash-completion/completions
   petstore-webhooks completion bash \
     > ~/.local/share/bash-completion/completions/petstore-webhooks`},
 		"zsh": {`Print the completion script for zsh. If completion is not enabled in your zsh
@@ -241,7 +242,8 @@ with Homebrew, write it to $(brew --prefix)/share/zsh/site-functions/ instead.`,
 		"fish": {`Print the completion script for fish.
 
 Load it into the current shell with: petstore-webhooks completion fish | source.
-Install it for every new shell, once, with the example (then start a new shell).`, `  petstore-webhooks completion fish \
+Install it for every new shell, once, with the example (then start a new shell).`, `  mkdir -p ~/.config/fish/completions
+  petstore-webhooks completion fish \
     > ~/.config/fish/completions/petstore-webhooks.fish`},
 		"powershell": {`Print the completion script for PowerShell.
 

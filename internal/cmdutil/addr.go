@@ -12,15 +12,19 @@ import (
 // NormalizeListenAddr accepts HOST:PORT, :PORT (every interface) or a bare
 // PORT (loopback); what names the value where it came from, for the error.
 func NormalizeListenAddr(what, addr string) (string, error) {
+	typed := addr
 	if !strings.Contains(addr, ":") {
 		addr = "127.0.0.1:" + addr
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" || len(host) > 253 || strings.ContainsFunc(host, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return "", FlagErrorf("%s %q: want HOST:PORT or PORT", what, addr)
+		return "", FlagErrorf("%s %q: want HOST:PORT or PORT", what, typed)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || strconv.Itoa(n) != port {
-		return "", FlagErrorf("%s %q: bad port %q", what, addr, port)
+		if typed == port && err != nil { // not a number: not a port either
+			return "", FlagErrorf("%s %q: want HOST:PORT or PORT", what, typed)
+		}
+		return "", FlagErrorf("%s %q: bad port %q", what, typed, port)
 	}
 	return net.JoinHostPort(host, port), nil
 }

@@ -3,7 +3,9 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 
 	"github.com/spf13/cobra"
 
@@ -23,7 +25,7 @@ func (a *APIFlags) Register(cmd *cobra.Command) {
 }
 
 // ErrNoAPIKey explains how to give an API key.
-var ErrNoAPIKey = Exit(ExitAuth, errors.New("no API key: pass --api-key, set PETSTORE_API_KEY, or run `petstore-webhooks config set api_key KEY`"))
+var ErrNoAPIKey = Exit(ExitAuth, errors.New("no API key: pass --api-key, set PETSTORE_API_KEY, or run 'petstore-webhooks config set api_key KEY'"))
 
 // Client builds the API client from the flags over the configuration.
 func (a *APIFlags) Client(f *Factory) (*petstore.Client, error) {
@@ -61,10 +63,25 @@ func APIError(err error, id string) error {
 			return Exit(ExitNotFound, &notFoundError{id: id, err: err})
 		}
 		return Exit(ExitNotFound, err)
+	case errors.As(err, &ne) && isLocalHost(ne.Host):
+		return Exit(ExitAPI, fmt.Errorf("%w; is the emulator running? Start it with 'petstore-webhooks emulator', or point --api-base or PETSTORE_API_BASE at the API", err))
 	case errors.As(err, &ae), errors.As(err, &ne), errors.As(err, &bad):
 		return Exit(ExitAPI, err)
 	}
 	return err
+}
+
+// isLocalHost says whether hostport ("127.0.0.1:19411") names this machine.
+func isLocalHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // notFoundError is the API's 404 for a webhook, said once: the API's own

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"go.yaml.in/yaml/v3"
 )
@@ -168,6 +170,12 @@ func (c *Config) EnsureWebhookSecret() (secret string, generated bool, err error
 	}
 	c.WebhookSecret = secret
 	return secret, generated, nil
+}
+
+// SaySecretMade tells the user that EnsureWebhookSecret made a secret and
+// where it is, within the width of a terminal (the path whole).
+func SaySecretMade(ios *iostreams.IOStreams, path string) {
+	fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "", " ", append(strings.Fields("Made a webhook secret and saved it in"), iostreams.Escape(path))...))
 }
 
 // updateFile re-reads the file under a lock, changes it and writes it back

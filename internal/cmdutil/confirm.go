@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
 
 // Confirm asks question ("Delete webhook wh_1?") on the terminal and says
@@ -20,8 +21,22 @@ func Confirm(ios *iostreams.IOStreams, yes bool, verb, question string) (bool, e
 	if !ios.IsStdinTTY() || !ios.IsStderrTTY() {
 		return false, FlagErrorf("--yes is required to %s without a terminal to ask on", verb)
 	}
-	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
-	answer, _ := bufio.NewReader(io.LimitReader(ios.In, 1024)).ReadString('\n')
-	a := strings.ToLower(strings.TrimSpace(answer))
+	fmt.Fprint(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "", " ", strings.Fields(question+" [y/N]")...)+" ")
+	a := strings.ToLower(strings.TrimSpace(readAnswer(ios.In, 1024)))
 	return a == "y" || a == "yes", nil
+}
+
+// readAnswer reads one line and returns at most its first max bytes. The
+// rest of a longer line is read and dropped: left on a terminal, the shell
+// would run it after the program exits.
+func readAnswer(in io.Reader, max int) string {
+	r := bufio.NewReaderSize(in, max)
+	var answer []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		answer = append(answer, chunk[:min(len(chunk), max-len(answer))]...)
+		if err != bufio.ErrBufferFull {
+			return string(answer)
+		}
+	}
 }

@@ -31,8 +31,8 @@ var ExitCodes = []struct {
 	Meaning string
 }{
 	{ExitOK, "success; for 'trigger' and 'test', every delivery got a 2xx answer; for 'verify', the signature is valid"},
-	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use, a history or emulator database in use by another process ...); for 'verify', the signature is not valid; for 'delete', you answered no, and nothing was deleted"},
-	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type, an input file (payload, fixture, --data, config) larger than the " + inputfile.MaxSizeText + " limit"},
+	{ExitFailure, "an error not listed below (unreadable file, config not writable, port in use, a history or emulator database in use by another process ...); for 'verify', the signature is not valid; for 'delete' and 'events prune', you answered no, and nothing was deleted"},
+	{ExitUsage, "usage error: unknown command or flag, bad flag value, missing argument, unknown event type, an input file (payload, fixture, --data, config) larger than the " + inputfile.MaxSizeText + " limit, an end of an event id that several events share ('events show', 'events resend')"},
 	{ExitNon2xx, "'trigger', 'test', 'events resend': a receiver answered with a status outside 2xx (and every receiver was reached)"},
 	{ExitUnreachable, "'trigger', 'test', 'events resend': could not reach the receiver (connection refused, timeout, DNS); wins over 3"},
 	{ExitTimeout, "'listen': --timeout passed before --max-events valid events arrived; 'trigger' with --api: the API made no first attempt at a webhook within --wait"},

@@ -36,11 +36,12 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// MaxArgs allows at most n positional arguments.
-func MaxArgs(n int) cobra.PositionalArgs {
+// MaxArgs allows at most n positional arguments; takes says what they are
+// ("one FILE, or reads stdin") for the error.
+func MaxArgs(n int, takes string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return FlagErrorf("%s takes at most %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return FlagErrorf("%s takes %s; got %d arguments", cmd.Name(), takes, len(args))
 		}
 		return nil
 	}

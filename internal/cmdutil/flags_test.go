@@ -38,3 +38,16 @@ func TestRenamedFlag(t *testing.T) {
 		t.Error("the old name shows in --help")
 	}
 }
+
+// Both names at once would silently take the last one given: a usage error.
+func TestRenamedFlagRefusesBothNames(t *testing.T) {
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+	cmd.Flags().String("events", "", "the flag")
+	RenamedFlag(cmd, &bytes.Buffer{}, "type", "events")
+	cmd.SetArgs([]string{"--type", "order.*", "--events", "pet.*"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	if CodeOf(err) != ExitUsage || err.Error() != "--type is the old name of --events: give --events only" {
+		t.Errorf("both names: %v (exit %d), want a usage error", err, CodeOf(err))
+	}
+}

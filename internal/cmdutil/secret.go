@@ -29,7 +29,7 @@ func AddForwardSecretFlags(cmd *cobra.Command, usage string) *ForwardSecretFlags
 // Secret is --forward-secret, else the first line of --forward-secret-file,
 // else $PETSTORE_FORWARD_SECRET; "" when none is set. It checks them the
 // same way for every command: an empty --forward-secret is refused, not
-// taken for "send unsigned", and --forward-scheme or
+// taken for "forward the signature headers as they came", and --forward-scheme or
 // --forward-signature-header (cmd's SchemeFlags with the "forward-" prefix)
 // need a secret.
 func (f *ForwardSecretFlags) Secret(cmd *cobra.Command, ios *iostreams.IOStreams, getenv func(string) string) (string, error) {
@@ -39,7 +39,7 @@ func (f *ForwardSecretFlags) Secret(cmd *cobra.Command, ios *iostreams.IOStreams
 	case fl.Changed("forward-secret") && fl.Changed("forward-secret-file"):
 		return "", FlagErrorf("choose one of --forward-secret and --forward-secret-file")
 	case fl.Changed("forward-secret") && f.secret == "":
-		return "", FlagErrorf("--forward-secret is empty: give the secret, or leave the flag out to send unsigned")
+		return "", FlagErrorf("--forward-secret is empty: give the secret, or leave the flag out to forward the signature headers as they came")
 	case fl.Changed("forward-secret-file"):
 		var err error
 		if secret, err = ReadSecretFile(ios, "--forward-secret-file", f.file); err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 // Nearest are the candidates close to what was typed: those at the smallest
-// edit distance when it is small (at most 2, or a fifth of the longer name,
+// edit distance (an adjacent swap is one edit) when it is small (at most 2, or a fifth of the longer name,
 // and less than half of what was typed), else those that start with it; at
 // most three, in the candidates' order.
 func Nearest(typed string, candidates []string) []string {
@@ -23,8 +23,12 @@ func Nearest(typed string, candidates []string) []string {
 	}
 	best, near := -1, []string(nil)
 	for _, c := range candidates {
+		limit := max(2, max(len(typed), len(c))/5)
+		if abs(len(typed)-len(c)) > limit {
+			continue // the distance is at least the difference in length
+		}
 		d := editDistance(typed, strings.ToLower(c))
-		if d > max(2, max(len(typed), len(c))/5) || 2*d >= len(typed) {
+		if d > limit || 2*d >= len(typed) {
 			continue
 		}
 		switch {
@@ -44,25 +48,39 @@ func Nearest(typed string, candidates []string) []string {
 	return near[:min(len(near), 3)]
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// editDistance is the optimal string alignment distance between a and b,
+// in bytes: Levenshtein's insertions, deletions and substitutions, and a
+// swap of two adjacent letters ("lsit" for "list") as one edit.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := make([][]int, len(a)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(b)+1)
+		rows[i][0] = i
+	}
+	for j := range rows[0] {
+		rows[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d = min(d, rows[i-2][j-2]+1)
+			}
+			rows[i][j] = d
 		}
-		prev = cur
 	}
-	return prev[len(b)]
+	return rows[len(a)][len(b)]
 }
 
 // DidYouMean is the line that offers names: "Did you mean a?", "Did you

@@ -28,6 +28,27 @@ func TestNearestOffersOnlyCloseNames(t *testing.T) {
 		{"ge", commands, []string{"get"}},
 		{"", commands, nil},
 	}
+	root := []string{"events", "fixtures", "listen", "sign", "trigger", "verify", "delete", "deliveries", "emulator", "get", "list", "register", "test", "update", "completion", "config", "help", "version"}
+	subcommands := []string{"list", "prune", "resend", "show"}
+	tests = append(tests, []struct {
+		typed      string
+		candidates []string
+		want       []string
+	}{
+		// An adjacent swap is one edit, the commonest typo.
+		{"lsit", root, []string{"list"}},
+		{"tset", root, []string{"test"}},
+		{"gte", root, []string{"get"}},
+		{"listne", root, []string{"listen"}},
+		{"trigegr", root, []string{"trigger"}},
+		{"shwo", subcommands, []string{"show"}},
+		{"prnue", subcommands, []string{"prune"}},
+		{"pet.adoptd", subcommands, nil},
+		{"xyzzy", root, nil},
+		{"qq", root, nil},
+		{"foo", root, nil},
+		{"banana", root, nil},
+	}...)
 	for _, tt := range tests {
 		if got := Nearest(tt.typed, tt.candidates); !slices.Equal(got, tt.want) {
 			t.Errorf("Nearest(%q) = %q, want %q", tt.typed, got, tt.want)

@@ -72,11 +72,6 @@ func newExampleWorld(t *testing.T, shared bool) *exampleWorld {
 	t.Cleanup(app.Close)
 	_, appPort, _ := net.SplitHostPort(app.Listener.Addr().String())
 	w := &exampleWorld{u: u, ports: map[string]string{"3000": appPort, "4000": appPort, "8080": freePort(t), "4010": freePort(t), "9000": freePort(t)}}
-	for _, d := range []string{".config/fish/completions", ".local/share/bash-completion/completions"} {
-		if err := os.MkdirAll(filepath.Join(u.dir, d), 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
 	u.env = append(u.env, "XDG_DATA_HOME="+filepath.Join(u.dir, "data"),
 		"XDG_STATE_HOME="+filepath.Join(u.dir, "state"), "NEW=whsec_new_example_secret", "OLD=whsec_old_example_secret",
 		"SECRET=whsec_example_secret", "APP_SECRET=whsec_app_example_secret")

@@ -296,7 +296,7 @@ func TestReadmeTerminalsEndWithTheirBlockingCommand(t *testing.T) {
 }
 
 // The README and emulator --help describe the retry schedule the emulator
-// follows (whose log says "retry in 1m0s" after the first attempt).
+// follows (whose log says "retry in 1m" after the first attempt).
 func TestReadmeRetryScheduleIsTheEmulators(t *testing.T) {
 	want := emulator.DescribeSchedule(emulator.DefaultSchedule)
 	words := func(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -302,17 +302,14 @@ func (a *API) deliveries(w http.ResponseWriter, r *http.Request, id string) {
 	if !ok {
 		return
 	}
-	eventID := r.URL.Query().Get("eventId")
-	atts, err := a.Store.Attempts(r.Context(), id)
+	atts, err := a.Store.Attempts(r.Context(), id, r.URL.Query().Get("eventId"))
 	if err != nil {
 		internalError(w, r, err)
 		return
 	}
 	out := petstore.DeliveryList{Data: []petstore.Delivery{}}
 	for _, at := range atts {
-		if eventID == "" || at.EventID == eventID {
-			out.Data = append(out.Data, a.Engine.DeliveryJSON(at, h.URL))
-		}
+		out.Data = append(out.Data, a.Engine.DeliveryJSON(at, h.URL))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

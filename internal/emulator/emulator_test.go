@@ -380,7 +380,7 @@ func TestEngineResumesDueDeliveriesAfterRestart(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for (tg.count() == 0 || len(atts) == 0) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
-		atts, _ = st.Attempts(context.Background(), h.ID)
+		atts, _ = st.Attempts(context.Background(), h.ID, "")
 	}
 	if tg.count() != 1 || len(atts) != 1 || atts[0].Status != 200 {
 		t.Fatalf("after restart: %d deliveries, attempts %+v", tg.count(), atts)
@@ -408,7 +408,7 @@ func TestTestCallFromAClientThatLeftRecordsTheAttempt(t *testing.T) {
 	leave()
 	close(release)
 	<-answered
-	atts, err := st.Attempts(context.Background(), h.ID)
+	atts, err := st.Attempts(context.Background(), h.ID, "")
 	if err != nil || len(atts) != 1 || atts[0].Status != 200 {
 		t.Fatalf("attempts: %+v, %v", atts, err)
 	}

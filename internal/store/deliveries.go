@@ -157,9 +157,11 @@ func (s *Store) CancelDelivery(ctx context.Context, id int64) error {
 	return err
 }
 
-// Attempts lists a webhook's attempts, oldest first.
-func (s *Store) Attempts(ctx context.Context, webhookID string) ([]Attempt, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT delivery_id, webhook_id, event_id, event_type, attempt, attempted_at, status, latency_ms, error FROM attempts WHERE webhook_id = ? ORDER BY id`, webhookID)
+// Attempts lists a webhook's attempts, oldest first: every one, or with
+// eventID set only that event's.
+func (s *Store) Attempts(ctx context.Context, webhookID, eventID string) ([]Attempt, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT delivery_id, webhook_id, event_id, event_type, attempt, attempted_at, status, latency_ms, error FROM attempts
+		WHERE webhook_id = ?1 AND (?2 = '' OR event_id = ?2) ORDER BY id`, webhookID, eventID)
 	if err != nil {
 		return nil, err
 	}

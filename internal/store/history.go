@@ -17,14 +17,21 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 )
 
-// event_type_matches(glob, type) is event.MatchType in SQL, so that a
-// filter of `events list` selects what the same filter of `listen` shows
-// (SQLite's own GLOB differs on /, \ and the empty type).
+// event_type_matches(filter, type) is event.TypeFilter's Match in SQL, the
+// filter comma-separated as --events takes it, so that a filter of `events
+// list` selects what the same filter of `listen` shows (SQLite's own GLOB
+// differs on /, \ and the empty type). The whole filter is one argument:
+// an OR per glob exceeds SQLite's expression depth at about 1000 globs.
 func init() {
 	sqlite.MustRegisterDeterministicScalarFunction("event_type_matches", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		glob, _ := args[0].(string)
+		filter, _ := args[0].(string)
 		eventType, _ := args[1].(string)
-		return event.MatchType(glob, eventType), nil
+		for glob := range strings.SplitSeq(filter, ",") {
+			if event.MatchType(glob, eventType) {
+				return true, nil
+			}
+		}
+		return false, nil
 	})
 }
 
@@ -246,18 +253,91 @@ func (s *Store) GetRequest(ctx context.Context, id int64) (Request, error) {
 	return r, err
 }
 
-// FindRequest looks a request up by its number or, failing that, by the
-// event id it carried: the latest such request that was not rejected, else
-// the latest.
+// FindRequest looks a request up by its number, by the event id it
+// carried, or by the end of that id (at least MinShortID characters, with or
+// without the "…" that listen and events list print before it) when only one
+// event's id ends so; a request number is a number first, and digits name an
+// id's end only when there are at least 8 of them, the length shown. An
+// event received more than once is the latest such request that was not
+// rejected, else the latest. An end that several events' ids share is an
+// *AmbiguousError.
 func (s *Store) FindRequest(ctx context.Context, ref string) (Request, error) {
-	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil {
+	n, numErr := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
+	if numErr == nil {
 		if r, err := s.GetRequest(ctx, n); err == nil {
 			return r, nil
 		}
 	}
-	// Anyone can send a request with a known event id: the one that was
-	// verified (or accepted unverified) is the event, whatever came after it.
-	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE event_id = ? ORDER BY verification = 'rejected', id DESC LIMIT 1`, ref))
+	r, err := s.requestOfEvent(ctx, ref)
+	if !errors.Is(err, ErrNotFound) {
+		return r, err
+	}
+	end := strings.TrimPrefix(strings.TrimPrefix(ref, "…"), "...")
+	if len(end) < MinShortID || (numErr == nil && end == ref && len(end) < 8) {
+		return r, ErrNotFound
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT event_id, MAX(id) FROM requests
+		WHERE length(event_id) > length(?1) AND substr(event_id, -length(?1)) = ?1
+		GROUP BY event_id ORDER BY 2 DESC LIMIT ?2`, end, maxCandidates+1)
+	if err != nil {
+		return r, err
+	}
+	type candidate struct {
+		eventID string
+		number  int64
+	}
+	found, err := collect(rows, func(sc scanner) (candidate, error) {
+		var c candidate
+		return c, sc.Scan(&c.eventID, &c.number)
+	})
+	switch {
+	case err != nil:
+		return r, err
+	case len(found) == 0:
+		return r, ErrNotFound
+	case len(found) == 1:
+		return s.requestOfEvent(ctx, found[0].eventID)
+	}
+	amb := &AmbiguousError{End: end, More: len(found) > maxCandidates}
+	for _, c := range found[:min(len(found), maxCandidates)] {
+		amb.Numbers = append(amb.Numbers, c.number)
+	}
+	return r, amb
+}
+
+// MinShortID is the fewest characters of an event id's end that FindRequest
+// looks up.
+const MinShortID = 4
+
+// maxCandidates is how many events an *AmbiguousError names.
+const maxCandidates = 5
+
+// AmbiguousError is FindRequest's answer for an id's end that several
+// events' ids share: Numbers are their latest requests, newest first.
+type AmbiguousError struct {
+	End     string
+	Numbers []int64
+	More    bool // more events than Numbers share it
+}
+
+func (e *AmbiguousError) Error() string {
+	nums := make([]string, len(e.Numbers))
+	for i, n := range e.Numbers {
+		nums[i] = "#" + strconv.FormatInt(n, 10)
+	}
+	list := strings.Join(nums, ", ")
+	if e.More {
+		list += ", ..."
+	}
+	return "several events' ids end with " + strconv.Quote(e.End) + " (" + list + ")"
+}
+
+// requestOfEvent is the request that carried eventID: the latest that was
+// not rejected, else the latest. Anyone can send a request with a known
+// event id: the one that was verified (or accepted unverified) is the
+// event, whatever came after it.
+func (s *Store) requestOfEvent(ctx context.Context, eventID string) (Request, error) {
+	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE event_id = ? ORDER BY verification = 'rejected', id DESC LIMIT 1`, eventID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
 	}
@@ -321,10 +401,8 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSum
 		FROM requests r WHERE r.received_at >= ?`
 	args := []any{formatTime(f.Since)}
 	if len(f.Types) > 0 {
-		q += ` AND (` + strings.Repeat(`event_type_matches(?, r.event_type) OR `, len(f.Types)-1) + `event_type_matches(?, r.event_type))`
-		for _, g := range f.Types {
-			args = append(args, g)
-		}
+		q += ` AND event_type_matches(?, r.event_type)`
+		args = append(args, strings.Join(f.Types, ",")) // ParseTypeFilter's globs hold no comma
 	}
 	q += `) WHERE 1 = 1`
 	if f.Status != "" {

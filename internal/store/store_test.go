@@ -143,7 +143,7 @@ func TestDeliveryLifecycle(t *testing.T) {
 	if _, ok, _ := s.NextDue(ctx); ok {
 		t.Fatal("still something due")
 	}
-	atts, _ := s.Attempts(ctx, "a")
+	atts, _ := s.Attempts(ctx, "a", "")
 	if len(atts) != 2 || atts[0].Error != "connection refused" || atts[1].Status != 500 || atts[1].Latency != 1500*time.Microsecond {
 		t.Fatalf("attempts = %+v", atts)
 	}
@@ -169,5 +169,31 @@ func TestEnqueueDeliveriesIsAllOrNothing(t *testing.T) {
 	}
 	if got, _ := s.DueDeliveries(ctx, due, 10); len(got) != 1 || got[0].WebhookID != "wh_a" {
 		t.Fatalf("due = %+v", got)
+	}
+}
+
+// The emulator's ?eventId= poll asks SQL for one event's attempts rather
+// than loading every attempt of the webhook.
+func TestAttemptsOfOneEvent(t *testing.T) {
+	s := open(t, ":memory:")
+	s.CreateWebhook(ctx, hook("a", "pet.adopted"))
+	t0 := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
+	for _, ev := range []string{"e1", "e2", "e1"} {
+		id, err := s.EnqueueDelivery(ctx, Delivery{WebhookID: "a", EventID: ev, EventType: "pet.adopted", Body: []byte("{}"), NextAttemptAt: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.RecordAttempt(ctx, Attempt{DeliveryID: id, WebhookID: "a", EventID: ev, EventType: "pet.adopted", Attempt: 1, AttemptedAt: t0, Status: 200}, true, time.Time{}, false)
+	}
+	for ev, want := range map[string]int{"": 3, "e1": 2, "e2": 1, "e3": 0} {
+		atts, err := s.Attempts(ctx, "a", ev)
+		if err != nil || len(atts) != want {
+			t.Errorf("Attempts(a, %q) = %d attempts, %v; want %d", ev, len(atts), err, want)
+		}
+		for _, a := range atts {
+			if ev != "" && a.EventID != ev {
+				t.Errorf("Attempts(a, %q) holds one of %s", ev, a.EventID)
+			}
+		}
 	}
 }

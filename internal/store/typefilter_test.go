@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -61,5 +62,34 @@ func TestTypeFilterSelectsTheSameInSQLAndGo(t *testing.T) {
 		if !slices.Equal(inGo, tt.want) || !slices.Equal(inSQL, tt.want) {
 			t.Errorf("--events %q selects %q in Go and %q in SQL, want %q", tt.filter, inGo, inSQL, tt.want)
 		}
+	}
+}
+
+// A filter of thousands of globs is one argument of one SQL call: SQLite
+// limits the depth of an expression, and an OR per glob failed at ~1000.
+func TestTypeFilterOfThousandsOfGlobs(t *testing.T) {
+	st := open(t, filepath.Join(t.TempDir(), "history.db"))
+	var reqs []*Request
+	for _, typ := range []string{"pet.adopted", "order.created", "pet.sold"} {
+		reqs = append(reqs, &Request{ReceivedAt: time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC), EventType: typ, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})
+	}
+	if _, err := st.RecordRequests(ctx, reqs, make([][]string, len(reqs)), nil); err != nil {
+		t.Fatal(err)
+	}
+	var f event.TypeFilter
+	for i := range 2000 {
+		f = append(f, fmt.Sprintf("t%d.*", i))
+	}
+	f = append(f, "pet.adopt*", "order.c?eated")
+	rows, err := st.ListRequests(ctx, RequestFilter{Types: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.EventType)
+	}
+	if want := []string{"order.created", "pet.adopted"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -41,7 +41,8 @@ func TestListEscapesValues(t *testing.T) {
 // A value every later command would trip over is refused when it is set.
 func TestSetRefusesAddressesThatCannotWork(t *testing.T) {
 	for _, tt := range []struct{ key, value, want string }{
-		{"listen_addr", "not an address!!", `listen_addr "127.0.0.1:not an address!!": bad port "not an address!!"`},
+		{"listen_addr", "not an address!!", `listen_addr "not an address!!": want HOST:PORT or PORT`},
+		{"listen_addr", "notanaddr", `listen_addr "notanaddr": want HOST:PORT or PORT`}, // what was typed, not 127.0.0.1:notanaddr
 		{"listen_addr", "127.0.0.1:99999", `listen_addr "127.0.0.1:99999": bad port "99999"`},
 		{"listen_addr", ":0", `listen_addr ":0": port 0 is a new port each run, where trigger could not find listen: choose one`},
 		{"api_base", "http://x:99999999/", `api_base must be an absolute http(s) URL, got "http://x:99999999/"`},

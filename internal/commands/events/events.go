@@ -23,8 +23,9 @@ func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
 		Short: "Look at, resend and prune the history that listen keeps",
 		Long: `Every request that reaches 'listen' and every forward attempt is recorded in
 its history database, $XDG_STATE_HOME/petstore-webhooks/history.db unless
---history names another. An event is named by its event id or by its request
-number (the # column of 'events list').`,
+--history names another. An event is named by its event id, by the end of it
+that listen and events list print (…3d882a24), or by its request number (the #
+column of 'events list').`,
 		Example: `  petstore-webhooks events list --since 1h --status failed
   petstore-webhooks events show 019b4132-70aa-764f-b315-e2803d882a24
   petstore-webhooks events resend 42 --to 3000
@@ -68,8 +69,12 @@ func openRequest(cmd *cobra.Command, open func() (*store.Store, error), ref stri
 		return nil, store.Request{}, err
 	}
 	r, err := st.FindRequest(cmd.Context(), ref)
-	if errors.Is(err, store.ErrNotFound) {
-		err = cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history: 'petstore-webhooks events list' shows what it holds", ref))
+	var amb *store.AmbiguousError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		err = cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'", ref))
+	case errors.As(err, &amb):
+		err = cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("%w: give more of the id, or the number in the # column of 'petstore-webhooks events list'", amb))
 	}
 	if err != nil {
 		st.Close()

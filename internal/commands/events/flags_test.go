@@ -81,7 +81,8 @@ func TestListEventsFilter(t *testing.T) {
 // prune deletes only when asked on a terminal and answered yes, or with --yes.
 func TestPruneAsksOrNeedsYes(t *testing.T) {
 	old := &store.Request{ReceivedAt: cmdtest.Now.Add(-48 * time.Hour), EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200}
-	question := "Delete the requests received before " + cmdtest.Now.Add(-24*time.Hour).Local().Format("2006-01-02 15:04:05") + " (those with a forward pending stay)? [y/N] "
+	// on a terminal the question wraps at 80 columns
+	question := "Delete the requests received before " + cmdtest.Now.Add(-24*time.Hour).Local().Format("2006-01-02 15:04:05") + " (those with a forward\npending stay)? [y/N] "
 	for _, tt := range []struct {
 		name          string
 		terminal      bool

@@ -89,9 +89,9 @@ received (nothing to forward).`,
 			t.Elide(3, render.ElideEnd)
 			where := iostreams.Escape(historyPath(cmd, f))
 			if events != "" || since != "" || status != "" {
-				t.Empty(fmt.Sprintf("No events in %s match these filters.", where))
+				t.Empty(render.FitLines(render.TerminalWidth, "", " ", "No", "events", "in", where, "match", "these", "filters."))
 			} else {
-				t.Empty(fmt.Sprintf("No events recorded in %s.", where))
+				t.Empty(render.FitLines(render.TerminalWidth, "", " ", "No", "events", "recorded", "in", where+"."))
 			}
 			for _, r := range rows {
 				t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: render.TableTime(r.ReceivedAt, f.Now())},

@@ -36,7 +36,7 @@ could not be reached.`,
     --to 3000
   petstore-webhooks events resend 42 --to 3000 --forward-scheme stripe \
     --forward-secret-file stripe-secret.txt`,
-		Args: cmdutil.ExactArgs(1, "an event id or request number (see 'events list')"),
+		Args: cmdutil.ExactArgs(1, "an event id, its end, or a request number (see 'events list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {
 				return err

@@ -51,7 +51,7 @@ func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 		Short: "Show one recorded event: headers, body and every forward attempt",
 		Example: `  petstore-webhooks events show 019b4132-70aa-764f-b315-e2803d882a24
   petstore-webhooks events show 42 --format json | jq -r .body`,
-		Args: cmdutil.ExactArgs(1, "an event id or request number (see 'events list')"),
+		Args: cmdutil.ExactArgs(1, "an event id, its end, or a request number (see 'events list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckFormat(format); err != nil {
 				return err

@@ -3,7 +3,9 @@ package events
 import (
 	"bytes"
 	"context"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,4 +113,52 @@ func historyOf(t *testing.T, reqs ...*store.Request) string {
 		t.Fatal(err)
 	}
 	return history
+}
+
+// The short id that listen and events list print names the event in show and
+// resend; an end that several ids share names their # numbers.
+func TestShowAndResendTakeTheShortID(t *testing.T) {
+	var reqs []*store.Request
+	for _, id := range []string{"019b4132-70aa-764f-b315-e280eb0c3480", "019b4132-70aa-764f-b315-e28011113480"} {
+		reqs = append(reqs, &store.Request{ReceivedAt: cmdtest.Now, EventID: id, EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{},
+			Body: []byte(`{"id":"` + id + `"}`), Status: 200, Verification: "verified"})
+	}
+	history := historyOf(t, reqs...)
+	f, s := cmdtest.Factory(t, nil)
+	for _, ref := range []string{"eb0c3480", "…eb0c3480"} {
+		s.Out.Reset()
+		if err := cmdtest.Run(NewCmdEvents(f), "show", ref, "--history", history, "--format", "json"); err != nil || !strings.Contains(s.Out.String(), `"number":1,`) {
+			t.Errorf("show %s: %v\n%s", ref, err, s.Out)
+		}
+	}
+	err := cmdtest.Run(NewCmdEvents(f), "resend", "…3480", "--history", history, "--to", "127.0.0.1:9")
+	want := `several events' ids end with "3480" (#2, #1): give more of the id, or the number in the # column of 'petstore-webhooks events list'`
+	if cmdutil.CodeOf(err) != cmdutil.ExitUsage || err.Error() != want {
+		t.Errorf("resend …3480: %v (exit %d), want exit 2 and\n%s", err, cmdutil.CodeOf(err), want)
+	}
+}
+
+// The line an empty result prints on a terminal fits 80 columns, the
+// history's path whole.
+func TestListSaysNothingMatchesWithin80Columns(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dir := strings.Repeat("long-directory-name/", 3)
+	os.MkdirAll(dir, 0o700)
+	history := filepath.Join(dir, "history.db") // 70 columns
+	st, err := store.Open(history)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, args := range [][]string{{"--status", "failed"}, nil} {
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(false, true, true)
+		if err := cmdtest.Run(NewCmdEvents(f), append([]string{"list", "--history", history}, args...)...); err != nil {
+			t.Fatal(err)
+		}
+		golden.AssertFits(t, s.Out.String(), 80)
+		if !strings.Contains(s.Out.String(), "\n"+history) {
+			t.Errorf("%v: the path is not whole on its own line:\n%s", args, s.Out)
+		}
+	}
 }

@@ -323,7 +323,7 @@ func verifySecrets(opts *Options) ([]string, error) {
 		return nil, err
 	}
 	if generated {
-		fmt.Fprintf(opts.IO.ErrOut, "Made a webhook secret and saved it in %s\n", cfg.Path)
+		cmdutil.SaySecretMade(opts.IO, cfg.Path)
 	}
 	return []string{secret}, cmdutil.CheckSecrets(opts.Schemes, []string{secret})
 }

@@ -58,7 +58,7 @@ HMAC in --signature-header). Stripe and standard carry one signature per
   curl -H "$(petstore-webhooks sign --print-headers event.json)" \
     -H 'Content-Type: application/json' \
     --data-binary @event.json http://127.0.0.1:8080/webhooks`,
-		Args: cmdutil.MaxArgs(1),
+		Args: cmdutil.MaxArgs(1, "one FILE, or reads stdin"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.File = args[0]

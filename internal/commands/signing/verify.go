@@ -56,7 +56,7 @@ header is there decides.`,
   petstore-webhooks verify body.txt --scheme slack,github \
     -H 'X-Slack-Signature: v0=a211...' \
     -H 'X-Slack-Request-Timestamp: 1531420618'`,
-		Args: cmdutil.MaxArgs(1),
+		Args: cmdutil.MaxArgs(1, "one FILE, or reads stdin"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.File = args[0]

@@ -192,7 +192,7 @@ func signingSecret(opts *Options) (string, error) {
 		return "", err
 	}
 	if generated {
-		fmt.Fprintf(opts.IO.ErrOut, "Made a webhook secret and saved it in %s\n", cfg.Path)
+		cmdutil.SaySecretMade(opts.IO, cfg.Path)
 	}
 	return secret, cmdutil.CheckSecrets([]signature.Scheme{opts.Scheme}, []string{secret})
 }

@@ -376,3 +376,21 @@ func TestTriggerDoesNotFollowRedirects(t *testing.T) {
 		t.Fatalf("stdout %q lacks %q", out, want)
 	}
 }
+
+// On a terminal the notice fits 80 columns, the path whole on its own line
+// when the sentence and it do not fit together.
+func TestTriggerSaysItMadeASecretWithin80Columns(t *testing.T) {
+	f, s := cmdtest.Factory(t, nil)
+	dir := filepath.Join(t.TempDir(), strings.Repeat("long-directory-name/", 3))
+	f.Config = func() (*cmdutil.Config, error) {
+		return cmdutil.LoadConfig(filepath.Join(dir, "config.yaml"), func(string) string { return "" })
+	}
+	f.IOStreams.SetTTY(false, true, true)
+	if err := cmdtest.Run(NewCmdTrigger(f, nil), "pet.adopted", "--dry-run"); err != nil {
+		t.Fatal(err)
+	}
+	want := "Made a webhook secret and saved it in\n" + filepath.Join(dir, "config.yaml") + "\n"
+	if !strings.Contains(s.Err.String(), want) {
+		t.Errorf("stderr %q, want it to hold %q", s.Err, want)
+	}
+}

@@ -76,3 +76,27 @@ func TestWebhookTablesEmpty(t *testing.T) {
 	cmdtest.AssertRenderings(t, "list-empty", env, list)
 	cmdtest.AssertRenderings(t, "deliveries-empty", env, deliveries, "wh_fYrZzCW9E1WIOyGw")
 }
+
+// get (and register, update) show one webhook: every value whole on a
+// terminal, the events wrapped under the value column and a URL too long
+// for that column on a line of its own.
+func TestGetShowsEveryValueWhole(t *testing.T) {
+	long := petstore.Webhook{ID: "wh_fYrZzCW9E1WIOyGw", URL: "https://hooks.example.com/petstore/a/very/long/path/that/fits/alone?token=x",
+		Events: []string{"order.created", "order.status_changed", "payment.failed", "payment.succeeded", "pet.adopted", "pet.status_changed", "pet.sold.*"},
+		Status: "active", Secret: "whsec_abcdefghijklmnop", CreatedAt: created}
+	env := cmdtest.Env{"PETSTORE_API_BASE": goldenAPI(t, []petstore.Webhook{long}, nil), "PETSTORE_API_KEY": "k"}
+	if termErr, pipeErr := cmdtest.AssertRenderings(t, "get-long", env, get, long.ID); termErr != nil || pipeErr != nil {
+		t.Fatal(termErr, pipeErr)
+	}
+
+	longer := long
+	longer.URL = "https://hooks.example.com/" + strings.Repeat("x", 100)
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": goldenAPI(t, []petstore.Webhook{longer}, nil), "PETSTORE_API_KEY": "k"})
+	f.IOStreams.SetTTY(false, true, true)
+	if err := cmdtest.Run(get(f), longer.ID); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(s.Out.String(), "\n"+longer.URL+"\n") {
+		t.Errorf("the URL is not whole on a line of its own:\n%s", s.Out)
+	}
+}

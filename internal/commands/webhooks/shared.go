@@ -5,6 +5,8 @@ package webhooks
 import (
 	"context"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,18 +78,49 @@ func printWebhook(f *cmdutil.Factory, format string, w petstore.Webhook, showSec
 	}
 	st := ios.OutStyles()
 	w = escapeWebhook(w)
-	t := render.NewTable(ios)
-	t.Elide(1, render.ElideEnd)
-	row := func(key, value string, style func(string) string) {
-		t.StyledRow(render.Cell{Text: key, Style: st.Bold}, render.Cell{Text: value, Style: style})
+	rows := []struct {
+		key    string
+		values []string // a list, wrapped at its commas on a terminal
+		style  func(string) string
+	}{
+		{"ID", []string{w.ID}, nil},
+		{"URL", []string{w.URL}, nil},
+		{"Events", w.Events, nil},
+		{"Status", []string{w.Status}, statusStyle(st, w.Status)},
+		{"Secret", []string{w.Secret}, nil},
+		{"Created", []string{w.CreatedAt.UTC().Format(time.RFC3339)}, nil},
 	}
-	row("ID", w.ID, nil)
-	row("URL", w.URL, nil)
-	row("Events", strings.Join(w.Events, ", "), nil)
-	row("Status", w.Status, statusStyle(st, w.Status))
-	row("Secret", w.Secret, nil)
-	row("Created", w.CreatedAt.UTC().Format(time.RFC3339), nil)
-	return t.Render()
+	if !ios.IsStdoutTTY() {
+		t := render.NewTable(ios)
+		for _, r := range rows {
+			t.StyledRow(render.Cell{Text: r.key, Style: st.Bold}, render.Cell{Text: strings.Join(r.values, ", "), Style: r.style})
+		}
+		return t.Render()
+	}
+	// One webhook: every value whole. A list wraps under the value column;
+	// a value too wide for that column (a long URL) takes a line of its own.
+	const keyColumn = len("Created") + 2
+	valueWidth := render.TerminalWidth - keyColumn
+	var b strings.Builder
+	for _, r := range rows {
+		parts := slices.Clone(r.values)
+		for i := range len(parts) - 1 {
+			parts[i] += ","
+		}
+		value := render.FitLines(valueWidth, "", " ", parts...)
+		if r.style != nil {
+			value = r.style(value)
+		}
+		b.WriteString(st.Bold(r.key))
+		if len(parts) == 1 && iostreams.Width(parts[0]) > valueWidth {
+			b.WriteString("\n" + value + "\n")
+			continue
+		}
+		pad := strings.Repeat(" ", keyColumn)
+		b.WriteString(strings.TrimRight(pad[len(r.key):]+strings.ReplaceAll(value, "\n", "\n"+pad), " ") + "\n")
+	}
+	_, err := io.WriteString(ios.Out, b.String())
+	return err
 }
 
 // escapeWebhook escapes what the API said, for people.

@@ -228,7 +228,7 @@ func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 		t.Fatalf("wrong key: %v", err)
 	}
 	f, _ = cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base})
-	if err := cmdtest.Run(newCmdList(f)); cmdutil.CodeOf(err) != cmdutil.ExitAuth || !strings.HasPrefix(err.Error(), "no API key") {
+	if err := cmdtest.Run(newCmdList(f)); cmdutil.CodeOf(err) != cmdutil.ExitAuth || err.Error() != "no API key: pass --api-key, set PETSTORE_API_KEY, or run 'petstore-webhooks config set api_key KEY'" {
 		t.Fatalf("no key: %v", err)
 	}
 	if r := cli(t, base, get, "wh_missing"); r.code != cmdutil.ExitNotFound {
@@ -237,7 +237,9 @@ func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
-	if r := cli(t, "http://"+addr+"/v1", list); r.code != cmdutil.ExitAPI || !strings.HasPrefix(r.error.Error(), "cannot reach "+addr+": ") {
+	// a local address is most likely the emulator, not started
+	if r := cli(t, "http://"+addr+"/v1", list); r.code != cmdutil.ExitAPI || !strings.HasPrefix(r.error.Error(), "cannot reach "+addr+": ") ||
+		!strings.HasSuffix(r.error.Error(), "; is the emulator running? Start it with 'petstore-webhooks emulator', or point --api-base or PETSTORE_API_BASE at the API") {
 		t.Fatalf("closed port: %+v", r)
 	}
 }
