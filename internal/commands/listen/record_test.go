@@ -262,13 +262,15 @@ func TestPendingForwardsAreToldOfAtStopAndStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	var history string
-	h, rec := recordingListener(t, true, func(o *Options) { o.ForwardTo, history = []relay.Target{target}, o.History })
+	h, rec := recordingListener(t, true, func(o *Options) {
+		o.ForwardTo, history = []relay.Target{target}, o.History
+		o.IO.SetTTY(false, false, true) // stderr a terminal: the sentence at stop breaks before 80 columns
+	})
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, signedRequest(`{"id":"e1","eventType":"pet.adopted"}`))
 	if w.Code != 200 {
 		t.Fatalf("answered %d", w.Code)
 	}
-	rec.opts.IO.SetTTY(false, false, true) // a terminal: the sentence breaks before 80 columns
 	rec.close()
 	if got, want := golden.Plain(rec.opts.IO.ErrOut.(*bytes.Buffer).String()), "1 forward(s) still pending: they resume when listen next starts with this\n  history and a --forward-to.\n"; got != want {
 		t.Fatalf("stderr at stop %q, want %q", got, want)
