@@ -2,15 +2,11 @@ package e2e
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 )
@@ -133,48 +129,6 @@ func TestListenTimeoutBeforeMaxEvents(t *testing.T) {
 	}
 	if !strings.Contains(l.stderr.String(), "Error: timed out after 300ms: 0 of 3 events arrived") {
 		t.Fatalf("stderr:\n%s", l.stderr)
-	}
-}
-
-// Every bundled event that trigger sends verifies with openssl's HMAC.
-func TestSignaturesMatchOpenSSL(t *testing.T) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Fatal("openssl is needed for the independent HMAC check: apt-get install openssl")
-	}
-	var mu sync.Mutex
-	type capture struct {
-		body []byte
-		sig  string
-	}
-	var got []capture
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		got = append(got, capture{b, r.Header.Get("X-Petstore-Signature")})
-		mu.Unlock()
-	}))
-	defer srv.Close()
-	u := newUser(t)
-	const secret = "whsec_e2e-Secret/with+odd=chars"
-	u.env = append(u.env, "PETSTORE_WEBHOOK_SECRET="+secret)
-	if r := u.run(append([]string{"trigger", "--url", srv.URL}, bundled...)...); r.code != 0 {
-		t.Fatalf("trigger exit %d: %s", r.code, r.stderr)
-	}
-	if len(got) != len(bundled) {
-		t.Fatalf("captured %d requests", len(got))
-	}
-	for _, c := range got {
-		cmd := exec.Command(openssl, "dgst", "-sha256", "-hmac", secret, "-r")
-		cmd.Stdin = strings.NewReader(string(c.body))
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := "sha256=" + strings.Fields(string(out))[0]
-		if c.sig != want {
-			t.Errorf("signature %s, openssl says %s for\n%s", c.sig, want, c.body)
-		}
 	}
 }
 

@@ -21,12 +21,15 @@ import (
 
 // Examples of --help that are not run, and why. A new example that cannot run
 // here belongs on this list; an entry that matches no example fails the test.
-var helpExamplesNotRun = []struct {
-	match *regexp.Regexp
-	why   string
-}{
+var helpExamplesNotRun = append([]notRunExample{
 	{regexp.MustCompile(`completion powershell`), "needs PowerShell"},
 	{regexp.MustCompile(`completion zsh`), `zsh syntax: ${fpath[1]} is empty in bash, which would write to /`},
+}, helpExamplesNeedingTools...)
+
+// notRunExample is an example of --help that is not run, and why.
+type notRunExample struct {
+	match *regexp.Regexp
+	why   string
 }
 
 // Examples of --help whose exit status is not 0 when run as written, and why.

@@ -137,18 +137,6 @@ func ciScript(t *testing.T, u *user, env ...string) (string, error) {
 	return out.String(), err
 }
 
-// The CI script as written, with free ports; it asserts with jq itself.
-func TestReadmeCIScript(t *testing.T) {
-	if _, err := exec.LookPath("jq"); err != nil {
-		t.Fatal("jq is needed for this test (apt-get install jq)")
-	}
-	u := newUser(t)
-	out, err := ciScript(t, u, "API_PORT="+freePort(t), "LISTEN_PORT="+freePort(t))
-	if err != nil || !strings.Contains(out, "webhook flow OK") {
-		t.Fatalf("the README's CI script: %v\n%s", err, out)
-	}
-}
-
 // With its ports taken, by another listen or anything else, the CI script
 // says which of its own processes did not start and shows its log; it sends
 // nothing to the other listen.
@@ -204,9 +192,9 @@ func TestReadmeSetUp(t *testing.T) {
 	testIt, _, _ := strings.Cut(lines[1], "#")
 	testIt = strings.TrimSpace(testIt)
 	for _, command := range strings.Split(testIt, " && ") {
-		inCI := strings.Replace(command, "go test ", "go test -race ", 1)
-		if strings.Contains(command, "-race") || !strings.Contains(string(ci), "\n"+inCI+"\n") {
-			t.Errorf("Set up's test line %q: want .ci/run's go vet and go test, without -race", testIt)
+		inCI := strings.Replace(command, "go test ", "go test -race -tags tools ", 1)
+		if strings.Contains(command, "-race") || strings.Contains(command, "-tags") || !strings.Contains(string(ci), "\n"+inCI+"\n") {
+			t.Errorf("Set up's test line %q: want .ci/run's go vet and go test, without -race and -tags tools", testIt)
 		}
 	}
 

@@ -1,11 +1,20 @@
+//go:build tools
+
+// Tests that need programs besides Go and bash: openssl, jq and
+// bash-completion. .ci/run installs them and runs these with -tags tools.
+
 package e2e
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -69,4 +78,58 @@ func quoteWords(words []string) string {
 		q[i] = "'" + w + "'"
 	}
 	return strings.Join(q, " ")
+}
+
+// Every bundled event that trigger sends verifies with openssl's HMAC.
+func TestSignaturesMatchOpenSSL(t *testing.T) {
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Fatal("openssl is needed for the independent HMAC check: apt-get install openssl")
+	}
+	var mu sync.Mutex
+	type capture struct {
+		body []byte
+		sig  string
+	}
+	var got []capture
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, capture{b, r.Header.Get("X-Petstore-Signature")})
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	u := newUser(t)
+	const secret = "whsec_e2e-Secret/with+odd=chars"
+	u.env = append(u.env, "PETSTORE_WEBHOOK_SECRET="+secret)
+	if r := u.run(append([]string{"trigger", "--url", srv.URL}, bundled...)...); r.code != 0 {
+		t.Fatalf("trigger exit %d: %s", r.code, r.stderr)
+	}
+	if len(got) != len(bundled) {
+		t.Fatalf("captured %d requests", len(got))
+	}
+	for _, c := range got {
+		cmd := exec.Command(openssl, "dgst", "-sha256", "-hmac", secret, "-r")
+		cmd.Stdin = strings.NewReader(string(c.body))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "sha256=" + strings.Fields(string(out))[0]
+		if c.sig != want {
+			t.Errorf("signature %s, openssl says %s for\n%s", c.sig, want, c.body)
+		}
+	}
+}
+
+// The CI script as written, with free ports; it asserts with jq itself.
+func TestReadmeCIScript(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Fatal("jq is needed for this test (apt-get install jq)")
+	}
+	u := newUser(t)
+	out, err := ciScript(t, u, "API_PORT="+freePort(t), "LISTEN_PORT="+freePort(t))
+	if err != nil || !strings.Contains(out, "webhook flow OK") {
+		t.Fatalf("the README's CI script: %v\n%s", err, out)
+	}
 }
