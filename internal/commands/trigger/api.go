@@ -102,7 +102,8 @@ func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 	}
 	deadline := opts.Now().Add(opts.Wait)
 	var all []firstAttempt
-	for _, t := range tpls {
+	var readErr error // the first failure to read deliveries: no more waiting after it
+	for i, t := range tpls {
 		now := opts.Now()
 		_, env, err := t.build(now)
 		if err != nil {
@@ -112,25 +113,34 @@ func sendViaAPI(ctx context.Context, opts *Options, tpls []template) error {
 		if err != nil {
 			return cmdutil.APIError(err, "")
 		}
-		firsts, err := awaitFirstAttempts(ctx, opts, client, sent, deadline)
-		if err != nil {
-			// The event is queued all the same: say so, then why no more.
-			if perr := printSent(opts, now, sent, nil); perr != nil {
-				return perr
-			}
-			if ctx.Err() != nil {
+		var firsts []firstAttempt
+		if readErr == nil {
+			firsts, err = awaitFirstAttempts(ctx, opts, client, sent, deadline)
+			if err != nil && ctx.Err() != nil {
+				// The event is queued all the same: say so, then stop.
+				if perr := printSent(opts, now, sent, nil); perr != nil {
+					return perr
+				}
 				return cmdutil.ErrCancel
 			}
-			err = fmt.Errorf("%s was queued, but its deliveries could not be read: %w", iostreams.Escape(sent.ID), err)
-			if errors.Is(err, errNoAnswer) {
-				return cmdutil.Exit(cmdutil.ExitAPI, err)
+			if err != nil {
+				// Sending still works: the rest are sent, not followed.
+				readErr = fmt.Errorf("%s was queued, but its deliveries could not be read: %w", iostreams.Escape(sent.ID), err)
+				if rest := len(tpls) - i - 1; rest > 0 {
+					readErr = fmt.Errorf("%w; the %d event(s) after it were sent without waiting for their deliveries", readErr, rest)
+				}
 			}
-			return cmdutil.APIError(err, "")
 		}
 		if err := printSent(opts, now, sent, firsts); err != nil {
 			return err
 		}
 		all = append(all, firsts...)
+	}
+	if readErr != nil {
+		if errors.Is(readErr, errNoAnswer) {
+			return cmdutil.Exit(cmdutil.ExitAPI, readErr)
+		}
+		return cmdutil.APIError(readErr, "")
 	}
 	return apiOutcome(opts, all)
 }

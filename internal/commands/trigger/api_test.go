@@ -2,6 +2,7 @@ package trigger
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -441,5 +442,46 @@ func TestTriggerAPIOutOfRangeNumbersAreUnknown(t *testing.T) {
 		if !strings.HasSuffix(out, want) || strings.Contains(out, "-1") || strings.Contains(out, "-3") {
 			t.Errorf("terminal %v: %q, want it to end with %q", terminal, out, want)
 		}
+	}
+}
+
+// Three events against an API that never answers GET .../deliveries: the
+// failure is reading deliveries, not sending, so the other two are sent
+// all the same (not waited for), each has its queued line, the error says
+// once that they were not followed, and the exit status is 8.
+func TestTriggerAPIHungDeliveriesStillSendsTheRest(t *testing.T) {
+	var mu sync.Mutex
+	var posted []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			var ev petstore.SendEvent
+			json.NewDecoder(r.Body).Decode(&ev)
+			mu.Lock()
+			posted = append(posted, ev.EventType)
+			n := len(posted)
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(202)
+			fmt.Fprintf(w, `{"id":"evt_%d","eventType":%q,"webhooks":1,"webhookIds":["wh_ok"]}`, n, ev.EventType)
+			return
+		}
+		<-r.Context().Done() // hangs until trigger gives up
+	}))
+	defer srv.Close()
+	clock := newClock()
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": srv.URL + "/v1", "PETSTORE_API_KEY": "test-key"})
+	err := cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
+		o.Now, o.pause, o.lookTimeout = clock.Now, clock.pause, time.Millisecond
+		return run(ctx, o)
+	}), "--api", "pet.adopted", "order.created", "payment.failed", "--wait", "4s")
+	want := "evt_1 was queued, but its deliveries could not be read: the API did not answer within 1ms; the 2 event(s) after it were sent without waiting for their deliveries"
+	wantOut := "12:00:00\tpet.adopted\tevt_1\tqueued for 1 webhook(s)\n" +
+		"12:00:00\torder.created\tevt_2\tqueued for 1 webhook(s)\n" +
+		"12:00:00\tpayment.failed\tevt_3\tqueued for 1 webhook(s)\n"
+	if cmdutil.CodeOf(err) != cmdutil.ExitAPI || err == nil || err.Error() != want || s.Out.String() != wantOut {
+		t.Fatalf("exit %d (%v), want exit 8 %q\n%s", cmdutil.CodeOf(err), err, want, s.Out)
+	}
+	if strings.Join(posted, " ") != "pet.adopted order.created payment.failed" {
+		t.Errorf("sent %v, want all three", posted)
 	}
 }
