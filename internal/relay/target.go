@@ -42,7 +42,7 @@ func (t Target) Matches(eventType string) bool {
 }
 
 // ParseTarget reads [GLOBS=]DEST, where DEST is a URL, host:port/path (http
-// is assumed) or a bare port (http://localhost:PORT).
+// is assumed) or a bare PORT[/PATH] (http://localhost:PORT[/PATH]).
 func ParseTarget(s string) (Target, error) {
 	var t Target
 	dest := s
@@ -66,14 +66,18 @@ func ParseTarget(s string) (Target, error) {
 
 // ParseURL reads where a local receiver is, in the forms every command
 // takes (--forward-to, --to, trigger --url): an http(s) URL, HOST:PORT[/PATH]
-// (http:// assumed) or a bare PORT (http://localhost:PORT).
+// (http:// assumed) or a bare PORT[/PATH] (http://localhost:PORT[/PATH]).
 func ParseURL(dest string) (string, error) {
 	if dest == "" {
 		return "", fmt.Errorf("no destination")
 	}
-	if port, err := strconv.Atoi(dest); err == nil {
+	first, path, _ := strings.Cut(dest, "/")
+	if port, err := strconv.Atoi(first); err == nil {
 		if port < 1 || port > 65535 {
 			return "", fmt.Errorf("port %d is out of range", port)
+		}
+		if path != "" || strings.HasSuffix(dest, "/") {
+			return ParseURL("localhost:" + strconv.Itoa(port) + "/" + path)
 		}
 		return "http://localhost:" + strconv.Itoa(port), nil
 	}

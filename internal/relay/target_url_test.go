@@ -9,6 +9,9 @@ func TestParseURLForms(t *testing.T) {
 	const malformed = "want a port, host:port[/path] or an http(s) URL"
 	tests := []struct{ in, want, err string }{
 		{"3000", "http://localhost:3000", ""},
+		{"21999/hooks", "http://localhost:21999/hooks", ""},
+		{"21999/", "http://localhost:21999/", ""},
+		{"21999/a/b?k=v", "http://localhost:21999/a/b?k=v", ""},
 		{"localhost", "http://localhost", ""},
 		{"localhost:3000", "http://localhost:3000", ""},
 		{"localhost:3000/hooks", "http://localhost:3000/hooks", ""},
@@ -21,6 +24,7 @@ func TestParseURLForms(t *testing.T) {
 		{"", "", "no destination"},
 		{"0", "", "port 0 is out of range"},
 		{"65536", "", "port 65536 is out of range"},
+		{"0/hooks", "", "port 0 is out of range"},
 		{"localhost:0", "", "port 0 is out of range"},
 		{"htp:/x", "", malformed},
 		{"localhost:/x", "", malformed},
