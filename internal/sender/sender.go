@@ -113,14 +113,15 @@ func cause(err error) error {
 
 // Stats gathers the results of a run; safe for concurrent use.
 type Stats struct {
-	mu        sync.Mutex
-	latencies []time.Duration
-	ok        int
-	non2xx    int
-	non2xx401 int
-	errors    int
-	refused   int
-	cancelled int
+	mu          sync.Mutex
+	latencies   []time.Duration
+	ok          int
+	non2xx      int
+	non2xx401   int
+	noSignature int
+	errors      int
+	refused     int
+	cancelled   int
 }
 
 // Add records one result. A request cut short because the run's context
@@ -142,11 +143,22 @@ func (s *Stats) Add(r Result) {
 		s.non2xx++
 		if r.Status == http.StatusUnauthorized {
 			s.non2xx401++
+			if SaysSignatureMissing(r.Reason) {
+				s.noSignature++
+			}
 		}
 	}
 	if r.Err == nil {
 		s.latencies = append(s.latencies, r.Latency)
 	}
+}
+
+// SaysSignatureMissing reports a receiver's reason that says the request
+// had no signature header it reads ("X-Petstore-Signature header missing"):
+// the receiver checks another scheme, whatever the secret.
+func SaysSignatureMissing(reason string) bool {
+	r := strings.ToLower(reason)
+	return strings.Contains(r, "signature") && strings.Contains(r, "missing")
 }
 
 // Sent is how many results were added.
@@ -164,6 +176,7 @@ type Summary struct {
 	Sent, OK, Non2xx, ConnErrors, Cancelled int
 	Refused                                 int
 	Unauthorized                            int // the non-2xx answers that were 401
+	NoSignature                             int // the 401s whose reason says a signature header is missing
 	P50, P95, P99                           time.Duration
 	PerSecond                               float64
 }
@@ -178,7 +191,7 @@ func (s *Stats) Summary(elapsed time.Duration) Summary {
 	lat := append([]time.Duration(nil), s.latencies...)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	sum := Summary{Sent: s.ok + s.non2xx + s.errors + s.cancelled, OK: s.ok, Non2xx: s.non2xx, ConnErrors: s.errors, Cancelled: s.cancelled,
-		Refused: s.refused, Unauthorized: s.non2xx401,
+		Refused: s.refused, Unauthorized: s.non2xx401, NoSignature: s.noSignature,
 		P50: Percentile(lat, 50), P95: Percentile(lat, 95), P99: Percentile(lat, 99)}
 	if elapsed > 0 {
 		sum.PerSecond = float64(sum.Answered()) / elapsed.Seconds()

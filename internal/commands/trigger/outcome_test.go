@@ -1,12 +1,16 @@
 package trigger
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
 // The closing error names the receiver that could not be reached, its
@@ -39,5 +43,25 @@ func TestUnauthorizedErrorSaysWhatToCheck(t *testing.T) {
 		if err == nil || err.Error() != tt.want || cmdutil.CodeOf(err) != cmdutil.ExitNon2xx {
 			t.Errorf("%v: err = %v (exit %d)\nwant %q (exit 3)", tt.args, err, cmdutil.CodeOf(err), tt.want)
 		}
+	}
+}
+
+// A receiver that checks the petstore scheme, sent a stripe signature,
+// answers 401 "X-Petstore-Signature header missing": the closing error asks
+// about the scheme, not the secret (which it asked about before).
+func TestMissingSignatureHeaderAsksAboutTheScheme(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := signature.Petstore.Verify(r.Header, body, []string{"whsec_test"}, time.Now()); err != nil {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			json.NewEncoder(w).Encode(map[string]string{"error": "invalid_signature", "message": err.Error()})
+		}
+	}))
+	defer srv.Close()
+	_, _, err := runTrigger(t, "pet.adopted", "--url", srv.URL, "--scheme", "stripe")
+	want := "1 of 1 deliveries got a non-2xx answer (1 was 401 Unauthorized, a signature header missing): does the receiver check another scheme than --scheme stripe?"
+	if err == nil || err.Error() != want || cmdutil.CodeOf(err) != cmdutil.ExitNon2xx {
+		t.Errorf("err = %v (exit %d)\nwant %q (exit 3)", err, cmdutil.CodeOf(err), want)
 	}
 }

@@ -380,6 +380,9 @@ func outcome(opts *Options, s sender.Summary) error {
 	case s.ConnErrors > 0:
 		return cmdutil.Exit(cmdutil.ExitUnreachable, fmt.Errorf("%d of %d deliveries could not reach the receiver at %s",
 			s.ConnErrors, s.Sent, iostreams.Escape(urlmask.Mask(opts.URL))))
+	case s.Non2xx > 0 && s.NoSignature > 0:
+		return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d deliveries got a non-2xx answer (%s 401 Unauthorized, a signature header missing): does the receiver check another scheme than --scheme %s?",
+			s.Non2xx, s.Sent, wasWere(s.Unauthorized), opts.Scheme.Name()))
 	case s.Non2xx > 0 && s.Unauthorized > 0:
 		return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d deliveries got a non-2xx answer (%s 401 Unauthorized): %s 'petstore-webhooks listen --print-secret' shows listen's",
 			s.Non2xx, s.Sent, wasWere(s.Unauthorized), whichSecret(opts)))
