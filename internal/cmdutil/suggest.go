@@ -129,19 +129,39 @@ func KnownEventTypes(f *Factory) []string {
 	return set.Types()
 }
 
-// WarnUnmatchedTypes warns on w, a line per glob, of each of globs (given
-// with flag) that matches none of the known event types, with the nearest
-// ones: a typo would otherwise show or forward nothing, silently. It is a
+// maxUnmatchedLines is how many globs that match no known type are warned
+// of a line each, with the nearest types; past it, one line names the first
+// few and counts the rest.
+const maxUnmatchedLines = 3
+
+// WarnUnmatchedTypes warns on w of each of globs (given with flag) that
+// matches none of the known event types, with the nearest ones: a typo
+// would otherwise show or forward nothing, silently. A line per glob, or
+// one line for them all when there are more than maxUnmatchedLines. It is a
 // warning, not an error: an API may send types that no fixture has.
 func WarnUnmatchedTypes(w io.Writer, flag string, globs []string, known []string) {
+	var unmatched []string
 	for _, glob := range globs {
 		matched := false
 		for _, t := range known {
-			matched = matched || event.MatchType(glob, t)
+			if event.MatchType(glob, t) {
+				matched = true
+				break
+			}
 		}
-		if matched {
-			continue
+		if !matched {
+			unmatched = append(unmatched, glob)
 		}
+	}
+	if len(unmatched) > maxUnmatchedLines {
+		named := make([]string, maxUnmatchedLines)
+		for i, glob := range unmatched[:maxUnmatchedLines] {
+			named[i] = iostreams.Escape(glob)
+		}
+		fmt.Fprintf(w, "warning: %s %s and %d more match no known event type\n", flag, strings.Join(named, ", "), len(unmatched)-maxUnmatchedLines)
+		return
+	}
+	for _, glob := range unmatched {
 		line := fmt.Sprintf("warning: %s %s matches no known event type", flag, iostreams.Escape(glob))
 		if hint := DidYouMean(Nearest(glob, known)); hint != "" {
 			line += " (d" + strings.TrimPrefix(hint, "D") + ")"

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -65,6 +66,33 @@ func TestDidYouMean(t *testing.T) {
 	} {
 		if got := DidYouMean(strings.Fields(names)); got != want {
 			t.Errorf("DidYouMean(%q) = %q, want %q", names, got, want)
+		}
+	}
+}
+
+// Globs that match no known type are warned of a line each, with the
+// nearest type, when they are few; 2000 of them make one line naming the
+// first three and counting the rest (they made 2000 lines).
+func TestWarnUnmatchedTypesIsBounded(t *testing.T) {
+	known := []string{"order.created", "pet.adopted"}
+	many := []string{"pet.*"}
+	for i := range 2000 {
+		many = append(many, fmt.Sprintf("acme.%d", i))
+	}
+	for _, tc := range []struct {
+		globs []string
+		want  string
+	}{
+		{[]string{"pet.adoptd", "order.*"}, "warning: --events pet.adoptd matches no known event type (did you mean pet.adopted?)\n"},
+		{[]string{"acme.*", "pet.adoptd"}, "warning: --events acme.* matches no known event type\n" +
+			"warning: --events pet.adoptd matches no known event type (did you mean pet.adopted?)\n"},
+		{many, "warning: --events acme.0, acme.1, acme.2 and 1997 more match no known event type\n"},
+		{[]string{"pet.*", "order.created"}, ""},
+	} {
+		var b strings.Builder
+		WarnUnmatchedTypes(&b, "--events", tc.globs, known)
+		if b.String() != tc.want {
+			t.Errorf("%d globs:\n%s\nwant\n%s", len(tc.globs), b.String(), tc.want)
 		}
 	}
 }
