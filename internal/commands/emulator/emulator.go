@@ -299,7 +299,7 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	if ios.IsStdoutTTY() {
 		const typeColumn = 20
 		head := fmt.Sprintf("%s  %-*s %s  %s  %s  ", st.Faint(when), methodColumn, "deliver", st.EventType(iostreams.Pad(iostreams.Truncate(evType, typeColumn), typeColumn)),
-			iostreams.Pad(render.ShortID(id), 9), of)
+			iostreams.Pad(render.ShortID(a.EventID), 9), of)
 		status = iostreams.Truncate(status, render.TerminalWidth-iostreams.Width(head)-2-iostreams.Width(took))
 		detail := []string{"→ " + strings.TrimPrefix(target, "http://")}
 		if next != "" {
