@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
@@ -104,6 +105,7 @@ func TestNotFoundIsOneLine(t *testing.T) {
 	}
 	st.Close()
 	env := cmdtest.Env{"PETSTORE_API_KEY": "k", "PETSTORE_API_BASE": api.URL + "/v1"}
+	huge, cut := "\x1b"+strings.Repeat("x", 100000), strings.Repeat("x", 59)
 	tests := []struct {
 		args []string
 		want string
@@ -112,6 +114,9 @@ func TestNotFoundIsOneLine(t *testing.T) {
 		{[]string{"delete", "wh_nope", "--yes"}, "Error: webhook wh_nope not found (404): 'petstore-webhooks list' shows the webhooks\n"},
 		{[]string{"events", "show", "evt_nope", "--history", history}, "Error: no event \"evt_nope\" in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'\n"},
 		{[]string{"events", "resend", "42", "--history", history, "--to", "3000"}, "Error: no event \"42\" in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'\n"},
+		// a huge argument is repeated escaped and cut to 64 columns
+		{[]string{"events", "show", huge, "--history", history}, "Error: no event \"\\x1b" + cut + "…\" in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'\n"},
+		{[]string{"get", huge}, "Error: webhook \\x1b" + cut + "… not found (404): 'petstore-webhooks list' shows the webhooks\n"},
 	}
 	for _, tt := range tests {
 		_, stderr, code := run(t, env, tt.args...)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 )
 
@@ -64,11 +65,26 @@ func APIError(err error, id string) error {
 		}
 		return Exit(ExitNotFound, err)
 	case errors.As(err, &ne) && isLocalHost(ne.Host):
-		return Exit(ExitAPI, fmt.Errorf("%w; is the emulator running? Start it with 'petstore-webhooks emulator', or point --api-base or PETSTORE_API_BASE at the API", err))
+		return Exit(ExitAPI, fmt.Errorf("%w; is the emulator running? Start it with '%s', or point --api-base or PETSTORE_API_BASE at the API", err, startEmulator(ne.Host)))
 	case errors.As(err, &ae), errors.As(err, &ne), errors.As(err, &bad):
 		return Exit(ExitAPI, err)
 	}
 	return err
+}
+
+// DefaultEmulatorAddr is where the emulator serves without --addr.
+const DefaultEmulatorAddr = "127.0.0.1:4010"
+
+// startEmulator is the command that starts the emulator at hostport, the
+// API base's host: with --addr when that is not where it serves by default.
+func startEmulator(hostport string) string {
+	if hostport == DefaultEmulatorAddr || hostport == "localhost:4010" {
+		return "petstore-webhooks emulator"
+	}
+	if _, _, err := net.SplitHostPort(hostport); err != nil {
+		hostport = net.JoinHostPort(hostport, "80") // http://127.0.0.1/v1
+	}
+	return "petstore-webhooks emulator --addr " + hostport
 }
 
 // isLocalHost says whether hostport ("127.0.0.1:19411") names this machine.
@@ -92,6 +108,6 @@ type notFoundError struct {
 }
 
 func (e *notFoundError) Error() string {
-	return fmt.Sprintf("webhook %s not found (404): 'petstore-webhooks list' shows the webhooks", e.id)
+	return fmt.Sprintf("webhook %s not found (404): 'petstore-webhooks list' shows the webhooks", iostreams.Truncate(iostreams.Escape(e.id), 64))
 }
 func (e *notFoundError) Unwrap() error { return e.err }

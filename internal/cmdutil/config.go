@@ -47,7 +47,7 @@ func LookupSetting(key string) (Setting, error) {
 	for i, s := range Settings {
 		keys[i] = s.Key
 	}
-	return Setting{}, FlagErrorf("unknown config key %q (known: %s)", key, strings.Join(keys, ", "))
+	return Setting{}, FlagErrorf("unknown config key %s (known: %s)", Quote(key), strings.Join(keys, ", "))
 }
 
 // Config is the configuration in force: environment over file over default.

@@ -22,21 +22,28 @@ func Confirm(ios *iostreams.IOStreams, yes bool, verb, question string) (bool, e
 		return false, FlagErrorf("--yes is required to %s without a terminal to ask on", verb)
 	}
 	fmt.Fprint(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "", " ", strings.Fields(question+" [y/N]")...)+" ")
-	a := strings.ToLower(strings.TrimSpace(readAnswer(ios.In, 1024)))
+	answer, ended := readAnswer(ios.In, 1024)
+	if !ended {
+		// Ctrl-D (end of input) left the cursor after the question: what
+		// the caller says next starts on a line of its own.
+		fmt.Fprintln(ios.ErrOut)
+	}
+	a := strings.ToLower(strings.TrimSpace(answer))
 	return a == "y" || a == "yes", nil
 }
 
-// readAnswer reads one line and returns at most its first max bytes. The
+// readAnswer reads one line and returns at most its first max bytes, and
+// whether the line ended with a newline (not with the end of input). The
 // rest of a longer line is read and dropped: left on a terminal, the shell
 // would run it after the program exits.
-func readAnswer(in io.Reader, max int) string {
+func readAnswer(in io.Reader, max int) (answer string, ended bool) {
 	r := bufio.NewReaderSize(in, max)
-	var answer []byte
+	var read []byte
 	for {
 		chunk, err := r.ReadSlice('\n')
-		answer = append(answer, chunk[:min(len(chunk), max-len(answer))]...)
+		read = append(read, chunk[:min(len(chunk), max-len(read))]...)
 		if err != bufio.ErrBufferFull {
-			return string(answer)
+			return string(read), err == nil
 		}
 	}
 }

@@ -22,7 +22,8 @@ func TestConfirm(t *testing.T) {
 		{"YES", true, false, " YES \n", true, "", "Prune? [y/N] "},
 		{"n", true, false, "n\n", false, "", "Prune? [y/N] "},
 		{"enter", true, false, "\n", false, "", "Prune? [y/N] "},
-		{"end of input", true, false, "", false, "", "Prune? [y/N] "},
+		{"end of input", true, false, "", false, "", "Prune? [y/N] \n"},
+		{"y, end of input", true, false, "y", true, "", "Prune? [y/N] \n"},
 	} {
 		ios, in, _, errOut := iostreams.Test()
 		ios.SetTTY(tt.terminal, tt.terminal, tt.terminal)

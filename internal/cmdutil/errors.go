@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
 // ExitCode is the process's exit status.
@@ -51,6 +52,11 @@ type FlagError struct {
 
 func (e *FlagError) Error() string { return e.Err.Error() }
 func (e *FlagError) Unwrap() error { return e.Err }
+
+// Quote is a value typed on the command line as an error repeats it: in
+// double quotes, its control characters escaped, cut to 64 columns with "…",
+// so that a huge argument does not fill the terminal.
+func Quote(s string) string { return `"` + iostreams.Truncate(iostreams.Escape(s), 64) + `"` }
 
 // FlagErrorf builds a FlagError.
 func FlagErrorf(format string, args ...any) error {

@@ -31,7 +31,7 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 		return UnknownCommandError(cmd, args[0])
 	}
 	if len(args) > 0 {
-		return FlagErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+		return FlagErrorf("%s takes no arguments, got %s", cmd.CommandPath(), Quote(args[0]))
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func UnknownCommandError(cmd *cobra.Command, name string) *FlagError {
 		}
 	}
 	return &FlagError{
-		Err:  fmt.Errorf("unknown command %q for %q", name, cmd.CommandPath()),
+		Err:  fmt.Errorf("unknown command %s for %q", Quote(name), cmd.CommandPath()),
 		Hint: DidYouMean(Nearest(name, names)),
 	}
 }
@@ -114,9 +114,9 @@ func UnknownCommandError(cmd *cobra.Command, name string) *FlagError {
 // fixture has: the nearest ones as its hint, or all of them when none is near.
 func UnknownEventTypeError(typed string, known []string) *FlagError {
 	if near := Nearest(typed, known); len(near) > 0 {
-		return &FlagError{Err: fmt.Errorf("unknown event type %q", typed), Hint: DidYouMean(near)}
+		return &FlagError{Err: fmt.Errorf("unknown event type %s", Quote(typed)), Hint: DidYouMean(near)}
 	}
-	return &FlagError{Err: fmt.Errorf("unknown event type %q (known: %s)", typed, strings.Join(known, ", "))}
+	return &FlagError{Err: fmt.Errorf("unknown event type %s (known: %s)", Quote(typed), strings.Join(known, ", "))}
 }
 
 // KnownEventTypes are the event types of the fixtures (the bundled ones and

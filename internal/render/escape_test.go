@@ -38,6 +38,11 @@ func TestRequestLineEscapesOutsideText(t *testing.T) {
 	if got := RequestLine(st, true, r); got != wantTerm {
 		t.Errorf("terminal:\n got %q\nwant %q", got, wantTerm)
 	}
+	// The short id cuts the id, then escapes it: no escape is cut in half.
+	r.Event.ID = "evt_0123456789\u200b\u00ad"
+	if got := RequestLine(st, true, r); !strings.Contains(got, "  …\\u00ad    ✗ 401") {
+		t.Errorf("terminal, invisible characters at the id's end:\n got %q", got)
+	}
 	r.Event = nil
 	if got := RequestLine(st, false, r); !strings.Contains(got, "\tPOST /webhooks\\x1b[2J\\n\t") {
 		t.Errorf("path not escaped: %q", got)

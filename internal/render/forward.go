@@ -59,7 +59,7 @@ func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 	}
 	latency := Latency(a.Latency)
 	line := fmt.Sprintf("%s  <--  %s  %s  %s  %s", st.Faint(when), st.Status(a.Status, iostreams.Pad(status, typeColumn)),
-		iostreams.Pad(ShortID(id), idColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
+		iostreams.Pad(ShortID(orDash(r.Request.EventID)), idColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
 	detail := next
 	if errText != "" {
 		detail = strings.TrimPrefix(next+" · "+lastClause(errText), " · ")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
@@ -113,18 +114,51 @@ const (
 // share them about once in a thousand sessions (git's short hashes are 7).
 // It leaves the line room for a forward's target. The whole id is in
 // --verbose, --format json, piped lines and the history.
-func ShortID(id string) string { return iostreams.TruncateStart(id, idColumn) }
+//
+// id is the raw id: it is cut, then escaped, so that no escape (\u200b) is
+// cut in half; a run of characters shown as they are is cut between its
+// clusters (an emoji keeps its skin tone).
+func ShortID(id string) string {
+	escaped := iostreams.Escape(id)
+	if iostreams.Width(escaped) <= idColumn {
+		return escaped
+	}
+	tail, rest := "", id
+	for rest != "" {
+		_, size := utf8.DecodeLastRuneInString(rest)
+		if last := rest[len(rest)-size:]; iostreams.Escape(last) != last {
+			if iostreams.Width(iostreams.Escape(last)+tail) > idColumn-1 {
+				break
+			}
+			tail, rest = iostreams.Escape(last)+tail, rest[:len(rest)-size]
+			continue
+		}
+		start := len(rest) - size // the start of the run shown as it is
+		for start > 0 {
+			_, size := utf8.DecodeLastRuneInString(rest[:start])
+			if prev := rest[start-size : start]; iostreams.Escape(prev) != prev {
+				break
+			}
+			start -= size
+		}
+		run := rest[start:]
+		if room := idColumn - iostreams.Width(tail); iostreams.Width(run) > room-1 {
+			return iostreams.TruncateStart(run, room) + tail
+		}
+		tail, rest = run+tail, rest[:start]
+	}
+	return "…" + tail
+}
 
 // RequestLine is one line about a received request (two, on a terminal, when
 // it has a reason). On a terminal it is aligned in columns that fit TerminalWidth;
 // piped, its fields, whole, are separated by tabs. Colour follows st.
 func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string {
-	var evType, id string
+	evType, rawID := iostreams.Escape(r.Method+" "+r.Path), "-"
 	if r.Event != nil {
-		evType, id = iostreams.Escape(r.Event.Type), orDash(iostreams.Escape(r.Event.ID))
-	} else {
-		evType, id = iostreams.Escape(r.Method+" "+r.Path), "-"
+		evType, rawID = iostreams.Escape(r.Event.Type), orDash(r.Event.ID)
 	}
+	id := iostreams.Escape(rawID)
 	o := outcome(r)
 	when := r.ReceivedAt.Local().Format("15:04:05")
 	color := st.Failure
@@ -140,7 +174,7 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 	}
 	result := iostreams.Truncate(mark+o.result, outcomeRoom)
 	line := fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(evType, typeColumn)),
-		iostreams.Pad(ShortID(id), idColumn), color(result))
+		iostreams.Pad(ShortID(rawID), idColumn), color(result))
 	if room := outcomeRoom - iostreams.Width(result) - 1; o.tag != "" && room > 0 {
 		line += " " + iostreams.Truncate(o.tag, room)
 	}

@@ -115,6 +115,11 @@ func TestShortID(t *testing.T) {
 		"1234567890":                           "…34567890",
 		"":                                     "",
 		"é\\x1b[2Jabcdefgh":                    "…abcdefgh",
+		// the raw id is cut, then escaped: no escape is cut in half
+		"evt_0123456789\u200b\u00ad": "…\\u00ad",
+		"evt_0123456789\x1b":         "…6789\\x1b",
+		"evt_01234\xff":              "…1234\\xff",
+		"evt_あいうえおか":                 "…うえおか",
 	} {
 		if got := ShortID(id); got != want {
 			t.Errorf("ShortID(%q) = %q, want %q", id, got, want)

@@ -92,7 +92,7 @@ prints it); each request and each delivery attempt is logged to stdout.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:4010", "address to serve on")
+	fl.StringVar(&opts.Addr, "addr", cmdutil.DefaultEmulatorAddr, "address to serve on")
 	fl.StringVar(&opts.DB, "db", "", "database file, or :memory: for a throwaway run (default $XDG_DATA_HOME/petstore-webhooks/emulator.db)")
 	fl.StringVar(&opts.APIKey, "api-key", "", "API key clients must send (default: $"+APIKeyEnv+", else one made on first run and kept in the database)")
 	fl.BoolVar(&opts.PrintAPIKey, "print-api-key", false, "print the API key (making one in the database if needed) and exit")
@@ -299,7 +299,7 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	if ios.IsStdoutTTY() {
 		const typeColumn = 20
 		head := fmt.Sprintf("%s  %-*s %s  %s  %s  ", st.Faint(when), methodColumn, "deliver", st.EventType(iostreams.Pad(iostreams.Truncate(evType, typeColumn), typeColumn)),
-			iostreams.Pad(render.ShortID(id), 9), of)
+			iostreams.Pad(render.ShortID(a.EventID), 9), of)
 		status = iostreams.Truncate(status, render.TerminalWidth-iostreams.Width(head)-2-iostreams.Width(took))
 		detail := []string{"→ " + strings.TrimPrefix(target, "http://")}
 		if next != "" {

@@ -72,7 +72,7 @@ func openRequest(cmd *cobra.Command, open func() (*store.Store, error), ref stri
 	var amb *store.AmbiguousError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		err = cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %q in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'", ref))
+		err = cmdutil.Exit(cmdutil.ExitNotFound, fmt.Errorf("no event %s in the history: give an event id, its end, or the number in the # column of 'petstore-webhooks events list'", cmdutil.Quote(ref)))
 	case errors.As(err, &amb):
 		err = cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("%w: give more of the id, or the number in the # column of 'petstore-webhooks events list'", amb))
 	}

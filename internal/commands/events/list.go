@@ -95,7 +95,7 @@ received (nothing to forward).`,
 			}
 			for _, r := range rows {
 				t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: render.TableTime(r.ReceivedAt, f.Now())},
-					render.Cell{Text: dash(render.ShortID(iostreams.Escape(r.EventID)))}, render.Cell{Text: dash(iostreams.Escape(r.EventType)), Style: sty.EventType},
+					render.Cell{Text: dash(render.ShortID(r.EventID))}, render.Cell{Text: dash(iostreams.Escape(r.EventType)), Style: sty.EventType},
 					statusCell(sty, r.Status),
 					render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
 			}

@@ -9,12 +9,14 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/history"
+	"github.com/petstoreapi/petstore-webhooks/internal/lines"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -271,7 +273,7 @@ func TestPendingForwardsAreToldOfAtStopAndStart(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("answered %d", w.Code)
 	}
-	rec.close()
+	stop(rec, rec.out)
 	if got, want := golden.Plain(rec.opts.IO.ErrOut.(*bytes.Buffer).String()), "1 forward(s) still pending: they resume when listen next starts with this\n  history and a --forward-to.\n"; got != want {
 		t.Fatalf("stderr at stop %q, want %q", got, want)
 	}
@@ -294,5 +296,54 @@ func TestPendingForwardsAreToldOfAtStopAndStart(t *testing.T) {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("forwarding again %v: ready:\n%s", again, stderr)
 		}
+	}
+}
+
+// lockedBuffer is one buffer for stdout and stderr, written from several
+// goroutines, that keeps the order of what they wrote.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// At stop, the line of the last request (stdout, written after a flush
+// delay) comes before the sentence about forwards left pending (stderr).
+func TestPendingForwardsAreToldOfBelowTheLastRequestLine(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	target, err := relay.ParseTarget(down.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := cmdtest.Factory(t, nil)
+	both := &lockedBuffer{}
+	f.IOStreams.Out, f.IOStreams.ErrOut = both, both
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: time.Now, Path: "/webhooks", MaxBody: 1 << 20, Format: "human", MaxEvents: 1,
+		Schemes: []signature.Scheme{signature.Petstore}, History: filepath.Join(t.TempDir(), "history.db"),
+		ForwardTimeout: 5 * time.Second, RetryFor: time.Hour, ForwardTo: []relay.Target{target}}
+	out := newPrinterConfig(opts, lines.Config{Limit: maxWaiting, Delay: time.Hour}) // the line waits for close
+	rec, err := openRecorder(opts, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := receiver.New(receiverConfig(opts, []string{testSecret}, rec, out.print))
+	h.ServeHTTP(httptest.NewRecorder(), signedRequest(`{"id":"e1","eventType":"pet.adopted"}`))
+	stop(rec, out)
+	got := both.String()
+	line, pending := strings.Index(got, "pet.adopted"), strings.Index(got, "still pending")
+	if line < 0 || pending < 0 || pending < line {
+		t.Fatalf("the pending sentence is not below the request line:\n%s", got)
 	}
 }

@@ -42,12 +42,12 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	out := newPrinter(opts)
-	defer out.close()
 	rec, err := openRecorder(opts, out)
 	if err != nil {
+		out.close()
 		return err
 	}
-	defer rec.close() // before out.close: draining forwards prints
+	defer stop(rec, out)
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return cmdutil.ListenError(opts.Addr, err, "'petstore-webhooks config set listen_addr HOST:PORT'")
@@ -94,8 +94,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "some requests were still running after 10s: %v\n", err)
 	}
-	rec.close()
-	out.close()
+	stop(rec, out)
 	printSummary(opts, h.Stats())
 	if result == nil {
 		result = out.err()
@@ -117,16 +116,17 @@ func receiverConfig(opts *Options, secrets []string, rec *recording, sink func(r
 
 // recording is the history and the relay of one run; either may be absent.
 type recording struct {
-	opts      *Options
-	out       *printer
-	store     *store.Store
-	recorder  *history.Recorder
-	relay     *relay.Relay
-	path      string
-	stop      func()
-	unlock    func()         // lets go of the history, once it is closed
-	pending   map[string]int // forwards an earlier run left pending, by target
-	closeOnce sync.Once
+	opts        *Options
+	out         *printer
+	store       *store.Store
+	recorder    *history.Recorder
+	relay       *relay.Relay
+	path        string
+	stop        func()
+	unlock      func()         // lets go of the history, once it is closed
+	pending     map[string]int // forwards an earlier run left pending, by target
+	leftPending int            // forwards this run left pending, counted by close
+	closeOnce   sync.Once
 }
 
 // openRecorder opens the history (or, with --no-history and targets, a
@@ -201,27 +201,40 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 	return rec, nil
 }
 
-// close drains the relay, commits what is queued and closes the database.
+// stop closes rec (draining forwards prints their lines), then out, and only
+// then tells of the forwards left pending: stderr written before stdout's
+// last lines are flushed would show above them.
+func stop(rec *recording, out *printer) {
+	rec.close()
+	out.close()
+	rec.tellPending()
+}
+
+// close drains the relay, commits what is queued, counts the forwards left
+// pending (for tellPending) and closes the database.
 func (rec *recording) close() {
 	rec.closeOnce.Do(func() {
 		rec.stop()
 		if rec.store != nil {
-			rec.tellPending()
+			pending, err := rec.store.PendingTargets(context.Background())
+			for _, count := range pending {
+				rec.leftPending += count
+			}
+			if err != nil {
+				rec.leftPending = 0
+			}
 			rec.store.Close()
 		}
 		rec.unlock()
 	})
 }
 
-// tellPending says how many forwards are left pending as listen stops, and
-// what becomes of them.
+// tellPending says, once, how many forwards close left pending and what
+// becomes of them.
 func (rec *recording) tellPending() {
-	pending, err := rec.store.PendingTargets(context.Background())
-	n := 0
-	for _, count := range pending {
-		n += count
-	}
-	if err != nil || n == 0 {
+	n := rec.leftPending
+	rec.leftPending = 0
+	if n == 0 {
 		return
 	}
 	what := "they resume when listen next starts with this history and a --forward-to"
@@ -441,10 +454,13 @@ func newPrinter(opts *Options) *printer {
 }
 
 // newPrinterConfig is newPrinter with the lines.Writer tuned by cfg (its
-// Delay and Dropped are the printer's).
+// Dropped is the printer's; its Delay, unless set, flushDelay).
 func newPrinterConfig(opts *Options, cfg lines.Config) *printer {
 	p := &printer{opts: opts, done: make(chan struct{}), held: map[*store.Request]*heldLines{}, heldFor: map[*event.Envelope]*heldLines{}}
-	cfg.Delay, cfg.Dropped = flushDelay, p.dropped
+	cfg.Dropped = p.dropped
+	if cfg.Delay == 0 {
+		cfg.Delay = flushDelay
+	}
 	p.out = lines.NewConfig(opts.IO.Out, cfg)
 	return p
 }

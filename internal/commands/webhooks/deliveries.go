@@ -81,6 +81,7 @@ func deliveriesTable(f *cmdutil.Factory, id string, list []petstore.Delivery) *r
 	t.Empty(fmt.Sprintf("No delivery attempts to %s yet.", iostreams.Escape(id)))
 	t.Elide(5, render.ElideEnd)
 	for _, d := range list {
+		shortID := render.ShortID(d.EventID)
 		d = escapeDelivery(d)
 		result := render.Cell{Text: fmt.Sprintf("%d %s", d.Status, http.StatusText(d.Status))}
 		switch {
@@ -92,7 +93,7 @@ func deliveriesTable(f *cmdutil.Factory, id string, list []petstore.Delivery) *r
 		status := d.Status
 		result.Style = func(s string) string { return st.Status(status, s) }
 		latency := render.Latency(time.Duration(d.LatencyMs * float64(time.Millisecond)))
-		t.StyledRow(render.Cell{Text: render.TableTime(d.AttemptedAt, f.Now())}, render.Cell{Text: render.ShortID(d.EventID)},
+		t.StyledRow(render.Cell{Text: render.TableTime(d.AttemptedAt, f.Now())}, render.Cell{Text: shortID},
 			render.Cell{Text: d.EventType}, render.Cell{Text: fmt.Sprint(d.Attempt)}, render.Cell{Text: latency},
 			result)
 	}

@@ -82,6 +82,7 @@ func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) e
 		return render.JSONLine(ios.Out, d)
 	}
 	st := ios.OutStyles()
+	shortID := render.ShortID(d.EventID)
 	d = escapeDelivery(d)
 	target := d.URL
 	if target == "" {
@@ -90,7 +91,7 @@ func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) e
 	terminal := ios.IsStdoutTTY()
 	if terminal {
 		// The whole id and URL are piped and in --format json.
-		d.EventID = render.ShortID(d.EventID)
+		d.EventID = shortID
 		target = render.Fit(target, render.TerminalWidth-3, render.ElideEnd) // its line: an indent, the URL and a colon
 	}
 	var line string

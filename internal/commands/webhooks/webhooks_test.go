@@ -239,7 +239,7 @@ func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	l.Close()
 	// a local address is most likely the emulator, not started
 	if r := cli(t, "http://"+addr+"/v1", list); r.code != cmdutil.ExitAPI || !strings.HasPrefix(r.error.Error(), "cannot reach "+addr+": ") ||
-		!strings.HasSuffix(r.error.Error(), "; is the emulator running? Start it with 'petstore-webhooks emulator', or point --api-base or PETSTORE_API_BASE at the API") {
+		!strings.HasSuffix(r.error.Error(), "; is the emulator running? Start it with 'petstore-webhooks emulator --addr "+addr+"', or point --api-base or PETSTORE_API_BASE at the API") {
 		t.Fatalf("closed port: %+v", r)
 	}
 }
