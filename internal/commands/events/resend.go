@@ -59,7 +59,7 @@ could not be reached.`,
 			if to != "" {
 				t, err := relay.ParseTarget(to)
 				if err != nil || t.Glob != "" {
-					return cmdutil.FlagErrorf("--to %q: want a URL, host:port[/path] or a port", urlmask.Mask(to))
+					return cmdutil.FlagErrorf("--to %q: want a URL, host:port[/path] or port[/path]", urlmask.Mask(to))
 				}
 				targets, named = []string{t.Name()}, []relay.Target{t}
 			}
@@ -132,7 +132,7 @@ could not be reached.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "", "send here instead: a URL, host:port[/path] or a port")
+	cmd.Flags().StringVar(&to, "to", "", "send here instead: a URL, host:port[/path] or port[/path]")
 	forwardSecretFlags = cmdutil.AddForwardSecretFlags(cmd, "re-sign the body with this secret")
 	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	cmd.Flags().StringArrayVarP(&headers, "header", "H", nil, `add "Name: value"; repeatable`)

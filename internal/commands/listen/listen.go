@@ -197,7 +197,7 @@ See 'petstore-webhooks events'.`,
 	fl.IntVar(&opts.MaxEvents, "max-events", 0, "exit 0 once this many valid events (of those shown) have arrived")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "stop after this long; with --max-events, exit 5 if they have not all arrived")
 	fl.BoolVar(&opts.PrintSecret, "print-secret", false, "print the webhook secret (making one if needed) and exit")
-	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOBS=]URL|HOST:PORT[/PATH]|PORT; repeatable")
+	fl.StringArrayVar(&forwardTo, "forward-to", nil, "relay events to [GLOBS=]TARGET, where TARGET is a URL, HOST:PORT[/PATH] or PORT[/PATH]; repeatable")
 	forwardSecret = cmdutil.AddForwardSecretFlags(cmd, "re-sign forwarded bodies with this secret, for an app with its own")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add "Name: value" to forwarded requests; repeatable`)
 	fl.BoolVar(&opts.Passthrough, "passthrough", false, "wait for the (one) target and hand its answer (at most 1 MiB) back to the sender")

@@ -145,7 +145,7 @@ when the API failed or left a look at the deliveries unanswered.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.URL, "url", "", "receiver to POST the events to: a URL, HOST:PORT[/PATH] or PORT, /webhooks when no path is given (default: listen's at listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")
+	fl.StringVar(&opts.URL, "url", "", "receiver to POST the events to: a URL, HOST:PORT[/PATH] or PORT[/PATH], /webhooks when no path is given (default: listen's at listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")
 	fl.StringVar(&opts.Secret, "secret", "", "secret to sign with (default: the configured webhook secret)")
 	fl.StringArrayVar(&overrides, "override", nil, "set PATH=VALUE in the event (dotted path, array indexes; VALUE is JSON or a string); repeatable")
 	fl.StringArrayVar(&removes, "remove", nil, "remove PATH from the event; repeatable")
