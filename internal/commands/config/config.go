@@ -212,7 +212,7 @@ func validate(key, value string) error {
 	case "api_base":
 		u, err := url.Parse(value)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || !validPort(u.Port()) {
-			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %q", iostreams.Escape(urlmask.Mask(value)))
+			return cmdutil.FlagErrorf("api_base must be an absolute http(s) URL, got %s", cmdutil.Quote(urlmask.Mask(value)))
 		}
 	case "listen_addr":
 		addr, err := cmdutil.NormalizeListenAddr("listen_addr", value)
@@ -220,7 +220,7 @@ func validate(key, value string) error {
 			return err
 		}
 		if _, port, _ := net.SplitHostPort(addr); port == "0" {
-			return cmdutil.FlagErrorf("listen_addr %q: port 0 is a new port each run, where trigger could not find listen: choose one", iostreams.Escape(value))
+			return cmdutil.FlagErrorf("listen_addr %s: port 0 is a new port each run, where trigger could not find listen: choose one", cmdutil.Quote(value))
 		}
 	}
 	return nil

@@ -47,6 +47,9 @@ func TestSetRefusesAddressesThatCannotWork(t *testing.T) {
 		{"listen_addr", ":0", `listen_addr ":0": port 0 is a new port each run, where trigger could not find listen: choose one`},
 		{"api_base", "http://x:99999999/", `api_base must be an absolute http(s) URL, got "http://x:99999999/"`},
 		{"api_base", "http://:80/v1", `api_base must be an absolute http(s) URL, got "http://:80/v1"`},
+		// An invisible character is shown escaped once, not with its backslash doubled.
+		{"api_base", "ftp://x\u200b/", `api_base must be an absolute http(s) URL, got "ftp://x\u200b/"`},
+		{"listen_addr", "x\u200b:0", `listen_addr "x\u200b:0": port 0 is a new port each run, where trigger could not find listen: choose one`},
 	} {
 		f, _ := cmdtest.Factory(t, nil)
 		cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdConfig(f), "set", tt.key, tt.value), tt.want)

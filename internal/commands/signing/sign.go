@@ -71,7 +71,7 @@ HMAC in --signature-header). Stripe and standard carry one signature per
 				return err
 			}
 			if cmd.Flags().Changed("id") && (opts.ID == "" || strings.TrimSpace(opts.ID) != opts.ID || strings.ContainsFunc(opts.ID, unicode.IsControl)) {
-				return cmdutil.FlagErrorf("--id %q cannot travel in a header: give one without control characters or surrounding spaces", iostreams.Escape(opts.ID))
+				return cmdutil.FlagErrorf("--id %s cannot travel in a header: give one without control characters or surrounding spaces", cmdutil.Quote(opts.ID))
 			}
 			if cmd.Flags().Changed("timestamp") {
 				if opts.Timestamp, err = parseTime(timestamp); err != nil {

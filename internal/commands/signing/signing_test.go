@@ -182,7 +182,7 @@ func TestSignSchemeErrors(t *testing.T) {
 		{[]string{"--timestamp", "yesterday", "--secret", "a"}, `--timestamp "yesterday": want Unix seconds or an RFC 3339 time`},
 		{[]string{"--scheme", "github,stripe", "--secret", "a"}, "--scheme takes one scheme here, got 2"},
 		{[]string{"--scheme", "hex", "--signature-header", "X Sig", "--secret", "a"}, `--signature-header "X Sig" is not a header name`},
-		{[]string{"--scheme", "standard", "--secret", "whsec_YQ==", "--id", "a\x1b[2J"}, `--id "a\\x1b[2J" cannot travel in a header: give one without control characters or surrounding spaces`},
+		{[]string{"--scheme", "standard", "--secret", "whsec_YQ==", "--id", "a\x1b[2J"}, `--id "a\x1b[2J" cannot travel in a header: give one without control characters or surrounding spaces`},
 		{[]string{"--scheme", "standard", "--secret", "whsec_YQ==", "--id", " evt_1"}, `--id " evt_1" cannot travel in a header: give one without control characters or surrounding spaces`},
 	} {
 		f, s := cmdtest.Factory(t, nil)
