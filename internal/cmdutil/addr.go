@@ -18,13 +18,13 @@ func NormalizeListenAddr(what, addr string) (string, error) {
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" || len(host) > 253 || strings.ContainsFunc(host, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return "", FlagErrorf("%s %q: want HOST:PORT or PORT", what, typed)
+		return "", FlagErrorf("%s %s: want HOST:PORT or PORT", what, Quote(typed))
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || strconv.Itoa(n) != port {
 		if typed == port && err != nil { // not a number: not a port either
-			return "", FlagErrorf("%s %q: want HOST:PORT or PORT", what, typed)
+			return "", FlagErrorf("%s %s: want HOST:PORT or PORT", what, Quote(typed))
 		}
-		return "", FlagErrorf("%s %q: bad port %q", what, typed, port)
+		return "", FlagErrorf("%s %s: bad port %s", what, Quote(typed), Quote(port))
 	}
 	return net.JoinHostPort(host, port), nil
 }

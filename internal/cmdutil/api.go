@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 )
 
@@ -108,6 +107,6 @@ type notFoundError struct {
 }
 
 func (e *notFoundError) Error() string {
-	return fmt.Sprintf("webhook %s not found (404): 'petstore-webhooks list' shows the webhooks", iostreams.Truncate(iostreams.Escape(e.id), 64))
+	return fmt.Sprintf("webhook %s not found (404): 'petstore-webhooks list' shows the webhooks", Clip(e.id, 64))
 }
 func (e *notFoundError) Unwrap() error { return e.err }

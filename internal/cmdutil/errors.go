@@ -56,7 +56,11 @@ func (e *FlagError) Unwrap() error { return e.Err }
 // Quote is a value typed on the command line as an error repeats it: in
 // double quotes, its control characters escaped, cut to 64 columns with "…",
 // so that a huge argument does not fill the terminal.
-func Quote(s string) string { return `"` + iostreams.Truncate(iostreams.Escape(s), 64) + `"` }
+func Quote(s string) string { return `"` + Clip(s, 64) + `"` }
+
+// Clip is a value from outside escaped (iostreams.Escape), then cut to at
+// most width columns (iostreams.Truncate): safe to print within one line.
+func Clip(s string, width int) string { return iostreams.Truncate(iostreams.Escape(s), width) }
 
 // FlagErrorf builds a FlagError.
 func FlagErrorf(format string, args ...any) error {

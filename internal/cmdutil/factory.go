@@ -66,7 +66,7 @@ func FormatFlag(cmd *cobra.Command, target *string) {
 // CheckFormat validates a --format value.
 func CheckFormat(format string) error {
 	if format != "human" && format != "json" {
-		return FlagErrorf("invalid --format %q: want human or json", format)
+		return FlagErrorf("invalid --format %s: want human or json", Quote(format))
 	}
 	return nil
 }

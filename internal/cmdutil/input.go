@@ -60,11 +60,11 @@ func ParseHeaders(flags []string) (http.Header, error) {
 		name, value, ok := strings.Cut(f, ":")
 		name = strings.TrimSpace(name)
 		if !ok || !IsHeaderName(name) {
-			return nil, FlagErrorf(`--header %q: want "Name: value"`, f)
+			return nil, FlagErrorf(`--header %s: want "Name: value"`, Quote(f))
 		}
 		value = strings.TrimSpace(value)
 		if strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
-			return nil, FlagErrorf(`--header %q: the value has a control character`, f)
+			return nil, FlagErrorf(`--header %s: the value has a control character`, Quote(f))
 		}
 		h.Add(name, value)
 	}

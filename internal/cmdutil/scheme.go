@@ -54,7 +54,7 @@ func (f *SchemeFlags) Schemes() ([]signature.Scheme, error) {
 		return nil, FlagErrorf("--tolerance must be positive, got %s", f.tolerance)
 	}
 	if strings.TrimSpace(f.header) == "" || strings.ContainsAny(f.header, ": \t") {
-		return nil, FlagErrorf("--%ssignature-header %q is not a header name", f.Prefix, f.header)
+		return nil, FlagErrorf("--%ssignature-header %s is not a header name", f.Prefix, Quote(f.header))
 	}
 	names := make([]string, len(f.names))
 	for i, n := range f.names {

@@ -116,10 +116,10 @@ func parseSchedule(s string) ([]time.Duration, error) {
 		part = strings.TrimSpace(part)
 		d, err := time.ParseDuration(part)
 		if err != nil || d < 0 {
-			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is not a duration such as 0s, 500ms or 5m", part)
+			return nil, cmdutil.FlagErrorf("--retry-schedule: %s is not a duration such as 0s, 500ms or 5m", cmdutil.Quote(part))
 		}
 		if d > maxRetryDelay {
-			return nil, cmdutil.FlagErrorf("--retry-schedule: %q is longer than %s", part, "24h")
+			return nil, cmdutil.FlagErrorf("--retry-schedule: %s is longer than %s", cmdutil.Quote(part), "24h")
 		}
 		out = append(out, d)
 	}

@@ -102,5 +102,5 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, cmdutil.FlagErrorf("--since %q: want a duration such as 30m, 2h or 7d, or a time such as 2025-01-06 or 2025-01-06T12:00:00Z", s)
+	return time.Time{}, cmdutil.FlagErrorf("--since %s: want a duration such as 30m, 2h or 7d, or a time such as 2025-01-06 or 2025-01-06T12:00:00Z", cmdutil.Quote(s))
 }

@@ -49,7 +49,7 @@ received (nothing to forward).`,
 			}
 			cmdutil.WarnUnmatchedTypes(f.IOStreams.ErrOut, "--events", types, cmdutil.KnownEventTypes(f))
 			if status != "" && !contains(states, status) {
-				return cmdutil.FlagErrorf("--status must be one of %v, got %q", states, status)
+				return cmdutil.FlagErrorf("--status must be one of %v, got %s", states, cmdutil.Quote(status))
 			}
 			if limit < 0 {
 				return cmdutil.FlagErrorf("--limit must not be negative, got %d", limit)

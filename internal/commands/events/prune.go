@@ -26,7 +26,7 @@ asks first; where it cannot ask (a script, CI), --yes is required.`,
 			}
 			cutoff, err := parseSince(olderThan, f.Now())
 			if err != nil {
-				return cmdutil.FlagErrorf("--older-than %q: want a duration such as 30m, 24h or 7d", olderThan)
+				return cmdutil.FlagErrorf("--older-than %s: want a duration such as 30m, 24h or 7d", cmdutil.Quote(olderThan))
 			}
 			st, err := open()
 			if err != nil {

@@ -59,7 +59,7 @@ could not be reached.`,
 			if to != "" {
 				t, err := relay.ParseTarget(to)
 				if err != nil || t.Glob != "" {
-					return cmdutil.FlagErrorf("--to %q: want a URL, host:port[/path] or port[/path]", urlmask.Mask(to))
+					return cmdutil.FlagErrorf("--to %s: want a URL, host:port[/path] or port[/path]", cmdutil.Quote(urlmask.Mask(to)))
 				}
 				targets, named = []string{t.Name()}, []relay.Target{t}
 			}

@@ -284,7 +284,7 @@ func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 	opts.Addr = addr
 	switch {
 	case !strings.HasPrefix(opts.Path, "/"):
-		return cmdutil.FlagErrorf("--path must start with /, got %q", opts.Path)
+		return cmdutil.FlagErrorf("--path must start with /, got %s", cmdutil.Quote(opts.Path))
 	case opts.MaxBody < minMaxBody:
 		given := opts.maxBodyGiven
 		if given == "" {

@@ -141,7 +141,7 @@ func parseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, cmdutil.FlagErrorf("--timestamp %q: want Unix seconds or an RFC 3339 time", s)
+	return time.Time{}, cmdutil.FlagErrorf("--timestamp %s: want Unix seconds or an RFC 3339 time", cmdutil.Quote(s))
 }
 
 func checkSecretFlags(secrets []string) error {

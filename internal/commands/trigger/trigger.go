@@ -210,7 +210,7 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 	if cmd.Flags().Changed("url") {
 		u, err := relay.ParseURL(opts.URL)
 		if err != nil {
-			return cmdutil.FlagErrorf("--url %q: %w", urlmask.Mask(opts.URL), err)
+			return cmdutil.FlagErrorf("--url %s: %w", cmdutil.Quote(urlmask.Mask(opts.URL)), err)
 		}
 		if pu, _ := url.Parse(u); pu.Path == "" && !strings.Contains(opts.URL, "://") {
 			pu.Path = defaultPath // a short form names listen, which receives on /webhooks
@@ -228,7 +228,7 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 	for _, r := range removes {
 		p, err := event.ParsePath(r)
 		if err != nil {
-			return cmdutil.FlagErrorf("--remove %q: %w", r, err)
+			return cmdutil.FlagErrorf("--remove %s: %w", cmdutil.Quote(r), err)
 		}
 		opts.Removes = append(opts.Removes, p)
 	}
@@ -331,7 +331,7 @@ func warnAddedKeys(opts *Options, name string, fixture []byte, merge any) {
 	const named = 3 // the keys the warning names; it counts the others
 	var quoted []string
 	for _, key := range added[:min(len(added), named)] {
-		quoted = append(quoted, `"`+iostreams.Truncate(iostreams.Escape(key), 30)+`"`)
+		quoted = append(quoted, `"`+cmdutil.Clip(key, 30)+`"`)
 	}
 	keys := "key " + quoted[0]
 	if len(added) > 1 {

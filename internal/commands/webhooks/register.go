@@ -93,7 +93,7 @@ func checkURL(raw string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cmdutil.FlagErrorf("--url must be an absolute http(s) URL, got %q", raw)
+		return cmdutil.FlagErrorf("--url must be an absolute http(s) URL, got %s", cmdutil.Quote(raw))
 	}
 	return nil
 }

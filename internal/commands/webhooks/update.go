@@ -51,7 +51,7 @@ flags name is sent; --add-event and --remove-event change the current list.`,
 			}
 			if fl.Changed("status") {
 				if status != petstore.StatusActive && status != petstore.StatusDisabled {
-					return cmdutil.FlagErrorf("--status must be active or disabled, got %q", status)
+					return cmdutil.FlagErrorf("--status must be active or disabled, got %s", cmdutil.Quote(status))
 				}
 				opts.Status = &status
 			}
