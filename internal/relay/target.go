@@ -56,7 +56,7 @@ func ParseTarget(s string) (Target, error) {
 		}
 		t.Glob, dest = g, rest
 	}
-	u, err := ParseURL(dest)
+	u, err := ParseURL(dest, "")
 	if err != nil {
 		return t, fmt.Errorf("forward target %q: %w", urlmask.Mask(s), err)
 	}
@@ -67,7 +67,9 @@ func ParseTarget(s string) (Target, error) {
 // ParseURL reads where a local receiver is, in the forms every command
 // takes (--forward-to, --to, trigger --url): an http(s) URL, HOST:PORT[/PATH]
 // (http:// assumed) or a bare PORT[/PATH] (http://localhost:PORT[/PATH]).
-func ParseURL(dest string) (string, error) {
+// A short form (no scheme) without a path gets defaultPath ("" for none, or
+// one that starts with /): trigger's "8080" names listen, on /webhooks.
+func ParseURL(dest, defaultPath string) (string, error) {
 	if dest == "" {
 		return "", fmt.Errorf("no destination")
 	}
@@ -77,11 +79,12 @@ func ParseURL(dest string) (string, error) {
 			return "", fmt.Errorf("port %d is out of range", port)
 		}
 		if path != "" || strings.HasSuffix(dest, "/") {
-			return ParseURL("localhost:" + strconv.Itoa(port) + "/" + path)
+			return ParseURL("localhost:"+strconv.Itoa(port)+"/"+path, defaultPath)
 		}
-		return "http://localhost:" + strconv.Itoa(port), nil
+		return "http://localhost:" + strconv.Itoa(port) + defaultPath, nil
 	}
-	if !strings.Contains(dest, "://") {
+	short := !strings.Contains(dest, "://")
+	if short {
 		dest = "http://" + dest
 	}
 	u, err := url.Parse(dest)
@@ -93,6 +96,9 @@ func ParseURL(dest string) (string, error) {
 		if port, err := strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
 			return "", fmt.Errorf("port %s is out of range", p)
 		}
+	}
+	if short && u.Path == "" {
+		u.Path = defaultPath
 	}
 	return u.String(), nil
 }

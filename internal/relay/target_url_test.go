@@ -45,7 +45,7 @@ func TestParseURLForms(t *testing.T) {
 		{"[::1", "", malformed},
 	}
 	for _, tt := range tests {
-		got, err := ParseURL(tt.in)
+		got, err := ParseURL(tt.in, "")
 		if tt.err != "" {
 			if err == nil || err.Error() != tt.err {
 				t.Errorf("ParseURL(%q) = %q, %v; want error %q", tt.in, got, err, tt.err)
@@ -54,6 +54,25 @@ func TestParseURLForms(t *testing.T) {
 		}
 		if err != nil || got != tt.want {
 			t.Errorf("ParseURL(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestParseURLDefaultPath: a short form without a path gets the default
+// path (trigger --url 8080 names listen on /webhooks); a path, even "/",
+// or a full URL is kept as written.
+func TestParseURLDefaultPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"8080":                  "http://localhost:8080/webhooks",
+		"8080/":                 "http://localhost:8080/",
+		"8080/hooks":            "http://localhost:8080/hooks",
+		"localhost:8080":        "http://localhost:8080/webhooks",
+		"localhost:8080?k=v":    "http://localhost:8080/webhooks?k=v",
+		"127.0.0.1:8080/x":      "http://127.0.0.1:8080/x",
+		"http://localhost:8080": "http://localhost:8080",
+	} {
+		if got, err := ParseURL(in, "/webhooks"); err != nil || got != want {
+			t.Errorf("ParseURL(%q, /webhooks) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 }

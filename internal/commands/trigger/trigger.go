@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -208,13 +207,9 @@ func parseFlags(cmd *cobra.Command, opts *Options, overrides, removes, headers [
 		}
 	}
 	if cmd.Flags().Changed("url") {
-		u, err := relay.ParseURL(opts.URL)
+		u, err := relay.ParseURL(opts.URL, defaultPath)
 		if err != nil {
 			return cmdutil.FlagErrorf("--url %s: %w", cmdutil.Quote(urlmask.Mask(opts.URL)), err)
-		}
-		if pu, _ := url.Parse(u); pu.Path == "" && !strings.Contains(opts.URL, "://") {
-			pu.Path = defaultPath // a short form names listen, which receives on /webhooks
-			u = pu.String()
 		}
 		opts.URL = u
 	}
