@@ -38,7 +38,7 @@ func NewClient(base, token string, httpClient *http.Client, userAgent string) (*
 	}
 	sameOrigin := *httpClient
 	sameOrigin.CheckRedirect = stayOnOrigin
-	return &Client{base: u, token: token, http: &sameOrigin, userAgent: userAgent, Sleep: sleep, MaxRetries: 3}, nil
+	return &Client{base: u, token: token, http: &sameOrigin, userAgent: userAgent, Sleep: Sleep, MaxRetries: 3}, nil
 }
 
 // stayOnOrigin follows a redirect only to the scheme, host and port the call
@@ -319,7 +319,8 @@ func backoff(attempt int, retryAfter string, now time.Time) time.Duration {
 	return base + rand.N(base/2)
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or less when ctx ends first (then it returns ctx.Err()).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

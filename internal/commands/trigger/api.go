@@ -253,14 +253,7 @@ func (opts *Options) pauseFor(ctx context.Context, d time.Duration) error {
 	if opts.pause != nil {
 		return opts.pause(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return petstore.Sleep(ctx, d)
 }
 
 // apiOutcome maps the first attempts to the exit status: unreachable wins
