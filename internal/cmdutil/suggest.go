@@ -86,13 +86,35 @@ func editDistance(a, b string) int {
 // DidYouMean is the line that offers names: "Did you mean a?", "Did you
 // mean a or b?"; "" for none.
 func DidYouMean(names []string) string {
+	if hint := didYouMean(names); hint != "" {
+		return "D" + hint[1:]
+	}
+	return ""
+}
+
+// didYouMean is DidYouMean's question within a sentence: "did you mean a?".
+func didYouMean(names []string) string {
 	switch len(names) {
 	case 0:
 		return ""
 	case 1:
-		return fmt.Sprintf("Did you mean %s?", names[0])
+		return fmt.Sprintf("did you mean %s?", names[0])
 	}
-	return fmt.Sprintf("Did you mean %s or %s?", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+	return fmt.Sprintf("did you mean %s or %s?", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+}
+
+// NameFew names the first n of items, each shown by show, and counts the
+// rest: "a, b, c and 4 more"; all of them when there are n or fewer.
+func NameFew(items []string, n int, show func(string) string) string {
+	named := make([]string, 0, min(len(items), n))
+	for _, item := range items[:min(len(items), n)] {
+		named = append(named, show(item))
+	}
+	text := strings.Join(named, ", ")
+	if len(items) > n {
+		text += fmt.Sprintf(" and %d more", len(items)-n)
+	}
+	return text
 }
 
 // UnknownCommandError is the usage error for a name that is none of cmd's
@@ -154,17 +176,13 @@ func WarnUnmatchedTypes(w io.Writer, flag string, globs []string, known []string
 		}
 	}
 	if len(unmatched) > maxUnmatchedLines {
-		named := make([]string, maxUnmatchedLines)
-		for i, glob := range unmatched[:maxUnmatchedLines] {
-			named[i] = iostreams.Escape(glob)
-		}
-		fmt.Fprintf(w, "warning: %s %s and %d more match no known event type\n", flag, strings.Join(named, ", "), len(unmatched)-maxUnmatchedLines)
+		fmt.Fprintf(w, "warning: %s %s match no known event type\n", flag, NameFew(unmatched, maxUnmatchedLines, iostreams.Escape))
 		return
 	}
 	for _, glob := range unmatched {
 		line := fmt.Sprintf("warning: %s %s matches no known event type", flag, iostreams.Escape(glob))
-		if hint := DidYouMean(Nearest(glob, known)); hint != "" {
-			line += " (d" + strings.TrimPrefix(hint, "D") + ")"
+		if hint := didYouMean(Nearest(glob, known)); hint != "" {
+			line += " (" + hint + ")"
 		}
 		fmt.Fprintln(w, line)
 	}

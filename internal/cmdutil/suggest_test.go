@@ -96,3 +96,20 @@ func TestWarnUnmatchedTypesIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// NameFew names up to n items and counts the rest.
+func TestNameFew(t *testing.T) {
+	quote := func(s string) string { return `"` + s + `"` }
+	for _, tt := range []struct {
+		items []string
+		want  string
+	}{
+		{[]string{"a"}, `"a"`},
+		{[]string{"a", "b", "c"}, `"a", "b", "c"`},
+		{[]string{"a", "b", "c", "d", "e"}, `"a", "b", "c" and 2 more`},
+	} {
+		if got := NameFew(tt.items, 3, quote); got != tt.want {
+			t.Errorf("NameFew(%q, 3) = %s, want %s", tt.items, got, tt.want)
+		}
+	}
+}

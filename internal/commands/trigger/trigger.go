@@ -324,17 +324,11 @@ func warnAddedKeys(opts *Options, name string, fixture []byte, merge any) {
 		return
 	}
 	const named = 3 // the keys the warning names; it counts the others
-	var quoted []string
-	for _, key := range added[:min(len(added), named)] {
-		quoted = append(quoted, `"`+cmdutil.Clip(key, 30)+`"`)
-	}
-	keys := "key " + quoted[0]
+	keys := "key "
 	if len(added) > 1 {
-		keys = "keys " + strings.Join(quoted, ", ")
+		keys = "keys "
 	}
-	if len(added) > named {
-		keys += fmt.Sprintf(" and %d more", len(added)-named)
-	}
+	keys += cmdutil.NameFew(added, named, func(key string) string { return `"` + cmdutil.Clip(key, 30) + `"` })
 	ios := opts.IO
 	text := fmt.Sprintf(`--data adds top-level %s that %s does not have; fields of the event go under "data"`, keys, iostreams.Escape(name))
 	fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "  ", " ", append([]string{ios.ErrStyles().Warning("warning:")}, strings.Fields(text)...)...))
