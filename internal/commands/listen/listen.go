@@ -286,10 +286,8 @@ func checkFlags(cmd *cobra.Command, opts *Options, events string) error {
 	case !strings.HasPrefix(opts.Path, "/"):
 		return cmdutil.FlagErrorf("--path must start with /, got %s", cmdutil.Quote(opts.Path))
 	case opts.MaxBody < minMaxBody:
+		// Only the flag sets MaxBody below its default, and it sets the text too.
 		given := opts.maxBodyGiven
-		if given == "" {
-			given = cmdutil.FormatSize(opts.MaxBody)
-		}
 		msg := fmt.Sprintf("--max-body %s is %d bytes, below the minimum of %s (%d bytes)", iostreams.Escape(given), opts.MaxBody, cmdutil.FormatSize(minMaxBody), minMaxBody)
 		if !cmdutil.HasUnit(given) {
 			msg += ": a number without a unit is bytes; write a unit, as in 512KiB or 5MB"
