@@ -263,8 +263,7 @@ func warnUnmatchedTypes(f *cmdutil.Factory, opts *Options) {
 	known := cmdutil.KnownEventTypes(f)
 	cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--events", opts.Events, known)
 	for _, t := range opts.ForwardTo {
-		globs, _ := event.ParseTypeFilter(t.Glob) // checked by ParseTarget
-		cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--forward-to", globs, known)
+		cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--forward-to", t.Types, known)
 	}
 }
 
