@@ -119,6 +119,12 @@ const (
 // cut in half; a run of characters shown as they are is cut between its
 // clusters (an emoji keeps its skin tone).
 func ShortID(id string) string {
+	if plainASCII(id) { // the common case: nothing to escape, a column a byte
+		if len(id) <= idColumn {
+			return id
+		}
+		return "…" + id[len(id)-(idColumn-1):]
+	}
 	escaped := iostreams.Escape(id)
 	if iostreams.Width(escaped) <= idColumn {
 		return escaped
@@ -150,6 +156,17 @@ func ShortID(id string) string {
 	return "…" + tail
 }
 
+// plainASCII reports whether s is printable ASCII only, which Escape leaves
+// as it is.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // RequestLine is one line about a received request (two, on a terminal, when
 // it has a reason). On a terminal it is aligned in columns that fit TerminalWidth;
 // piped, its fields, whole, are separated by tabs. Colour follows st.
@@ -158,7 +175,6 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 	if r.Event != nil {
 		evType, rawID = iostreams.Escape(r.Event.Type), orDash(r.Event.ID)
 	}
-	id := iostreams.Escape(rawID)
 	o := outcome(r)
 	when := r.ReceivedAt.Local().Format("15:04:05")
 	color := st.Failure
@@ -170,7 +186,7 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 		color, mark = st.Warning, "! "
 	}
 	if !terminal {
-		return joinFields(st.Faint(when), "-->", st.EventType(evType), id, color(o.result), o.piped())
+		return joinFields(st.Faint(when), "-->", st.EventType(evType), iostreams.Escape(rawID), color(o.result), o.piped())
 	}
 	result := iostreams.Truncate(mark+o.result, outcomeRoom)
 	line := fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(evType, typeColumn)),
