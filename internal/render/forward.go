@@ -58,8 +58,8 @@ func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 		return joinFields(st.Faint(when), "<--", st.Status(a.Status, piped), method, target, Latency(a.Latency), id, st.Warning(next))
 	}
 	latency := Latency(a.Latency)
-	line := fmt.Sprintf("%s  <--  %s  %s  %s  %s", st.Faint(when), st.Status(a.Status, iostreams.Pad(status, typeColumn)),
-		iostreams.Pad(ShortID(orDash(r.Request.EventID)), idColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
+	line := fmt.Sprintf("%s  <--  %s  %s  %s  %s", st.Faint(when), st.Status(a.Status, iostreams.Pad(status, TypeColumn)),
+		iostreams.Pad(ShortID(orDash(r.Request.EventID)), IDColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
 	detail := next
 	if errText != "" {
 		detail = strings.TrimPrefix(next+" · "+lastClause(errText), " · ")

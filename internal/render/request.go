@@ -100,9 +100,9 @@ func hasPrefixFold(s, word string) bool {
 // column is cut with "…"; a reason or an error goes on a faint line of its
 // own under the type column.
 const (
-	typeColumn  = 20
-	idColumn    = 9
-	outcomeAt   = 8 + 2 + 3 + 2 + typeColumn + 2 + idColumn + 2
+	TypeColumn  = 20 // the event type's column, which trigger and the emulator share
+	IDColumn    = 9  // the short id's column (see ShortID)
+	outcomeAt   = 8 + 2 + 3 + 2 + TypeColumn + 2 + IDColumn + 2
 	outcomeRoom = TerminalWidth - outcomeAt
 	detailAt    = 8 + 2 + 3 + 2
 )
@@ -120,20 +120,20 @@ const (
 // clusters (an emoji keeps its skin tone).
 func ShortID(id string) string {
 	if plainASCII(id) { // the common case: nothing to escape, a column a byte
-		if len(id) <= idColumn {
+		if len(id) <= IDColumn {
 			return id
 		}
-		return "…" + id[len(id)-(idColumn-1):]
+		return "…" + id[len(id)-(IDColumn-1):]
 	}
 	escaped := iostreams.Escape(id)
-	if iostreams.Width(escaped) <= idColumn {
+	if iostreams.Width(escaped) <= IDColumn {
 		return escaped
 	}
 	tail, rest := "", id
 	for rest != "" {
 		_, size := utf8.DecodeLastRuneInString(rest)
 		if last := rest[len(rest)-size:]; iostreams.Escape(last) != last {
-			if iostreams.Width(iostreams.Escape(last)+tail) > idColumn-1 {
+			if iostreams.Width(iostreams.Escape(last)+tail) > IDColumn-1 {
 				break
 			}
 			tail, rest = iostreams.Escape(last)+tail, rest[:len(rest)-size]
@@ -148,7 +148,7 @@ func ShortID(id string) string {
 			start -= size
 		}
 		run := rest[start:]
-		if room := idColumn - iostreams.Width(tail); iostreams.Width(run) > room-1 {
+		if room := IDColumn - iostreams.Width(tail); iostreams.Width(run) > room-1 {
 			return iostreams.TruncateStart(run, room) + tail
 		}
 		tail, rest = run+tail, rest[:start]
@@ -189,8 +189,8 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 		return joinFields(st.Faint(when), "-->", st.EventType(evType), iostreams.Escape(rawID), color(o.result), o.piped())
 	}
 	result := iostreams.Truncate(mark+o.result, outcomeRoom)
-	line := fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(evType, typeColumn)),
-		iostreams.Pad(ShortID(rawID), idColumn), color(result))
+	line := fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(evType, TypeColumn)),
+		iostreams.Pad(ShortID(rawID), IDColumn), color(result))
 	if room := outcomeRoom - iostreams.Width(result) - 1; o.tag != "" && room > 0 {
 		line += " " + iostreams.Truncate(o.tag, room)
 	}

@@ -297,7 +297,7 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent, firsts []first
 	terminal := opts.IO.IsStdoutTTY()
 	st := opts.IO.OutStyles()
 	head := func(summary string) string {
-		return fmt.Sprintf("%s  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(typ, typeWidth)), iostreams.Pad(render.ShortID(s.ID), idWidth), summary)
+		return fmt.Sprintf("%s  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(typ, render.TypeColumn)), iostreams.Pad(render.ShortID(s.ID), render.IDColumn), summary)
 	}
 	if firsts == nil {
 		// The API answers before it delivers, and shows no deliveries (or
