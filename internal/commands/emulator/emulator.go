@@ -292,7 +292,7 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	case a.Disabled:
 		next = "webhook disabled"
 	case a.Retrying:
-		next = "retry in " + emulator.ShortDuration(a.RetryIn)
+		next = "retry in " + render.ShortDuration(a.RetryIn)
 	}
 	when, evType, id, target := cmdutil.Timestamp(a.AttemptedAt), iostreams.Escape(a.EventType), iostreams.Escape(a.EventID), iostreams.Escape(urlmask.Mask(a.URL))
 	took, of := render.Latency(a.Latency), fmt.Sprintf("%d/%d", a.Attempt.Attempt, a.Of)
