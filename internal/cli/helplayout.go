@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/spf13/pflag"
 )
 
@@ -28,7 +29,7 @@ func wrapFlagUsages(fs *pflag.FlagSet, columns int) string {
 			continue
 		}
 		b.WriteString(line[:column])
-		b.WriteString(strings.Join(wrapWords(line[column:], columns-column), "\n"+indent))
+		b.WriteString(wrapUnder(line[column:], columns-column, indent))
 		b.WriteString("\n")
 	}
 	return b.String()
@@ -53,26 +54,11 @@ func descriptionColumn(lines []string) int {
 	return -1
 }
 
-// wrapWords breaks text at spaces into lines of at most width runes; a word
-// longer than width gets a line of its own.
-func wrapWords(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		switch {
-		case line == "":
-			line = word
-		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= width:
-			line += " " + word
-		default:
-			lines = append(lines, line)
-			line = word
-		}
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
+// wrapUnder is text wrapped to width columns, its lines after the first
+// starting with indent, which width does not count: a column that starts
+// after indent.
+func wrapUnder(text string, width int, indent string) string {
+	return strings.ReplaceAll(render.Wrap(width, "", text), "\n", "\n"+indent)
 }
 
 // helpTable lays out rows of a name and its description: the names in a
@@ -86,12 +72,12 @@ func helpTable(rows [][2]string, columns int) string {
 	indent := strings.Repeat(" ", 2+width+2)
 	var b strings.Builder
 	for _, r := range rows {
-		fmt.Fprintf(&b, "  %-*s  %s\n", width, r[0], strings.Join(wrapWords(r[1], columns-len(indent)), "\n"+indent))
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r[0], wrapUnder(r[1], columns-len(indent), indent))
 	}
 	return b.String()
 }
 
 // helpParagraph is text wrapped to columns, and a blank line.
 func helpParagraph(text string, columns int) string {
-	return strings.Join(wrapWords(text, columns), "\n") + "\n\n"
+	return render.Wrap(columns, "", text) + "\n\n"
 }

@@ -74,8 +74,8 @@ func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) cmduti
 		fmt.Fprintln(ios.ErrOut, iostreams.Escape(oneLine(err.Error())))
 	default:
 		// One line, which a terminal gets wrapped between words.
-		fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "  ", " ",
-			strings.Fields(ios.ErrStyles().Failure("Error:")+" "+iostreams.Escape(oneLine(err.Error())))...))
+		fmt.Fprintln(ios.ErrOut, render.Wrap(render.StderrWidth(ios), "  ",
+			ios.ErrStyles().Failure("Error:")+" "+iostreams.Escape(oneLine(err.Error()))))
 	}
 	if errors.As(err, &fe) {
 		if fe.Hint != "" {

@@ -21,7 +21,7 @@ func Confirm(ios *iostreams.IOStreams, yes bool, verb, question string) (bool, e
 	if !ios.IsStdinTTY() || !ios.IsStderrTTY() {
 		return false, FlagErrorf("--yes is required to %s without a terminal to ask on", verb)
 	}
-	fmt.Fprint(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "", " ", strings.Fields(question+" [y/N]")...)+" ")
+	fmt.Fprint(ios.ErrOut, render.Wrap(render.StderrWidth(ios), "", question+" [y/N]")+" ")
 	answer, ended := readAnswer(ios.In, 1024)
 	if !ended {
 		// Ctrl-D (end of input) left the cursor after the question: what

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
@@ -27,14 +28,14 @@ func DescribeSchedule(schedule []time.Duration) string {
 		if d == 0 {
 			return "at once"
 		}
-		return "after " + ShortDuration(d)
+		return "after " + render.ShortDuration(d)
 	}
 	if len(schedule) == 1 {
 		return "a single attempt " + when(schedule[0])
 	}
 	retries := make([]string, len(schedule)-1)
 	for i, d := range schedule[1:] {
-		retries[i] = ShortDuration(d)
+		retries[i] = render.ShortDuration(d)
 	}
 	last := len(retries) - 1
 	list := retries[last]
@@ -42,18 +43,6 @@ func DescribeSchedule(schedule []time.Duration) string {
 		list = strings.Join(retries[:last], ", ") + " and " + list
 	}
 	return "the first attempt " + when(schedule[0]) + ", then retries after " + list
-}
-
-// ShortDuration is d without zero minutes and seconds: 1h, 30m, 1m30s.
-func ShortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // AnswerTimeout is how long a receiver has to answer an attempt.

@@ -1,6 +1,7 @@
 package iostreams
 
 import (
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -34,19 +35,34 @@ func TestEscape(t *testing.T) {
 	}
 }
 
+// shownUnsafe is the fuzz oracle, independent of unsafeRune: what no
+// escaped text may hold (a line feed only where keepNewlines).
+func shownUnsafe(r rune, keepNewlines bool) bool {
+	if r == '\n' {
+		return !keepNewlines
+	}
+	return unicode.IsControl(r) || // C0, DEL and C1
+		unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Bidi_Control)
+}
+
 func FuzzEscape(f *testing.F) {
-	for _, s := range []string{"plain", "a\x1b[2J\n", "\xc2\x9b", "\xff", "\u202e"} {
+	for _, s := range []string{"plain", "a\x1b[2J\n", "\xc2\x9b", "\xff", "\u202e", "\u2028", "\u061c", "é 日本 🐈"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, out := range []string{Escape(s), EscapeLines(s)} {
+		safe := utf8.ValidString(s)
+		for _, keep := range []bool{false, true} {
+			out := escape(s, keep)
 			if !utf8.ValidString(out) {
 				t.Fatalf("%q escaped to %q, not UTF-8", s, out)
 			}
 			for _, r := range out {
-				if r < 0x20 && r != '\n' || r == 0x7f || unsafeRune(r) || unicode.Is(unicode.Cf, r) {
+				if shownUnsafe(r, keep) {
 					t.Fatalf("%q escaped to %q, which holds %U", s, out, r)
 				}
+			}
+			if safe && !strings.ContainsFunc(s, func(r rune) bool { return shownUnsafe(r, keep) }) && out != s {
+				t.Fatalf("%q, which is safe to show, escaped to %q", s, out)
 			}
 		}
 	})

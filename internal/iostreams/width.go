@@ -44,6 +44,13 @@ func TruncateStart(s string, width int) string {
 // Pad is s cut to width columns (see Truncate), then filled with spaces to
 // width: a column that stays aligned whatever its value.
 func Pad(s string, width int) string {
-	s = Truncate(s, width)
-	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "…")
+		w = ansi.StringWidth(s) // a wide character cut leaves a column less
+	}
+	return s + strings.Repeat(" ", width-w)
 }

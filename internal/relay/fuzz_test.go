@@ -3,6 +3,7 @@ package relay
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ func FuzzParseTarget(f *testing.F) {
 			}
 		}
 		again, err := ParseTarget(target.String())
-		if err != nil || again != target {
+		if err != nil || !reflect.DeepEqual(again, target) {
 			t.Fatalf("ParseTarget(%q) = %+v, but ParseTarget(%q) = %+v, %v", s, target, target.String(), again, err)
 		}
 	})

@@ -13,10 +13,11 @@ import (
 )
 
 // Target is where events go, optionally only those whose type matches Glob
-// (comma-separated globs, an event.TypeFilter).
+// (comma-separated globs), parsed once by ParseTarget into Types.
 type Target struct {
-	Glob string
-	URL  string
+	Glob  string
+	Types event.TypeFilter
+	URL   string
 }
 
 // String is the form the target was given in, normalised.
@@ -34,11 +35,7 @@ func (t Target) Name() string { return urlmask.Mask(t.URL) }
 
 // Matches reports whether events of eventType go to t.
 func (t Target) Matches(eventType string) bool {
-	if t.Glob == "" {
-		return true
-	}
-	types, _ := event.ParseTypeFilter(t.Glob) // checked by ParseTarget
-	return types.Match(eventType)
+	return t.Types.Match(eventType)
 }
 
 // ParseTarget reads [GLOBS=]DEST, where DEST is a URL, host:port/path (http
@@ -54,7 +51,7 @@ func ParseTarget(s string) (Target, error) {
 		if len(types) == 0 {
 			return t, fmt.Errorf("forward target %q: empty event glob before =", urlmask.Mask(s))
 		}
-		t.Glob, dest = g, rest
+		t.Glob, t.Types, dest = g, types, rest
 	}
 	u, err := ParseURL(dest, "")
 	if err != nil {

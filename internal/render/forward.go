@@ -58,8 +58,8 @@ func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 		return joinFields(st.Faint(when), "<--", st.Status(a.Status, piped), method, target, Latency(a.Latency), id, st.Warning(next))
 	}
 	latency := Latency(a.Latency)
-	line := fmt.Sprintf("%s  <--  %s  %s  %s  %s", st.Faint(when), st.Status(a.Status, iostreams.Pad(status, typeColumn)),
-		iostreams.Pad(ShortID(orDash(r.Request.EventID)), idColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
+	line := fmt.Sprintf("%s  <--  %s  %s  %s  %s", st.Faint(when), st.Status(a.Status, iostreams.Pad(status, TypeColumn)),
+		iostreams.Pad(ShortID(orDash(r.Request.EventID)), IDColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
 	detail := next
 	if errText != "" {
 		detail = strings.TrimPrefix(next+" · "+lastClause(errText), " · ")
@@ -125,4 +125,16 @@ func Latency(d time.Duration) string {
 		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
 	}
 	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+// ShortDuration is d without zero minutes and seconds: 1h, 30m, 1m30s.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -100,9 +100,9 @@ func hasPrefixFold(s, word string) bool {
 // column is cut with "…"; a reason or an error goes on a faint line of its
 // own under the type column.
 const (
-	typeColumn  = 20
-	idColumn    = 9
-	outcomeAt   = 8 + 2 + 3 + 2 + typeColumn + 2 + idColumn + 2
+	TypeColumn  = 20 // the event type's column, which trigger and the emulator share
+	IDColumn    = 9  // the short id's column (see ShortID)
+	outcomeAt   = 8 + 2 + 3 + 2 + TypeColumn + 2 + IDColumn + 2
 	outcomeRoom = TerminalWidth - outcomeAt
 	detailAt    = 8 + 2 + 3 + 2
 )
@@ -119,15 +119,21 @@ const (
 // cut in half; a run of characters shown as they are is cut between its
 // clusters (an emoji keeps its skin tone).
 func ShortID(id string) string {
+	if plainASCII(id) { // the common case: nothing to escape, a column a byte
+		if len(id) <= IDColumn {
+			return id
+		}
+		return "…" + id[len(id)-(IDColumn-1):]
+	}
 	escaped := iostreams.Escape(id)
-	if iostreams.Width(escaped) <= idColumn {
+	if iostreams.Width(escaped) <= IDColumn {
 		return escaped
 	}
 	tail, rest := "", id
 	for rest != "" {
 		_, size := utf8.DecodeLastRuneInString(rest)
 		if last := rest[len(rest)-size:]; iostreams.Escape(last) != last {
-			if iostreams.Width(iostreams.Escape(last)+tail) > idColumn-1 {
+			if iostreams.Width(iostreams.Escape(last)+tail) > IDColumn-1 {
 				break
 			}
 			tail, rest = iostreams.Escape(last)+tail, rest[:len(rest)-size]
@@ -142,12 +148,23 @@ func ShortID(id string) string {
 			start -= size
 		}
 		run := rest[start:]
-		if room := idColumn - iostreams.Width(tail); iostreams.Width(run) > room-1 {
+		if room := IDColumn - iostreams.Width(tail); iostreams.Width(run) > room-1 {
 			return iostreams.TruncateStart(run, room) + tail
 		}
 		tail, rest = run+tail, rest[:start]
 	}
 	return "…" + tail
+}
+
+// plainASCII reports whether s is printable ASCII only, which Escape leaves
+// as it is.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // RequestLine is one line about a received request (two, on a terminal, when
@@ -158,7 +175,6 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 	if r.Event != nil {
 		evType, rawID = iostreams.Escape(r.Event.Type), orDash(r.Event.ID)
 	}
-	id := iostreams.Escape(rawID)
 	o := outcome(r)
 	when := r.ReceivedAt.Local().Format("15:04:05")
 	color := st.Failure
@@ -170,11 +186,11 @@ func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string
 		color, mark = st.Warning, "! "
 	}
 	if !terminal {
-		return joinFields(st.Faint(when), "-->", st.EventType(evType), id, color(o.result), o.piped())
+		return joinFields(st.Faint(when), "-->", st.EventType(evType), iostreams.Escape(rawID), color(o.result), o.piped())
 	}
 	result := iostreams.Truncate(mark+o.result, outcomeRoom)
-	line := fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(evType, typeColumn)),
-		iostreams.Pad(ShortID(rawID), idColumn), color(result))
+	line := fmt.Sprintf("%s  -->  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(evType, TypeColumn)),
+		iostreams.Pad(ShortID(rawID), IDColumn), color(result))
 	if room := outcomeRoom - iostreams.Width(result) - 1; o.tag != "" && room > 0 {
 		line += " " + iostreams.Truncate(o.tag, room)
 	}

@@ -40,6 +40,23 @@ func FitLines(width int, indent, sep string, parts ...string) string {
 	return b.String()
 }
 
+// Wrap is the words of text on lines of at most width columns (0: no
+// limit), each line after the first starting with indent (see FitLines).
+func Wrap(width int, indent, text string) string {
+	return FitLines(width, indent, " ", strings.Fields(text)...)
+}
+
+// StyleLines is text with style applied to each of its lines after their
+// indent, so that no style spans a line break.
+func StyleLines(text string, style func(string) string) string {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		words := strings.TrimLeft(line, " ")
+		lines[i] = line[:len(line)-len(words)] + style(words)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // EndInterruptedLine ends the line a terminal left open when it echoed ^C
 // (without a newline), so that what a command prints as it stops starts a
 // line of its own. Call it only when a signal stopped the command.

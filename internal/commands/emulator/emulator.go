@@ -292,14 +292,13 @@ func (l *logger) attempt(a emulator.AttemptLog) {
 	case a.Disabled:
 		next = "webhook disabled"
 	case a.Retrying:
-		next = "retry in " + emulator.ShortDuration(a.RetryIn)
+		next = "retry in " + render.ShortDuration(a.RetryIn)
 	}
 	when, evType, id, target := cmdutil.Timestamp(a.AttemptedAt), iostreams.Escape(a.EventType), iostreams.Escape(a.EventID), iostreams.Escape(urlmask.Mask(a.URL))
 	took, of := render.Latency(a.Latency), fmt.Sprintf("%d/%d", a.Attempt.Attempt, a.Of)
 	if ios.IsStdoutTTY() {
-		const typeColumn = 20
-		head := fmt.Sprintf("%s  %-*s %s  %s  %s  ", st.Faint(when), methodColumn, "deliver", st.EventType(iostreams.Pad(iostreams.Truncate(evType, typeColumn), typeColumn)),
-			iostreams.Pad(render.ShortID(a.EventID), 9), of)
+		head := fmt.Sprintf("%s  %-*s %s  %s  %s  ", st.Faint(when), methodColumn, "deliver", st.EventType(iostreams.Pad(evType, render.TypeColumn)),
+			iostreams.Pad(render.ShortID(a.EventID), render.IDColumn), of)
 		status = iostreams.Truncate(status, render.TerminalWidth-iostreams.Width(head)-2-iostreams.Width(took))
 		detail := []string{"→ " + strings.TrimPrefix(target, "http://")}
 		if next != "" {

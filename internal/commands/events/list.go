@@ -128,12 +128,12 @@ func dash(s string) string {
 	return s
 }
 
-// stateStyle colours a history entry's state.
 // statusCell is the status a request was answered, coloured by its class.
 func statusCell(st *iostreams.Styles, status int) render.Cell {
 	return render.Cell{Text: fmt.Sprint(status), Style: func(s string) string { return st.Status(status, s) }}
 }
 
+// stateStyle colours a history entry's state.
 func stateStyle(st *iostreams.Styles, state string) func(string) string {
 	switch state {
 	case store.Delivered:

@@ -109,7 +109,7 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 	}
 	if terminal {
 		b.WriteString(render.FitLines(width, "", "  ", st.EventType(dash(esc(ev.EventType)))+" "+dash(esc(ev.EventID)), fmt.Sprintf("#%d", ev.Number)) + "\n")
-		answered = render.FitLines(width, "  ", " ", strings.Fields("received "+localTime(ev.ReceivedAt)+" · "+answered)...)
+		answered = render.Wrap(width, "  ", "received "+localTime(ev.ReceivedAt)+" · "+answered)
 	} else {
 		fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(esc(ev.EventType))), dash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
 	}
@@ -163,7 +163,7 @@ func attemptLines(st *iostreams.Styles, terminal bool, a attemptJSON) string {
 	}
 	line := fmt.Sprintf("  attempt %d  %s  %s  %.1fms\n", a.Attempt, localTime(a.AttemptedAt), st.Status(a.Status, outcome), a.LatencyMs)
 	if errText != "" {
-		line += "    " + render.FitLines(render.TerminalWidth, "    ", " ", strings.Fields(errText)...) + "\n"
+		line += "    " + render.Wrap(render.TerminalWidth, "    ", errText) + "\n"
 	}
 	return line
 }

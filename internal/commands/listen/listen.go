@@ -79,10 +79,11 @@ terminal the lines fit 80 columns: the event id shows its last 8 characters,
 long values are cut with …, and a reason or a forward's error goes on a line
 of its own; piped, the lines are tab-separated with every value whole. A
 forward that keeps failing is shown when it first fails and when it ends
-(--verbose: every attempt). --events shows only the events of the types its
-globs match, and every request that is no event (GET /, a 404, a body that is
-not an event): those are what you debug. A glob that matches no known event
-type (see 'petstore-webhooks fixtures') is warned of, with the nearest one.
+(--verbose and --format json: every attempt). --events shows only the events
+of the types its globs match, and every request that is no event (GET /, a
+404, a body that is not an event): those are what you debug. A glob that
+matches no known event type (see 'petstore-webhooks fixtures') is warned of,
+with the nearest one.
 
 Control characters from requests are shown escaped (\x1b); with --format json,
 bytes that are not UTF-8 and lone surrogates (\udc00) become \ufffd, and an
@@ -263,8 +264,7 @@ func warnUnmatchedTypes(f *cmdutil.Factory, opts *Options) {
 	known := cmdutil.KnownEventTypes(f)
 	cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--events", opts.Events, known)
 	for _, t := range opts.ForwardTo {
-		globs, _ := event.ParseTypeFilter(t.Glob) // checked by ParseTarget
-		cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--forward-to", globs, known)
+		cmdutil.WarnUnmatchedTypes(opts.IO.ErrOut, "--forward-to", t.Types, known)
 	}
 }
 

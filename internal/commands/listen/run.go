@@ -241,8 +241,8 @@ func (rec *recording) tellPending() {
 	if rec.opts.NoHistory {
 		what = "they are lost: history is off (--no-history)"
 	}
-	text := rec.opts.IO.ErrStyles().Warning(fmt.Sprintf("%d forward(s) still pending: %s.", n, what))
-	fmt.Fprintln(rec.opts.IO.ErrOut, render.FitLines(render.StderrWidth(rec.opts.IO), "  ", " ", strings.Fields(text)...))
+	text := render.Wrap(render.StderrWidth(rec.opts.IO), "  ", fmt.Sprintf("%d forward(s) still pending: %s.", n, what))
+	fmt.Fprintln(rec.opts.IO.ErrOut, render.StyleLines(text, rec.opts.IO.ErrStyles().Warning))
 }
 
 // record is the receiver's Record hook: it commits the request, with a
@@ -372,8 +372,9 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 	parts = append(parts, "Ctrl+C to quit")
 	width := render.StderrWidth(opts.IO)
 	fmt.Fprintln(opts.IO.ErrOut, render.FitLines(width, "       ", " · ", parts...))
-	sentence := func(text string) {
-		fmt.Fprintln(opts.IO.ErrOut, render.FitLines(width, "  ", " ", strings.Fields(text)...))
+	sentence := func(text string) { fmt.Fprintln(opts.IO.ErrOut, render.Wrap(width, "  ", text)) }
+	warning := func(text string) {
+		fmt.Fprintln(opts.IO.ErrOut, render.StyleLines(render.Wrap(width, "  ", text), st.Warning))
 	}
 	for _, t := range opts.ForwardTo {
 		sentence(fmt.Sprintf("Forwarding %s to %s", orAll(t.Glob), st.Bold(t.Name())))
@@ -382,12 +383,12 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 		if rec.relay != nil {
 			sentence(fmt.Sprintf("Resuming %d forward(s) to %s left pending by an earlier run", rec.pending[target], iostreams.Escape(target)))
 		} else {
-			sentence(st.Warning(fmt.Sprintf("%d forward(s) to %s, left pending by an earlier run, wait for a listen with --forward-to", rec.pending[target], iostreams.Escape(target))))
+			warning(fmt.Sprintf("%d forward(s) to %s, left pending by an earlier run, wait for a listen with --forward-to", rec.pending[target], iostreams.Escape(target)))
 		}
 	}
 	switch {
 	case rec.path == ":memory:":
-		sentence(st.Warning("History is off: forwards retry in memory only, and those still pending are lost when listen stops."))
+		warning("History is off: forwards retry in memory only, and those still pending are lost when listen stops.")
 	case rec.path != "":
 		sentence("History: " + rec.path)
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
-	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
@@ -222,7 +221,7 @@ func lookAt(ctx context.Context, opts *Options, client apiSender, webhookID, eve
 	case err == nil, ctx.Err() != nil:
 		return list, err
 	case lookCtx.Err() != nil:
-		return nil, fmt.Errorf("%w within %s", errNoAnswer, emulator.ShortDuration(limit))
+		return nil, fmt.Errorf("%w within %s", errNoAnswer, render.ShortDuration(limit))
 	}
 	return nil, err
 }
@@ -270,7 +269,7 @@ func apiOutcome(opts *Options, all []firstAttempt) error {
 	case count[outcomeNon2xx] > 0:
 		return cmdutil.Exit(cmdutil.ExitNon2xx, fmt.Errorf("%d of %d first attempts got a non-2xx answer", count[outcomeNon2xx], n))
 	case count[outcomePending] > 0:
-		return cmdutil.Exit(cmdutil.ExitTimeout, fmt.Errorf("%d of %d first attempts were not made within --wait %s: 'petstore-webhooks deliveries ID' shows them when they are", count[outcomePending], n, emulator.ShortDuration(opts.Wait)))
+		return cmdutil.Exit(cmdutil.ExitTimeout, fmt.Errorf("%d of %d first attempts were not made within --wait %s: 'petstore-webhooks deliveries ID' shows them when they are", count[outcomePending], n, render.ShortDuration(opts.Wait)))
 	}
 	return nil
 }
@@ -290,7 +289,7 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent, firsts []first
 	terminal := opts.IO.IsStdoutTTY()
 	st := opts.IO.OutStyles()
 	head := func(summary string) string {
-		return fmt.Sprintf("%s  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(typ, typeWidth)), iostreams.Pad(render.ShortID(s.ID), idWidth), summary)
+		return fmt.Sprintf("%s  %s  %s  %s", st.Faint(when), st.EventType(iostreams.Pad(typ, render.TypeColumn)), iostreams.Pad(render.ShortID(s.ID), render.IDColumn), summary)
 	}
 	if firsts == nil {
 		// The API answers before it delivers, and shows no deliveries (or
@@ -388,7 +387,7 @@ func attemptCells(f firstAttempt, wait time.Duration) (result, reason, latency, 
 	case outcomeUnknown:
 		return "not known: the API lists no deliveries of this webhook", "", "", ""
 	case outcomePending:
-		return fmt.Sprintf("no attempt within %s", emulator.ShortDuration(wait)), "", "", ""
+		return fmt.Sprintf("no attempt within %s", render.ShortDuration(wait)), "", "", ""
 	case outcomeDelivered:
 		result = "delivered: " + statusText(d.Status)
 	case outcomeNon2xx:
@@ -400,7 +399,7 @@ func attemptCells(f firstAttempt, wait time.Duration) (result, reason, latency, 
 		latency = render.Latency(ms)
 	}
 	if ms, ok := milliseconds(d.RetryInMs); ok && ms > 0 {
-		next = "retry in " + emulator.ShortDuration(ms.Round(time.Millisecond))
+		next = "retry in " + render.ShortDuration(ms.Round(time.Millisecond))
 	}
 	return result, iostreams.Escape(d.Error), latency, next
 }

@@ -299,20 +299,18 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	return err
 }
 
-// The columns of trigger's lines on a terminal: the time, the event type,
-// the event's short id (see render.ShortID), the answer and the latency.
-const (
-	typeWidth = 20
-	idWidth   = 9
-	detailAt  = 8 + 2 // under the event type
-)
+// detailAt is where the details under a line on a terminal start: under
+// the event type (the columns are the time, the event type in
+// render.TypeColumn, the short id in render.IDColumn, the answer and the
+// latency).
+const detailAt = 8 + 2
 
 // terminalLine is a delivery's line on a terminal, within 80 columns: a
 // short event id, then the answer with the receiver's reason or the error
 // when they fit, else the reason or error whole on faint lines below.
 func terminalLine(st *iostreams.Styles, d delivery, cells []string, detail string) string {
-	when, typ, id, status, latency := cells[0], iostreams.Pad(cells[1], typeWidth), iostreams.Pad(render.ShortID(orDash(d.EventID)), idWidth), cells[3], cells[4]
-	room := render.TerminalWidth - (iostreams.Width(when) + 2 + typeWidth + 2 + idWidth + 2 + 2 + iostreams.Width(latency))
+	when, typ, id, status, latency := cells[0], iostreams.Pad(cells[1], render.TypeColumn), iostreams.Pad(render.ShortID(orDash(d.EventID)), render.IDColumn), cells[3], cells[4]
+	room := render.TerminalWidth - (iostreams.Width(when) + 2 + render.TypeColumn + 2 + render.IDColumn + 2 + 2 + iostreams.Width(latency))
 	style := func(s string) string { return st.Status(d.Status, s) }
 	if errors.Is(d.Err, context.Canceled) {
 		style = st.Faint

@@ -331,5 +331,5 @@ func warnAddedKeys(opts *Options, name string, fixture []byte, merge any) {
 	keys += cmdutil.NameFew(added, named, func(key string) string { return `"` + cmdutil.Clip(key, 30) + `"` })
 	ios := opts.IO
 	text := fmt.Sprintf(`--data adds top-level %s that %s does not have; fields of the event go under "data"`, keys, iostreams.Escape(name))
-	fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "  ", " ", append([]string{ios.ErrStyles().Warning("warning:")}, strings.Fields(text)...)...))
+	fmt.Fprintln(ios.ErrOut, render.Wrap(render.StderrWidth(ios), "  ", ios.ErrStyles().Warning("warning:")+" "+text))
 }

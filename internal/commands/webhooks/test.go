@@ -3,7 +3,6 @@ package webhooks
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -110,7 +109,7 @@ func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) e
 			st.Failure(answer), d.LatencyMs)
 	}
 	if terminal {
-		line = render.FitLines(render.TerminalWidth, "  ", " ", strings.Fields(line)...)
+		line = render.Wrap(render.TerminalWidth, "  ", line)
 	}
 	_, err := fmt.Fprintln(ios.Out, line)
 	return err
