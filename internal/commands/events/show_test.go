@@ -3,7 +3,6 @@ package events
 import (
 	"bytes"
 	"context"
-	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 

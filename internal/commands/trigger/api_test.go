@@ -401,11 +401,32 @@ func TestTriggerAPIWaitIsOneDeadlineForTheRun(t *testing.T) {
 // limit, and the run ends with exit 8 (the API failed), not 5 (no attempt
 // within --wait).
 func TestTriggerAPIHungDeliveriesIsAnAPIFailure(t *testing.T) {
+	out, _, err := runAgainstHungDeliveries(t, func(petstore.SendEvent, int) string { return sentTwo }, "pet.adopted", "--wait", "2s")
+	want := "evt_1 was queued, but its deliveries could not be read: the API did not answer within 1ms"
+	if cmdutil.CodeOf(err) != cmdutil.ExitAPI || err == nil || err.Error() != want || out != "12:00:00\tpet.adopted\tevt_1\tqueued for 2 webhook(s)\n" {
+		t.Fatalf("exit %d (%v), want exit 8 %q\n%s", cmdutil.CodeOf(err), err, want, out)
+	}
+}
+
+// runAgainstHungDeliveries runs trigger --api with args against an API that
+// answers each POST of an event with answer(the event, its number from 1)
+// and never answers GET .../deliveries; each look at them times out after
+// 1ms of a fake clock. It returns the run's stdout, the event types the API
+// was sent, in order, and the run's error.
+func runAgainstHungDeliveries(t *testing.T, answer func(ev petstore.SendEvent, n int) string, args ...string) (out string, posted []string, err error) {
+	t.Helper()
+	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" {
+			var ev petstore.SendEvent
+			json.NewDecoder(r.Body).Decode(&ev)
+			mu.Lock()
+			posted = append(posted, ev.EventType)
+			n := len(posted)
+			mu.Unlock()
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(202)
-			io.WriteString(w, sentTwo)
+			io.WriteString(w, answer(ev, n))
 			return
 		}
 		<-r.Context().Done() // hangs until trigger gives up
@@ -413,14 +434,13 @@ func TestTriggerAPIHungDeliveriesIsAnAPIFailure(t *testing.T) {
 	defer srv.Close()
 	clock := newClock()
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": srv.URL + "/v1", "PETSTORE_API_KEY": "test-key"})
-	err := cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
+	err = cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
 		o.Now, o.pause, o.lookTimeout = clock.Now, clock.pause, time.Millisecond
 		return run(ctx, o)
-	}), "--api", "pet.adopted", "--wait", "2s")
-	want := "evt_1 was queued, but its deliveries could not be read: the API did not answer within 1ms"
-	if cmdutil.CodeOf(err) != cmdutil.ExitAPI || err == nil || err.Error() != want || s.Out.String() != "12:00:00\tpet.adopted\tevt_1\tqueued for 2 webhook(s)\n" {
-		t.Fatalf("exit %d (%v), want exit 8 %q\n%s", cmdutil.CodeOf(err), err, want, s.Out)
-	}
+	}), append([]string{"--api"}, args...)...)
+	mu.Lock()
+	defer mu.Unlock()
+	return s.Out.String(), posted, err
 }
 
 // A hostile API's numbers out of range (a status of -1, a negative latency,
@@ -450,36 +470,15 @@ func TestTriggerAPIOutOfRangeNumbersAreUnknown(t *testing.T) {
 // all the same (not waited for), each has its queued line, the error says
 // once that they were not followed, and the exit status is 8.
 func TestTriggerAPIHungDeliveriesStillSendsTheRest(t *testing.T) {
-	var mu sync.Mutex
-	var posted []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == "POST" {
-			var ev petstore.SendEvent
-			json.NewDecoder(r.Body).Decode(&ev)
-			mu.Lock()
-			posted = append(posted, ev.EventType)
-			n := len(posted)
-			mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(202)
-			fmt.Fprintf(w, `{"id":"evt_%d","eventType":%q,"webhooks":1,"webhookIds":["wh_ok"]}`, n, ev.EventType)
-			return
-		}
-		<-r.Context().Done() // hangs until trigger gives up
-	}))
-	defer srv.Close()
-	clock := newClock()
-	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": srv.URL + "/v1", "PETSTORE_API_KEY": "test-key"})
-	err := cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
-		o.Now, o.pause, o.lookTimeout = clock.Now, clock.pause, time.Millisecond
-		return run(ctx, o)
-	}), "--api", "pet.adopted", "order.created", "payment.failed", "--wait", "4s")
+	out, posted, err := runAgainstHungDeliveries(t, func(ev petstore.SendEvent, n int) string {
+		return fmt.Sprintf(`{"id":"evt_%d","eventType":%q,"webhooks":1,"webhookIds":["wh_ok"]}`, n, ev.EventType)
+	}, "pet.adopted", "order.created", "payment.failed", "--wait", "4s")
 	want := "evt_1 was queued, but its deliveries could not be read: the API did not answer within 1ms; the 2 event(s) after it were sent without waiting for their deliveries"
 	wantOut := "12:00:00\tpet.adopted\tevt_1\tqueued for 1 webhook(s)\n" +
 		"12:00:00\torder.created\tevt_2\tqueued for 1 webhook(s)\n" +
 		"12:00:00\tpayment.failed\tevt_3\tqueued for 1 webhook(s)\n"
-	if cmdutil.CodeOf(err) != cmdutil.ExitAPI || err == nil || err.Error() != want || s.Out.String() != wantOut {
-		t.Fatalf("exit %d (%v), want exit 8 %q\n%s", cmdutil.CodeOf(err), err, want, s.Out)
+	if cmdutil.CodeOf(err) != cmdutil.ExitAPI || err == nil || err.Error() != want || out != wantOut {
+		t.Fatalf("exit %d (%v), want exit 8 %q\n%s", cmdutil.CodeOf(err), err, want, out)
 	}
 	if strings.Join(posted, " ") != "pet.adopted order.created payment.failed" {
 		t.Errorf("sent %v, want all three", posted)
