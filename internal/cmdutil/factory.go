@@ -73,3 +73,10 @@ func CheckFormat(format string) error {
 
 // Timestamp formats a time for human output.
 func Timestamp(t time.Time) string { return t.Local().Format("15:04:05") }
+
+// The headings the root's help sorts commands under; each command sets its
+// GroupID where it is built.
+const (
+	GroupEvents   = "events"   // Receive and send events
+	GroupWebhooks = "webhooks" // Manage webhooks (Petstore API or emulator)
+)
