@@ -12,7 +12,6 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
-	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
@@ -117,7 +116,7 @@ when the API failed or left a look at the deliveries unanswered.`,
   # to every subscribed webhook, through the emulator
   petstore-webhooks trigger order.created --api
   petstore-webhooks trigger order.created --api --wait 0  # queue it, no wait`,
-		ValidArgsFunction: fixturescmd.CompleteEventTypes(f),
+		ValidArgsFunction: cmdutil.CompleteEventTypes(f.Fixtures),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Events = args
 			if err := parseFlags(cmd, opts, overrides, removes, headers); err != nil {
@@ -286,7 +285,7 @@ func templates(opts *Options) ([]template, error) {
 	for _, name := range opts.Events {
 		fx, err := set.Get(name)
 		if err != nil {
-			return nil, fixturescmd.FixtureError(err)
+			return nil, cmdutil.FixtureError(err)
 		}
 		out = append(out, fromFixture(name, fx.Body))
 	}
