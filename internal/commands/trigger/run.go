@@ -402,6 +402,9 @@ func whichSecret(opts *Options) string {
 	return "does the receiver use the configured webhook secret?"
 }
 
+// progressEvery is how often the progress bar is drawn.
+const progressEvery = 100 * time.Millisecond
+
 // startProgress draws a bar on stderr while a load runs, when stderr is a
 // terminal; the returned function clears it.
 func startProgress(opts *Options, stats *sender.Stats, total int) (stop func()) {
@@ -413,18 +416,19 @@ func startProgress(opts *Options, stats *sender.Stats, total int) (stop func()) 
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tick := time.NewTicker(100 * time.Millisecond)
+		tick := opts.Clock.NewTimer(progressEvery)
 		defer tick.Stop()
 		for {
 			select {
 			case <-done:
 				fmt.Fprint(opts.IO.ErrOut, "\r\x1b[K")
 				return
-			case <-tick.C:
+			case <-tick.C():
 				n := stats.Sent()
 				const width = 30
 				filled := width * n / total
 				fmt.Fprintf(opts.IO.ErrOut, "\r[%s%s] %d/%d", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), n, total)
+				tick.Reset(progressEvery)
 			}
 		}
 	}()

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
@@ -37,6 +38,7 @@ type Options struct {
 	Config     func() (*cmdutil.Config, error)
 	Fixtures   func() (*fixtures.Set, error)
 	Now        func() time.Time
+	Clock      clock.Clock // ticks the progress bar
 	UserAgent  string
 
 	Events      []string
@@ -65,13 +67,14 @@ type Options struct {
 
 // NewCmdTrigger builds `trigger`.
 func NewCmdTrigger(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, Config: f.Config, Fixtures: f.Fixtures, Now: f.Now, UserAgent: f.UserAgent()}
+	opts := &Options{IO: f.IOStreams, HTTPClient: f.HTTPClient, Config: f.Config, Fixtures: f.Fixtures, Now: f.Now, Clock: clock.Real(), UserAgent: f.UserAgent()}
 	opts.apiClient = func() (apiSender, error) { return opts.API.Client(f) }
 	var overrides, removes, headers []string
 	var scheme *cmdutil.SchemeFlags
 	cmd := &cobra.Command{
-		Use:   "trigger EVENT [EVENT...]",
-		Short: "Send signed sample events to a receiver",
+		Use:     "trigger EVENT [EVENT...]",
+		Short:   "Send signed sample events to a receiver",
+		GroupID: cmdutil.GroupEvents,
 		Long: `Build each EVENT from its fixture (see 'petstore-webhooks fixtures'), give it a
 fresh id and timestamp, sign it with the webhook secret and POST it to --url.
 

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
@@ -273,24 +273,52 @@ func TestTriggerTerminalOutput(t *testing.T) {
 	}
 }
 
+// The bar is drawn on each tick of the clock while the deliveries are held
+// by the receiver, and cleared when they end; piped, stderr stays empty.
 func TestTriggerProgressBarOnlyOnATerminal(t *testing.T) {
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(40 * time.Millisecond)
+	arrived, release := make(chan struct{}, 8), make(chan struct{})
+	held := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
 	}))
-	defer slow.Close()
-	for _, terminal := range []bool{false, true} {
-		f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
-		f.IOStreams.SetTTY(false, false, terminal)
-		if err := cmdtest.Run(NewCmdTrigger(f, nil), "pet.adopted", "--count", "8", "--url", slow.URL); err != nil {
-			t.Fatal(err)
-		}
-		bar := regexp.MustCompile(`^(\r\[[= ]{30}\] \d/8)+\r\x1b\[K$`)
-		if terminal && !bar.MatchString(s.Err.String()) {
-			t.Fatalf("stderr on a terminal: %q", s.Err)
-		}
-		if !terminal && s.Err.Len() != 0 {
-			t.Fatalf("stderr when piped: %q", s.Err)
-		}
+	defer held.Close()
+	var releaseAll sync.Once
+	free := func() { releaseAll.Do(func() { close(release) }) }
+	defer free() // before Close, which waits for the handlers
+
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
+	f.IOStreams.SetTTY(false, false, true)
+	ticks := clock.NewFake(cmdtest.Now)
+	done := make(chan error, 1)
+	go func() {
+		done <- cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
+			o.Clock = ticks
+			return run(ctx, o)
+		}), "pet.adopted", "--count", "8", "--url", held.URL)
+	}()
+	<-arrived
+	ticks.BlockUntil(1)
+	ticks.Advance(progressEvery)
+	ticks.BlockUntil(1) // drawn, and waiting for the next tick
+	release <- struct{}{}
+	<-arrived // one worker: the first delivery is counted
+	ticks.Advance(progressEvery)
+	ticks.BlockUntil(1)
+	free()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if want := "\r[                              ] 0/8\r[===                           ] 1/8\r\x1b[K"; s.Err.String() != want {
+		t.Fatalf("stderr on a terminal: %q, want %q", s.Err, want)
+	}
+
+	r := newReceiver(t, "whsec_test", 200)
+	f, s = cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
+	if err := cmdtest.Run(NewCmdTrigger(f, nil), "pet.adopted", "--count", "8", "--url", r.URL); err != nil {
+		t.Fatal(err)
+	}
+	if s.Err.Len() != 0 {
+		t.Fatalf("stderr when piped: %q", s.Err)
 	}
 }
 
@@ -392,5 +420,12 @@ func TestTriggerSaysItMadeASecretWithin80Columns(t *testing.T) {
 	want := "Made a webhook secret and saved it in\n" + filepath.Join(dir, "config.yaml") + "\n"
 	if !strings.Contains(s.Err.String(), want) {
 		t.Errorf("stderr %q, want it to hold %q", s.Err, want)
+	}
+}
+
+func TestTriggerSetsItsHelpGroup(t *testing.T) {
+	f, _ := cmdtest.Factory(t, nil)
+	if got := NewCmdTrigger(f, nil).GroupID; got != cmdutil.GroupEvents {
+		t.Fatalf("GroupID %q, want %q", got, cmdutil.GroupEvents)
 	}
 }
