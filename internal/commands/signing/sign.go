@@ -2,6 +2,7 @@
 package signing
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,13 +32,14 @@ type SignOptions struct {
 }
 
 // NewCmdSign builds `sign`.
-func NewCmdSign(f *cmdutil.Factory, runF func(*SignOptions) error) *cobra.Command {
+func NewCmdSign(f *cmdutil.Factory, runF func(context.Context, *SignOptions) error) *cobra.Command {
 	opts := &SignOptions{IO: f.IOStreams, Config: f.Config, Now: f.Now}
 	var scheme *cmdutil.SchemeFlags
 	var timestamp string
 	cmd := &cobra.Command{
-		Use:   "sign [FILE]",
-		Short: "Print the signature of a payload",
+		Use:     "sign [FILE]",
+		Short:   "Print the signature of a payload",
+		GroupID: cmdutil.GroupEvents,
 		Long: `Sign FILE's exact bytes (standard input without FILE or with -; at most
 1 MiB) the way --scheme says and print the value of the signature header;
 --print-headers prints every header the scheme sends, "Name: value" a line,
@@ -79,9 +81,9 @@ HMAC in --signature-header). Stripe and standard carry one signature per
 				}
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return signRun(opts)
+			return signRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Secrets, "secret", nil, "secret to sign with; repeat for one signature each where the scheme carries several (default: the configured webhook secret)")
@@ -93,7 +95,7 @@ HMAC in --signature-header). Stripe and standard carry one signature per
 	return cmd
 }
 
-func signRun(opts *SignOptions) error {
+func signRun(_ context.Context, opts *SignOptions) error {
 	secrets, err := secretsOrConfigured(opts.Config, opts.Secrets)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ func TestSignPrintHeadersFlag(t *testing.T) {
 	} {
 		f, s := cmdtest.Factory(t, nil)
 		var got *SignOptions
-		if err := cmdtest.Run(NewCmdSign(f, func(o *SignOptions) error { got = o; return nil }), tt.args...); err != nil {
+		if err := cmdtest.Run(NewCmdSign(f, func(_ context.Context, o *SignOptions) error { got = o; return nil }), tt.args...); err != nil {
 			t.Fatalf("sign %v: %v", tt.args, err)
 		}
 		if got.PrintHeaders != tt.want || s.Err.String() != tt.wantStderr {

@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -25,14 +26,15 @@ type VerifyOptions struct {
 }
 
 // NewCmdVerify builds `verify`.
-func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
+func NewCmdVerify(f *cmdutil.Factory, runF func(context.Context, *VerifyOptions) error) *cobra.Command {
 	opts := &VerifyOptions{IO: f.IOStreams, Config: f.Config, Now: f.Now}
 	var scheme *cmdutil.SchemeFlags
 	var headers []string
 	var sig, timestamp, id string
 	cmd := &cobra.Command{
-		Use:   "verify [FILE] (--signature SIG | -H HEADER...)",
-		Short: "Check a signature against a payload",
+		Use:     "verify [FILE] (--signature SIG | -H HEADER...)",
+		Short:   "Check a signature against a payload",
+		GroupID: cmdutil.GroupEvents,
 		Long: `Check a signature against FILE's exact bytes (standard input without FILE or
 with -; at most 1 MiB). Give the signature header's value with --signature, and
 for timestamped schemes the timestamp (and for standard the message id) with
@@ -92,9 +94,9 @@ header is there decides.`,
 				opts.Header.Set(f.header, f.value)
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return verifyRun(opts)
+			return verifyRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&sig, "signature", "", "the signature header's value, such as sha256=<hex> or t=...,v1=...")
@@ -106,7 +108,7 @@ header is there decides.`,
 	return cmd
 }
 
-func verifyRun(opts *VerifyOptions) error {
+func verifyRun(_ context.Context, opts *VerifyOptions) error {
 	secrets, err := secretsOrConfigured(opts.Config, opts.Secrets)
 	if err != nil {
 		return err
