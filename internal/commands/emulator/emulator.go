@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/petstoreapi/petstore-webhooks/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
@@ -24,6 +25,11 @@ import (
 
 // Options are emulator's inputs.
 type Options struct {
+	IO        *iostreams.IOStreams
+	Fixtures  func() (*fixtures.Set, error)
+	Now       func() time.Time
+	UserAgent string // of the delivery engine's requests
+
 	Addr        string
 	DB          string
 	APIKey      string
@@ -37,11 +43,12 @@ const APIKeyEnv = "PETSTORE_EMULATOR_API_KEY"
 
 // NewCmdEmulator builds `emulator`.
 func NewCmdEmulator(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{}
+	opts := &Options{IO: f.IOStreams, Fixtures: f.Fixtures, Now: f.Now, UserAgent: "Petstore-Webhooks-Emulator/" + f.AppVersion}
 	var schedule string
 	cmd := &cobra.Command{
-		Use:   "emulator",
-		Short: "Run a local Petstore webhooks API",
+		Use:     "emulator",
+		Short:   "Run a local Petstore webhooks API",
+		GroupID: cmdutil.GroupWebhooks,
 		Long: `Serve the Petstore webhook endpoints under /v1 on --addr, keeping the
 registrations in an SQLite database, and deliver real signed events to them:
 POST /v1/webhooks/{id}/test and POST /v1/events (emulator only) build events
@@ -88,7 +95,7 @@ prints it); each request and each delivery attempt is logged to stdout.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), f, opts)
+			return emulatorRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -126,7 +133,7 @@ func parseSchedule(s string) ([]time.Duration, error) {
 	return out, nil
 }
 
-func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
+func emulatorRun(ctx context.Context, opts *Options) error {
 	st, err := store.Open(opts.DB)
 	if err != nil {
 		return err
@@ -137,7 +144,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 		return err
 	}
 	if opts.PrintAPIKey {
-		_, err := fmt.Fprintln(f.IOStreams.Out, key)
+		_, err := fmt.Fprintln(opts.IO.Out, key)
 		return err
 	}
 	if opts.DB != ":memory:" {
@@ -151,7 +158,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 		}
 		defer unlock()
 	}
-	fx, err := f.Fixtures()
+	fx, err := opts.Fixtures()
 	if err != nil {
 		return err
 	}
@@ -159,11 +166,11 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if err != nil {
 		return cmdutil.ListenError(opts.Addr, err, "")
 	}
-	log := newLogger(f)
+	log := newLogger(opts.IO, opts.Now)
 	defer log.close()
-	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule, Now: f.Now,
-		UserAgent: "Petstore-Webhooks-Emulator/" + f.AppVersion, OnAttempt: log.attempt}
-	api := &emulator.API{Store: st, Engine: engine, APIKey: key, Fixtures: fx, Now: f.Now, OnRequest: log.request}
+	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule, Now: opts.Now,
+		UserAgent: opts.UserAgent, OnAttempt: log.attempt}
+	api := &emulator.API{Store: st, Engine: engine, APIKey: key, Fixtures: fx, Now: opts.Now, OnRequest: log.request}
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 
 	engineCtx, stopEngine := context.WithCancel(context.Background())
@@ -172,7 +179,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	printReady(f, fmt.Sprintf("http://%s/v1", ln.Addr()), opts.DB, key)
+	printReady(opts.IO, fmt.Sprintf("http://%s/v1", ln.Addr()), opts.DB, key)
 
 	var result error
 	interrupted := false
@@ -189,14 +196,14 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	_ = srv.Shutdown(shutdownCtx)
 	stopEngine()
 	<-engineDone
-	printStopped(f, interrupted)
+	printStopped(opts.IO, interrupted)
 	return result
 }
 
 // printReady tells where the API is and how to point the webhook commands at
 // it. The key is shown whole only to a person at a terminal, masked in logs.
-func printReady(f *cmdutil.Factory, base, db, key string) {
-	ios, es := f.IOStreams, f.IOStreams.ErrStyles()
+func printReady(ios *iostreams.IOStreams, base, db, key string) {
+	es := ios.ErrStyles()
 	fmt.Fprintln(ios.ErrOut, render.FitLines(render.StderrWidth(ios), "       ", " · ",
 		fmt.Sprintf("%s Petstore API emulator on %s", es.Success("Ready!"), es.Bold(base)), "database "+iostreams.Escape(db), "Ctrl+C to quit"))
 	if ios.IsStderrTTY() {
@@ -208,11 +215,11 @@ func printReady(f *cmdutil.Factory, base, db, key string) {
 
 // printStopped is the emulator's last line; stopped by Ctrl+C, it starts a
 // line of its own.
-func printStopped(f *cmdutil.Factory, interrupted bool) {
+func printStopped(ios *iostreams.IOStreams, interrupted bool) {
 	if interrupted {
-		render.EndInterruptedLine(f.IOStreams)
+		render.EndInterruptedLine(ios)
 	}
-	fmt.Fprintln(f.IOStreams.ErrOut, "Stopped. Pending deliveries are kept and resume on the next start.")
+	fmt.Fprintln(ios.ErrOut, "Stopped. Pending deliveries are kept and resume on the next start.")
 }
 
 // apiKey is the flag's key, else the one kept in the database, else a new one kept there.
@@ -233,17 +240,18 @@ func apiKey(ctx context.Context, st *store.Store, flag string) (string, error) {
 // up for a second at most: then lines past maxWaiting bytes are dropped and
 // counted on stderr.
 type logger struct {
-	f   *cmdutil.Factory
+	ios *iostreams.IOStreams
+	now func() time.Time
 	out *lines.Writer
 }
 
 // maxWaiting is how many bytes of log lines may wait for a stalled stdout.
 const maxWaiting = 1 << 20
 
-func newLogger(f *cmdutil.Factory) *logger {
-	l := &logger{f: f}
-	l.out = lines.New(f.IOStreams.Out, maxWaiting, 10*time.Millisecond, func(n int) []byte {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %d log lines not shown: stdout was not being read\n", f.IOStreams.ErrStyles().Warning("Dropped"), n)
+func newLogger(ios *iostreams.IOStreams, now func() time.Time) *logger {
+	l := &logger{ios: ios, now: now}
+	l.out = lines.New(ios.Out, maxWaiting, 10*time.Millisecond, func(n int) []byte {
+		fmt.Fprintf(ios.ErrOut, "%s %d log lines not shown: stdout was not being read\n", ios.ErrStyles().Warning("Dropped"), n)
 		return nil
 	})
 	return l
@@ -253,7 +261,7 @@ func newLogger(f *cmdutil.Factory) *logger {
 func (l *logger) close() { l.out.Close() }
 
 func (l *logger) request(method, path string, status int, latency time.Duration) {
-	ios := l.f.IOStreams
+	ios := l.ios
 	st := ios.OutStyles()
 	code := fmt.Sprint(status)
 	if status == emulator.StatusClientGone {
@@ -267,7 +275,7 @@ func (l *logger) request(method, path string, status int, latency time.Duration)
 		method = iostreams.Truncate(method, methodColumn)
 		path = iostreams.Truncate(path, render.TerminalWidth-(8+2+methodColumn+1)-2-iostreams.Width(code)-2-iostreams.Width(took))
 	}
-	l.out.Emit(fmt.Appendf(nil, "%s  %-*s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.f.Now())), width, method, path,
+	l.out.Emit(fmt.Appendf(nil, "%s  %-*s %s  %s  %s\n", st.Faint(cmdutil.Timestamp(l.now())), width, method, path,
 		st.Status(status, code), st.Faint(took)))
 }
 
@@ -280,7 +288,7 @@ const methodColumn = 7
 // attempt, the answer and its latency, then on a faint line the target,
 // what comes next and the error.
 func (l *logger) attempt(a emulator.AttemptLog) {
-	ios := l.f.IOStreams
+	ios := l.ios
 	st := ios.OutStyles()
 	status := fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status))
 	if a.Status == 0 {

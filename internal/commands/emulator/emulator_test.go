@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
@@ -20,6 +21,22 @@ func TestEmulatorFlags(t *testing.T) {
 	}
 	if got.Addr != "127.0.0.1:4010" || got.DB != "/data/petstore-webhooks/emulator.db" || len(got.Schedule) != 5 || got.Schedule[4] != time.Hour {
 		t.Fatalf("defaults: %+v", got)
+	}
+	if got.IO != f.IOStreams || got.Now() != cmdtest.Now || got.UserAgent != "Petstore-Webhooks-Emulator/test" || got.APIKey != "" || got.PrintAPIKey {
+		t.Fatalf("dependencies: %+v", got)
+	}
+	fromEnv, _ := cmdtest.Factory(t, cmdtest.Env{APIKeyEnv: " pk_env \n", "XDG_DATA_HOME": "/data"})
+	if err := cmdtest.Run(NewCmdEmulator(fromEnv, func(_ context.Context, o *Options) error { got = o; return nil }), "--addr", "127.0.0.1:0", "--print-api-key"); err != nil {
+		t.Fatal(err)
+	}
+	if got.APIKey != "pk_env" || got.Addr != "127.0.0.1:0" || !got.PrintAPIKey {
+		t.Fatalf("key from the environment: %+v", got)
+	}
+	if err := cmdtest.Run(NewCmdEmulator(fromEnv, func(_ context.Context, o *Options) error { got = o; return nil }), "--api-key", "pk_flag"); err != nil || got.APIKey != "pk_flag" {
+		t.Fatalf("--api-key over the environment: %v %+v", err, got)
+	}
+	if g := NewCmdEmulator(f, nil).GroupID; g != cmdutil.GroupWebhooks {
+		t.Fatalf("GroupID %q", g)
 	}
 	if err := cmdtest.Run(NewCmdEmulator(f, func(_ context.Context, o *Options) error { got = o; return nil }), "--retry-schedule", "0s, 250ms,1s", "--db", ":memory:"); err != nil {
 		t.Fatal(err)
@@ -49,7 +66,7 @@ func TestAPIKeyMaskedUnlessATerminal(t *testing.T) {
 	for _, terminal := range []bool{false, true} {
 		f, s := cmdtest.Factory(t, nil)
 		f.IOStreams.SetTTY(false, false, terminal)
-		if err := run(stopped, f, &Options{Addr: "127.0.0.1:0", DB: ":memory:", APIKey: key, Schedule: []time.Duration{0}}); err != nil {
+		if err := emulatorRun(stopped, &Options{IO: f.IOStreams, Fixtures: f.Fixtures, Now: f.Now, Addr: "127.0.0.1:0", DB: ":memory:", APIKey: key, Schedule: []time.Duration{0}}); err != nil {
 			t.Fatal(err)
 		}
 		shown := strings.Contains(s.Err.String(), key)
@@ -72,7 +89,7 @@ func TestStalledStdoutDoesNotBlockTheLog(t *testing.T) {
 	f, s := cmdtest.Factory(t, nil)
 	stalled := make(chan struct{})
 	f.IOStreams.Out = stallingWriter{stalled}
-	log := newLogger(f)
+	log := newLogger(f.IOStreams, f.Now)
 	path := "/v1/webhooks/" + strings.Repeat("x", 1000)
 	for range 3 * maxWaiting / len(path) {
 		log.request("GET", path, 404, time.Millisecond)
@@ -91,7 +108,7 @@ func (w stallingWriter) Write(b []byte) (int, error) { <-w.stalled; return len(b
 
 func TestRequestLogEscapesOutsideText(t *testing.T) {
 	f, out := cmdtest.Factory(t, nil)
-	log := newLogger(f)
+	log := newLogger(f.IOStreams, f.Now)
 	log.request("GET\x1b[2J", "/v1/webhooks\n12:00:00  POST /v1/x\u202e\xc2\x9b", 200, time.Millisecond)
 	log.attempt(emulator.AttemptLog{Attempt: store.Attempt{EventID: "e1\x1b]0;t\x07", EventType: "pet.adopted\r", Attempt: 1, AttemptedAt: cmdtest.Now,
 		Error: "dial \x1b[K"}, URL: "http://x\x1b.test/", Of: 5})
@@ -111,7 +128,7 @@ func TestStoppedByCtrlCStartsItsOwnLine(t *testing.T) {
 		f.IOStreams.SetTTY(false, terminal, terminal)
 		ctx, interrupt := context.WithCancel(context.Background())
 		interrupt() // Ctrl+C
-		if err := run(ctx, f, &Options{Addr: "127.0.0.1:0", DB: ":memory:", APIKey: "k", Schedule: []time.Duration{0}}); err != nil {
+		if err := emulatorRun(ctx, &Options{IO: f.IOStreams, Fixtures: f.Fixtures, Now: f.Now, Addr: "127.0.0.1:0", DB: ":memory:", APIKey: "k", Schedule: []time.Duration{0}}); err != nil {
 			t.Fatal(err)
 		}
 		want := "\n\nStopped." // the ^C is on the empty line

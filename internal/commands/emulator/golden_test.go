@@ -17,19 +17,19 @@ func TestMain(m *testing.M) { cmdtest.MainInUTC(m) }
 func TestReadyAndStoppedRenderings(t *testing.T) {
 	const key = "pk_emulator_abcdefghijklmnop"
 	cmdtest.AssertRenderingsOf(t, "ready", nil, func(f *cmdutil.Factory) error {
-		printReady(f, "http://127.0.0.1:4010/v1", "/home/someone/.local/share/petstore-webhooks/emulator.db", key)
+		printReady(f.IOStreams, "http://127.0.0.1:4010/v1", "/home/someone/.local/share/petstore-webhooks/emulator.db", key)
 		return nil
 	})
 	cmdtest.AssertRenderingsOf(t, "ready-memory", nil, func(f *cmdutil.Factory) error {
-		printReady(f, "http://127.0.0.1:4010/v1", ":memory:", key)
+		printReady(f.IOStreams, "http://127.0.0.1:4010/v1", ":memory:", key)
 		return nil
 	})
 	cmdtest.AssertRenderingsOf(t, "stopped-ctrl-c", nil, func(f *cmdutil.Factory) error {
-		printStopped(f, true)
+		printStopped(f.IOStreams, true)
 		return nil
 	})
 	cmdtest.AssertRenderingsOf(t, "stopped", nil, func(f *cmdutil.Factory) error {
-		printStopped(f, false)
+		printStopped(f.IOStreams, false)
 		return nil
 	})
 }
@@ -44,7 +44,7 @@ func TestLogRenderings(t *testing.T) {
 	}
 	const url = "http://127.0.0.1:8080/webhooks"
 	cmdtest.AssertRenderingsOf(t, "log", nil, func(f *cmdutil.Factory) error {
-		log := newLogger(f)
+		log := newLogger(f.IOStreams, f.Now)
 		log.request("POST", "/v1/webhooks", 201, 1200*time.Microsecond)
 		log.request("GET", "/v1/webhooks/wh_fYrZzCW9E1WIOyGw/deliveries?limit=100&starting_after=019b4132-70aa-764f-b315", 200, 800*time.Microsecond)
 		log.request("POST", "/v1/events", emulator.StatusClientGone, 5*time.Second)
