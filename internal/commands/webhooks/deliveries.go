@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -14,12 +15,25 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
-func newCmdDeliveries(f *cmdutil.Factory) *cobra.Command {
-	var api cmdutil.APIFlags
-	var format string
+// DeliveriesOptions are deliveries' inputs.
+type DeliveriesOptions struct {
+	IO     *iostreams.IOStreams
+	Client func() (*petstore.Client, error) // from API over the configuration
+	Now    func() time.Time
+
+	API    cmdutil.APIFlags
+	ID     string
+	Format string
+}
+
+// NewCmdDeliveries builds `deliveries`.
+func NewCmdDeliveries(f *cmdutil.Factory, runF func(context.Context, *DeliveriesOptions) error) *cobra.Command {
+	opts := &DeliveriesOptions{IO: f.IOStreams, Now: f.Now}
+	opts.Client = apiClient(f, &opts.API)
 	cmd := &cobra.Command{
-		Use:   "deliveries ID",
-		Short: "List a webhook's delivery attempts (emulator)",
+		Use:     "deliveries ID",
+		Short:   "List a webhook's delivery attempts (emulator)",
+		GroupID: cmdutil.GroupWebhooks,
 		Long: `List every attempt to deliver an event to the webhook, oldest first: event,
 attempt number, time, response status, latency and error. The emulator serves
 this; the public Petstore API does not.`,
@@ -29,55 +43,63 @@ this; the public Petstore API does not.`,
     | jq 'map(select(.status != 200)) | length'`,
 		Args: idArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cmdutil.CheckFormat(format); err != nil {
+			opts.ID = args[0]
+			if err := cmdutil.CheckFormat(opts.Format); err != nil {
 				return err
 			}
-			c, err := api.Client(f)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			list, err := c.Deliveries(cmd.Context(), args[0])
-			if err != nil {
-				return cmdutil.APIError(err, args[0])
-			}
-			for i := range list {
-				list[i].URL = urlmask.Mask(list[i].URL)
-			}
-			ios := f.IOStreams
-			if format == "json" {
-				if list == nil {
-					list = []petstore.Delivery{}
-				}
-				return render.JSONLine(ios.Out, list)
-			}
-			if ios.IsStdoutTTY() {
-				return deliveriesTable(f, args[0], list).Render()
-			}
-			t := render.NewTable(ios)
-			st := ios.OutStyles()
-			for _, d := range list {
-				d = escapeDelivery(d)
-				status := render.Cell{Text: fmt.Sprint(d.Status), Style: func(s string) string { return st.Status(d.Status, s) }}
-				if d.Status == 0 {
-					status.Text = "-"
-				}
-				t.StyledRow(render.Cell{Text: d.AttemptedAt.UTC().Format(time.RFC3339)}, render.Cell{Text: d.EventID}, render.Cell{Text: d.EventType},
-					render.Cell{Text: fmt.Sprint(d.Attempt)}, status, render.Cell{Text: fmt.Sprintf("%.1fms", d.LatencyMs)}, render.Cell{Text: d.Error})
-			}
-			return t.Render()
+			return deliveriesRun(cmd.Context(), opts)
 		},
 	}
-	cmd.ValidArgsFunction = completeIDs(f, &api)
-	api.Register(cmd)
-	cmdutil.FormatFlag(cmd, &format)
+	cmd.ValidArgsFunction = completeIDs(opts.Client)
+	opts.API.Register(cmd)
+	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
+}
+
+func deliveriesRun(ctx context.Context, opts *DeliveriesOptions) error {
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	list, err := c.Deliveries(ctx, opts.ID)
+	if err != nil {
+		return cmdutil.APIError(err, opts.ID)
+	}
+	for i := range list {
+		list[i].URL = urlmask.Mask(list[i].URL)
+	}
+	ios := opts.IO
+	if opts.Format == "json" {
+		if list == nil {
+			list = []petstore.Delivery{}
+		}
+		return render.JSONLine(ios.Out, list)
+	}
+	if ios.IsStdoutTTY() {
+		return deliveriesTable(ios, opts.Now(), opts.ID, list).Render()
+	}
+	t := render.NewTable(ios)
+	st := ios.OutStyles()
+	for _, d := range list {
+		d = escapeDelivery(d)
+		status := render.Cell{Text: fmt.Sprint(d.Status), Style: func(s string) string { return st.Status(d.Status, s) }}
+		if d.Status == 0 {
+			status.Text = "-"
+		}
+		t.StyledRow(render.Cell{Text: d.AttemptedAt.UTC().Format(time.RFC3339)}, render.Cell{Text: d.EventID}, render.Cell{Text: d.EventType},
+			render.Cell{Text: fmt.Sprint(d.Attempt)}, status, render.Cell{Text: fmt.Sprintf("%.1fms", d.LatencyMs)}, render.Cell{Text: d.Error})
+	}
+	return t.Render()
 }
 
 // deliveriesTable is the table a terminal shows: short times and event
 // ids, and the answer or error last, where it may be cut to fit.
-func deliveriesTable(f *cmdutil.Factory, id string, list []petstore.Delivery) *render.Table {
-	st := f.IOStreams.OutStyles()
-	t := render.NewTable(f.IOStreams, "TIME", "EVENT ID", "TYPE", "ATTEMPT", "LATENCY", "RESULT")
+func deliveriesTable(ios *iostreams.IOStreams, now time.Time, id string, list []petstore.Delivery) *render.Table {
+	st := ios.OutStyles()
+	t := render.NewTable(ios, "TIME", "EVENT ID", "TYPE", "ATTEMPT", "LATENCY", "RESULT")
 	t.Empty(fmt.Sprintf("No delivery attempts to %s yet.", iostreams.Escape(id)))
 	t.Elide(5, render.ElideEnd)
 	for _, d := range list {
@@ -93,7 +115,7 @@ func deliveriesTable(f *cmdutil.Factory, id string, list []petstore.Delivery) *r
 		status := d.Status
 		result.Style = func(s string) string { return st.Status(status, s) }
 		latency := render.Latency(time.Duration(d.LatencyMs * float64(time.Millisecond)))
-		t.StyledRow(render.Cell{Text: render.TableTime(d.AttemptedAt, f.Now())}, render.Cell{Text: shortID},
+		t.StyledRow(render.Cell{Text: render.TableTime(d.AttemptedAt, now)}, render.Cell{Text: shortID},
 			render.Cell{Text: d.EventType}, render.Cell{Text: fmt.Sprint(d.Attempt)}, render.Cell{Text: latency},
 			result)
 	}

@@ -1,40 +1,64 @@
 package webhooks
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 )
 
-func newCmdGet(f *cmdutil.Factory) *cobra.Command {
-	var api cmdutil.APIFlags
-	var format string
-	var showSecret bool
+// GetOptions are get's inputs.
+type GetOptions struct {
+	IO     *iostreams.IOStreams
+	Client func() (*petstore.Client, error) // from API over the configuration
+
+	API        cmdutil.APIFlags
+	ID         string
+	ShowSecret bool
+	Format     string
+}
+
+// NewCmdGet builds `get`.
+func NewCmdGet(f *cmdutil.Factory, runF func(context.Context, *GetOptions) error) *cobra.Command {
+	opts := &GetOptions{IO: f.IOStreams}
+	opts.Client = apiClient(f, &opts.API)
 	cmd := &cobra.Command{
-		Use:   "get ID",
-		Short: "Show one webhook",
+		Use:     "get ID",
+		Short:   "Show one webhook",
+		GroupID: cmdutil.GroupWebhooks,
 		Example: `  petstore-webhooks get wh_fYrZzCW9E1WIOyGw
   petstore-webhooks get wh_fYrZzCW9E1WIOyGw --show-secret --format json \
     | jq -r .secret`,
 		Args: idArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cmdutil.CheckFormat(format); err != nil {
+			opts.ID = args[0]
+			if err := cmdutil.CheckFormat(opts.Format); err != nil {
 				return err
 			}
-			c, err := api.Client(f)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			w, err := c.GetWebhook(cmd.Context(), args[0])
-			if err != nil {
-				return cmdutil.APIError(err, args[0])
-			}
-			return printWebhook(f, format, w, showSecret)
+			return getRun(cmd.Context(), opts)
 		},
 	}
-	cmd.ValidArgsFunction = completeIDs(f, &api)
-	cmd.Flags().BoolVar(&showSecret, "show-secret", false, "show the signing secret instead of masking it")
-	api.Register(cmd)
-	cmdutil.FormatFlag(cmd, &format)
+	cmd.ValidArgsFunction = completeIDs(opts.Client)
+	cmd.Flags().BoolVar(&opts.ShowSecret, "show-secret", false, "show the signing secret instead of masking it")
+	opts.API.Register(cmd)
+	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
+}
+
+func getRun(ctx context.Context, opts *GetOptions) error {
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	w, err := c.GetWebhook(ctx, opts.ID)
+	if err != nil {
+		return cmdutil.APIError(err, opts.ID)
+	}
+	return printWebhook(opts.IO, opts.Format, w, opts.ShowSecret)
 }

@@ -46,7 +46,7 @@ func TestWebhookRenderingsMaskURLCredentials(t *testing.T) {
 
 func TestCompleteIDsLeavesOutIDsAShellWouldMisread(t *testing.T) {
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": credentialedAPI(t), "PETSTORE_API_KEY": "k"})
-	got, _ := completeIDs(f, &cmdutil.APIFlags{})(get(f), nil, "")
+	got, _ := completeIDs(apiClient(f, &cmdutil.APIFlags{}))(get(f), nil, "")
 	want := []cobra.Completion{"wh_1\thttp://user:****@x.test/h"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("completeIDs = %q, want %q", got, want)

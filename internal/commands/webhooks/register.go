@@ -1,16 +1,21 @@
 package webhooks
 
 import (
+	"context"
 	"net/url"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 )
 
 // RegisterOptions are register's inputs.
 type RegisterOptions struct {
+	IO     *iostreams.IOStreams
+	Client func() (*petstore.Client, error) // from API over the configuration
+
 	API    cmdutil.APIFlags
 	URL    string
 	Events []string
@@ -19,13 +24,15 @@ type RegisterOptions struct {
 }
 
 // NewCmdRegister builds `register`.
-func NewCmdRegister(f *cmdutil.Factory, runF func(*RegisterOptions) error) *cobra.Command {
-	opts := &RegisterOptions{}
+func NewCmdRegister(f *cmdutil.Factory, runF func(context.Context, *RegisterOptions) error) *cobra.Command {
+	opts := &RegisterOptions{IO: f.IOStreams}
+	opts.Client = apiClient(f, &opts.API)
 	var events []string
 	var secretFile string
 	cmd := &cobra.Command{
-		Use:   "register --url URL --events TYPE[,TYPE...]",
-		Short: "Register a webhook with the Petstore API",
+		Use:     "register --url URL --events TYPE[,TYPE...]",
+		Short:   "Register a webhook with the Petstore API",
+		GroupID: cmdutil.GroupWebhooks,
 		Long: `Register URL to receive the given event types. The answer shows the webhook's
 signing secret: this is the one time it is shown unmasked unless you ask
 ('get --show-secret').`,
@@ -59,22 +66,14 @@ signing secret: this is the one time it is shown unmasked unless you ask
 				return cmdutil.FlagErrorf("--secret must not be empty")
 			}
 			if secretFile != "" {
-				if opts.Secret, err = cmdutil.ReadSecretFile(f.IOStreams, "--secret-file", secretFile); err != nil {
+				if opts.Secret, err = cmdutil.ReadSecretFile(opts.IO, "--secret-file", secretFile); err != nil {
 					return err
 				}
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			c, err := opts.API.Client(f)
-			if err != nil {
-				return err
-			}
-			w, err := c.CreateWebhook(cmd.Context(), petstore.CreateWebhook{URL: opts.URL, Events: opts.Events, Secret: opts.Secret})
-			if err != nil {
-				return cmdutil.APIError(err, "")
-			}
-			return printWebhook(f, opts.Format, w, true)
+			return registerRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.URL, "url", "", "the endpoint that will receive events (absolute http or https URL)")
@@ -85,6 +84,18 @@ signing secret: this is the one time it is shown unmasked unless you ask
 	opts.API.Register(cmd)
 	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
+}
+
+func registerRun(ctx context.Context, opts *RegisterOptions) error {
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	w, err := c.CreateWebhook(ctx, petstore.CreateWebhook{URL: opts.URL, Events: opts.Events, Secret: opts.Secret})
+	if err != nil {
+		return cmdutil.APIError(err, "")
+	}
+	return printWebhook(opts.IO, opts.Format, w, true)
 }
 
 func checkURL(raw string) error {

@@ -22,7 +22,7 @@ func TestTestRenderings(t *testing.T) {
 		"test-long-url":    {EventID: id, EventType: "pet.adopted", Attempt: 1, Status: 200, LatencyMs: 3, URL: "https://user:secret@hooks.example.com/petstore/a/very/long/path/that/cannot/fit?token=x"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			cmdtest.AssertRenderingsOf(t, name, nil, func(f *cmdutil.Factory) error { return printTestDelivery(f, "", d) })
+			cmdtest.AssertRenderingsOf(t, name, nil, func(f *cmdutil.Factory) error { return printTestDelivery(f.IOStreams, "", d) })
 		})
 	}
 }
@@ -30,7 +30,7 @@ func TestTestRenderings(t *testing.T) {
 // TestRegisterAndDeleteRenderings: register shows the webhook with its
 // secret (once); delete says what it deleted.
 func TestRegisterAndDeleteRenderings(t *testing.T) {
-	cmdtest.AssertRenderingsOf(t, "register", nil, func(f *cmdutil.Factory) error { return printWebhook(f, "", someHook[0], true) })
+	cmdtest.AssertRenderingsOf(t, "register", nil, func(f *cmdutil.Factory) error { return printWebhook(f.IOStreams, "", someHook[0], true) })
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	defer srv.Close()
 	env := cmdtest.Env{"PETSTORE_API_BASE": srv.URL + "/v1", "PETSTORE_API_KEY": "k"}

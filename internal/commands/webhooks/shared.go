@@ -23,8 +23,8 @@ import (
 // NewCmds returns the webhook management commands.
 func NewCmds(f *cmdutil.Factory) []*cobra.Command {
 	return []*cobra.Command{
-		NewCmdRegister(f, nil), newCmdList(f), newCmdGet(f), NewCmdUpdate(f, nil),
-		newCmdDelete(f), newCmdTest(f), newCmdDeliveries(f),
+		NewCmdRegister(f, nil), NewCmdList(f, nil), NewCmdGet(f, nil), NewCmdUpdate(f, nil),
+		NewCmdDelete(f, nil), NewCmdTest(f, nil), NewCmdDeliveries(f, nil),
 	}
 }
 
@@ -67,12 +67,11 @@ func contains(list []string, s string) bool {
 }
 
 // printWebhook shows one webhook as KEY VALUE rows, or as JSON.
-func printWebhook(f *cmdutil.Factory, format string, w petstore.Webhook, showSecret bool) error {
+func printWebhook(ios *iostreams.IOStreams, format string, w petstore.Webhook, showSecret bool) error {
 	if !showSecret {
 		w.Secret = cmdutil.Mask(w.Secret)
 	}
 	w.URL = urlmask.Mask(w.URL)
-	ios := f.IOStreams
 	if format == "json" {
 		return render.JSONLine(ios.Out, w)
 	}
@@ -149,12 +148,12 @@ func statusStyle(st *iostreams.Styles, status string) func(string) string {
 }
 
 // completeIDs offers the webhooks' ids when the API answers within 3 seconds.
-func completeIDs(f *cmdutil.Factory, api *cmdutil.APIFlags) cobra.CompletionFunc {
+func completeIDs(client func() (*petstore.Client, error)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		c, err := api.Client(f)
+		c, err := client()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -193,6 +192,11 @@ func idArgs(cmd *cobra.Command, args []string) error {
 		return cmdutil.FlagErrorf("%s needs a webhook id (see 'petstore-webhooks list')", cmd.CommandPath())
 	}
 	return nil
+}
+
+// apiClient is the client that api's flags, over the configuration, make.
+func apiClient(f *cmdutil.Factory, api *cmdutil.APIFlags) func() (*petstore.Client, error) {
+	return func() (*petstore.Client, error) { return api.Client(f) }
 }
 
 // secretFromFile registers --secret-file beside --secret, so that a secret

@@ -1,23 +1,38 @@
 package webhooks
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
-func newCmdTest(f *cmdutil.Factory) *cobra.Command {
-	var api cmdutil.APIFlags
-	var format, eventType string
+// TestOptions are test's inputs.
+type TestOptions struct {
+	IO     *iostreams.IOStreams
+	Client func() (*petstore.Client, error) // from API over the configuration
+
+	API       cmdutil.APIFlags
+	ID        string
+	EventType string // "": the webhook's first
+	Format    string
+}
+
+// NewCmdTest builds `test`.
+func NewCmdTest(f *cmdutil.Factory, runF func(context.Context, *TestOptions) error) *cobra.Command {
+	opts := &TestOptions{IO: f.IOStreams}
+	opts.Client = apiClient(f, &opts.API)
 	cmd := &cobra.Command{
-		Use:   "test ID [--event TYPE]",
-		Short: "Ask the API to send a test event to a webhook",
+		Use:     "test ID [--event TYPE]",
+		Short:   "Ask the API to send a test event to a webhook",
+		GroupID: cmdutil.GroupWebhooks,
 		Long: `Ask the Petstore API to send one test event to the webhook and show how the
 delivery went. Without --event, the webhook's first event type is sent.
 
@@ -27,56 +42,63 @@ reach the endpoint.`,
   petstore-webhooks test wh_fYrZzCW9E1WIOyGw --event order.created --format json`,
 		Args: idArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id := args[0]
-			if err := cmdutil.CheckFormat(format); err != nil {
+			opts.ID = args[0]
+			if err := cmdutil.CheckFormat(opts.Format); err != nil {
 				return err
 			}
-			if eventType != "" {
-				if _, err := parseEvents("--event", []string{eventType}); err != nil {
+			if opts.EventType != "" {
+				if _, err := parseEvents("--event", []string{opts.EventType}); err != nil {
 					return err
 				}
 			}
-			c, err := api.Client(f)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if eventType == "" {
-				w, err := c.GetWebhook(cmd.Context(), id)
-				if err != nil {
-					return cmdutil.APIError(err, id)
-				}
-				if len(w.Events) == 0 {
-					return cmdutil.FlagErrorf("webhook %s has no event types: pass --event", id)
-				}
-				eventType = w.Events[0]
-			}
-			d, err := c.TestWebhook(cmd.Context(), id, petstore.SendEvent{EventType: eventType})
-			if err != nil {
-				return cmdutil.APIError(err, id)
-			}
-			if err := printTestDelivery(f, format, d); err != nil {
-				return err
-			}
-			switch {
-			case d.Status == 0:
-				return cmdutil.Exit(cmdutil.ExitUnreachable, nil)
-			case !d.OK():
-				return cmdutil.Exit(cmdutil.ExitNon2xx, nil)
-			}
-			return nil
+			return testRun(cmd.Context(), opts)
 		},
 	}
-	cmd.ValidArgsFunction = completeIDs(f, &api)
-	cmd.Flags().StringVar(&eventType, "event", "", "event type to send (default: the webhook's first)")
+	cmd.ValidArgsFunction = completeIDs(opts.Client)
+	cmd.Flags().StringVar(&opts.EventType, "event", "", "event type to send (default: the webhook's first)")
 	_ = cmd.RegisterFlagCompletionFunc("event", completeEventList)
-	api.Register(cmd)
-	cmdutil.FormatFlag(cmd, &format)
+	opts.API.Register(cmd)
+	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
 }
 
-func printTestDelivery(f *cmdutil.Factory, format string, d petstore.Delivery) error {
+func testRun(ctx context.Context, opts *TestOptions) error {
+	id, eventType := opts.ID, opts.EventType
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	if eventType == "" {
+		w, err := c.GetWebhook(ctx, id)
+		if err != nil {
+			return cmdutil.APIError(err, id)
+		}
+		if len(w.Events) == 0 {
+			return cmdutil.FlagErrorf("webhook %s has no event types: pass --event", id)
+		}
+		eventType = w.Events[0]
+	}
+	d, err := c.TestWebhook(ctx, id, petstore.SendEvent{EventType: eventType})
+	if err != nil {
+		return cmdutil.APIError(err, id)
+	}
+	if err := printTestDelivery(opts.IO, opts.Format, d); err != nil {
+		return err
+	}
+	switch {
+	case d.Status == 0:
+		return cmdutil.Exit(cmdutil.ExitUnreachable, nil)
+	case !d.OK():
+		return cmdutil.Exit(cmdutil.ExitNon2xx, nil)
+	}
+	return nil
+}
+
+func printTestDelivery(ios *iostreams.IOStreams, format string, d petstore.Delivery) error {
 	d.URL = urlmask.Mask(d.URL)
-	ios := f.IOStreams
 	if format == "json" {
 		return render.JSONLine(ios.Out, d)
 	}

@@ -1,14 +1,20 @@
 package webhooks
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 )
 
 // UpdateOptions are update's inputs: nil fields are left as they are.
 type UpdateOptions struct {
+	IO     *iostreams.IOStreams
+	Client func() (*petstore.Client, error) // from API over the configuration
+
 	API          cmdutil.APIFlags
 	ID           string
 	URL          *string
@@ -21,13 +27,15 @@ type UpdateOptions struct {
 }
 
 // NewCmdUpdate builds `update`.
-func NewCmdUpdate(f *cmdutil.Factory, runF func(*UpdateOptions) error) *cobra.Command {
-	opts := &UpdateOptions{}
+func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+	opts := &UpdateOptions{IO: f.IOStreams}
+	opts.Client = apiClient(f, &opts.API)
 	var url, status, secret, secretFile string
 	var events, add, remove []string
 	cmd := &cobra.Command{
-		Use:   "update ID",
-		Short: "Change a webhook",
+		Use:     "update ID",
+		Short:   "Change a webhook",
+		GroupID: cmdutil.GroupWebhooks,
 		Long: `Change a webhook's URL, events, status or secret: give at least one of --url,
 --events, --add-event, --remove-event, --status and --secret. Only what the
 flags name is sent; --add-event and --remove-event change the current list.`,
@@ -62,7 +70,7 @@ flags name is sent; --add-event and --remove-event change the current list.`,
 				opts.Secret = &secret
 			}
 			if secretFile != "" {
-				s, err := cmdutil.ReadSecretFile(f.IOStreams, "--secret-file", secretFile)
+				s, err := cmdutil.ReadSecretFile(opts.IO, "--secret-file", secretFile)
 				if err != nil {
 					return err
 				}
@@ -88,12 +96,12 @@ flags name is sent; --add-event and --remove-event change the current list.`,
 				return cmdutil.FlagErrorf("nothing to change: give --url, --events, --add-event, --remove-event, --status or --secret")
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return updateRun(cmd, f, opts)
+			return updateRun(cmd.Context(), opts)
 		},
 	}
-	cmd.ValidArgsFunction = completeIDs(f, &opts.API)
+	cmd.ValidArgsFunction = completeIDs(opts.Client)
 	fl := cmd.Flags()
 	fl.StringVar(&url, "url", "", "new endpoint URL")
 	fl.StringSliceVar(&events, "events", nil, "replace the event types, comma-separated")
@@ -111,8 +119,8 @@ flags name is sent; --add-event and --remove-event change the current list.`,
 	return cmd
 }
 
-func updateRun(cmd *cobra.Command, f *cmdutil.Factory, opts *UpdateOptions) error {
-	c, err := opts.API.Client(f)
+func updateRun(ctx context.Context, opts *UpdateOptions) error {
+	c, err := opts.Client()
 	if err != nil {
 		return err
 	}
@@ -121,7 +129,7 @@ func updateRun(cmd *cobra.Command, f *cmdutil.Factory, opts *UpdateOptions) erro
 		patch.Events = &opts.Events
 	}
 	if len(opts.AddEvents)+len(opts.RemoveEvents) > 0 {
-		current, err := c.GetWebhook(cmd.Context(), opts.ID)
+		current, err := c.GetWebhook(ctx, opts.ID)
 		if err != nil {
 			return cmdutil.APIError(err, opts.ID)
 		}
@@ -131,11 +139,11 @@ func updateRun(cmd *cobra.Command, f *cmdutil.Factory, opts *UpdateOptions) erro
 		}
 		patch.Events = &events
 	}
-	w, err := c.UpdateWebhook(cmd.Context(), opts.ID, patch)
+	w, err := c.UpdateWebhook(ctx, opts.ID, patch)
 	if err != nil {
 		return cmdutil.APIError(err, opts.ID)
 	}
-	return printWebhook(f, opts.Format, w, false)
+	return printWebhook(opts.IO, opts.Format, w, false)
 }
 
 // editEvents adds and removes event types, keeping the order.

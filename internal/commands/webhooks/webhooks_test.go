@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -55,11 +56,11 @@ func cli(t *testing.T, base string, newCmd func(*cmdutil.Factory) *cobra.Command
 var (
 	register   = func(f *cmdutil.Factory) *cobra.Command { return NewCmdRegister(f, nil) }
 	update     = func(f *cmdutil.Factory) *cobra.Command { return NewCmdUpdate(f, nil) }
-	list       = newCmdList
-	get        = newCmdGet
-	del        = newCmdDelete
-	test       = newCmdTest
-	deliveries = newCmdDeliveries
+	list       = func(f *cmdutil.Factory) *cobra.Command { return NewCmdList(f, nil) }
+	get        = func(f *cmdutil.Factory) *cobra.Command { return NewCmdGet(f, nil) }
+	del        = func(f *cmdutil.Factory) *cobra.Command { return NewCmdDelete(f, nil) }
+	test       = func(f *cmdutil.Factory) *cobra.Command { return NewCmdTest(f, nil) }
+	deliveries = func(f *cmdutil.Factory) *cobra.Command { return NewCmdDeliveries(f, nil) }
 )
 
 func registerJSON(t *testing.T, base, url string, events string) petstore.Webhook {
@@ -99,7 +100,7 @@ func TestRegisterUsageErrors(t *testing.T) {
 		"--url http://x --events pet.adopted,pet.sold": `--events: unknown event type "pet.sold" (known: order.created, order.status_changed, payment.failed, payment.succeeded, pet.adopted, pet.status_changed)`,
 	} {
 		f, _ := cmdtest.Factory(t, nil)
-		err := cmdtest.Run(NewCmdRegister(f, func(*RegisterOptions) error { return nil }), strings.Fields(args)...)
+		err := cmdtest.Run(NewCmdRegister(f, func(context.Context, *RegisterOptions) error { return nil }), strings.Fields(args)...)
 		cmdtest.AssertUsageError(t, err, want)
 	}
 }
@@ -141,11 +142,11 @@ func TestUpdate(t *testing.T) {
 		"wh_1 --events pet.adopted --add-event order.created": "--events replaces the list: it does not go with --add-event or --remove-event",
 	} {
 		f, _ := cmdtest.Factory(t, nil)
-		cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdUpdate(f, func(*UpdateOptions) error { return nil }), strings.Fields(args)...), want)
+		cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdUpdate(f, func(context.Context, *UpdateOptions) error { return nil }), strings.Fields(args)...), want)
 	}
 	var sent *UpdateOptions
 	f, _ := cmdtest.Factory(t, nil)
-	cmdtest.Run(NewCmdUpdate(f, func(o *UpdateOptions) error { sent = o; return nil }), "wh_1", "--url", "https://e.test/x")
+	cmdtest.Run(NewCmdUpdate(f, func(_ context.Context, o *UpdateOptions) error { sent = o; return nil }), "wh_1", "--url", "https://e.test/x")
 	if sent.URL == nil || *sent.URL != "https://e.test/x" || sent.Status != nil || sent.Secret != nil || sent.Events != nil {
 		t.Fatalf("only --url must be set: %+v", sent)
 	}
@@ -160,11 +161,11 @@ func TestDeleteAsksOrNeedsYes(t *testing.T) {
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "k"})
 	f.IOStreams.SetTTY(true, true, true)
 	s.In.WriteString("n\n")
-	if err := cmdtest.Run(newCmdDelete(f), w.ID); cmdutil.CodeOf(err) != cmdutil.ExitFailure || !strings.Contains(s.Err.String(), "Delete webhook "+w.ID+"? ") {
+	if err := cmdtest.Run(NewCmdDelete(f, nil), w.ID); cmdutil.CodeOf(err) != cmdutil.ExitFailure || !strings.Contains(s.Err.String(), "Delete webhook "+w.ID+"? ") {
 		t.Fatalf("answered n: %v %q", err, s.Err)
 	}
 	s.In.WriteString("y\n")
-	if err := cmdtest.Run(newCmdDelete(f), w.ID); err != nil {
+	if err := cmdtest.Run(NewCmdDelete(f, nil), w.ID); err != nil {
 		t.Fatalf("answered y: %v", err)
 	}
 	if r := cli(t, base, del, w.ID, "--yes"); r.code != cmdutil.ExitNotFound || r.error.Error() != "webhook "+w.ID+" not found (404): 'petstore-webhooks list' shows the webhooks" {
@@ -223,12 +224,12 @@ func TestTestDoesNotFollowRedirects(t *testing.T) {
 func TestAPIErrorsHaveTheirExitCodes(t *testing.T) {
 	base := newEmulator(t)
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "tok_not_this_one"})
-	err := cmdtest.Run(newCmdList(f))
+	err := cmdtest.Run(NewCmdList(f, nil))
 	if cmdutil.CodeOf(err) != cmdutil.ExitAuth || !strings.Contains(err.Error(), "check the API key") || strings.Contains(err.Error(), "tok_not_this_one") {
 		t.Fatalf("wrong key: %v", err)
 	}
 	f, _ = cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base})
-	if err := cmdtest.Run(newCmdList(f)); cmdutil.CodeOf(err) != cmdutil.ExitAuth || err.Error() != "no API key: pass --api-key, set PETSTORE_API_KEY, or run 'petstore-webhooks config set api_key KEY'" {
+	if err := cmdtest.Run(NewCmdList(f, nil)); cmdutil.CodeOf(err) != cmdutil.ExitAuth || err.Error() != "no API key: pass --api-key, set PETSTORE_API_KEY, or run 'petstore-webhooks config set api_key KEY'" {
 		t.Fatalf("no key: %v", err)
 	}
 	if r := cli(t, base, get, "wh_missing"); r.code != cmdutil.ExitNotFound {
@@ -274,19 +275,19 @@ func TestSecretFile(t *testing.T) {
 	os.WriteFile(file, []byte("whsec_from_a_file\n"), 0o600)
 	f, _ := cmdtest.Factory(t, nil)
 	var reg *RegisterOptions
-	err := cmdtest.Run(NewCmdRegister(f, func(o *RegisterOptions) error { reg = o; return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret-file", file)
+	err := cmdtest.Run(NewCmdRegister(f, func(_ context.Context, o *RegisterOptions) error { reg = o; return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret-file", file)
 	if err != nil || reg.Secret != "whsec_from_a_file" {
 		t.Fatalf("register --secret-file: %v, %+v", err, reg)
 	}
 	f, s := cmdtest.Factory(t, nil)
 	s.In.WriteString("whsec_from_stdin\r\n")
 	var upd *UpdateOptions
-	err = cmdtest.Run(NewCmdUpdate(f, func(o *UpdateOptions) error { upd = o; return nil }), "wh_1", "--secret-file", "-")
+	err = cmdtest.Run(NewCmdUpdate(f, func(_ context.Context, o *UpdateOptions) error { upd = o; return nil }), "wh_1", "--secret-file", "-")
 	if err != nil || upd.Secret == nil || *upd.Secret != "whsec_from_stdin" {
 		t.Fatalf("update --secret-file -: %v, %+v", err, upd)
 	}
 	f, _ = cmdtest.Factory(t, nil)
-	err = cmdtest.Run(NewCmdRegister(f, func(*RegisterOptions) error { return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret", "a", "--secret-file", file)
+	err = cmdtest.Run(NewCmdRegister(f, func(context.Context, *RegisterOptions) error { return nil }), "--url", "http://x/", "--events", "pet.adopted", "--secret", "a", "--secret-file", file)
 	if err == nil || !strings.Contains(err.Error(), "[secret secret-file] were all set") {
 		t.Fatalf("--secret with --secret-file: %v", err)
 	}
