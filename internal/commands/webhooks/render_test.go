@@ -1,14 +1,13 @@
 package webhooks
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
@@ -52,29 +51,46 @@ var (
 	}
 )
 
-func TestWebhookTablesRenderings(t *testing.T) {
-	base := goldenAPI(t, someHook, someAttempts)
-	env := cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "k"}
-	for name, c := range map[string]struct {
-		newCmd func(*cmdutil.Factory) *cobra.Command
-		args   []string
-	}{
-		"list":       {list, nil},
-		"get":        {get, []string{"wh_fYrZzCW9E1WIOyGw"}},
-		"deliveries": {deliveries, []string{"wh_fYrZzCW9E1WIOyGw"}},
+// clientOf is the Options' Client for the API at base.
+func clientOf(base string) func() (*petstore.Client, error) {
+	return func() (*petstore.Client, error) { return petstore.NewClient(base, "k", &http.Client{}, "test") }
+}
+
+// TestRunRenderings: Options → what each command prints, as a terminal
+// and piped.
+func TestRunRenderings(t *testing.T) {
+	ctx := context.Background()
+	full, empty := clientOf(goldenAPI(t, someHook, someAttempts)), clientOf(goldenAPI(t, nil, nil))
+	for name, run := range map[string]func(*cmdutil.Factory) error{ // by golden file
+		"list": func(f *cmdutil.Factory) error {
+			return listRun(ctx, &ListOptions{IO: f.IOStreams, Client: full, Now: f.Now, Format: "human"})
+		},
+		"list-empty": func(f *cmdutil.Factory) error {
+			return listRun(ctx, &ListOptions{IO: f.IOStreams, Client: empty, Now: f.Now, Format: "human"})
+		},
+		"get": func(f *cmdutil.Factory) error {
+			return getRun(ctx, &GetOptions{IO: f.IOStreams, Client: full, ID: "wh_fYrZzCW9E1WIOyGw", Format: "human"})
+		},
+		"get/update": func(f *cmdutil.Factory) error { // update shows the changed webhook as get does
+			return updateRun(ctx, &UpdateOptions{IO: f.IOStreams, Client: full, ID: "wh_fYrZzCW9E1WIOyGw", Status: ptr("active"), Format: "human"})
+		},
+		"deliveries": func(f *cmdutil.Factory) error {
+			return deliveriesRun(ctx, &DeliveriesOptions{IO: f.IOStreams, Client: full, Now: f.Now, ID: "wh_fYrZzCW9E1WIOyGw", Format: "human"})
+		},
+		"deliveries-empty": func(f *cmdutil.Factory) error {
+			return deliveriesRun(ctx, &DeliveriesOptions{IO: f.IOStreams, Client: empty, Now: f.Now, ID: "wh_fYrZzCW9E1WIOyGw", Format: "human"})
+		},
+		"delete": func(f *cmdutil.Factory) error {
+			return deleteRun(ctx, &DeleteOptions{IO: f.IOStreams, Client: full, ID: "wh_fYrZzCW9E1WIOyGw", Yes: true, Format: "human"})
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if termErr, pipeErr := cmdtest.AssertRenderings(t, name, env, c.newCmd, c.args...); termErr != nil || pipeErr != nil {
+			golden, _, _ := strings.Cut(name, "/")
+			if termErr, pipeErr := cmdtest.AssertRenderingsOf(t, golden, nil, run); termErr != nil || pipeErr != nil {
 				t.Fatal(termErr, pipeErr)
 			}
 		})
 	}
-}
-
-func TestWebhookTablesEmpty(t *testing.T) {
-	env := cmdtest.Env{"PETSTORE_API_BASE": goldenAPI(t, nil, nil), "PETSTORE_API_KEY": "k"}
-	cmdtest.AssertRenderings(t, "list-empty", env, list)
-	cmdtest.AssertRenderings(t, "deliveries-empty", env, deliveries, "wh_fYrZzCW9E1WIOyGw")
 }
 
 // get (and register, update) show one webhook: every value whole on a
