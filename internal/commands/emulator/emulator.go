@@ -166,7 +166,7 @@ func emulatorRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.ListenError(opts.Addr, err, "")
 	}
-	log := newLogger(opts.IO, opts.Now)
+	log := newLogger(opts.IO, opts.Now, nil)
 	defer log.close()
 	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule, Now: opts.Now,
 		UserAgent: opts.UserAgent, OnAttempt: log.attempt}
@@ -248,12 +248,15 @@ type logger struct {
 // maxWaiting is how many bytes of log lines may wait for a stalled stdout.
 const maxWaiting = 1 << 20
 
-func newLogger(ios *iostreams.IOStreams, now func() time.Time) *logger {
+// newLogger starts the log; afterFunc, when not nil, replaces
+// time.AfterFunc for the stall and close timers (tests fire them).
+func newLogger(ios *iostreams.IOStreams, now func() time.Time, afterFunc func(time.Duration, func()) func() bool) *logger {
 	l := &logger{ios: ios, now: now}
-	l.out = lines.New(ios.Out, maxWaiting, 10*time.Millisecond, func(n int) []byte {
-		fmt.Fprintf(ios.ErrOut, "%s %d log lines not shown: stdout was not being read\n", ios.ErrStyles().Warning("Dropped"), n)
-		return nil
-	})
+	l.out = lines.NewConfig(ios.Out, lines.Config{Limit: maxWaiting, Delay: 10 * time.Millisecond, AfterFunc: afterFunc,
+		Dropped: func(n int) []byte {
+			fmt.Fprintf(ios.ErrOut, "%s %d log lines not shown: stdout was not being read\n", ios.ErrStyles().Warning("Dropped"), n)
+			return nil
+		}})
 	return l
 }
 

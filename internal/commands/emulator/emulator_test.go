@@ -89,11 +89,26 @@ func TestStalledStdoutDoesNotBlockTheLog(t *testing.T) {
 	f, s := cmdtest.Factory(t, nil)
 	stalled := make(chan struct{})
 	f.IOStreams.Out = stallingWriter{stalled}
-	log := newLogger(f.IOStreams, f.Now)
+	timers := make(chan func(), 100) // the stall timers armed; others never fire
+	log := newLogger(f.IOStreams, f.Now, func(d time.Duration, fire func()) func() bool {
+		if d == time.Second { // lines' default Stall
+			select {
+			case timers <- fire:
+			default:
+			}
+		}
+		return func() bool { return true }
+	})
 	path := "/v1/webhooks/" + strings.Repeat("x", 1000)
-	for range 3 * maxWaiting / len(path) {
-		log.request("GET", path, 404, time.Millisecond)
-	}
+	emitted := make(chan struct{})
+	go func() {
+		for range 3 * maxWaiting / len(path) {
+			log.request("GET", path, 404, time.Millisecond)
+		}
+		close(emitted)
+	}()
+	(<-timers)() // the first write made no progress for the stall time
+	<-emitted    // so the lines that did not fit were dropped, not waited for
 	close(stalled)
 	log.close()
 	if !strings.HasPrefix(s.Err.String(), "Dropped ") || !strings.HasSuffix(s.Err.String(), " log lines not shown: stdout was not being read\n") {
@@ -108,7 +123,7 @@ func (w stallingWriter) Write(b []byte) (int, error) { <-w.stalled; return len(b
 
 func TestRequestLogEscapesOutsideText(t *testing.T) {
 	f, out := cmdtest.Factory(t, nil)
-	log := newLogger(f.IOStreams, f.Now)
+	log := newLogger(f.IOStreams, f.Now, nil)
 	log.request("GET\x1b[2J", "/v1/webhooks\n12:00:00  POST /v1/x\u202e\xc2\x9b", 200, time.Millisecond)
 	log.attempt(emulator.AttemptLog{Attempt: store.Attempt{EventID: "e1\x1b]0;t\x07", EventType: "pet.adopted\r", Attempt: 1, AttemptedAt: cmdtest.Now,
 		Error: "dial \x1b[K"}, URL: "http://x\x1b.test/", Of: 5})

@@ -44,7 +44,7 @@ func TestLogRenderings(t *testing.T) {
 	}
 	const url = "http://127.0.0.1:8080/webhooks"
 	cmdtest.AssertRenderingsOf(t, "log", nil, func(f *cmdutil.Factory) error {
-		log := newLogger(f.IOStreams, f.Now)
+		log := newLogger(f.IOStreams, f.Now, nil)
 		log.request("POST", "/v1/webhooks", 201, 1200*time.Microsecond)
 		log.request("GET", "/v1/webhooks/wh_fYrZzCW9E1WIOyGw/deliveries?limit=100&starting_after=019b4132-70aa-764f-b315", 200, 800*time.Microsecond)
 		log.request("POST", "/v1/events", emulator.StatusClientGone, 5*time.Second)

@@ -10,7 +10,7 @@ import (
 
 func TestDeliveryLogMasksURLCredentials(t *testing.T) {
 	f, out := cmdtest.Factory(t, nil)
-	log := newLogger(f.IOStreams, f.Now)
+	log := newLogger(f.IOStreams, f.Now, nil)
 	log.attempt(emulator.AttemptLog{Attempt: store.Attempt{EventID: "e1", EventType: "pet.adopted", Attempt: 1, AttemptedAt: cmdtest.Now, Status: 200},
 		URL: "http://user:hunter2@x.test/h", Of: 5})
 	log.close()
