@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,7 +49,7 @@ received (nothing to forward).`,
 				return cmdutil.FlagErrorf("--events: %w", err)
 			}
 			cmdutil.WarnUnmatchedTypes(f.IOStreams.ErrOut, "--events", types, cmdutil.KnownEventTypes(f))
-			if status != "" && !contains(states, status) {
+			if status != "" && !slices.Contains(states, status) {
 				return cmdutil.FlagErrorf("--status must be one of %v, got %s", states, cmdutil.Quote(status))
 			}
 			if limit < 0 {
@@ -80,7 +81,7 @@ received (nothing to forward).`,
 				t := render.NewTable(ios)
 				for _, r := range rows {
 					t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: r.ReceivedAt.Local().Format("2006-01-02 15:04:05")},
-						render.Cell{Text: dash(iostreams.Escape(r.EventID))}, render.Cell{Text: dash(iostreams.Escape(r.EventType))},
+						render.Cell{Text: render.OrDash(iostreams.Escape(r.EventID))}, render.Cell{Text: render.OrDash(iostreams.Escape(r.EventType))},
 						statusCell(sty, r.Status), render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
 				}
 				return t.Render()
@@ -95,7 +96,7 @@ received (nothing to forward).`,
 			}
 			for _, r := range rows {
 				t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: render.TableTime(r.ReceivedAt, f.Now())},
-					render.Cell{Text: dash(render.ShortID(r.EventID))}, render.Cell{Text: dash(iostreams.Escape(r.EventType)), Style: sty.EventType},
+					render.Cell{Text: render.OrDash(render.ShortID(r.EventID))}, render.Cell{Text: render.OrDash(iostreams.Escape(r.EventType)), Style: sty.EventType},
 					statusCell(sty, r.Status),
 					render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
 			}
@@ -110,22 +111,6 @@ received (nothing to forward).`,
 	_ = cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(states, cobra.ShellCompDirectiveNoFileComp))
 	cmdutil.FormatFlag(cmd, &format)
 	return cmd
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // statusCell is the status a request was answered, coloured by its class.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +94,7 @@ could not be reached.`,
 					if u, err := url.Parse(fw.Target); err == nil && u.User != nil {
 						return cmdutil.Exit(cmdutil.ExitUsage, fmt.Errorf("event %s was forwarded to %s, whose credentials are not kept: say where with --to", args[0], iostreams.Escape(fw.Target)))
 					}
-					if !contains(targets, fw.Target) {
+					if !slices.Contains(targets, fw.Target) {
 						targets = append(targets, fw.Target)
 					}
 				}

@@ -103,15 +103,15 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 	}
 	esc := iostreams.Escape
 	var b strings.Builder
-	answered := fmt.Sprintf("answered %d · %s", ev.Status, dash(esc(ev.Verification)))
+	answered := fmt.Sprintf("answered %d · %s", ev.Status, render.OrDash(esc(ev.Verification)))
 	if ev.Reason != "" {
 		answered += fmt.Sprintf(" (%s)", esc(ev.Reason))
 	}
 	if terminal {
-		b.WriteString(render.FitLines(width, "", "  ", st.EventType(dash(esc(ev.EventType)))+" "+dash(esc(ev.EventID)), fmt.Sprintf("#%d", ev.Number)) + "\n")
+		b.WriteString(render.FitLines(width, "", "  ", st.EventType(render.OrDash(esc(ev.EventType)))+" "+render.OrDash(esc(ev.EventID)), fmt.Sprintf("#%d", ev.Number)) + "\n")
 		answered = render.Wrap(width, "  ", "received "+localTime(ev.ReceivedAt)+" · "+answered)
 	} else {
-		fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(esc(ev.EventType))), dash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
+		fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(render.OrDash(esc(ev.EventType))), render.OrDash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
 	}
 	b.WriteString(answered + "\n\n")
 	keys := make([]string, 0, len(ev.Headers))

@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"github.com/spf13/cobra"
+	"slices"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
@@ -142,7 +143,7 @@ func updateRun(cmd *cobra.Command, f *cmdutil.Factory, opts *UpdateOptions) erro
 func editEvents(current, add, remove []string) []string {
 	var out []string
 	for _, e := range append(append([]string{}, current...), add...) {
-		if !contains(remove, e) && !contains(out, e) {
+		if !slices.Contains(remove, e) && !slices.Contains(out, e) {
 			out = append(out, e)
 		}
 	}
