@@ -1,11 +1,14 @@
 package cmdutil
 
 import (
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
+	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
 // ForwardSecretEnv gives the secret that re-signs forwarded events, in place
@@ -56,6 +59,45 @@ func (f *ForwardSecretFlags) Secret(cmd *cobra.Command, ios *iostreams.IOStreams
 		}
 	}
 	return secret, nil
+}
+
+// Forwarding is how an event is sent on to an app, by listen --forward-to
+// and by events resend.
+type Forwarding struct {
+	Secret  string           // re-signs the body; "" forwards the signature headers as they came
+	Scheme  signature.Scheme // what Secret signs with
+	Headers http.Header      // added to every forward
+	Timeout time.Duration    // how long a target has to answer one attempt
+}
+
+// CheckForwardFlags reads the flags that listen and events resend share to
+// say how an event is forwarded, and checks them the same way for both:
+// the secret (see Secret), the --forward-scheme it must suit (scheme, added
+// with the "forward-" prefix), the --header values and a positive
+// --forward-timeout.
+func CheckForwardFlags(cmd *cobra.Command, ios *iostreams.IOStreams, getenv func(string) string,
+	secret *ForwardSecretFlags, scheme *SchemeFlags, headers []string, timeout time.Duration) (Forwarding, error) {
+	var fwd Forwarding
+	var err error
+	if fwd.Secret, err = secret.Secret(cmd, ios, getenv); err != nil {
+		return Forwarding{}, err
+	}
+	if fwd.Scheme, err = scheme.Scheme(); err != nil {
+		return Forwarding{}, err
+	}
+	if fwd.Secret != "" {
+		if err := CheckSecrets([]signature.Scheme{fwd.Scheme}, []string{fwd.Secret}); err != nil {
+			return Forwarding{}, err
+		}
+	}
+	if fwd.Headers, err = ParseHeaders(headers); err != nil {
+		return Forwarding{}, err
+	}
+	if timeout <= 0 {
+		return Forwarding{}, FlagErrorf("--forward-timeout must be positive, got %s", timeout)
+	}
+	fwd.Timeout = timeout
+	return fwd, nil
 }
 
 // ReadSecretFile reads a secret given as a file (flag names the flag, for the

@@ -47,7 +47,7 @@ func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 		status = "error"
 	}
 	errText := iostreams.Escape(a.Error)
-	method, target, id := iostreams.Escape(r.Request.Method), iostreams.Escape(r.Forward.Target), orDash(iostreams.Escape(r.Request.EventID))
+	method, target, id := iostreams.Escape(r.Request.Method), iostreams.Escape(r.Forward.Target), OrDash(iostreams.Escape(r.Request.EventID))
 	when := a.AttemptedAt.Local().Format("15:04:05")
 	next := forwardNext(r)
 	if !terminal {
@@ -59,7 +59,7 @@ func ForwardLine(st *iostreams.Styles, terminal bool, r relay.Result) string {
 	}
 	latency := Latency(a.Latency)
 	line := fmt.Sprintf("%s  <--  %s  %s  %s  %s", st.Faint(when), st.Status(a.Status, iostreams.Pad(status, TypeColumn)),
-		iostreams.Pad(ShortID(orDash(r.Request.EventID)), IDColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
+		iostreams.Pad(ShortID(OrDash(r.Request.EventID)), IDColumn), st.Faint(latency), iostreams.Truncate(strings.TrimPrefix(target, "http://"), outcomeRoom-iostreams.Width(latency)-2))
 	detail := next
 	if errText != "" {
 		detail = strings.TrimPrefix(next+" · "+lastClause(errText), " · ")

@@ -173,7 +173,7 @@ func plainASCII(s string) bool {
 func RequestLine(st *iostreams.Styles, terminal bool, r receiver.Request) string {
 	evType, rawID := iostreams.Escape(r.Method+" "+r.Path), "-"
 	if r.Event != nil {
-		evType, rawID = iostreams.Escape(r.Event.Type), orDash(r.Event.ID)
+		evType, rawID = iostreams.Escape(r.Event.Type), OrDash(r.Event.ID)
 	}
 	o := outcome(r)
 	when := r.ReceivedAt.Local().Format("15:04:05")
@@ -210,7 +210,7 @@ func detailLine(st *iostreams.Styles, text string) string {
 // line of a kind always has the same number of fields.
 func joinFields(fields ...string) string {
 	for i, f := range fields {
-		fields[i] = orDash(f)
+		fields[i] = OrDash(f)
 	}
 	return strings.Join(fields, "\t")
 }
@@ -254,7 +254,8 @@ func outcome(r receiver.Request) requestOutcome {
 	return requestOutcome{result: fmt.Sprintf("%d %s", r.Status, strings.ToLower(http.StatusText(r.Status)))}
 }
 
-func orDash(s string) string {
+// OrDash is s, or "-" for an empty value in a table or a line.
+func OrDash(s string) string {
 	if s == "" {
 		return "-"
 	}

@@ -2,6 +2,7 @@
 package events
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -15,9 +16,13 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
-// NewCmdEvents builds `events` and its subcommands.
+// NewCmdEvents builds `events` and its subcommands. It does no work of its
+// own: it holds --history, which every subcommand reads.
 func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
-	var historyPath string
+	return newCmdEvents(NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdResend(f, nil), NewCmdPrune(f, nil))
+}
+
+func newCmdEvents(subcommands ...*cobra.Command) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "events <command>",
 		Short: "Look at, resend and prune the history that listen keeps",
@@ -30,45 +35,40 @@ column of 'events list').`,
   petstore-webhooks events show 019b4132-70aa-764f-b315-e2803d882a24
   petstore-webhooks events resend 42 --to 3000
   petstore-webhooks events prune --older-than 24h`,
-		Args: cmdutil.NoArgs,
+		Args:    cmdutil.NoArgs,
+		GroupID: cmdutil.GroupEvents,
 	}
-	cmd.PersistentFlags().StringVar(&historyPath, "history", "", "history database (default: history.db in $XDG_STATE_HOME/petstore-webhooks)")
-	open := func() (*store.Store, error) { return openHistory(f, historyPath) }
-	cmd.AddCommand(newCmdList(f, open), newCmdShow(f, open), newCmdResend(f, open), newCmdPrune(f, open))
+	cmd.PersistentFlags().String("history", "", "history database (default: history.db in $XDG_STATE_HOME/petstore-webhooks)")
+	cmd.AddCommand(subcommands...)
 	return cmd
 }
 
-// openHistory opens an existing history; it does not make an empty one.
-func openHistory(f *cmdutil.Factory, path string) (*store.Store, error) {
-	if path == "" {
-		var err error
-		if path, err = cmdutil.DefaultHistoryPath(f.Getenv); err != nil {
-			return nil, err
-		}
+// historyFile is the history a subcommand reads: --history (a flag of
+// `events`), else the default file.
+func historyFile(cmd *cobra.Command, getenv func(string) string) (string, error) {
+	if fl := cmd.Flag("history"); fl != nil && fl.Value.String() != "" {
+		return fl.Value.String(), nil
 	}
+	return cmdutil.DefaultHistoryPath(getenv)
+}
+
+// openHistory opens an existing history; it does not make an empty one.
+// It is where every events command opens the history.
+func openHistory(path string) (*store.Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no history at %s: 'petstore-webhooks listen' records one (or pass --history)", path)
 	}
 	return store.Open(path)
 }
 
-// historyPath is the history the command reads: --history, else the default.
-func historyPath(cmd *cobra.Command, f *cmdutil.Factory) string {
-	if fl := cmd.Flag("history"); fl != nil && fl.Value.String() != "" {
-		return fl.Value.String()
-	}
-	path, _ := cmdutil.DefaultHistoryPath(f.Getenv) // it was found, or the command failed before
-	return path
-}
-
 // openRequest opens the history and looks an event up by id or request
 // number; the caller closes the store.
-func openRequest(cmd *cobra.Command, open func() (*store.Store, error), ref string) (*store.Store, store.Request, error) {
-	st, err := open()
+func openRequest(ctx context.Context, history, ref string) (*store.Store, store.Request, error) {
+	st, err := openHistory(history)
 	if err != nil {
 		return nil, store.Request{}, err
 	}
-	r, err := st.FindRequest(cmd.Context(), ref)
+	r, err := st.FindRequest(ctx, ref)
 	var amb *store.AmbiguousError
 	switch {
 	case errors.Is(err, store.ErrNotFound):

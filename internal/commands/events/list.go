@@ -1,7 +1,9 @@
 package events
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,9 +28,20 @@ type summaryJSON struct {
 	Forwards   int    `json:"forwards"`
 }
 
-func newCmdList(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
-	var events, since, status, format string
-	var limit int
+// ListOptions are the inputs of `events list`.
+type ListOptions struct {
+	IO       *iostreams.IOStreams
+	Now      func() time.Time
+	History  string // the history's file
+	Filter   store.RequestFilter
+	Filtered bool // --events, --since or --status was given: an empty table says nothing matches
+	Format   string
+}
+
+// NewCmdList builds `events list`.
+func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Now: f.Now}
+	var events, since string
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List recorded events, newest first",
@@ -40,92 +53,98 @@ received (nothing to forward).`,
     --format json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cmdutil.CheckFormat(format); err != nil {
+			if err := cmdutil.CheckFormat(opts.Format); err != nil {
 				return err
 			}
-			types, err := event.ParseTypeFilter(events)
-			if err != nil {
+			var err error
+			if opts.Filter.Types, err = event.ParseTypeFilter(events); err != nil {
 				return cmdutil.FlagErrorf("--events: %w", err)
 			}
-			cmdutil.WarnUnmatchedTypes(f.IOStreams.ErrOut, "--events", types, cmdutil.KnownEventTypes(f))
-			if status != "" && !contains(states, status) {
+			cmdutil.WarnUnmatchedTypes(f.IOStreams.ErrOut, "--events", opts.Filter.Types, cmdutil.KnownEventTypes(f))
+			if status := opts.Filter.Status; status != "" && !slices.Contains(states, status) {
 				return cmdutil.FlagErrorf("--status must be one of %v, got %s", states, cmdutil.Quote(status))
 			}
-			if limit < 0 {
-				return cmdutil.FlagErrorf("--limit must not be negative, got %d", limit)
+			if opts.Filter.Limit < 0 {
+				return cmdutil.FlagErrorf("--limit must not be negative, got %d", opts.Filter.Limit)
 			}
-			from, err := parseSince(since, f.Now())
-			if err != nil {
+			if opts.Filter.Since, err = parseSince(since, f.Now()); err != nil {
 				return err
 			}
-			st, err := open()
-			if err != nil {
+			opts.Filtered = events != "" || since != "" || opts.Filter.Status != ""
+			if opts.History, err = historyFile(cmd, f.Getenv); err != nil {
 				return err
 			}
-			defer st.Close()
-			rows, err := st.ListRequests(cmd.Context(), store.RequestFilter{Types: types, Since: from, Status: status, Limit: limit})
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			ios := f.IOStreams
-			if format == "json" {
-				out := []summaryJSON{}
-				for _, r := range rows {
-					out = append(out, summaryJSON{r.ID, r.ReceivedAt.UTC().Format(time.RFC3339Nano), r.EventID, r.EventType, r.Status, r.State, r.Forwards})
-				}
-				return render.JSONLine(ios.Out, out)
-			}
-			sty := ios.OutStyles()
-			if !ios.IsStdoutTTY() {
-				t := render.NewTable(ios)
-				for _, r := range rows {
-					t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: r.ReceivedAt.Local().Format("2006-01-02 15:04:05")},
-						render.Cell{Text: dash(iostreams.Escape(r.EventID))}, render.Cell{Text: dash(iostreams.Escape(r.EventType))},
-						statusCell(sty, r.Status), render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
-				}
-				return t.Render()
-			}
-			t := render.NewTable(ios, "#", "RECEIVED", "EVENT ID", "TYPE", "ANSWER", "STATE", "FORWARDS")
-			t.Elide(3, render.ElideEnd)
-			where := iostreams.Escape(historyPath(cmd, f))
-			if events != "" || since != "" || status != "" {
-				t.Empty(render.FitLines(render.TerminalWidth, "", " ", "No", "events", "in", where, "match", "these", "filters."))
-			} else {
-				t.Empty(render.FitLines(render.TerminalWidth, "", " ", "No", "events", "recorded", "in", where+"."))
-			}
-			for _, r := range rows {
-				t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: render.TableTime(r.ReceivedAt, f.Now())},
-					render.Cell{Text: dash(render.ShortID(r.EventID))}, render.Cell{Text: dash(iostreams.Escape(r.EventType)), Style: sty.EventType},
-					statusCell(sty, r.Status),
-					render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
-			}
-			return t.Render()
+			return listRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&events, "events", "", "only these event types: comma-separated globs such as 'pet.*,order.created', as listen --events")
 	cmdutil.RenamedFlag(cmd, f.IOStreams.ErrOut, "type", "events")
 	cmd.Flags().StringVar(&since, "since", "", "only events since a duration ago (30m, 2h, 7d) or a time (2025-01-06, RFC 3339)")
-	cmd.Flags().StringVar(&status, "status", "", "only events in this state: delivered, pending, failed, rejected or received")
-	cmd.Flags().IntVar(&limit, "limit", 50, "show at most this many (0: all)")
+	cmd.Flags().StringVar(&opts.Filter.Status, "status", "", "only events in this state: delivered, pending, failed, rejected or received")
+	cmd.Flags().IntVar(&opts.Filter.Limit, "limit", 50, "show at most this many (0: all)")
 	_ = cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(states, cobra.ShellCompDirectiveNoFileComp))
-	cmdutil.FormatFlag(cmd, &format)
+	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+func listRun(ctx context.Context, opts *ListOptions) error {
+	st, err := openHistory(opts.History)
+	if err != nil {
+		return err
 	}
-	return false
+	defer st.Close()
+	rows, err := st.ListRequests(ctx, opts.Filter)
+	if err != nil {
+		return err
+	}
+	switch {
+	case opts.Format == "json":
+		out := []summaryJSON{}
+		for _, r := range rows {
+			out = append(out, summaryJSON{r.ID, r.ReceivedAt.UTC().Format(time.RFC3339Nano), r.EventID, r.EventType, r.Status, r.State, r.Forwards})
+		}
+		return render.JSONLine(opts.IO.Out, out)
+	case !opts.IO.IsStdoutTTY():
+		return printListPiped(opts.IO, rows)
+	}
+	return printListTable(opts, rows)
 }
 
-func dash(s string) string {
-	if s == "" {
-		return "-"
+// printListPiped prints the rows tab-separated, every value whole.
+func printListPiped(ios *iostreams.IOStreams, rows []store.RequestSummary) error {
+	sty := ios.OutStyles()
+	t := render.NewTable(ios)
+	for _, r := range rows {
+		t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: r.ReceivedAt.Local().Format("2006-01-02 15:04:05")},
+			render.Cell{Text: render.OrDash(iostreams.Escape(r.EventID))}, render.Cell{Text: render.OrDash(iostreams.Escape(r.EventType))},
+			statusCell(sty, r.Status), render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
 	}
-	return s
+	return t.Render()
+}
+
+// printListTable prints the rows as a terminal's table, which says so when
+// there are none.
+func printListTable(opts *ListOptions, rows []store.RequestSummary) error {
+	sty := opts.IO.OutStyles()
+	t := render.NewTable(opts.IO, "#", "RECEIVED", "EVENT ID", "TYPE", "ANSWER", "STATE", "FORWARDS")
+	t.Elide(3, render.ElideEnd)
+	where := iostreams.Escape(opts.History)
+	if opts.Filtered {
+		t.Empty(render.FitLines(render.TerminalWidth, "", " ", "No", "events", "in", where, "match", "these", "filters."))
+	} else {
+		t.Empty(render.FitLines(render.TerminalWidth, "", " ", "No", "events", "recorded", "in", where+"."))
+	}
+	now := opts.Now()
+	for _, r := range rows {
+		t.StyledRow(render.Cell{Text: fmt.Sprint(r.ID)}, render.Cell{Text: render.TableTime(r.ReceivedAt, now)},
+			render.Cell{Text: render.OrDash(render.ShortID(r.EventID))}, render.Cell{Text: render.OrDash(iostreams.Escape(r.EventType)), Style: sty.EventType},
+			statusCell(sty, r.Status),
+			render.Cell{Text: r.State, Style: stateStyle(sty, r.State)}, render.Cell{Text: fmt.Sprint(r.Forwards)})
+	}
+	return t.Render()
 }
 
 // statusCell is the status a request was answered, coloured by its class.

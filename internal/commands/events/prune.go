@@ -1,17 +1,28 @@
 package events
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
-	"github.com/petstoreapi/petstore-webhooks/internal/store"
+	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
-func newCmdPrune(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
+// PruneOptions are the inputs of `events prune`.
+type PruneOptions struct {
+	IO      *iostreams.IOStreams
+	History string    // the history's file
+	Before  time.Time // requests received before this go
+	Yes     bool      // delete without asking
+}
+
+// NewCmdPrune builds `events prune`.
+func NewCmdPrune(f *cmdutil.Factory, runF func(context.Context, *PruneOptions) error) *cobra.Command {
+	opts := &PruneOptions{IO: f.IOStreams}
 	var olderThan string
-	var yes bool
 	cmd := &cobra.Command{
 		Use:   "prune --older-than DURATION",
 		Short: "Delete recorded events older than a duration",
@@ -24,31 +35,42 @@ asks first; where it cannot ask (a script, CI), --yes is required.`,
 			if olderThan == "" {
 				return cmdutil.FlagErrorf("--older-than is required, such as 24h or 7d")
 			}
-			cutoff, err := parseSince(olderThan, f.Now())
-			if err != nil {
+			var err error
+			if opts.Before, err = parseSince(olderThan, f.Now()); err != nil {
 				return cmdutil.FlagErrorf("--older-than %s: want a duration such as 30m, 24h or 7d", cmdutil.Quote(olderThan))
 			}
-			st, err := open()
-			if err != nil {
+			if opts.History, err = historyFile(cmd, f.Getenv); err != nil {
 				return err
 			}
-			defer st.Close()
-			ok, err := cmdutil.Confirm(f.IOStreams, yes, "prune", fmt.Sprintf("Delete the requests received before %s (those with a forward pending stay)?", cutoff.Local().Format("2006-01-02 15:04:05")))
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if !ok {
-				return &cmdutil.DeclinedError{Kept: "Kept every request; nothing pruned."}
-			}
-			n, err := st.PruneRequests(cmd.Context(), cutoff)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(f.IOStreams.ErrOut, "Pruned %d request(s) received before %s\n", n, cutoff.Local().Format("2006-01-02 15:04:05"))
-			return nil
+			return pruneRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&olderThan, "older-than", "", "age past which to delete: 30m, 24h, 7d ...")
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking")
 	return cmd
+}
+
+func pruneRun(ctx context.Context, opts *PruneOptions) error {
+	st, err := openHistory(opts.History)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	before := opts.Before.Local().Format("2006-01-02 15:04:05")
+	ok, err := cmdutil.Confirm(opts.IO, opts.Yes, "prune", fmt.Sprintf("Delete the requests received before %s (those with a forward pending stay)?", before))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &cmdutil.DeclinedError{Kept: "Kept every request; nothing pruned."}
+	}
+	n, err := st.PruneRequests(ctx, opts.Before)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Pruned %d request(s) received before %s\n", n, before)
+	return nil
 }

@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -52,10 +51,6 @@ func TestListRenderings(t *testing.T) {
 		}
 	}
 	st.Close()
-	list := func(f *cmdutil.Factory) *cobra.Command { return NewCmdEvents(f) }
-	if termErr, pipeErr := cmdtest.AssertRenderings(t, "list", nil, list, "list", "--history", path); termErr != nil || pipeErr != nil {
-		t.Fatal(termErr, pipeErr)
-	}
 	// The path the empty table names is the same in every run: a relative
 	// one, in a directory where testdata/ leads back to the package's.
 	testdata, err := filepath.Abs("testdata")
@@ -67,14 +62,33 @@ func TestListRenderings(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	cmdtest.AssertRenderings(t, "list-empty", nil, list, "list", "--history", "history.db")
-	cmdtest.AssertRenderings(t, "list-none-match", nil, list, "list", "--history", "history.db", "--status", "failed")
+	assertJSON(t, "list-json", func(f *cmdutil.Factory) error {
+		return listRun(t.Context(), &ListOptions{IO: f.IOStreams, Now: f.Now, History: path, Filter: store.RequestFilter{Limit: 2}, Format: "json"})
+	})
+	for _, tt := range []struct {
+		name string
+		opts ListOptions
+	}{
+		{"list", ListOptions{History: path, Filter: store.RequestFilter{Limit: 50}, Format: "human"}},
+		{"list-empty", ListOptions{History: "history.db", Format: "human"}},
+		{"list-none-match", ListOptions{History: "history.db", Filter: store.RequestFilter{Status: store.Failed}, Filtered: true, Format: "human"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			termErr, pipeErr := cmdtest.AssertRenderingsOf(t, tt.name, nil, func(f *cmdutil.Factory) error {
+				opts := tt.opts
+				opts.IO, opts.Now = f.IOStreams, f.Now
+				return listRun(t.Context(), &opts)
+			})
+			if termErr != nil || pipeErr != nil {
+				t.Fatal(termErr, pipeErr)
+			}
+		})
+	}
 }
 
 // TestPruneRendering: what prune says it did.
 func TestPruneRendering(t *testing.T) {
 	history := historyOf(t, &store.Request{ReceivedAt: cmdtest.Now.Add(-48 * time.Hour), Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})
-	events := func(f *cmdutil.Factory) *cobra.Command { return NewCmdEvents(f) }
 	// Each run prunes its own copy: the first would leave the others nothing.
 	cmdtest.AssertRenderingsOf(t, "prune", nil, func(f *cmdutil.Factory) error {
 		copied := filepath.Join(t.TempDir(), "history.db")
@@ -85,6 +99,26 @@ func TestPruneRendering(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return cmdtest.Run(events(f), "prune", "--older-than", "24h", "--yes", "--history", copied)
+		return pruneRun(t.Context(), &PruneOptions{IO: f.IOStreams, History: copied, Before: cmdtest.Now.Add(-24 * time.Hour), Yes: true})
 	})
+}
+
+// assertJSON compares what run prints with testdata/<name>.golden, and
+// checks that it prints the same on a terminal and piped, and nothing on
+// stderr.
+func assertJSON(t *testing.T, name string, run func(*cmdutil.Factory) error) {
+	t.Helper()
+	var outs []string
+	for _, terminal := range []bool{true, false} {
+		f, s := cmdtest.Factory(t, nil)
+		f.IOStreams.SetTTY(false, terminal, terminal)
+		if err := run(f); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, string(cmdtest.Rendered(s)))
+	}
+	golden.Assert(t, name, []byte(outs[1]))
+	if outs[0] != outs[1] {
+		t.Errorf("%s on a terminal differs from piped:\n%s", name, outs[0])
+	}
 }

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -44,8 +45,17 @@ type eventJSON struct {
 	Forwards     []forwardJSON     `json:"forwards"`
 }
 
-func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Command {
-	var format string
+// ShowOptions are the inputs of `events show`.
+type ShowOptions struct {
+	IO      *iostreams.IOStreams
+	History string // the history's file
+	Ref     string // an event id, its end, or a request number
+	Format  string
+}
+
+// NewCmdShow builds `events show`.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one recorded event: headers, body and every forward attempt",
@@ -53,39 +63,57 @@ func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
   petstore-webhooks events show 42 --format json | jq -r .body`,
 		Args: cmdutil.ExactArgs(1, "an event id, its end, or a request number (see 'events list')"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := cmdutil.CheckFormat(format); err != nil {
+			if err := cmdutil.CheckFormat(opts.Format); err != nil {
 				return err
 			}
-			st, r, err := openRequest(cmd, open, args[0])
-			if err != nil {
+			opts.Ref = args[0]
+			var err error
+			if opts.History, err = historyFile(cmd, f.Getenv); err != nil {
 				return err
 			}
-			defer st.Close()
-			fwds, atts, err := st.Forwards(cmd.Context(), r.ID)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			ev := eventJSON{Number: r.ID, ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), EventID: r.EventID, EventType: r.EventType,
-				Status: r.Status, Verification: r.Verification, Reason: r.Reason, Headers: map[string]string{}, Body: string(r.Body), BodySize: r.BodySize, Forwards: []forwardJSON{}}
-			for k := range r.Header {
-				ev.Headers[k] = render.HeaderValue(r.Header, k)
-			}
-			for _, fw := range fwds {
-				fj := forwardJSON{Target: fw.Target, State: fw.State, Attempts: []attemptJSON{}}
-				for _, a := range atts[fw.ID] {
-					fj.Attempts = append(fj.Attempts, attemptJSON{a.Attempt, a.AttemptedAt.UTC().Format(time.RFC3339Nano), a.Status,
-						float64(a.Latency.Microseconds()) / 1000, a.Error, string(a.Response)})
-				}
-				ev.Forwards = append(ev.Forwards, fj)
-			}
-			if format == "json" {
-				return render.JSONLine(f.IOStreams.Out, ev)
-			}
-			return printEvent(f, ev)
+			return showRun(cmd.Context(), opts)
 		},
 	}
-	cmdutil.FormatFlag(cmd, &format)
+	cmdutil.FormatFlag(cmd, &opts.Format)
 	return cmd
+}
+
+func showRun(ctx context.Context, opts *ShowOptions) error {
+	st, r, err := openRequest(ctx, opts.History, opts.Ref)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fwds, atts, err := st.Forwards(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	ev := eventOf(r, fwds, atts)
+	if opts.Format == "json" {
+		return render.JSONLine(opts.IO.Out, ev)
+	}
+	return printEvent(opts.IO, ev)
+}
+
+// eventOf is a request with its forwards and their attempts, as show prints it.
+func eventOf(r store.Request, fwds []store.Forward, atts map[int64][]store.ForwardAttempt) eventJSON {
+	ev := eventJSON{Number: r.ID, ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), EventID: r.EventID, EventType: r.EventType,
+		Status: r.Status, Verification: r.Verification, Reason: r.Reason, Headers: map[string]string{}, Body: string(r.Body), BodySize: r.BodySize, Forwards: []forwardJSON{}}
+	for k := range r.Header {
+		ev.Headers[k] = render.HeaderValue(r.Header, k)
+	}
+	for _, fw := range fwds {
+		fj := forwardJSON{Target: fw.Target, State: fw.State, Attempts: []attemptJSON{}}
+		for _, a := range atts[fw.ID] {
+			fj.Attempts = append(fj.Attempts, attemptJSON{a.Attempt, a.AttemptedAt.UTC().Format(time.RFC3339Nano), a.Status,
+				float64(a.Latency.Microseconds()) / 1000, a.Error, string(a.Response)})
+		}
+		ev.Forwards = append(ev.Forwards, fj)
+	}
+	return ev
 }
 
 // printEvent shows an event for people; every string in it came from
@@ -93,8 +121,7 @@ func newCmdShow(f *cmdutil.Factory, open func() (*store.Store, error)) *cobra.Co
 // render.TerminalWidth (a header's value is cut, whole when piped and in
 // --format json); the body and the app's answers are shown whole, as they
 // came.
-func printEvent(f *cmdutil.Factory, ev eventJSON) error {
-	ios := f.IOStreams
+func printEvent(ios *iostreams.IOStreams, ev eventJSON) error {
 	st := ios.OutStyles()
 	terminal := ios.IsStdoutTTY()
 	width := 0
@@ -103,15 +130,15 @@ func printEvent(f *cmdutil.Factory, ev eventJSON) error {
 	}
 	esc := iostreams.Escape
 	var b strings.Builder
-	answered := fmt.Sprintf("answered %d · %s", ev.Status, dash(esc(ev.Verification)))
+	answered := fmt.Sprintf("answered %d · %s", ev.Status, render.OrDash(esc(ev.Verification)))
 	if ev.Reason != "" {
 		answered += fmt.Sprintf(" (%s)", esc(ev.Reason))
 	}
 	if terminal {
-		b.WriteString(render.FitLines(width, "", "  ", st.EventType(dash(esc(ev.EventType)))+" "+dash(esc(ev.EventID)), fmt.Sprintf("#%d", ev.Number)) + "\n")
+		b.WriteString(render.FitLines(width, "", "  ", st.EventType(render.OrDash(esc(ev.EventType)))+" "+render.OrDash(esc(ev.EventID)), fmt.Sprintf("#%d", ev.Number)) + "\n")
 		answered = render.Wrap(width, "  ", "received "+localTime(ev.ReceivedAt)+" · "+answered)
 	} else {
-		fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(dash(esc(ev.EventType))), dash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
+		fmt.Fprintf(&b, "%s %s  %s  #%d\n", st.EventType(render.OrDash(esc(ev.EventType))), render.OrDash(esc(ev.EventID)), ev.ReceivedAt, ev.Number)
 	}
 	b.WriteString(answered + "\n\n")
 	keys := make([]string, 0, len(ev.Headers))

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
@@ -60,18 +58,26 @@ func TestShowRenderings(t *testing.T) {
 		}
 	}
 	st.Close()
-	events := func(f *cmdutil.Factory) *cobra.Command { return NewCmdEvents(f) }
-	if termErr, pipeErr := cmdtest.AssertRenderings(t, "show", nil, events, "show", "1", "--history", history); termErr != nil || pipeErr != nil {
-		t.Fatal(termErr, pipeErr)
+	show := func(ref, format string) func(*cmdutil.Factory) error {
+		return func(f *cmdutil.Factory) error {
+			return showRun(t.Context(), &ShowOptions{IO: f.IOStreams, History: history, Ref: ref, Format: format})
+		}
 	}
-	f, s := cmdtest.Factory(t, nil)
-	if err := cmdtest.Run(events(f), "show", "1", "--history", history); err != nil {
-		t.Fatal(err)
+	for _, tt := range []struct{ name, ref, format string }{
+		{"show", "1", "human"},
+		{"show-rejected", "2", "human"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if termErr, pipeErr := cmdtest.AssertRenderingsOf(t, tt.name, nil, show(tt.ref, tt.format)); termErr != nil || pipeErr != nil {
+				t.Fatal(termErr, pipeErr)
+			}
+		})
 	}
+	assertJSON(t, "show-json", show("019b4132-70aa-764f-b315-e2803d882a24", "json"))
 	// header values are data to copy: whole on a terminal too
-	f, s = cmdtest.Factory(t, nil)
+	f, s := cmdtest.Factory(t, nil)
 	f.IOStreams.SetTTY(false, true, true)
-	if err := cmdtest.Run(events(f), "show", "1", "--history", history); err != nil {
+	if err := show("1", "human")(f); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range []string{"X-Petstore-Signature: " + signature + "\n", longName + ": its value\n"} {
@@ -84,5 +90,4 @@ func TestShowRenderings(t *testing.T) {
 			t.Errorf("the app's answer %s is not shown, escaped:\n%s", answer, s.Out)
 		}
 	}
-	cmdtest.AssertRenderings(t, "show-rejected", nil, events, "show", "2", "--history", history)
 }

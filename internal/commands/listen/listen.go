@@ -164,21 +164,13 @@ See 'petstore-webhooks events'.`,
 			if err := checkFlags(cmd, opts, events); err != nil {
 				return err
 			}
-			if err := checkRelayFlags(cmd, opts, forwardTo, headers, forwardSecret); err != nil {
+			if err := checkRelayFlags(cmd, opts, forwardTo, headers, forwardSecret, forwardScheme); err != nil {
 				return err
 			}
 			warnUnmatchedTypes(f, opts)
 			var err error
 			if opts.Schemes, err = schemes.Schemes(); err != nil {
 				return err
-			}
-			if opts.ForwardScheme, err = forwardScheme.Scheme(); err != nil {
-				return err
-			}
-			if opts.ForwardSecret != "" {
-				if err := cmdutil.CheckSecrets([]signature.Scheme{opts.ForwardScheme}, []string{opts.ForwardSecret}); err != nil {
-					return err
-				}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -215,7 +207,7 @@ See 'petstore-webhooks events'.`,
 	return cmd
 }
 
-func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []string, forwardSecret *cmdutil.ForwardSecretFlags) error {
+func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []string, forwardSecret *cmdutil.ForwardSecretFlags, forwardScheme *cmdutil.SchemeFlags) error {
 	opts.ForwardTo = nil
 	for _, t := range forwardTo {
 		target, err := relay.ParseTarget(t)
@@ -224,26 +216,23 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 		}
 		opts.ForwardTo = append(opts.ForwardTo, target)
 	}
-	var err error
-	if opts.Headers, err = cmdutil.ParseHeaders(headers); err != nil {
-		return err
-	}
 	fl := cmd.Flags()
 	for _, name := range []string{"forward-secret", "forward-secret-file", "forward-scheme", "forward-signature-header", "header", "passthrough", "forward-timeout", "retry-max", "retry-for"} {
 		if fl.Changed(name) && len(opts.ForwardTo) == 0 {
 			return cmdutil.FlagErrorf("--%s goes with --forward-to", name)
 		}
 	}
+	fwd, err := cmdutil.CheckForwardFlags(cmd, opts.IO, opts.Getenv, forwardSecret, forwardScheme, headers, opts.ForwardTimeout)
+	if err != nil {
+		return err
+	}
+	opts.ForwardScheme, opts.Headers = fwd.Scheme, fwd.Headers
 	if len(opts.ForwardTo) > 0 {
-		if opts.ForwardSecret, err = forwardSecret.Secret(cmd, opts.IO, opts.Getenv); err != nil {
-			return err
-		}
+		opts.ForwardSecret = fwd.Secret
 	}
 	switch {
 	case opts.Passthrough && (len(opts.ForwardTo) != 1 || opts.ForwardTo[0].Glob != ""):
 		return cmdutil.FlagErrorf("--passthrough needs exactly one --forward-to target, without a glob")
-	case opts.ForwardTimeout <= 0:
-		return cmdutil.FlagErrorf("--forward-timeout must be positive, got %s", opts.ForwardTimeout)
 	case opts.RetryMax < 0:
 		return cmdutil.FlagErrorf("--retry-max must not be negative, got %d", opts.RetryMax)
 	case opts.RetryFor <= 0:

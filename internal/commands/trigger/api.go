@@ -313,7 +313,7 @@ func printSent(opts *Options, at time.Time, s petstore.EventSent, firsts []first
 				result += ": " + reason
 			}
 			// coloured only when colour was forced
-			b.WriteString(strings.Join([]string{when, st.EventType(typ), id, iostreams.Escape(f.WebhookID), outcomeStyle(st, f)(result), orDash(latency), orDash(next)}, "\t") + "\n")
+			b.WriteString(strings.Join([]string{when, st.EventType(typ), id, iostreams.Escape(f.WebhookID), outcomeStyle(st, f)(result), render.OrDash(latency), render.OrDash(next)}, "\t") + "\n")
 		}
 		_, err := fmt.Fprint(out, b.String())
 		return err
@@ -434,11 +434,4 @@ func outcomeOf(f firstAttempt) outcomeJSON {
 	j.AttemptedAt = d.AttemptedAt.UTC().Format(time.RFC3339Nano)
 	j.Status, j.LatencyMs = &d.Status, &d.LatencyMs
 	return j
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

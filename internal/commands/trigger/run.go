@@ -285,7 +285,7 @@ func printDelivery(opts *Options, d delivery, loadMode bool) error {
 	case d.Err != nil:
 		status, detail = "error", iostreams.Escape(d.Err.Error())
 	}
-	cells := []string{cmdutil.Timestamp(d.SentAt), iostreams.Escape(d.EventType), iostreams.Escape(orDash(d.EventID)), status, render.Latency(d.Latency)}
+	cells := []string{cmdutil.Timestamp(d.SentAt), iostreams.Escape(d.EventType), iostreams.Escape(render.OrDash(d.EventID)), status, render.Latency(d.Latency)}
 	st := opts.IO.OutStyles()
 	if !opts.IO.IsStdoutTTY() {
 		if detail != "" {
@@ -309,7 +309,7 @@ const detailAt = 8 + 2
 // short event id, then the answer with the receiver's reason or the error
 // when they fit, else the reason or error whole on faint lines below.
 func terminalLine(st *iostreams.Styles, d delivery, cells []string, detail string) string {
-	when, typ, id, status, latency := cells[0], iostreams.Pad(cells[1], render.TypeColumn), iostreams.Pad(render.ShortID(orDash(d.EventID)), render.IDColumn), cells[3], cells[4]
+	when, typ, id, status, latency := cells[0], iostreams.Pad(cells[1], render.TypeColumn), iostreams.Pad(render.ShortID(render.OrDash(d.EventID)), render.IDColumn), cells[3], cells[4]
 	room := render.TerminalWidth - (iostreams.Width(when) + 2 + render.TypeColumn + 2 + render.IDColumn + 2 + 2 + iostreams.Width(latency))
 	style := func(s string) string { return st.Status(d.Status, s) }
 	if errors.Is(d.Err, context.Canceled) {

@@ -44,26 +44,17 @@ func parseEvents(flag string, values []string) ([]string, error) {
 			if e == "" {
 				continue
 			}
-			if !contains(known, e) {
+			if !slices.Contains(known, e) {
 				ue := cmdutil.UnknownEventTypeError(e, known)
 				ue.Err = fmt.Errorf("%s: %w", flag, ue.Err)
 				return nil, ue
 			}
-			if !contains(out, e) {
+			if !slices.Contains(out, e) {
 				out = append(out, e)
 			}
 		}
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // printWebhook shows one webhook as KEY VALUE rows, or as JSON.

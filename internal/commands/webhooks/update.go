@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+	"slices"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
@@ -150,7 +151,7 @@ func updateRun(ctx context.Context, opts *UpdateOptions) error {
 func editEvents(current, add, remove []string) []string {
 	var out []string
 	for _, e := range append(append([]string{}, current...), add...) {
-		if !contains(remove, e) && !contains(out, e) {
+		if !slices.Contains(remove, e) && !slices.Contains(out, e) {
 			out = append(out, e)
 		}
 	}
