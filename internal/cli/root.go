@@ -26,6 +26,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/signing"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/trigger"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/webhooks"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
@@ -46,9 +47,9 @@ func Main() cmdutil.ExitCode {
 	// The first signal asks the command to stop; a second one ends the
 	// process at once, even in a read that cannot see ctx (a FIFO, a terminal).
 	context.AfterFunc(ctx, stop)
-	var configFile string
-	f := newFactory(&configFile)
-	root := NewCmdRoot(f, &configFile)
+	loader := config.NewLoader()
+	f := newFactory(loader)
+	root := NewCmdRoot(f, loader)
 	root.SetArgs(os.Args[1:])
 	cmd, err := root.ExecuteContextC(ctx)
 	return reportError(f.IOStreams, cmd, err)
@@ -103,8 +104,10 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
-// NewCmdRoot builds the whole command tree.
-func NewCmdRoot(f *cmdutil.Factory, configFile *string) *cobra.Command {
+// NewCmdRoot builds the whole command tree; loader is the viper the
+// Factory's Config reads, which the root binds --config and the running
+// command's setting flags to.
+func NewCmdRoot(f *cmdutil.Factory, loader *config.Loader) *cobra.Command {
 	var colorMode string
 	root := &cobra.Command{
 		Use:   "petstore-webhooks <command>",
@@ -127,6 +130,7 @@ carries.`,
 			if err := f.IOStreams.SetColorMode(colorMode); err != nil {
 				return &cmdutil.FlagError{Err: err}
 			}
+			loader.BindFlags(cmd.Flags())
 			return nil
 		},
 	}
@@ -138,9 +142,13 @@ carries.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
-	root.PersistentFlags().StringVar(configFile, "config", "", "config file (default: config.yaml in $XDG_CONFIG_HOME/petstore-webhooks)")
+	root.PersistentFlags().String("config", "", "config file (default: config.yaml in $XDG_CONFIG_HOME/petstore-webhooks)")
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never")
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(iostreams.ColorModes, cobra.ShellCompDirectiveNoFileComp))
+	// --config is one flag shared by every command: bound now, it is read
+	// in a completion too, where no PersistentPreRunE runs. --color is not
+	// a setting: NO_COLOR and CLICOLOR, not PETSTORE_, stand beside it.
+	loader.BindFlags(root.PersistentFlags())
 
 	root.AddCommand(
 		listen.NewCmdListen(f, nil),
@@ -390,7 +398,7 @@ func exitCodesHelp(columns int) string {
 // environmentHelp is the text of `help environment`, wrapped to columns.
 func environmentHelp(columns int) string {
 	rows := [][2]string{}
-	for _, s := range cmdutil.Settings {
+	for _, s := range config.Settings {
 		rows = append(rows, [2]string{s.Env, fmt.Sprintf("%s (config key %s)", s.Help, s.Key)})
 	}
 	rows = append(rows, [][2]string{
