@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -150,6 +149,12 @@ carries.`,
 	// a setting: NO_COLOR and CLICOLOR, not PETSTORE_, stand beside it.
 	loader.BindFlags(root.PersistentFlags())
 
+	// The headings of the help; each command sets its GroupID where it is
+	// built, and those without one stand under "Additional Commands".
+	root.AddGroup(
+		&cobra.Group{ID: cmdutil.GroupEvents, Title: "Receive and send events:"},
+		&cobra.Group{ID: cmdutil.GroupWebhooks, Title: "Manage webhooks (Petstore API or emulator):"},
+	)
 	root.AddCommand(
 		listen.NewCmdListen(f, nil),
 		trigger.NewCmdTrigger(f, nil),
@@ -166,7 +171,6 @@ carries.`,
 	root.AddCommand(webhooks.NewCmds(f)...)
 	describeCompletion(root)
 	rejectUnknownSubcommands(root)
-	groupCommands(root)
 	return root
 }
 
@@ -287,25 +291,6 @@ func rejectUnknownSubcommands(cmd *cobra.Command) {
 	}
 	for _, c := range cmd.Commands() {
 		rejectUnknownSubcommands(c)
-	}
-}
-
-// groupCommands sorts the commands under headings in the help.
-func groupCommands(root *cobra.Command) {
-	groups := []struct {
-		id, title string
-		names     []string
-	}{
-		{"events", "Receive and send events:", []string{"listen", "trigger", "events", "fixtures", "sign", "verify"}},
-		{"webhooks", "Manage webhooks (Petstore API or emulator):", []string{"register", "list", "get", "update", "delete", "test", "deliveries", "emulator"}},
-	}
-	for _, g := range groups {
-		root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
-		for _, c := range root.Commands() {
-			if slices.Contains(g.names, c.Name()) {
-				c.GroupID = g.id
-			}
-		}
 	}
 }
 

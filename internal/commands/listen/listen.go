@@ -186,6 +186,7 @@ See 'petstore-webhooks events'.`,
 			}
 			return run(cmd.Context(), opts)
 		},
+		GroupID: cmdutil.GroupEvents,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1) (default: listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")
