@@ -164,7 +164,7 @@ carries.`,
 		events.NewCmdEvents(f),
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
-		newCmdVersion(f),
+		newCmdVersion(f, nil),
 		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp(helpColumns)),
 		newHelpTopic("environment", "Environment variables and what they set", environmentHelp(helpColumns)),
 	)
@@ -346,7 +346,14 @@ func versionFromBuildInfo(info *debug.BuildInfo) (v, commit, date string) {
 	return v, commit, date
 }
 
-func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
+// VersionOptions are version's inputs.
+type VersionOptions struct {
+	IO      *iostreams.IOStreams
+	Version string // with the commit and date when known
+}
+
+func newCmdVersion(f *cmdutil.Factory, runF func(context.Context, *VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{IO: f.IOStreams}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
@@ -355,10 +362,18 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
   petstore-webhooks --version`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(f.IOStreams.Out, "petstore-webhooks %s\n", versionString())
-			return err
+			opts.Version = versionString()
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return versionRun(cmd.Context(), opts)
 		},
 	}
+}
+
+func versionRun(_ context.Context, opts *VersionOptions) error {
+	_, err := fmt.Fprintf(opts.IO.Out, "petstore-webhooks %s\n", opts.Version)
+	return err
 }
 
 func newHelpTopic(name, short, long string) *cobra.Command {
