@@ -11,12 +11,14 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 )
 
 // Tree returns the whole command tree, for generating documentation.
 func Tree() *cobra.Command {
-	var configFile string
-	return NewCmdRoot(newFactory(&configFile), &configFile)
+	loader := config.NewLoader()
+	return NewCmdRoot(newFactory(loader), loader)
 }
 
 // Completions returns the completion scripts the `completion` command makes,

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 )
 
@@ -39,8 +40,7 @@ func TestCompletionsAreCurrent(t *testing.T) {
 func complete(t *testing.T, args ...string) (candidates []string, directive string) {
 	t.Helper()
 	f, s := cmdtest.Factory(t, nil)
-	var configFile string
-	root := NewCmdRoot(f, &configFile)
+	root := NewCmdRoot(f, config.NewLoader())
 	root.SetArgs(append([]string{cobra.ShellCompRequestCmd}, args...))
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)

@@ -8,12 +8,13 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
-// newFactory builds the real dependencies; configFile points at the value
-// of --config, read only when the config is first asked for.
-func newFactory(configFile *string) *cmdutil.Factory {
+// newFactory builds the real dependencies; loader is the root's viper, read
+// only when the config is first asked for.
+func newFactory(loader *config.Loader) *cmdutil.Factory {
 	v, _, _ := buildVersion() // what 'version' prints, for the User-Agent
 	f := &cmdutil.Factory{
 		AppVersion: v,
@@ -26,15 +27,15 @@ func newFactory(configFile *string) *cmdutil.Factory {
 		t.MaxIdleConnsPerHost = 256
 		return &http.Client{Transport: t, Timeout: 30 * time.Second}
 	})
-	f.Config = sync.OnceValues(func() (*cmdutil.Config, error) {
-		path := *configFile
+	f.Config = sync.OnceValues(func() (*config.Config, error) {
+		path := loader.File()
 		if path == "" {
 			var err error
 			if path, err = cmdutil.DefaultConfigPath(f.Getenv); err != nil {
 				return nil, err
 			}
 		}
-		return cmdutil.LoadConfig(path, f.Getenv)
+		return loader.Load(path)
 	})
 	f.Fixtures = sync.OnceValues(func() (*fixtures.Set, error) {
 		cfg, err := f.Config()

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,6 +25,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/signing"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/trigger"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/webhooks"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
 )
@@ -46,9 +46,9 @@ func Main() cmdutil.ExitCode {
 	// The first signal asks the command to stop; a second one ends the
 	// process at once, even in a read that cannot see ctx (a FIFO, a terminal).
 	context.AfterFunc(ctx, stop)
-	var configFile string
-	f := newFactory(&configFile)
-	root := NewCmdRoot(f, &configFile)
+	loader := config.NewLoader()
+	f := newFactory(loader)
+	root := NewCmdRoot(f, loader)
 	root.SetArgs(os.Args[1:])
 	cmd, err := root.ExecuteContextC(ctx)
 	return reportError(f.IOStreams, cmd, err)
@@ -103,8 +103,10 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
-// NewCmdRoot builds the whole command tree.
-func NewCmdRoot(f *cmdutil.Factory, configFile *string) *cobra.Command {
+// NewCmdRoot builds the whole command tree; loader is the viper the
+// Factory's Config reads, which the root binds --config and the running
+// command's setting flags to.
+func NewCmdRoot(f *cmdutil.Factory, loader *config.Loader) *cobra.Command {
 	var colorMode string
 	root := &cobra.Command{
 		Use:   "petstore-webhooks <command>",
@@ -127,6 +129,7 @@ carries.`,
 			if err := f.IOStreams.SetColorMode(colorMode); err != nil {
 				return &cmdutil.FlagError{Err: err}
 			}
+			loader.BindFlags(cmd.Flags())
 			return nil
 		},
 	}
@@ -138,10 +141,20 @@ carries.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
-	root.PersistentFlags().StringVar(configFile, "config", "", "config file (default: config.yaml in $XDG_CONFIG_HOME/petstore-webhooks)")
+	root.PersistentFlags().String("config", "", "config file (default: config.yaml in $XDG_CONFIG_HOME/petstore-webhooks)")
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never")
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(iostreams.ColorModes, cobra.ShellCompDirectiveNoFileComp))
+	// --config is one flag shared by every command: bound now, it is read
+	// in a completion too, where no PersistentPreRunE runs. --color is not
+	// a setting: NO_COLOR and CLICOLOR, not PETSTORE_, stand beside it.
+	loader.BindFlags(root.PersistentFlags())
 
+	// The headings of the help; each command sets its GroupID where it is
+	// built, and those without one stand under "Additional Commands".
+	root.AddGroup(
+		&cobra.Group{ID: cmdutil.GroupEvents, Title: "Receive and send events:"},
+		&cobra.Group{ID: cmdutil.GroupWebhooks, Title: "Manage webhooks (Petstore API or emulator):"},
+	)
 	root.AddCommand(
 		listen.NewCmdListen(f, nil),
 		trigger.NewCmdTrigger(f, nil),
@@ -151,14 +164,13 @@ carries.`,
 		events.NewCmdEvents(f),
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
-		newCmdVersion(f),
+		newCmdVersion(f, nil),
 		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp(helpColumns)),
 		newHelpTopic("environment", "Environment variables and what they set", environmentHelp(helpColumns)),
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
 	describeCompletion(root)
 	rejectUnknownSubcommands(root)
-	groupCommands(root)
 	return root
 }
 
@@ -282,25 +294,6 @@ func rejectUnknownSubcommands(cmd *cobra.Command) {
 	}
 }
 
-// groupCommands sorts the commands under headings in the help.
-func groupCommands(root *cobra.Command) {
-	groups := []struct {
-		id, title string
-		names     []string
-	}{
-		{"events", "Receive and send events:", []string{"listen", "trigger", "events", "fixtures", "sign", "verify"}},
-		{"webhooks", "Manage webhooks (Petstore API or emulator):", []string{"register", "list", "get", "update", "delete", "test", "deliveries", "emulator"}},
-	}
-	for _, g := range groups {
-		root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
-		for _, c := range root.Commands() {
-			if slices.Contains(g.names, c.Name()) {
-				c.GroupID = g.id
-			}
-		}
-	}
-}
-
 // readBuildInfo is debug.ReadBuildInfo; tests replace it.
 var readBuildInfo = debug.ReadBuildInfo
 
@@ -353,7 +346,14 @@ func versionFromBuildInfo(info *debug.BuildInfo) (v, commit, date string) {
 	return v, commit, date
 }
 
-func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
+// VersionOptions are version's inputs.
+type VersionOptions struct {
+	IO      *iostreams.IOStreams
+	Version string // with the commit and date when known
+}
+
+func newCmdVersion(f *cmdutil.Factory, runF func(context.Context, *VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{IO: f.IOStreams}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
@@ -362,10 +362,18 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
   petstore-webhooks --version`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(f.IOStreams.Out, "petstore-webhooks %s\n", versionString())
-			return err
+			opts.Version = versionString()
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return versionRun(cmd.Context(), opts)
 		},
 	}
+}
+
+func versionRun(_ context.Context, opts *VersionOptions) error {
+	_, err := fmt.Fprintf(opts.IO.Out, "petstore-webhooks %s\n", opts.Version)
+	return err
 }
 
 func newHelpTopic(name, short, long string) *cobra.Command {
@@ -390,7 +398,7 @@ func exitCodesHelp(columns int) string {
 // environmentHelp is the text of `help environment`, wrapped to columns.
 func environmentHelp(columns int) string {
 	rows := [][2]string{}
-	for _, s := range cmdutil.Settings {
+	for _, s := range config.Settings {
 		rows = append(rows, [2]string{s.Env, fmt.Sprintf("%s (config key %s)", s.Help, s.Key)})
 	}
 	rows = append(rows, [][2]string{

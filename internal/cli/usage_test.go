@@ -5,6 +5,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 )
 
 // run runs the whole command tree with args as main does, and returns what
@@ -21,8 +22,7 @@ func runWith(t *testing.T, env cmdtest.Env, setup func(*cmdutil.Factory, cmdtest
 	if setup != nil {
 		setup(f, s)
 	}
-	var configFile string
-	root := NewCmdRoot(f, &configFile)
+	root := NewCmdRoot(f, config.NewLoader())
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()
 	code = reportError(f.IOStreams, cmd, err)

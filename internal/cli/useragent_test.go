@@ -3,6 +3,8 @@ package cli
 import (
 	"runtime/debug"
 	"testing"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 )
 
 // The User-Agent of trigger, webhooks and the emulator names the version
@@ -13,8 +15,7 @@ func TestUserAgentHasTheBuildVersion(t *testing.T) {
 	readBuildInfo = func() (*debug.BuildInfo, bool) {
 		return &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, true
 	}
-	config := ""
-	f := newFactory(&config)
+	f := newFactory(config.NewLoader())
 	if got, want := f.UserAgent(), "petstore-webhooks/v1.2.3"; got != want {
 		t.Errorf("UserAgent() = %q, want %q", got, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
@@ -17,7 +18,7 @@ type Factory struct {
 	Getenv     func(string) string
 	Now        func() time.Time
 	HTTPClient func() *http.Client
-	Config     func() (*Config, error)
+	Config     func() (*config.Config, error)
 	Fixtures   func() (*fixtures.Set, error)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 )
 
@@ -30,9 +31,15 @@ type Streams struct {
 
 // Factory returns a Factory for a command test: buffers for streams, the
 // fake environment env, a fixed clock, and a config file (config.yaml) in a
-// temporary directory.
+// temporary directory. The configuration's viper reads the process
+// environment, so the settings' variables are set to env's for the test (and
+// those env leaves out to empty, which is unset): such a test cannot be
+// parallel.
 func Factory(t *testing.T, env Env) (*cmdutil.Factory, Streams) {
 	t.Helper()
+	for _, s := range config.Settings {
+		t.Setenv(s.Env, env[s.Env])
+	}
 	ios, in, out, errOut := iostreams.Test()
 	getenv := func(k string) string { return env[k] }
 	ios.SetGetenv(getenv)
@@ -44,7 +51,7 @@ func Factory(t *testing.T, env Env) (*cmdutil.Factory, Streams) {
 		Now:        func() time.Time { return Now },
 		HTTPClient: func() *http.Client { return &http.Client{Timeout: 5 * time.Second} },
 	}
-	f.Config = func() (*cmdutil.Config, error) { return cmdutil.LoadConfig(path, getenv) }
+	f.Config = func() (*config.Config, error) { return config.Load(path) }
 	f.Fixtures = func() (*fixtures.Set, error) { return fixtures.Load("") }
 	return f, Streams{in, out, errOut}
 }

@@ -1,4 +1,4 @@
-package config
+package configcmd
 
 import (
 	"strings"
@@ -53,13 +53,5 @@ func TestSetRefusesAddressesThatCannotWork(t *testing.T) {
 	} {
 		f, _ := cmdtest.Factory(t, nil)
 		cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdConfig(f), "set", tt.key, tt.value), tt.want)
-	}
-}
-
-func TestListRenderings(t *testing.T) {
-	env := cmdtest.Env{"PETSTORE_API_BASE": "https://user:pass@api.example.com/v1/a/very/long/path/that/does/not/fit/on/one/line",
-		"PETSTORE_WEBHOOK_SECRET": "whsec_0123456789abcdef", "PETSTORE_FIXTURES_DIR": "/home/someone/projects/petstore/fixtures\x1b[2J"}
-	if termErr, pipeErr := cmdtest.AssertRenderings(t, "list", env, NewCmdConfig, "list"); termErr != nil || pipeErr != nil {
-		t.Fatal(termErr, pipeErr)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
@@ -21,7 +22,7 @@ import (
 // Options are listen's inputs.
 type Options struct {
 	IO     *iostreams.IOStreams
-	Config func() (*cmdutil.Config, error)
+	Config func() (*config.Config, error)
 	Now    func() time.Time
 	Getenv func(string) string
 
@@ -177,6 +178,7 @@ See 'petstore-webhooks events'.`,
 			}
 			return run(cmd.Context(), opts)
 		},
+		GroupID: cmdutil.GroupEvents,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1) (default: listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -20,7 +21,7 @@ import (
 // SignOptions are sign's inputs.
 type SignOptions struct {
 	IO     *iostreams.IOStreams
-	Config func() (*cmdutil.Config, error)
+	Config func() (*config.Config, error)
 	Now    func() time.Time
 
 	File         string
@@ -156,7 +157,7 @@ func checkSecretFlags(secrets []string) error {
 }
 
 // secretsOrConfigured returns the flag's secrets, else the configured one.
-func secretsOrConfigured(config func() (*cmdutil.Config, error), flags []string) ([]string, error) {
+func secretsOrConfigured(config func() (*config.Config, error), flags []string) ([]string, error) {
 	if len(flags) > 0 {
 		return flags, nil
 	}

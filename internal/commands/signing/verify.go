@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
@@ -16,7 +17,7 @@ import (
 // VerifyOptions are verify's inputs.
 type VerifyOptions struct {
 	IO     *iostreams.IOStreams
-	Config func() (*cmdutil.Config, error)
+	Config func() (*config.Config, error)
 	Now    func() time.Time
 
 	File    string

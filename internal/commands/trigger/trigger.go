@@ -13,6 +13,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
 	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
@@ -35,7 +36,7 @@ const (
 type Options struct {
 	IO         *iostreams.IOStreams
 	HTTPClient func() *http.Client
-	Config     func() (*cmdutil.Config, error)
+	Config     func() (*config.Config, error)
 	Fixtures   func() (*fixtures.Set, error)
 	Now        func() time.Time
 	Clock      clock.Clock // ticks the progress bar

@@ -17,6 +17,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/inputfile"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -410,9 +411,7 @@ func TestTriggerDoesNotFollowRedirects(t *testing.T) {
 func TestTriggerSaysItMadeASecretWithin80Columns(t *testing.T) {
 	f, s := cmdtest.Factory(t, nil)
 	dir := filepath.Join(t.TempDir(), strings.Repeat("long-directory-name/", 3))
-	f.Config = func() (*cmdutil.Config, error) {
-		return cmdutil.LoadConfig(filepath.Join(dir, "config.yaml"), func(string) string { return "" })
-	}
+	f.Config = func() (*config.Config, error) { return config.Load(filepath.Join(dir, "config.yaml")) }
 	f.IOStreams.SetTTY(false, true, true)
 	if err := cmdtest.Run(NewCmdTrigger(f, nil), "pet.adopted", "--dry-run"); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,7 @@ package trigger
 import (
 	"testing"
 
-	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil"
+	"github.com/petstoreapi/petstore-webhooks/internal/config"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 )
 
@@ -23,7 +23,7 @@ func TestNothingListeningHint(t *testing.T) {
 		{"http://127.0.0.1:20199/it's", start + "127.0.0.1:20199" + end + `petstore-webhooks listen --addr 127.0.0.1:20199 --path "/it's"' in another terminal, or set --url`},
 		{"http://127.0.0.1:20199/a$b", start + "127.0.0.1:20199" + end + `petstore-webhooks listen --addr 127.0.0.1:20199 --path "/a\$b"' in another terminal, or set --url`},
 	} {
-		opts := &Options{URL: tt.url, Config: func() (*cmdutil.Config, error) { return &cmdutil.Config{ListenAddr: "127.0.0.1:8080"}, nil }}
+		opts := &Options{URL: tt.url, Config: func() (*config.Config, error) { return &config.Config{ListenAddr: "127.0.0.1:8080"}, nil }}
 		err := nothingListening(opts, sender.Summary{Sent: 1, ConnErrors: 1, Refused: 1})
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s:\n got %v\nwant %s", tt.url, err, tt.want)
