@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 var emulatorReady = regexp.MustCompile(`^export PETSTORE_API_BASE=(\S+)$`)
@@ -40,18 +39,6 @@ func (u *user) registerJSON(args ...string) map[string]any {
 	return w
 }
 
-// eventually polls cond for up to 10 seconds.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 10s: %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestManageWebhooksAgainstTheEmulator(t *testing.T) {
 	u := newUser(t)
 	em := u.emulator(filepath.Join(u.dir, "emulator.db"))
@@ -77,8 +64,8 @@ func TestManageWebhooksAgainstTheEmulator(t *testing.T) {
 		t.Fatalf("trigger --api:\n%s", out)
 	}
 	sentID := strings.Split(out, "\t")[2]
-	eventually(t, "listen shows the event from trigger --api", func() bool {
-		return strings.Contains(l.stdout.String(), "order.created\t"+sentID+"\tverified")
+	l.stdout.waitFor(t, "listen shows the event from trigger --api", func(lines string) bool {
+		return strings.Contains(lines, "order.created\t"+sentID+"\tverified")
 	})
 	if !strings.Contains(l.stdout.String(), "pet.adopted\t") {
 		t.Fatalf("the test event did not arrive:\n%s", l.stdout)
@@ -124,9 +111,12 @@ func TestRetriesDisableTheWebhook(t *testing.T) {
 	if r := u.run("trigger", "payment.failed", "--api"); r.code != 4 {
 		t.Fatalf("trigger --api to a closed port: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	eventually(t, "the webhook is disabled", func() bool {
-		return strings.Contains(u.mustRun("get", id, "--format", "json"), `"status":"disabled"`)
-	})
+	// The emulator logs an attempt once it is recorded, and the webhook
+	// disabled with it.
+	em.stdout.waitFor(t, "the emulator disables the webhook", func(lines string) bool { return strings.Contains(lines, "webhook disabled") })
+	if out := u.mustRun("get", id, "--format", "json"); !strings.Contains(out, `"status":"disabled"`) {
+		t.Fatalf("get once the emulator disabled the webhook:\n%s", out)
+	}
 	rows := strings.Split(strings.TrimSpace(u.mustRun("deliveries", id)), "\n")
 	if len(rows) != 3 {
 		t.Fatalf("deliveries:\n%s", strings.Join(rows, "\n"))
@@ -145,20 +135,25 @@ func TestRetriesDisableTheWebhook(t *testing.T) {
 func TestPendingRetriesSurviveARestart(t *testing.T) {
 	u := newUser(t)
 	db := filepath.Join(u.dir, "emulator.db")
-	em := u.emulator(db, "--retry-schedule", "0s,1500ms,1500ms")
+	em := u.emulator(db, "--retry-schedule", "0s,750ms,750ms")
 	target := closedPortURL(t)
 	hook := u.registerJSON("--url", target, "--events", "pet.adopted")
 	id := hook["id"].(string)
 	if r := u.run("trigger", "pet.adopted", "--api", "--wait", "0"); r.code != 0 || !strings.HasSuffix(r.stdout, "\tqueued for 1 webhook(s)\n") {
 		t.Fatalf("trigger --api --wait 0: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	eventually(t, "the first attempt fails", func() bool { return strings.Contains(em.stdout.String(), "attempt 1/3  error:") })
+	// The retry is due 750 ms after the first attempt: time enough to stop
+	// the emulator before it, and short enough not to wait long after.
+	em.stdout.waitFor(t, "the first attempt fails", func(lines string) bool { return strings.Contains(lines, "attempt 1/3  error:") })
 	em.interrupt(t)
+	if strings.Contains(em.stdout.String(), "attempt 2/3") {
+		t.Fatalf("the retry came before the emulator stopped: the machine is too slow for the 750 ms schedule\n%s", em.stdout)
+	}
 
 	// The endpoint comes up while the emulator is down; the retry happens after the restart.
 	port := strings.TrimSuffix(strings.TrimPrefix(target, "http://127.0.0.1:"), "/webhooks")
 	l := u.start(readyLine, "listen", "--addr", "127.0.0.1:"+port, "--secret", hook["secret"].(string), "--max-events", "1")
-	u.emulator(db, "--retry-schedule", "0s,1500ms,1500ms")
+	u.emulator(db, "--retry-schedule", "0s,750ms,750ms")
 	if code := l.wait(t); code != 0 {
 		t.Fatalf("listen exit %d", code)
 	}

@@ -128,44 +128,40 @@ func (w *exampleWorld) rewrite(line string) string {
 }
 
 // start runs line in the user's shell, in a process group of its own that
-// the test ends.
-func (w *exampleWorld) start(t *testing.T, line string) (*syncBuffer, chan int) {
+// the test ends; its stdout and stderr go to one output.
+func (w *exampleWorld) start(t *testing.T, line string) *listener {
 	t.Helper()
 	cmd := readmeShell(w.u, line)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &syncBuffer{}
+	out := &output{}
 	cmd.Stdout, cmd.Stderr = out, out
+	sh := &listener{cmd: cmd, stdout: out, stderr: out, exited: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan int, 1)
 	go func() {
 		cmd.Wait()
-		exited <- cmd.ProcessState.ExitCode()
+		sh.code = cmd.ProcessState.ExitCode()
+		close(sh.exited)
 	}()
 	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
-	return out, exited
+	return sh
 }
 
 // run runs one example line: a command that serves until it says Ready, any
 // other to its end, with the exit status expected of it.
 func (w *exampleWorld) run(t *testing.T, line string, usedExit map[int]bool) {
 	t.Helper()
-	out, exited := w.start(t, w.rewrite(line))
+	sh := w.start(t, w.rewrite(line))
+	out := sh.stdout
 	if runsUntilStopped(line) {
-		deadline := time.After(10 * time.Second)
-		for !strings.Contains(out.String(), "Ready!") {
-			select {
-			case code := <-exited:
-				if !strings.Contains(out.String(), "Ready!") {
-					t.Errorf("%s\nexited %d before it was ready:\n%s", line, code, out)
-					return
-				}
-			case <-deadline:
-				t.Errorf("%s\nnot ready after 10s:\n%s", line, out)
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
+		switch out.await(sh.exited, patience, func(lines string) bool { return strings.Contains(lines, "Ready!") }) {
+		case ended:
+			t.Errorf("%s\nexited %d before it was ready:\n%s", line, sh.code, out)
+			return
+		case timedOut:
+			t.Errorf("%s\nnot ready after %s:\n%s", line, patience, out)
+			return
 		}
 		assertNoStackTrace(t, out.String())
 		return
@@ -178,9 +174,9 @@ func (w *exampleWorld) run(t *testing.T, line string, usedExit map[int]bool) {
 		}
 	}
 	select {
-	case code := <-exited:
-		if code != want {
-			t.Errorf("%s\nexit %d, want %d:\n%s", line, code, want, out)
+	case <-sh.exited:
+		if sh.code != want {
+			t.Errorf("%s\nexit %d, want %d:\n%s", line, sh.code, want, out)
 		}
 	case <-time.After(30 * time.Second):
 		t.Errorf("%s\nstill running after 30s:\n%s", line, out)

@@ -10,7 +10,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -236,45 +235,50 @@ func TestInteropRotationSignatures(t *testing.T) {
 
 // receiver is interop.mjs's HTTP receiver, verifying with the provider's code.
 type receiver struct {
-	url      string
-	verdicts chan verdict
+	url  string
+	out  *output // interop.mjs's stdout: its port, then a verdict a line
+	seen int     // the lines next has taken, the port's included
 }
 
 func startReceiver(t *testing.T, lib, secret string) *receiver {
 	t.Helper()
 	cmd := exec.Command("node", filepath.Join("providers", "interop.mjs"), "receive", lib, secret)
-	out, _ := cmd.StdoutPipe()
+	out := &output{}
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	cmd.Stdout, cmd.Stderr = out, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := bufio.NewScanner(out)
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { cmd.Process.Kill(); <-exited })
 	var first struct{ Port int }
-	if !lines.Scan() || json.Unmarshal(lines.Bytes(), &first) != nil || first.Port == 0 {
-		t.Fatalf("node receiver did not start: %s", stderr.String())
+	started := out.await(exited, patience, func(lines string) bool {
+		line, _, _ := strings.Cut(lines, "\n")
+		return json.Unmarshal([]byte(line), &first) == nil && first.Port != 0
+	})
+	if started != holds {
+		cmd.Process.Kill()
+		<-exited // stderr is whole, and no longer written, only then
+		t.Fatalf("node receiver did not start: %s%s", out, stderr.String())
 	}
-	r := &receiver{url: fmt.Sprintf("http://127.0.0.1:%d/webhooks", first.Port), verdicts: make(chan verdict, 16)}
-	go func() {
-		for lines.Scan() {
-			var v verdict
-			json.Unmarshal(lines.Bytes(), &v)
-			r.verdicts <- v
-		}
-	}()
-	return r
+	return &receiver{url: fmt.Sprintf("http://127.0.0.1:%d/webhooks", first.Port), out: out, seen: 1}
 }
 
+// next is the receiver's verdict on the next request it gets.
 func (r *receiver) next(t *testing.T) verdict {
 	t.Helper()
-	select {
-	case v := <-r.verdicts:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatal("the node receiver saw no request")
-	}
-	return verdict{}
+	var v verdict
+	r.out.waitFor(t, "the node receiver saw a request", func(lines string) bool {
+		all := strings.Split(lines, "\n")
+		if len(all) <= r.seen+1 { // the last is the part after the last newline: empty
+			return false
+		}
+		json.Unmarshal([]byte(all[r.seen]), &v)
+		return true
+	})
+	r.seen++
+	return v
 }
 
 // trigger sends a bundled event into a receiver built on the provider's code.
@@ -315,8 +319,8 @@ func TestInteropProviderSignaturesPassOurs(t *testing.T) {
 		resp.Body.Close()
 		lines++
 		var line map[string]any
-		eventually(t, "listen's line", func() bool {
-			all := strings.Split(strings.TrimSpace(l.stdout.String()), "\n")
+		l.stdout.waitFor(t, "listen's line", func(written string) bool {
+			all := strings.Split(strings.TrimSpace(written), "\n")
 			if len(all) < lines {
 				return false
 			}

@@ -3,16 +3,13 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -91,8 +88,8 @@ type listener struct {
 	cmd    *exec.Cmd
 	URL    string   // listen's URL, or the emulator's base URL
 	ready  []string // the ready line's submatches
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *output
+	stderr *output
 	exited chan struct{}
 	code   int
 }
@@ -111,32 +108,14 @@ func (u *user) start(ready *regexp.Regexp, args ...string) *listener {
 	u.t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = u.env
-	l := &listener{cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout = l.stdout
-	errPipe, _ := cmd.StderrPipe()
+	l := &listener{cmd: cmd, stdout: &output{}, stderr: &output{}, exited: make(chan struct{})}
+	// exec copies both streams into the outputs, and Wait returns once
+	// they are copied to their end: after exited, they hold everything.
+	cmd.Stdout, cmd.Stderr = l.stdout, l.stderr
 	if err := cmd.Start(); err != nil {
 		u.t.Fatal(err)
 	}
-	readyCh := make(chan []string, 1)
-	drained := make(chan struct{}) // stderr read to its end
 	go func() {
-		defer close(drained)
-		sc := bufio.NewScanner(errPipe)
-		for sc.Scan() {
-			l.stderr.Write([]byte(sc.Text() + "\n"))
-			if ready == nil {
-				continue
-			}
-			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case readyCh <- m:
-				default:
-				}
-			}
-		}
-	}()
-	go func() {
-		<-drained // Wait closes the pipe: read it all first
 		err := cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); ok {
 			l.code = ee.ExitCode()
@@ -147,15 +126,25 @@ func (u *user) start(ready *regexp.Regexp, args ...string) *listener {
 	if ready == nil {
 		return l
 	}
-	select {
-	case l.ready = <-readyCh:
+	switch l.stderr.await(l.exited, patience, func(lines string) bool { l.ready = firstMatch(ready, lines); return l.ready != nil }) {
+	case holds:
 		l.URL = l.ready[1]
-	case <-l.exited:
+	case ended:
 		u.t.Fatalf("%s exited before it was ready (code %d):\n%s", args[0], l.code, l.stderr)
-	case <-time.After(10 * time.Second):
-		u.t.Fatalf("%s not ready after 10s:\n%s", args[0], l.stderr)
+	case timedOut:
+		u.t.Fatalf("%s not ready after %s:\n%s", args[0], patience, l.stderr)
 	}
 	return l
+}
+
+// firstMatch returns the submatches of the first of lines that re matches.
+func firstMatch(re *regexp.Regexp, lines string) []string {
+	for line := range strings.Lines(lines) {
+		if m := re.FindStringSubmatch(strings.TrimSuffix(line, "\n")); m != nil {
+			return m
+		}
+	}
+	return nil
 }
 
 // wait waits for the command to exit by itself.
@@ -163,8 +152,8 @@ func (l *listener) wait(t *testing.T) int {
 	t.Helper()
 	select {
 	case <-l.exited:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s still running after 10s:\n%s", l.cmd.Args[1], l.stderr)
+	case <-time.After(patience):
+		t.Fatalf("%s still running after %s:\n%s", l.cmd.Args[1], patience, l.stderr)
 	}
 	assertNoStackTrace(t, l.stderr.String())
 	return l.code
@@ -176,22 +165,3 @@ func (l *listener) stop(t *testing.T, sig os.Signal) int {
 	l.cmd.Process.Signal(sig)
 	return l.wait(t)
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-var _ io.Writer = (*syncBuffer)(nil)

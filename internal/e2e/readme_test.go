@@ -86,19 +86,19 @@ func TestReadmeQuickStart(t *testing.T) {
 	u := newUser(t)
 	env := "PETSTORE_LISTEN_ADDR=127.0.0.1:" + freePort(t)
 	one := readmeShell(u, terminals["terminal 1"][0], env)
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &output{}, &output{}
 	one.Stdout, one.Stderr = out, errOut
 	if err := one.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { one.Process.Kill(); one.Wait() })
-	eventually(t, "terminal 1's ready line", func() bool { return strings.Contains(errOut.String(), "Ready!") })
+	errOut.waitFor(t, "terminal 1's ready line", func(lines string) bool { return strings.Contains(lines, "Ready!") })
 	for _, command := range terminals["terminal 2"] {
 		if b, err := readmeShell(u, command, env).CombinedOutput(); err != nil {
 			t.Fatalf("terminal 2: %s: %v\n%s", command, err, b)
 		}
 	}
-	eventually(t, "the event shown verified in terminal 1", func() bool { return strings.Contains(out.String(), "verified") })
+	out.waitFor(t, "the event shown verified in terminal 1", func(lines string) bool { return strings.Contains(lines, "verified") })
 	assertNoStackTrace(t, errOut.String())
 }
 
@@ -115,7 +115,7 @@ func ciScript(t *testing.T, u *user, env ...string) (string, error) {
 		t.Fatal(err)
 	}
 	cmd := readmeShell(u, "bash "+script, append(env, "TMPDIR="+tmp)...)
-	var out syncBuffer
+	var out output
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestReadmeSetUp(t *testing.T) {
 		"GOMODCACHE=" + goEnv("GOMODCACHE"), "GOCACHE=" + goEnv("GOCACHE"), "GOPROXY=off", "GOTOOLCHAIN=local",
 		"PETSTORE_LISTEN_ADDR=" + addr}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // bash and the listen it starts
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &output{}, &output{}
 	cmd.Stdout, cmd.Stderr = out, errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -225,15 +225,12 @@ func TestReadmeSetUp(t *testing.T) {
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); <-exited })
-	deadline := time.After(5 * time.Minute) // a build with a cold cache
-	for !strings.Contains(errOut.String(), "Ready!") {
-		select {
-		case <-exited:
-			t.Fatalf("Set up: %s\nexited before listen was ready:\n%s%s", lines[0], out, errOut)
-		case <-deadline:
-			t.Fatalf("Set up: listen not ready after 5 min:\n%s", errOut)
-		case <-time.After(50 * time.Millisecond):
-		}
+	ready := func(lines string) bool { return strings.Contains(lines, "Ready!") }
+	switch errOut.await(exited, 5*time.Minute, ready) { // a build with a cold cache
+	case ended:
+		t.Fatalf("Set up: %s\nexited before listen was ready:\n%s%s", lines[0], out, errOut)
+	case timedOut:
+		t.Fatalf("Set up: listen not ready after 5 min:\n%s", errOut)
 	}
 	installed := filepath.Join(home, "go", "bin", "petstore-webhooks")
 	trigger := exec.Command(installed, "trigger", "pet.adopted")
@@ -241,7 +238,7 @@ func TestReadmeSetUp(t *testing.T) {
 	if b, err := trigger.CombinedOutput(); err != nil {
 		t.Fatalf("trigger with the installed binary: %v\n%s", err, b)
 	}
-	eventually(t, "the event shown verified", func() bool { return strings.Contains(out.String(), "verified") })
+	out.waitFor(t, "the event shown verified", func(lines string) bool { return strings.Contains(lines, "verified") })
 	assertNoStackTrace(t, errOut.String())
 }
 

@@ -28,6 +28,8 @@ type app struct {
 	mu     sync.Mutex
 	bodies [][]byte
 	bad    int
+	// arrived gets a line for each request, once the app has taken it in.
+	arrived output
 }
 
 func startApp(t *testing.T, addr, secret string) *app {
@@ -41,6 +43,7 @@ func startApp(t *testing.T, addr, secret string) *app {
 		body, _ := io.ReadAll(r.Body)
 		a.mu.Lock()
 		defer a.mu.Unlock()
+		defer a.arrived.Write([]byte("request\n"))
 		if err := signature.Petstore.Verify(r.Header, body, []string{a.secret}, time.Now()); err != nil {
 			a.bad++
 			http.Error(w, err.Error(), http.StatusUnauthorized)
@@ -63,6 +66,12 @@ func (a *app) ids() map[string]int {
 		ids[e.ID]++
 	}
 	return ids
+}
+
+// waitFor fails the test unless cond comes to hold, checked at each request.
+func (a *app) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	a.arrived.waitFor(t, what, func(string) bool { return cond() })
 }
 
 func (a *app) count() int {
@@ -96,7 +105,8 @@ func TestRelayKeepsBytesExact(t *testing.T) {
 			}
 		}
 	}
-	eventually(t, "both apps got the three bodies", func() bool { return a.count() == 3 && own.count() == 3 })
+	a.waitFor(t, "the app got the three bodies", func() bool { return a.count() == 3 })
+	own.waitFor(t, "the app with its own secret got the three bodies", func() bool { return own.count() == 3 })
 	for _, got := range [][][]byte{a.bodies, own.bodies} {
 		sums := map[[32]byte]bool{}
 		for _, b := range got {
@@ -122,9 +132,9 @@ func TestRelayTargetDownThenUp(t *testing.T) {
 	addr := strings.TrimSuffix(strings.TrimPrefix(closedPortURL(t), "http://"), "/webhooks")
 	l := u.listen("--forward-to", addr+"/hooks")
 	out := u.mustRun("trigger", "pet.adopted", "order.created", "payment.failed", "--url", l.URL, "--format", "json")
-	eventually(t, "failed forwards are shown", func() bool { return strings.Count(l.stdout.String(), "connection refused") >= 3 })
+	l.stdout.waitFor(t, "failed forwards are shown", func(lines string) bool { return strings.Count(lines, "connection refused") >= 3 })
 	a := startApp(t, addr, secret)
-	eventually(t, "the app got all three", func() bool { return a.count() >= 3 })
+	a.waitFor(t, "the app got all three", func() bool { return a.count() >= 3 })
 	l.interrupt(t)
 	ids := a.ids()
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -147,7 +157,7 @@ func TestRelaySurvivesSIGKILL(t *testing.T) {
 	l := u.listen("--forward-to", addr, "--history", history)
 	// Load, and kill -9 once some events have been answered.
 	trig := u.start(nil, "trigger", "pet.adopted", "--count", "400", "--concurrency", "4", "--url", l.URL, "--format", "json")
-	eventually(t, "some events answered", func() bool { return strings.Count(trig.stdout.String(), `"status":200`) >= 50 })
+	trig.stdout.waitFor(t, "some events answered", func(lines string) bool { return strings.Count(lines, `"status":200`) >= 50 })
 	l.cmd.Process.Signal(syscall.SIGKILL)
 	<-l.exited
 	trig.wait(t)
@@ -164,7 +174,7 @@ func TestRelaySurvivesSIGKILL(t *testing.T) {
 	}
 	a := startApp(t, addr, secret)
 	l = u.start(readyLine, "listen", "--addr", "127.0.0.1:0", "--forward-to", addr, "--history", history)
-	eventually(t, "every answered event reaches the app", func() bool {
+	a.waitFor(t, "every answered event reaches the app", func() bool {
 		ids := a.ids()
 		for _, id := range answered {
 			if ids[id] == 0 {
@@ -196,7 +206,8 @@ func TestRelayRoutingFanOutAndPassthrough(t *testing.T) {
 	all := startApp(t, "127.0.0.1:0", secret)
 	l := u.listen("--forward-to", "pet.*="+pets.URL, "--forward-to", all.URL, "--format", "json")
 	u.mustRun("trigger", "pet.adopted", "order.created", "--url", l.URL)
-	eventually(t, "routing", func() bool { return pets.count() == 1 && all.count() == 2 })
+	pets.waitFor(t, "routing: the pets app got the pet event", func() bool { return pets.count() == 1 })
+	all.waitFor(t, "routing: the other app got both events", func() bool { return all.count() == 2 })
 	l.interrupt(t)
 	if !strings.Contains(string(pets.bodies[0]), `"pet.adopted"`) {
 		t.Fatalf("pets app got %s", pets.bodies[0])
@@ -247,7 +258,7 @@ func TestEventsCommands(t *testing.T) {
 	var sent struct{ EventID string }
 	json.Unmarshal([]byte(out), &sent)
 	u.run("trigger", "pet.adopted", "--url", l.URL, "--secret", "whsec_wrong")
-	eventually(t, "delivered", func() bool { return a.count() == 1 })
+	a.waitFor(t, "delivered", func() bool { return a.count() == 1 })
 	l.interrupt(t)
 
 	var list []map[string]any
@@ -290,7 +301,7 @@ func TestRelayWithoutHistory(t *testing.T) {
 	a := startApp(t, "127.0.0.1:0", secret)
 	l := u.listen("--no-history", "--forward-to", a.URL)
 	u.mustRun("trigger", "pet.adopted", "order.created", "--url", l.URL)
-	eventually(t, "both events forwarded", func() bool { return a.count() == 2 })
+	a.waitFor(t, "both events forwarded", func() bool { return a.count() == 2 })
 	l.interrupt(t)
 	if !strings.Contains(l.stderr.String(), "History is off: forwards retry in memory only") {
 		t.Fatalf("stderr:\n%s", l.stderr)

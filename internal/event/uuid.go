@@ -2,21 +2,56 @@ package event
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"sync"
 	"time"
 )
 
-// NewUUIDv7 returns a version 7 UUID (RFC 9562): 48 bits of Unix milliseconds,
-// then random bits, so ids sort by creation time.
+// last is the millisecond and counter of the latest id, so that the next
+// one made in the same millisecond sorts after it.
+var last struct {
+	sync.Mutex
+	ms      uint64
+	counter uint64
+}
+
+// counterBits is the width of the counter that follows the timestamp: the
+// 12 bits of rand_a and the top 30 of rand_b (RFC 9562, 6.2, method 1).
+const counterBits = 42
+
+// NewUUIDv7 returns a version 7 UUID (RFC 9562): 48 bits of now's Unix
+// milliseconds, a 42-bit counter, then 32 random bits. Ids sort by time, and
+// ids made one after another in the same millisecond sort in the order they
+// were made: the counter starts at a random value below half its range when
+// the millisecond changes and goes up by one for each further id in it. The
+// id takes the time it is given, even one earlier than the latest id's.
 func NewUUIDv7(now time.Time) string {
-	var u [16]byte
-	_, _ = rand.Read(u[:]) // never fails (crypto/rand documents it)
+	var random [12]byte
+	_, _ = rand.Read(random[:]) // never fails (crypto/rand documents it)
 	ms := uint64(now.UnixMilli())
-	for i := 0; i < 6; i++ {
+	fresh := binary.BigEndian.Uint64(random[:8]) >> (64 - counterBits + 1) // below half the range: room to count up
+	counter := fresh
+	last.Lock()
+	if ms == last.ms && last.counter+1 < 1<<counterBits {
+		last.counter++
+		counter = last.counter
+	} else {
+		last.ms, last.counter = ms, fresh
+	}
+	last.Unlock()
+
+	var u [16]byte
+	for i := range 6 {
 		u[i] = byte(ms >> (40 - 8*i))
 	}
-	u[6] = u[6]&0x0f | 0x70
-	u[8] = u[8]&0x3f | 0x80
+	u[6] = 0x70 | byte(counter>>38)&0x0f // version 7, counter bits 41-38
+	u[7] = byte(counter >> 30)
+	u[8] = 0x80 | byte(counter>>24)&0x3f // variant 10, counter bits 29-24
+	u[9] = byte(counter >> 16)
+	u[10] = byte(counter >> 8)
+	u[11] = byte(counter)
+	copy(u[12:], random[8:])
 	var s [36]byte
 	hex.Encode(s[0:8], u[0:4])
 	s[8] = '-'

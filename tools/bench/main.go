@@ -1,8 +1,8 @@
-// Command petstore-webhooks-bench measures `listen` on 127.0.0.1 against a
+// Command bench measures `listen` on 127.0.0.1 against a
 // bare net/http handler, under one load generator, and prints the ratios
 // that docs/benchmarks.md records:
 //
-//	go run ./cmd/petstore-webhooks-bench
+//	go run ./tools/bench
 //
 // It builds the petstore-webhooks binary, runs every server as a process of
 // its own on a free loopback port, and stops everything it started.
