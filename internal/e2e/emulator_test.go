@@ -135,25 +135,25 @@ func TestRetriesDisableTheWebhook(t *testing.T) {
 func TestPendingRetriesSurviveARestart(t *testing.T) {
 	u := newUser(t)
 	db := filepath.Join(u.dir, "emulator.db")
-	em := u.emulator(db, "--retry-schedule", "0s,750ms,750ms")
+	em := u.emulator(db, "--retry-schedule", "0s,1500ms,1500ms")
 	target := closedPortURL(t)
 	hook := u.registerJSON("--url", target, "--events", "pet.adopted")
 	id := hook["id"].(string)
 	if r := u.run("trigger", "pet.adopted", "--api", "--wait", "0"); r.code != 0 || !strings.HasSuffix(r.stdout, "\tqueued for 1 webhook(s)\n") {
 		t.Fatalf("trigger --api --wait 0: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	// The retry is due 750 ms after the first attempt: time enough to stop
+	// The retry is due 1500 ms after the first attempt: time enough to stop
 	// the emulator before it, and short enough not to wait long after.
 	em.stdout.waitFor(t, "the first attempt fails", func(lines string) bool { return strings.Contains(lines, "attempt 1/3  error:") })
 	em.interrupt(t)
 	if strings.Contains(em.stdout.String(), "attempt 2/3") {
-		t.Fatalf("the retry came before the emulator stopped: the machine is too slow for the 750 ms schedule\n%s", em.stdout)
+		t.Fatalf("the retry came before the emulator stopped: the machine is too slow for the 1500 ms schedule\n%s", em.stdout)
 	}
 
 	// The endpoint comes up while the emulator is down; the retry happens after the restart.
 	port := strings.TrimSuffix(strings.TrimPrefix(target, "http://127.0.0.1:"), "/webhooks")
 	l := u.start(readyLine, "listen", "--addr", "127.0.0.1:"+port, "--secret", hook["secret"].(string), "--max-events", "1")
-	u.emulator(db, "--retry-schedule", "0s,750ms,750ms")
+	u.emulator(db, "--retry-schedule", "0s,1500ms,1500ms")
 	if code := l.wait(t); code != 0 {
 		t.Fatalf("listen exit %d", code)
 	}
