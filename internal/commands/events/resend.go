@@ -102,7 +102,7 @@ could not be reached.`,
 				return cmdutil.FlagErrorf("event %s was never forwarded: say where with --to", args[0])
 			}
 			rl := relay.New(relay.Config{Store: st, Client: relay.NewClient(), Targets: named, Timeout: timeout, Headers: hdr, ForwardSecret: forwardSecret, ForwardScheme: scheme,
-				Now: f.Now, KeepHistory: true})
+				Now: f.Now})
 			var unreachable, non2xx []string // the targets, named for the closing error
 			for _, target := range targets {
 				fw, err := st.AddForward(cmd.Context(), r.ID, target, f.Now())
