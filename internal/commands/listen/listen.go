@@ -150,7 +150,8 @@ See 'petstore-webhooks events'.`,
 
   # relay, and give the sender the app's answer
   petstore-webhooks listen --forward-to 3000 --passthrough`,
-		Args: cmdutil.NoArgs,
+		GroupID: cmdutil.GroupEvents,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("addr") {
 				cfg, err := opts.Config()
@@ -183,7 +184,7 @@ See 'petstore-webhooks events'.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return listenRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()

@@ -26,7 +26,10 @@ import (
 // drainGrace is how long forwards in flight may finish when listen stops.
 const drainGrace = 5 * time.Second
 
-func run(ctx context.Context, opts *Options) error {
+// listenRun receives until ctx ends, --max-events have arrived or --timeout
+// passes: flags → config (verifySecrets) → intake (openRecorder) → receiver
+// → printer.
+func listenRun(ctx context.Context, opts *Options) error {
 	if len(opts.Schemes) == 0 {
 		opts.Schemes = []signature.Scheme{signature.Petstore}
 	}
