@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/intake"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
@@ -219,5 +220,14 @@ func TestMaxEventsCountsOnlyTheEventsShown(t *testing.T) {
 	case <-c.done:
 	default:
 		t.Fatal("the one event shown did not reach --max-events 1")
+	}
+}
+
+// The help says how many requests and attempts may wait for a slow stdout.
+func TestHelpSaysHowManyLinesWaitForStdout(t *testing.T) {
+	f, _ := cmdtest.Factory(t, nil)
+	want := fmt.Sprintf("more than %d requests and forward attempts wait to be shown", printerBuffer)
+	if long := strings.Join(strings.Fields(NewCmdListen(f, nil).Long), " "); !strings.Contains(long, want) {
+		t.Fatalf("listen --help does not say %q", want)
 	}
 }
