@@ -81,7 +81,11 @@ func TestFirstAttemptIsSentWhileTheCommitRuns(t *testing.T) {
 		_, err := h.in.Accept(context.Background(), accepted("e1", "pet.adopted"))
 		done <- err
 	}()
-	<-a.entered // the app has the event; the commit waits for the lock
+	select {
+	case <-a.entered: // the app has the event; the commit waits for the lock
+	case err := <-done:
+		t.Fatalf("Accept returned (%v) before the app had the event: the first attempt waited for the commit", err)
+	}
 	select {
 	case err := <-done:
 		t.Fatalf("Accept returned (%v) before its commit could be made", err)
