@@ -115,6 +115,20 @@ func (w *Writer) Emit(line []byte) {
 	}
 }
 
+// Lost counts n lines dropped before they reached the Writer (by a queue in
+// front of it): they are told of with the lines it drops itself.
+func (w *Writer) Lost(n int) {
+	if n <= 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) == 0 && w.lost == 0 {
+		signal(w.kick)
+	}
+	w.lost += n
+}
+
 func signal(c chan struct{}) {
 	select {
 	case c <- struct{}{}:

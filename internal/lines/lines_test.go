@@ -221,3 +221,17 @@ func TestErrIsTheFirstWriteError(t *testing.T) {
 		t.Fatalf("Err() = %v", err)
 	}
 }
+
+// Lines lost before they reached the Writer are told of where they were
+// lost, after the lines before them, and the lines emitted after them.
+func TestLinesLostInFrontOfTheWriterAreToldOfInPlace(t *testing.T) {
+	var out bytes.Buffer
+	w := New(&out, 1<<20, time.Hour, func(n int) []byte { return fmt.Appendf(nil, "(%d lost)\n", n) })
+	w.Emit([]byte("a\n"))
+	w.Lost(3)
+	w.Lost(0)
+	w.Close()
+	if got := out.String(); got != "a\n(3 lost)\n" {
+		t.Fatalf("out %q", got)
+	}
+}

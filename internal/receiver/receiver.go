@@ -44,10 +44,13 @@ type Request struct {
 // the app's own 2xx with --passthrough.
 func (r Request) Accepted() bool { return r.Status >= 200 && r.Status < 300 }
 
-// Answer answers a request in the receiver's place (--passthrough: with the
-// app's answer). It calls tell, once, with the status it is about to give,
-// before it writes the answer.
-type Answer func(w http.ResponseWriter, tell func(status int))
+// Answer is an answer given in the receiver's place (--passthrough: the
+// app's answer).
+type Answer struct {
+	Status int
+	Header http.Header // Content-Length aside
+	Body   []byte
+}
 
 // Config sets up a Handler.
 type Config struct {
@@ -58,14 +61,17 @@ type Config struct {
 	MaxBody    int64
 	Now        func() time.Time
 	// Record, when set, stores each request before it is answered; a request
-	// it cannot store is answered 503, so that the sender tries again. The
-	// Answer it returns, when not nil, answers the request instead of the
-	// receiver.
-	Record func(*Request) (Answer, error)
+	// it cannot store is answered 503 (NotRecorded), so that the sender tries
+	// again. The Answer it returns, when not nil, answers the request instead
+	// of the receiver.
+	Record func(*Request) (*Answer, error)
 	// Sink is told of every request before it is answered; it must be safe
 	// for concurrent use.
 	Sink func(Request)
 }
+
+// NotRecorded is the status of a request that Record could not store.
+const NotRecorded = http.StatusServiceUnavailable
 
 // Stats counts the requests of a run.
 type Stats struct {
@@ -153,16 +159,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // finish records the request, tells the sink, then answers: 200
 // {"received":true}, else a JSON error, unless the recorder's answer does
-// (--passthrough), which tells the sink of the status it gives first. It
-// reports whether the request was recorded (or there is nothing to record
-// it in).
+// (--passthrough), whose status the sink is told. It reports whether the
+// request was recorded (or there is nothing to record it in).
 func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, message string) (recorded bool) {
 	req.Status = status
-	var answer Answer
+	var answer *Answer
 	if h.cfg.Record != nil {
 		var err error
 		if answer, err = h.cfg.Record(req); err != nil {
-			req.Status, code, message = http.StatusServiceUnavailable, "not_recorded", "could not record the request: "+err.Error()
+			req.Status, code, message = NotRecorded, "not_recorded", "could not record the request: "+err.Error()
 		}
 	}
 	recorded = req.Status == status
@@ -170,10 +175,14 @@ func (h *Handler) finish(w http.ResponseWriter, req *Request, status int, code, 
 		h.stats.rejected.Add(1)
 	}
 	if answer != nil {
-		answer(w, func(status int) {
-			req.Status = status
-			h.tell(*req)
-		})
+		req.Status = answer.Status
+		h.tell(*req)
+		for k, v := range answer.Header {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(answer.Status)
+		_, _ = w.Write(answer.Body)
 		return recorded
 	}
 	h.tell(*req)

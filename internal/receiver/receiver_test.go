@@ -138,7 +138,7 @@ func TestReceiverAnEventNotRecordedIsNotSeen(t *testing.T) {
 	rec := &recorder{}
 	fail := true
 	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
-		Record: func(*Request) (Answer, error) {
+		Record: func(*Request) (*Answer, error) {
 			if fail {
 				fail = false
 				return nil, errors.New("disk full")
@@ -180,16 +180,14 @@ func TestIDSetRemoveThenAddAgain(t *testing.T) {
 func TestTheRecordersAnswerIsTheOneTheSinkSees(t *testing.T) {
 	rec := &recorder{}
 	h := New(Config{Path: "/webhooks", Schemes: []signature.Scheme{signature.Petstore}, Secrets: []string{secret}, MaxBody: 1 << 20, Now: time.Now, Sink: rec.sink,
-		Record: func(*Request) (Answer, error) {
-			return func(w http.ResponseWriter, tell func(int)) {
-				tell(http.StatusInternalServerError)
-				w.WriteHeader(http.StatusInternalServerError)
-			}, nil
+		Record: func(*Request) (*Answer, error) {
+			return &Answer{Status: http.StatusInternalServerError, Header: http.Header{"X-App": {"1"}, "Content-Length": {"99"}}, Body: []byte("app down")}, nil
 		}})
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, signed(`{"id":"a","type":"x"}`, secret))
-	if w.Code != 500 || len(rec.reqs) != 1 || rec.reqs[0].Status != 500 || rec.reqs[0].Accepted() {
-		t.Fatalf("answered %d, sink got %+v", w.Code, rec.reqs)
+	if w.Code != 500 || w.Body.String() != "app down" || w.Header().Get("X-App") != "1" || w.Header().Get("Content-Length") != "" ||
+		len(rec.reqs) != 1 || rec.reqs[0].Status != 500 || rec.reqs[0].Accepted() {
+		t.Fatalf("answered %d %q %v, sink got %+v", w.Code, w.Body, w.Header(), rec.reqs)
 	}
 	if got, want := h.Stats(), (Stats{Received: 1, Verified: 1}); got != want {
 		t.Fatalf("stats = %+v, want %+v", got, want)

@@ -3,16 +3,15 @@ package relay
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
@@ -51,7 +50,7 @@ func NewClient() *http.Client {
 
 // Config sets up a Relay.
 type Config struct {
-	Store         *store.Store
+	Store         *store.Store // where Once records its attempt
 	Client        *http.Client
 	Timeout       time.Duration    // for one attempt
 	RetryMax      int              // attempts in all; 0 for no limit
@@ -60,17 +59,10 @@ type Config struct {
 	ForwardSecret string           // re-signs the body when set
 	ForwardScheme signature.Scheme // how to re-sign; petstore when nil
 	Now           func() time.Time
-	// KeepHistory false deletes a request once its forwards are finished.
-	KeepHistory bool
-	// RecordAttempt commits an attempt and its forward's new state; when nil,
-	// the attempt is committed on its own.
-	RecordAttempt func(ctx context.Context, a store.ForwardAttempt, state string, next time.Time) error
-	// OnAttempt is told of every recorded attempt.
-	OnAttempt func(Result)
-	// OnError is told when an attempt could not be recorded; the forward
-	// stays due and is tried again.
-	OnError func(error)
-	Workers int
+	// Backoff is how long to wait before attempt+1 after resp (nil when
+	// there was no answer); when nil, 250 ms doubling up to 5 s, or the
+	// answer's Retry-After.
+	Backoff func(attempt int, resp *Response) time.Duration
 	// Targets are where forwards recorded by a target's Name are sent.
 	Targets []Target
 	// PassAnswers reads the target's whole answer (up to PassedResponse), for
@@ -81,7 +73,7 @@ type Config struct {
 // Result is one attempt and what became of its forward.
 type Result struct {
 	Request  *store.Request
-	Forward  store.Forward // State is the new state
+	Forward  store.Forward // State is the new state, NextAttemptAt when it is due again
 	Attempt  store.ForwardAttempt
 	RetryIn  time.Duration // when State is Pending
 	Response *Response     // nil when there was no answer
@@ -95,230 +87,44 @@ type Response struct {
 	Body   []byte
 }
 
-type job struct {
-	fwd   store.Forward
-	req   *store.Request // nil: load it from the store
-	token uint64         // the claim on fwd.ID
-	// early, when not nil, is a first attempt that starts before the forward
-	// is recorded: its forward and claim come from early once it is.
-	early  *Early
-	target int // the index of the target in early's
-}
-
-// Relay delivers forwards: fresh ones at once, due retries from the store.
+// Relay sends forwards to their targets and judges the answers.
 type Relay struct {
-	cfg      Config
-	urls     map[string]string // a configured target's Name -> its URL
-	jobs     chan job
-	wake     chan struct{}
-	mu       sync.Mutex
-	inflight map[int64]uint64 // forward id -> the token of the claim that holds it
-	tokens   uint64
-	closed   bool
-	workers  sync.WaitGroup
-	loopDone chan struct{}
-	// attempts run under attemptCtx, which Close cancels when draining takes too long.
-	attemptCtx    context.Context
-	cancelAttempt context.CancelFunc
+	cfg  Config
+	urls map[string]string // a configured target's Name -> its URL
 }
 
-// New returns a Relay; Start runs it.
+// New returns a Relay.
 func New(cfg Config) *Relay {
-	if cfg.Workers == 0 {
-		cfg.Workers = 32
-	}
 	// A forward never follows a redirect, whatever client it is given: a 3xx
 	// is the target's answer.
 	client := *cfg.Client
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	cfg.Client = &client
+	if cfg.Backoff == nil {
+		now := cfg.Now
+		cfg.Backoff = func(attempt int, resp *Response) time.Duration { return backoff(attempt, resp, now()) }
+	}
 	urls := map[string]string{}
 	for _, t := range cfg.Targets {
 		urls[t.Name()] = t.URL
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &Relay{cfg: cfg, urls: urls, jobs: make(chan job, 4096), wake: make(chan struct{}, 1), inflight: map[int64]uint64{},
-		loopDone: make(chan struct{}), attemptCtx: ctx, cancelAttempt: cancel}
+	return &Relay{cfg: cfg, urls: urls}
 }
 
-// Start runs the workers and the loop that picks up due retries, until ctx
-// ends; then Close drains.
-func (r *Relay) Start(ctx context.Context) {
-	for range r.cfg.Workers {
-		r.workers.Add(1)
-		go func() {
-			defer r.workers.Done()
-			for j := range r.jobs {
-				r.attempt(j)
-			}
-		}()
-	}
-	go func() {
-		defer close(r.loopDone)
-		r.loop(ctx)
-	}()
-}
-
-// Close waits up to grace for the attempts in flight, then cuts the rest
-// short; they stay pending and resume when a relay starts on the same store.
-// The context given to Start must have ended.
-func (r *Relay) Close(grace time.Duration) {
-	r.mu.Lock()
-	r.closed = true
-	r.mu.Unlock()
-	<-r.loopDone
-	close(r.jobs)
-	done := make(chan struct{})
-	go func() { r.workers.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(grace):
-		r.cancelAttempt()
-		<-done
-	}
-}
-
-// claim takes a forward for one attempt and returns the claim's token, or 0
-// when another claim holds it.
-func (r *Relay) claim(id int64) uint64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, held := r.inflight[id]; held {
-		return 0
-	}
-	return r.take(id)
-}
-
-// take claims a forward even when another claim holds it; r.mu is held.
-func (r *Relay) take(id int64) uint64 {
-	r.tokens++
-	r.inflight[id] = r.tokens
-	return r.tokens
-}
-
-// holds reports whether the claim with token still holds the forward.
-func (r *Relay) holds(id int64, token uint64) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.inflight[id] == token
-}
-
-func (r *Relay) release(id int64, token uint64) {
-	r.mu.Lock()
-	r.releaseLocked(id, token)
-	r.mu.Unlock()
-}
-
-// releaseLocked lets a forward go if the claim with token holds it; r.mu is held.
-func (r *Relay) releaseLocked(id int64, token uint64) {
-	if r.inflight[id] == token {
-		delete(r.inflight, id)
-	}
-}
-
-func (r *Relay) poke() {
-	select {
-	case r.wake <- struct{}{}:
-	default:
-	}
-}
-
-// loop hands due forwards to the workers until ctx ends.
-func (r *Relay) loop(ctx context.Context) {
-	for {
-		due, err := r.cfg.Store.DueForwards(ctx, r.cfg.Now(), 256)
-		if err != nil && ctx.Err() != nil {
-			return
+// Route returns the names of the targets that events of eventType go to.
+func (r *Relay) Route(eventType string) []string {
+	var names []string
+	for _, t := range r.cfg.Targets {
+		if t.Matches(eventType) {
+			names = append(names, t.Name()) // Send sends to its URL
 		}
-		for _, f := range due {
-			token := r.claim(f.ID)
-			if token == 0 {
-				continue
-			}
-			select {
-			case r.jobs <- job{fwd: f, token: token}:
-			case <-ctx.Done():
-				r.release(f.ID, token)
-				return
-			}
-		}
-		wait := time.Minute
-		if next, ok, err := r.cfg.Store.NextForwardDue(ctx); err == nil && ok {
-			wait = min(max(next.Sub(r.cfg.Now()), 10*time.Millisecond), time.Minute)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-r.wake:
-		case <-t.C:
-		}
-		t.Stop()
 	}
+	return names
 }
 
-// attempt makes one attempt at a forward and records it.
-func (r *Relay) attempt(j job) {
-	if j.early != nil {
-		r.attemptEarly(j)
-		return
-	}
-	if j.req == nil {
-		// The loop read this forward before claiming it. A fresh one's worker
-		// may have finished it in between, or, once a request without history
-		// is deleted, a fresh forward may have its id and its own claim: only
-		// a forward that is still this claim's, pending and due now is
-		// attempted, as it is now.
-		f, err := r.cfg.Store.GetForward(r.attemptCtx, j.fwd.ID)
-		if err != nil || f.State != store.Pending || f.NextAttemptAt.After(r.cfg.Now()) || !r.holds(f.ID, j.token) {
-			r.release(j.fwd.ID, j.token)
-			return
-		}
-		j.fwd = f
-	}
-	res, err := r.Once(r.attemptCtx, j.req, j.fwd, true)
-	r.settle(j.fwd, j.token, res, err)
-}
-
-// settle releases an attempted forward's claim, then has a pending one
-// picked up again when due, and forgets a finished one without history.
-func (r *Relay) settle(f store.Forward, token uint64, res Result, err error) {
-	r.release(f.ID, token)
-	if err != nil {
-		if r.attemptCtx.Err() == nil && r.cfg.OnError != nil {
-			r.cfg.OnError(fmt.Errorf("forward %d to %s: %w", f.ID, f.Target, err))
-		}
-		return // it stays due
-	}
-	if res.Forward.State == store.Pending {
-		r.poke()
-		return
-	}
-	r.forget(res)
-}
-
-// forget deletes, without history, a request whose forwards are all
-// finished. It runs after the forward's claim is released: the store may
-// give a deleted forward's id to the next one.
-func (r *Relay) forget(res Result) {
-	if !r.cfg.KeepHistory && res.Forward.State != store.Pending {
-		_ = r.cfg.Store.DeleteFinished(context.Background(), res.Request.ID)
-	}
-}
-
-// Once makes one attempt at f and records it. With retry false the forward
-// is finished by this attempt whatever its outcome (passthrough, resend).
+// Once makes one attempt at f and records it in the store. With retry false
+// the forward is finished by this attempt whatever its outcome (resend).
 func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, retry bool) (Result, error) {
-	res, err := r.once(ctx, req, f, retry)
-	if err == nil && r.cfg.OnAttempt != nil {
-		r.cfg.OnAttempt(res)
-	}
-	return res, err
-}
-
-// once is Once without telling OnAttempt.
-func (r *Relay) once(ctx context.Context, req *store.Request, f store.Forward, retry bool) (Result, error) {
 	if req == nil {
 		loaded, err := r.cfg.Store.GetRequest(ctx, f.RequestID)
 		if err != nil {
@@ -326,27 +132,31 @@ func (r *Relay) once(ctx context.Context, req *store.Request, f store.Forward, r
 		}
 		req = &loaded
 	}
-	at := r.cfg.Now()
-	resp, latency, sendErr := r.send(ctx, req, f.Target)
-	return r.record(ctx, req, f, retry, sent{at, resp, latency, sendErr})
-}
-
-// sent is what one send to a target came to.
-type sent struct {
-	at      time.Time
-	resp    *Response
-	latency time.Duration
-	err     error
-}
-
-// record stores an attempt at f and moves f to its next state; the caller
-// tells OnAttempt.
-func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward, retry bool, s sent) (Result, error) {
-	at, resp, latency, sendErr := s.at, s.resp, s.latency, s.err
+	res := r.Judge(req, f, retry, r.Send(ctx, req, f.Target))
 	if ctx.Err() != nil {
 		return Result{}, ctx.Err()
 	}
-	a := store.ForwardAttempt{ForwardID: f.ID, Attempt: f.Attempts + 1, AttemptedAt: at, Latency: latency, Response: []byte{}}
+	if err := r.cfg.Store.RecordForwardAttempt(context.WithoutCancel(ctx), res.Attempt, res.Forward.State, res.Forward.NextAttemptAt); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// Sent is what one send to a target came to.
+type Sent struct {
+	At       time.Time
+	Response *Response // nil when there was no answer
+	Latency  time.Duration
+	Err      error // why there was no answer
+}
+
+// Judge makes the attempt that s was at f, and moves f to its next state:
+// delivered on a 2xx; pending, due again after a backoff, when the failure
+// is worth a retry (retry true, and within RetryMax and RetryFor); else
+// failed.
+func (r *Relay) Judge(req *store.Request, f store.Forward, retry bool, s Sent) Result {
+	resp, sendErr := s.Response, s.Err
+	a := store.ForwardAttempt{ForwardID: f.ID, Attempt: f.Attempts + 1, AttemptedAt: s.At, Latency: s.Latency, Response: []byte{}}
 	if sendErr != nil {
 		a.Error = sendErr.Error()
 	} else {
@@ -363,7 +173,7 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 	case sendErr == nil && resp.Status >= 200 && resp.Status < 300:
 		res.Forward.State = store.Delivered
 	case retry && retryable(resp, sendErr):
-		res.RetryIn = backoff(a.Attempt, resp)
+		res.RetryIn = r.cfg.Backoff(a.Attempt, resp)
 		next = r.cfg.Now().Add(res.RetryIn)
 		res.Forward.State = store.Pending
 		if (r.cfg.RetryMax > 0 && a.Attempt >= r.cfg.RetryMax) || next.Sub(f.CreatedAt) > r.cfg.RetryFor {
@@ -373,14 +183,7 @@ func (r *Relay) record(ctx context.Context, req *store.Request, f store.Forward,
 		res.Forward.State = store.Failed
 	}
 	res.Forward.NextAttemptAt = next
-	recordAttempt := r.cfg.RecordAttempt
-	if recordAttempt == nil {
-		recordAttempt = r.cfg.Store.RecordForwardAttempt
-	}
-	if err := recordAttempt(context.WithoutCancel(ctx), a, res.Forward.State, next); err != nil {
-		return Result{}, err
-	}
-	return res, nil
+	return res
 }
 
 // targetURL is where a forward recorded as target goes: the URL of the
@@ -396,8 +199,14 @@ func (r *Relay) targetURL(target string) (string, error) {
 	return target, nil
 }
 
-// send POSTs the request's exact bytes, with its headers less the hop-by-hop
-// ones, to target.
+// Send POSTs the request's exact bytes, with its headers less the hop-by-hop
+// ones, to target (a configured target's Name, or a URL).
+func (r *Relay) Send(ctx context.Context, req *store.Request, target string) Sent {
+	at := r.cfg.Now()
+	resp, latency, err := r.send(ctx, req, target)
+	return Sent{At: at, Response: resp, Latency: latency, Err: err}
+}
+
 func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*Response, time.Duration, error) {
 	target, err := r.targetURL(target)
 	if err != nil {
@@ -438,7 +247,7 @@ func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*R
 	start := time.Now()
 	resp, err := r.cfg.Client.Do(out)
 	if err != nil {
-		return nil, time.Since(start), cause(err, r.cfg.Timeout)
+		return nil, time.Since(start), sender.Cause(err, r.cfg.Timeout)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 { // a 101's body is the connection: not read
@@ -454,23 +263,12 @@ func (r *Relay) send(ctx context.Context, req *store.Request, target string) (*R
 		_, _ = io.CopyN(io.Discard, resp.Body, drainedResponse)
 	}
 	if err != nil {
-		return nil, latency, cause(err, r.cfg.Timeout)
+		return nil, latency, sender.Cause(err, r.cfg.Timeout)
 	}
 	if len(body) > PassedResponse {
 		return nil, latency, &UnusableAnswerError{fmt.Sprintf("the target answered %d with more than %d MiB, more than is passed through", resp.StatusCode, PassedResponse>>20)}
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, latency, nil
-}
-
-func cause(err error, timeout time.Duration) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("no answer within %s", timeout)
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 // retryable: no answer, 5xx, 408 and 429 are tried again; other answers are final.
@@ -483,13 +281,13 @@ func retryable(resp *Response, err error) bool {
 
 // backoff is Retry-After on a 429 or 503 that gives one (at most an hour),
 // else 250 ms doubling per attempt up to 5 s, with up to 20% jitter.
-func backoff(attempt int, resp *Response) time.Duration {
+func backoff(attempt int, resp *Response, now time.Time) time.Duration {
 	if resp != nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
 			return time.Duration(min(s, 3600)) * time.Second // capped before multiplying, which overflows
 		}
 		if t, err := http.ParseTime(resp.Header.Get("Retry-After")); err == nil {
-			return min(max(time.Until(t), 0), time.Hour)
+			return min(max(t.Sub(now), 0), time.Hour)
 		}
 	}
 	d := min(250*time.Millisecond<<min(attempt-1, 10), 5*time.Second)

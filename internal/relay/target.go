@@ -1,5 +1,7 @@
 // Package relay forwards received requests to local targets: routing by event
-// type, byte-exact copies, retries with backoff, and a record of every attempt.
+// type, byte-exact copies, re-signing, reading answers and judging each
+// attempt (delivered, due again after a backoff, or failed). What happens to
+// a forward over time (first attempts, retries) is internal/intake's.
 package relay
 
 import (

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -56,7 +57,7 @@ func Send(ctx context.Context, client *http.Client, target string, header http.H
 	start := time.Now()
 	resp, err := noRedirects.Do(req)
 	if err != nil {
-		return Result{Latency: time.Since(start), Err: cause(err)}
+		return Result{Latency: time.Since(start), Err: Cause(err, 0)}
 	}
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
@@ -103,7 +104,14 @@ func shorten(s string) string {
 func Refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 
 // cause drops the `Post "URL": ` wrapping, which the caller already shows.
-func cause(err error) error {
+// Cause is what went wrong with a request an http.Client could not make: the
+// error under the client's *url.Error (which repeats the method and URL the
+// caller shows anyway), or, when timeout is set and the request ran out of
+// it, "no answer within" timeout.
+func Cause(err error, timeout time.Duration) error {
+	if timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("no answer within %s", timeout)
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err

@@ -170,7 +170,7 @@ func resendOnce(ctx context.Context, opts *ResendOptions, st *store.Store, r *st
 	}
 	fwd := opts.Forwarding
 	rl := relay.New(relay.Config{Store: st, Client: opts.Client, Targets: named, Timeout: fwd.Timeout, Headers: fwd.Headers,
-		ForwardSecret: fwd.Secret, ForwardScheme: fwd.Scheme, Now: opts.Now, KeepHistory: true})
+		ForwardSecret: fwd.Secret, ForwardScheme: fwd.Scheme, Now: opts.Now})
 	return rl.Once(ctx, r, fw, false)
 }
 

@@ -94,10 +94,11 @@ session or cookie are masked as ****; signature headers stay visible. --verbose
 shows the first 64 KiB of a body, indented when it is JSON at most 64 levels
 deep.
 
-A slow reader of stdout gets every line; when stdout takes nothing for a
-second, at most 4 MiB of lines wait and the rest are dropped and counted on
+A slow reader of stdout never slows listen down: lines are dropped when more
+than 4096 requests and forward attempts wait to be shown, or when 4 MiB of
+lines wait and stdout has taken nothing for a second. They are counted on
 stderr (and as {"kind":"dropped","count":N} with --format json), never events:
-they are still recorded (unless --no-history) and counted. On exit, listen
+those are still recorded (unless --no-history) and counted. On exit, listen
 waits at most 2s for stdout to take the last lines.
 
 With no secret configured, the first run makes a whsec_ secret and saves it in
@@ -151,7 +152,8 @@ See 'petstore-webhooks events'.`,
 
   # relay, and give the sender the app's answer
   petstore-webhooks listen --forward-to 3000 --passthrough`,
-		Args: cmdutil.NoArgs,
+		GroupID: cmdutil.GroupEvents,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("addr") {
 				cfg, err := opts.Config()
@@ -176,9 +178,8 @@ See 'petstore-webhooks events'.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return listenRun(cmd.Context(), opts)
 		},
-		GroupID: cmdutil.GroupEvents,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "", "address to listen on, HOST:PORT or PORT (a bare port binds 127.0.0.1) (default: listen_addr, PETSTORE_LISTEN_ADDR, 127.0.0.1:8080)")

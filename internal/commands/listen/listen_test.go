@@ -33,6 +33,25 @@ func TestListenFlags(t *testing.T) {
 		{"forward scheme", []string{"--forward-to", "3000", "--forward-secret", "whsec_YQ==", "--forward-scheme", "standard"}, func(o *Options) bool {
 			return o.ForwardScheme.Name() == "standard"
 		}, ""},
+		{"relay", []string{"--forward-to", "pet.*=3000", "--forward-to", "localhost:4000/hooks", "-H", "X-Env: dev", "--forward-timeout", "2s",
+			"--retry-max", "5", "--retry-for", "10m", "--no-history"}, func(o *Options) bool {
+			return len(o.ForwardTo) == 2 && o.ForwardTo[0].Glob == "pet.*" && o.ForwardTo[0].URL == "http://localhost:3000" &&
+				o.ForwardTo[1].URL == "http://localhost:4000/hooks" && o.Headers.Get("X-Env") == "dev" && o.ForwardTimeout == 2*time.Second &&
+				o.RetryMax == 5 && o.RetryFor == 10*time.Minute && o.NoHistory && !o.Passthrough
+		}, ""},
+		{"relay defaults", []string{"--forward-to", "3000"}, func(o *Options) bool {
+			return o.ForwardTimeout == 10*time.Second && o.RetryMax == 0 && o.RetryFor == time.Hour && o.HistoryMaxAge == 7*24*time.Hour &&
+				o.HistoryMaxSize == 1<<30 && !o.NoHistory && o.ForwardSecret == ""
+		}, ""},
+		{"passthrough", []string{"--forward-to", "3000", "--passthrough", "--history", "h.db", "--history-max-age", "1h"}, func(o *Options) bool {
+			return o.Passthrough && o.History == "h.db" && o.HistoryMaxAge == time.Hour
+		}, ""},
+		{"passthrough to two", []string{"--forward-to", "3000", "--forward-to", "4000", "--passthrough"}, nil, "--passthrough needs exactly one --forward-to target, without a glob"},
+		{"passthrough with a glob", []string{"--forward-to", "pet.*=3000", "--passthrough"}, nil, "--passthrough needs exactly one --forward-to target, without a glob"},
+		{"relay flag without a target", []string{"--retry-max", "3"}, nil, "--retry-max goes with --forward-to"},
+		{"bad forward timeout", []string{"--forward-to", "3000", "--forward-timeout", "0s"}, nil, "--forward-timeout must be positive, got 0s"},
+		{"bad target", []string{"--forward-to", "99999"}, nil, `forward target "99999": port 99999 is out of range`},
+		{"history and no history", []string{"--history", "h.db", "--no-history"}, nil, "--history and --no-history do not go together"},
 		{"unknown scheme", []string{"--scheme", "petstore,acme"}, nil, `--scheme: unknown signature scheme "acme" (known: github, hex, petstore, shopify, slack, standard, stripe)`},
 		{"bad tolerance", []string{"--tolerance", "0s"}, nil, "--tolerance must be positive, got 0s"},
 		{"forward scheme alone", []string{"--forward-to", "3000", "--forward-scheme", "stripe"}, nil, "--forward-scheme needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET"},
@@ -87,7 +106,7 @@ func TestListenPortInUse(t *testing.T) {
 	defer busy.Close()
 	f, _ := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
 	addr := busy.Addr().String()
-	err = run(context.Background(), &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: addr, Path: "/", NoHistory: true})
+	err = listenRun(context.Background(), &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: addr, Path: "/", NoHistory: true})
 	if err == nil || err.Error() != addr+" is in use by another program: choose another with --addr (or 'petstore-webhooks config set listen_addr HOST:PORT')" {
 		t.Fatalf("err = %v", err)
 	}

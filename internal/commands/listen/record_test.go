@@ -15,7 +15,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
-	"github.com/petstoreapi/petstore-webhooks/internal/history"
+	"github.com/petstoreapi/petstore-webhooks/internal/intake"
 	"github.com/petstoreapi/petstore-webhooks/internal/lines"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
@@ -43,7 +43,7 @@ func recordingListener(t *testing.T, history bool, setup func(*Options)) (*recei
 		t.Fatal(err)
 	}
 	t.Cleanup(rec.close) // before out.close
-	return receiver.New(receiverConfig(opts, []string{testSecret}, rec, out.print)), rec
+	return receiver.New(receiverConfig(opts, []string{testSecret}, rec, nil)), rec
 }
 
 func signedRequest(body string) *http.Request {
@@ -221,7 +221,7 @@ func TestPassthroughPassesOnlyAWholeFinalAnswer(t *testing.T) {
 
 func TestHelpSaysHowMuchOfARejectedBodyIsKept(t *testing.T) {
 	f, _ := cmdtest.Factory(t, nil)
-	want := fmt.Sprintf("only the first %d KiB of the body is kept", history.RejectedBodyKept>>10)
+	want := fmt.Sprintf("only the first %d KiB of the body is kept", intake.RejectedBodyKept>>10)
 	if long := strings.Join(strings.Fields(NewCmdListen(f, nil).Long), " "); !strings.Contains(long, want) {
 		t.Fatalf("listen --help does not say %q", want)
 	}
@@ -338,7 +338,7 @@ func TestPendingForwardsAreToldOfBelowTheLastRequestLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := receiver.New(receiverConfig(opts, []string{testSecret}, rec, out.print))
+	h := receiver.New(receiverConfig(opts, []string{testSecret}, rec, nil))
 	h.ServeHTTP(httptest.NewRecorder(), signedRequest(`{"id":"e1","eventType":"pet.adopted"}`))
 	stop(rec, out)
 	got := both.String()

@@ -1,0 +1,244 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/store"
+)
+
+// firstAttempts follows one request's forwards from before they are
+// recorded: their first attempts are sent while the commit runs, and
+// recorded once it is done. If the commit fails their outcomes are dropped:
+// the sender is told the event was not recorded, and may send it again.
+type firstAttempts struct {
+	req     *store.Request
+	targets []string
+	started []bool        // per target: handed to a worker by start
+	done    chan struct{} // closed once the commit is done
+	fwds    []store.Forward
+}
+
+// job is one attempt for a worker to make: the first at a forward of first
+// (first.targets[target]), else at fwd, a forward of req (nil when the
+// retry loop found fwd due: it is loaded then).
+type job struct {
+	first  *firstAttempts
+	target int
+	fwd    store.Forward
+	req    *store.Request
+}
+
+// start hands the first attempts at req's forwards to idle workers, before
+// the forwards are recorded.
+func (in *Intake) start(req *store.Request, targets []string) *firstAttempts {
+	first := &firstAttempts{req: req, targets: targets, started: make([]bool, len(targets)), done: make(chan struct{})}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for i := range targets {
+		if in.closed {
+			break
+		}
+		select {
+		case in.jobs <- job{first: first, target: i}:
+			first.started[i] = true
+		default: // the workers are busy: recorded hands it over later
+		}
+	}
+	return first
+}
+
+// recorded is told of the committed forwards (nil when the commit failed),
+// lets the attempts that started go on, and hands the others to the
+// workers or, when they are busy, leaves them due for the loop.
+func (in *Intake) recorded(first *firstAttempts, fwds []store.Forward) {
+	first.fwds = fwds
+	close(first.done)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for i, f := range fwds {
+		if first.started[i] {
+			continue
+		}
+		if !in.closed {
+			select {
+			case in.jobs <- job{fwd: f, req: first.req}:
+				continue
+			default:
+			}
+		}
+		delete(in.claims, f.ID)
+		in.poke()
+	}
+}
+
+// claimAll claims new forwards; the committer calls it inside the commit
+// that records them, so the loop never finds them unclaimed.
+func (in *Intake) claimAll(fwds [][]store.Forward) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, fs := range fwds {
+		for _, f := range fs {
+			in.claims[f.ID] = struct{}{}
+		}
+	}
+}
+
+func (in *Intake) releaseAll(fwds [][]store.Forward) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, fs := range fwds {
+		for _, f := range fs {
+			delete(in.claims, f.ID)
+		}
+	}
+}
+
+// claim takes a forward for one attempt, unless one is being made.
+func (in *Intake) claim(id int64) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if _, held := in.claims[id]; held {
+		return false
+	}
+	in.claims[id] = struct{}{}
+	return true
+}
+
+func (in *Intake) release(id int64) {
+	in.mu.Lock()
+	delete(in.claims, id)
+	in.mu.Unlock()
+}
+
+// poke has the loop look for due forwards now.
+func (in *Intake) poke() {
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+// loop hands due forwards to the workers until ctx ends: then it sleeps
+// until the next is due, at most a minute, or until poked.
+func (in *Intake) loop(ctx context.Context) {
+	if in.cfg.loopWaits != nil {
+		defer in.cfg.loopWaits(time.Time{})
+	}
+	st := in.cfg.Store
+	for {
+		now := in.cfg.Clock.Now()
+		due, err := st.DueForwards(ctx, now, 256)
+		if err != nil && ctx.Err() != nil {
+			return
+		}
+		for _, f := range due {
+			if !in.claim(f.ID) {
+				continue // in flight
+			}
+			select {
+			case in.jobs <- job{fwd: f}:
+			case <-ctx.Done():
+				in.release(f.ID)
+				return
+			}
+		}
+		wait := time.Minute
+		if next, ok, err := st.NextForwardDue(ctx); err == nil && ok {
+			wait = min(max(next.Sub(now), 10*time.Millisecond), time.Minute)
+		}
+		if !in.sleep(ctx, now.Add(wait)) {
+			return
+		}
+	}
+}
+
+// sleep waits until the clock reaches until, or a poke, or ctx ends (then
+// it reports false).
+func (in *Intake) sleep(ctx context.Context, until time.Time) bool {
+	t := in.cfg.Clock.NewTimer(until.Sub(in.cfg.Clock.Now()))
+	defer t.Stop()
+	if !in.cfg.Clock.Now().Before(until) {
+		return ctx.Err() == nil // the clock passed until as the timer was made
+	}
+	if in.cfg.loopWaits != nil {
+		in.cfg.loopWaits(until)
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-in.wake:
+	case <-t.C():
+	}
+	return true
+}
+
+// attempt makes one attempt at a forward and records it.
+func (in *Intake) attempt(j job) {
+	ctx := in.attemptCtx
+	if first := j.first; first != nil {
+		sent := in.relay.Send(ctx, first.req, first.targets[j.target])
+		select {
+		case <-first.done:
+		case <-ctx.Done():
+			return // cut short: the forward stays pending, for the next run
+		}
+		if first.fwds == nil {
+			return // not recorded
+		}
+		in.settle(first.req, first.fwds[j.target], sent)
+		return
+	}
+	f, req := j.fwd, j.req
+	if req == nil {
+		// The loop read f before claiming it: an attempt that ended in
+		// between may have finished it or put it off. It is attempted only
+		// if it is still pending and due.
+		now, err := in.cfg.Store.GetForward(ctx, f.ID)
+		if err != nil || now.State != store.Pending || now.NextAttemptAt.After(in.cfg.Clock.Now()) {
+			in.release(f.ID)
+			return
+		}
+		loaded, err := in.cfg.Store.GetRequest(ctx, f.RequestID)
+		if err != nil {
+			in.release(f.ID)
+			return
+		}
+		f, req = now, &loaded
+	}
+	in.settle(req, f, in.relay.Send(ctx, req, f.Target))
+}
+
+// settle records what an attempt came to and tells of it; then a pending
+// forward is left for the loop, and without history a request whose
+// forwards are finished is forgotten.
+func (in *Intake) settle(req *store.Request, f store.Forward, sent relay.Sent) {
+	if in.attemptCtx.Err() != nil {
+		return // cut short by Close: the forward stays pending
+	}
+	res := in.relay.Judge(req, f, true, sent)
+	err := in.recordAttempt(res.Attempt, res.Forward.State, res.Forward.NextAttemptAt)
+	in.release(f.ID)
+	if err != nil {
+		if in.attemptCtx.Err() == nil {
+			in.tellError(fmt.Errorf("forward %d to %s: %w", f.ID, f.Target, err))
+		}
+		return // it stays due
+	}
+	in.stream.publish(Item{Attempt: &res})
+	if res.Forward.State == store.Pending {
+		in.poke()
+		return
+	}
+	in.forget(res)
+}
+
+// forget deletes, without history, a request whose forwards are all
+// finished.
+func (in *Intake) forget(res relay.Result) {
+	if !in.cfg.KeepHistory && res.Forward.State != store.Pending {
+		_ = in.cfg.Store.DeleteFinished(context.Background(), res.Request.ID)
+	}
+}
