@@ -133,9 +133,12 @@ func New(cfg Config) *Intake {
 }
 
 // Subscribe follows what happens from now on, with room for buffer items
-// not yet taken: past that, the subscriber loses items (each next item
-// says how many), never the intake an event.
-func (in *Intake) Subscribe(buffer int) *Subscription { return in.stream.subscribe(buffer) }
+// not yet taken that hold at most maxBytes of bodies (one item always
+// fits): past that, the subscriber loses items (each next item says how
+// many), never the intake an event.
+func (in *Intake) Subscribe(buffer int, maxBytes int64) *Subscription {
+	return in.stream.subscribe(buffer, maxBytes)
+}
 
 // Accept records r, an answered request, with a pending forward to each
 // target its event goes to when it was accepted, and returns once that is

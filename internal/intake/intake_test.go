@@ -127,7 +127,7 @@ func newHarness(t *testing.T, cfg Config, targets ...string) *harness {
 		}
 	}
 	h.in = New(cfg)
-	h.sub = h.in.Subscribe(1000)
+	h.sub = h.in.Subscribe(1000, 1<<30)
 	t.Cleanup(func() { h.in.Close(0) })
 	return h
 }

@@ -1,11 +1,14 @@
 package intake
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -113,7 +116,7 @@ func TestFirstAttemptIsSentWhileTheCommitRuns(t *testing.T) {
 func TestARequestIsToldBeforeItsAttempts(t *testing.T) {
 	a, b := newApp(t), newApp(t)
 	h := newHarness(t, Config{KeepHistory: true}, a.URL, b.URL)
-	other := h.in.Subscribe(1000)
+	other := h.in.Subscribe(1000, 1<<30)
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Add(1)
@@ -451,7 +454,7 @@ func TestWithoutHistoryOnlyWhatIsStillToForwardIsKept(t *testing.T) {
 // many; the others, and the history, lose nothing.
 func TestASlowSubscriberLosesOnlyItsOwnItems(t *testing.T) {
 	h := newHarness(t, Config{KeepHistory: true})
-	slow := h.in.Subscribe(2)
+	slow := h.in.Subscribe(2, 1<<30)
 	for i := range 5 {
 		h.accept(accepted(strings.Repeat("e", i+1), "pet.adopted"))
 	}
@@ -499,5 +502,36 @@ func TestAStaleDueForwardIsNotAttemptedTwice(t *testing.T) {
 	h.close()
 	if got, _ := h.forwards(req.ID); a.count() != 1 || got[0].Attempts != 1 || got[0].State != store.Delivered {
 		t.Fatalf("app saw %d requests, forward %+v; want 1 delivered attempt", a.count(), got[0])
+	}
+}
+
+// A subscriber's waiting items hold at most the bytes it allows, so that a
+// stalled one cannot keep every large body in memory; one item always fits.
+func TestASlowSubscriberKeepsAtMostItsBytesOfBodies(t *testing.T) {
+	h := newHarness(t, Config{KeepHistory: true})
+	big := func(id string) *receiver.Request {
+		r := accepted(id, "pet.adopted")
+		r.Body = append(r.Body, bytes.Repeat([]byte(" "), 10_000)...)
+		return r
+	}
+	slow := h.in.Subscribe(100, 25_000) // room for two such bodies, not three
+	tiny := h.in.Subscribe(100, 10)
+	h.accept(big("a"))
+	h.accept(big("b"))
+	h.accept(big("c"))
+	<-slow.Items() // a is taken: room for one more
+	h.accept(big("d"))
+	h.accept(big("e"))
+	h.close()
+	got := drain(slow)
+	var ids []string
+	for _, it := range got {
+		ids = append(ids, fmt.Sprintf("%s missed %d", it.Request.Event.ID, it.Missed))
+	}
+	if want := []string{"b missed 0", "d missed 1"}; !slices.Equal(ids, want) || slow.Missed() != 1 {
+		t.Fatalf("slow subscriber got %q then missed %d, want %q then 1", ids, slow.Missed(), want)
+	}
+	if got := drain(tiny); len(got) != 1 || got[0].Request.Event.ID != "a" || tiny.Missed() != 4 {
+		t.Fatalf("a subscriber with room for less than one body got %d items, missed %d; want a, then 4 missed", len(got), tiny.Missed())
 	}
 }

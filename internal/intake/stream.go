@@ -18,11 +18,31 @@ type Item struct {
 	Missed int
 }
 
+// size is about how much memory the item holds: the bodies it refers to.
+func (it Item) size() int64 {
+	n := 512 // the rest of the request or the attempt
+	if it.Request != nil {
+		n += len(it.Request.Body)
+	}
+	if a := it.Attempt; a != nil {
+		if a.Request != nil {
+			n += len(a.Request.Body)
+		}
+		if a.Response != nil {
+			n += len(a.Response.Body)
+		}
+	}
+	return int64(n)
+}
+
 // Subscription follows the intake's items in the order they happened.
 type Subscription struct {
-	c      chan Item
-	mu     sync.Mutex
-	missed int // lost since the last item handed over
+	c        chan Item
+	maxBytes int64
+	mu       sync.Mutex
+	missed   int     // lost since the last item handed over
+	sizes    []int64 // of the items in c, oldest first, and some already taken
+	bytes    int64   // the sum of sizes
 }
 
 // Items are the items, until Close ends the stream.
@@ -36,14 +56,28 @@ func (s *Subscription) Missed() int {
 	return s.missed
 }
 
-// offer hands it over, or counts it lost when the buffer is full.
+// offer hands it over, or counts it lost when the buffer is full or the
+// items in it hold maxBytes already.
 func (s *Subscription) offer(it Item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// c is first in, first out, and only offer puts items in it: the
+	// oldest of sizes beyond what c holds were taken.
+	for len(s.sizes) > len(s.c) {
+		s.bytes -= s.sizes[0]
+		s.sizes = s.sizes[1:]
+	}
+	size := it.size()
+	if len(s.sizes) > 0 && s.bytes+size > s.maxBytes {
+		s.missed++
+		return
+	}
 	it.Missed = s.missed
 	select {
 	case s.c <- it:
 		s.missed = 0
+		s.sizes = append(s.sizes, size)
+		s.bytes += size
 	default:
 		s.missed++
 	}
@@ -56,8 +90,8 @@ type stream struct {
 	closed bool
 }
 
-func (st *stream) subscribe(buffer int) *Subscription {
-	s := &Subscription{c: make(chan Item, max(buffer, 1))}
+func (st *stream) subscribe(buffer int, maxBytes int64) *Subscription {
+	s := &Subscription{c: make(chan Item, max(buffer, 1)), maxBytes: maxBytes}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.closed {

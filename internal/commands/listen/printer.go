@@ -21,7 +21,7 @@ import (
 // most a second: past maxWaiting bytes, once stdout has taken nothing for
 // that second, lines are dropped and counted (their events are still
 // recorded, unless --no-history). The intake never waits for the printer:
-// items it could not take (printerBuffer of them wait) are counted with
+// items it could not take (printerBuffer of them, holding printerBytes, wait) are counted with
 // those lines.
 type printer struct {
 	opts     *Options
@@ -29,8 +29,12 @@ type printer struct {
 	followed chan struct{} // closed once follow has shown the last item; nil when not following
 }
 
-// printerBuffer is how many of the intake's items may wait for the printer.
-const printerBuffer = 4096
+// How many of the intake's items may wait for the printer, and how many
+// bytes of bodies they may hold.
+const (
+	printerBuffer = 4096
+	printerBytes  = 64 << 20
+)
 
 // flushDelay is how long a line may wait to be written with the next ones.
 const flushDelay = 10 * time.Millisecond

@@ -164,7 +164,7 @@ func TestPrinterFollowsTheIntake(t *testing.T) {
 	ios, out, errOut := streams(false)
 	p := newPrinter(&Options{IO: ios, Format: "human"})
 	in := intake.New(intake.Config{})
-	sub := in.Subscribe(1) // room for one item: the printer follows only once all three are told
+	sub := in.Subscribe(1, 1<<30) // room for one item: the printer follows only once all three are told
 	for i := range 3 {
 		r := accepted(i)
 		if _, err := in.Accept(context.Background(), &r); err != nil {
@@ -226,7 +226,7 @@ func TestMaxEventsCountsOnlyTheEventsShown(t *testing.T) {
 // The help says how many requests and attempts may wait for a slow stdout.
 func TestHelpSaysHowManyLinesWaitForStdout(t *testing.T) {
 	f, _ := cmdtest.Factory(t, nil)
-	want := fmt.Sprintf("more than %d requests and forward attempts wait to be shown", printerBuffer)
+	want := fmt.Sprintf("more than %d requests and forward attempts, or %d MiB of their bodies, wait to be shown", printerBuffer, printerBytes>>20)
 	if long := strings.Join(strings.Fields(NewCmdListen(f, nil).Long), " "); !strings.Contains(long, want) {
 		t.Fatalf("listen --help does not say %q", want)
 	}

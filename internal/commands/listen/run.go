@@ -150,7 +150,7 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 		}
 	}
 	rec.intake = intake.New(cfg)
-	out.follow(rec.intake.Subscribe(printerBuffer))
+	out.follow(rec.intake.Subscribe(printerBuffer, printerBytes))
 	return rec, nil
 }
 
