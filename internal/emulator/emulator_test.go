@@ -21,7 +21,7 @@ const key = "test-key"
 
 func newAPI(t *testing.T, schedule ...time.Duration) (*API, *store.Store) {
 	t.Helper()
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func FuzzAPI(f *testing.F) {
 	} {
 		f.Add(s.method, s.path, s.query, s.contentType, []byte(s.body))
 	}
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -127,7 +127,7 @@ func parseSchedule(s string) ([]time.Duration, error) {
 }
 
 func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
-	st, err := store.Open(opts.DB)
+	st, err := store.OpenEmulator(opts.DB)
 	if err != nil {
 		return err
 	}

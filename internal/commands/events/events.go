@@ -49,7 +49,7 @@ func openHistory(f *cmdutil.Factory, path string) (*store.Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no history at %s: 'petstore-webhooks listen' records one (or pass --history)", path)
 	}
-	return store.Open(path)
+	return store.OpenHistory(path)
 }
 
 // historyPath is the history the command reads: --history, else the default.

@@ -157,7 +157,7 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 		}
 		rec.unlock = unlock
 	}
-	st, err := store.Open(rec.path)
+	st, err := store.OpenHistory(rec.path)
 	if err != nil {
 		rec.unlock()
 		return nil, fmt.Errorf("history: %w", err)

@@ -322,7 +322,7 @@ func TestTriggerAPIAgainstTheEmulator(t *testing.T) {
 // its base URL and a channel told of each attempt once it is recorded.
 func startEmulator(t *testing.T) (string, <-chan struct{}) {
 	t.Helper()
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

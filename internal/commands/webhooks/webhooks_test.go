@@ -26,7 +26,7 @@ import (
 // newEmulator serves the emulator's API on a test server.
 func newEmulator(t *testing.T) string {
 	t.Helper()
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
