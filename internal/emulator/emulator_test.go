@@ -30,7 +30,7 @@ func newAPI(t *testing.T, schedule ...time.Duration) (*API, *store.Store) {
 	if schedule == nil {
 		schedule = DefaultSchedule
 	}
-	eng := &Engine{Store: st, Client: &http.Client{}, Schedule: schedule, Now: time.Now, UserAgent: "test"}
+	eng := &Engine{Store: st, Client: &http.Client{}, Schedule: schedule, UserAgent: "test"}
 	return &API{Store: st, Engine: eng, APIKey: key, Fixtures: fx, Now: time.Now}, st
 }
 
@@ -371,7 +371,7 @@ func TestEngineResumesDueDeliveriesAfterRestart(t *testing.T) {
 	if tg.count() != 0 {
 		t.Fatal("delivered without an engine")
 	}
-	restarted := &Engine{Store: st, Client: &http.Client{}, Schedule: api.Engine.Schedule, Now: time.Now}
+	restarted := &Engine{Store: st, Client: &http.Client{}, Schedule: api.Engine.Schedule}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go restarted.Run(ctx)

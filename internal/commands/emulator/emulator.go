@@ -161,7 +161,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	}
 	log := newLogger(f)
 	defer log.close()
-	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule, Now: f.Now,
+	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule,
 		UserAgent: "Petstore-Webhooks-Emulator/" + f.AppVersion, OnAttempt: log.attempt}
 	api := &emulator.API{Store: st, Engine: engine, APIKey: key, Fixtures: fx, Now: f.Now, OnRequest: log.request}
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}

@@ -329,7 +329,7 @@ func startEmulator(t *testing.T) (string, <-chan struct{}) {
 	t.Cleanup(func() { st.Close() })
 	fx, _ := fixtures.Load("")
 	attempted := make(chan struct{}, 100)
-	eng := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: emulator.DefaultSchedule, Now: time.Now, UserAgent: "test",
+	eng := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: emulator.DefaultSchedule, UserAgent: "test",
 		OnAttempt: func(emulator.AttemptLog) { attempted <- struct{}{} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
