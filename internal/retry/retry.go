@@ -31,8 +31,8 @@ func RetryAfter(value string, now time.Time, limit time.Duration) (d time.Durati
 }
 
 // Backoff is exponential backoff with jitter: Base before the first retry,
-// doubling for each one after, at most Max, plus up to Jitter times that at
-// random.
+// doubling for each one after, at most Max, plus less than Jitter times that
+// at random.
 type Backoff struct {
 	Base   time.Duration
 	Max    time.Duration // 0: no cap
@@ -56,7 +56,7 @@ func (b Backoff) Delay(retry int) time.Duration {
 	if random == nil {
 		random = rand.Int64N
 	}
-	return d + time.Duration(random(jitter+1))
+	return d + time.Duration(random(jitter))
 }
 
 // Loop is a due-queue: a store of items each due at a time, which Poll

@@ -46,8 +46,8 @@ func TestBackoffDoublesUpToItsCapWithJitter(t *testing.T) {
 		if got := least.Delay(retry); got != want {
 			t.Errorf("Delay(%d) without jitter = %v, want %v", retry, got, want)
 		}
-		if got := most.Delay(retry); got != want+want/5 {
-			t.Errorf("Delay(%d) with the most jitter = %v, want %v", retry, got, want+want/5)
+		if got := most.Delay(retry); got != want+want/5-1 {
+			t.Errorf("Delay(%d) with the most jitter = %v, want %v", retry, got, want+want/5-1)
 		}
 	}
 	uncapped := Backoff{Base: time.Second}
@@ -56,8 +56,8 @@ func TestBackoffDoublesUpToItsCapWithJitter(t *testing.T) {
 	}
 	random := Backoff{Base: time.Second, Jitter: 0.5}
 	for range 100 {
-		if d := random.Delay(1); d < time.Second || d > 1500*time.Millisecond {
-			t.Fatalf("Delay(1) = %v, outside [1s, 1.5s]", d)
+		if d := random.Delay(1); d < time.Second || d >= 1500*time.Millisecond {
+			t.Fatalf("Delay(1) = %v, outside [1s, 1.5s)", d)
 		}
 	}
 }
