@@ -3,6 +3,8 @@ package retry
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,4 +171,24 @@ func TestLoopEndsWithPollsError(t *testing.T) {
 	if err := l.Run(context.Background()); !errors.Is(err, broken) {
 		t.Fatalf("Run = %v, want %v", err, broken)
 	}
+}
+
+// A Retry-After from outside never makes a wait below zero or past the
+// limit, and a date agrees with http.ParseTime.
+func FuzzRetryAfter(f *testing.F) {
+	for _, s := range []string{"7", "0", "", " 5 ", "-1", "+3", "3600", "9300000000", "99999999999999999999",
+		"Mon, 06 Jan 2025 12:00:30 GMT", "Monday, 06-Jan-25 12:00:30 GMT", "Mon Jan  6 12:00:30 2025", "Fri, 31 Dec 9999 23:59:59 GMT", "1.5", "0x10"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		d, ok := RetryAfter(value, now, time.Hour)
+		if d < 0 || d > time.Hour || (!ok && d != 0) {
+			t.Fatalf("RetryAfter(%q) = %v, %v: want 0 to 1h, and 0 when not ok", value, d, ok)
+		}
+		if when, err := http.ParseTime(strings.TrimSpace(value)); err == nil {
+			if want := min(max(when.Sub(now), 0), time.Hour); !ok || d != want {
+				t.Fatalf("RetryAfter(%q) = %v, %v; want %v", value, d, ok, want)
+			}
+		}
+	})
 }
