@@ -99,7 +99,7 @@ func TestNotFoundIsOneLine(t *testing.T) {
 	}))
 	defer api.Close()
 	history := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(history)
+	st, err := store.OpenHistory(history)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
@@ -21,7 +22,7 @@ const key = "test-key"
 
 func newAPI(t *testing.T, schedule ...time.Duration) (*API, *store.Store) {
 	t.Helper()
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,8 +31,25 @@ func newAPI(t *testing.T, schedule ...time.Duration) (*API, *store.Store) {
 	if schedule == nil {
 		schedule = DefaultSchedule
 	}
-	eng := &Engine{Store: st, Client: &http.Client{}, Schedule: schedule, Now: time.Now, UserAgent: "test"}
-	return &API{Store: st, Engine: eng, APIKey: key, Fixtures: fx, Now: time.Now}, st
+	clk := clock.NewFake(time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC))
+	eng := &Engine{Store: st, Client: &http.Client{}, Schedule: schedule, Clock: clk, UserAgent: "test"}
+	return &API{Store: st, Engine: eng, APIKey: key, Fixtures: fx, Now: clk.Now}, st
+}
+
+// fake is the clock newAPI gave the engine and the API.
+func fake(api *API) *clock.Fake { return api.Engine.Clock.(*clock.Fake) }
+
+// runEngine runs the engine until the test ends, and returns its attempts'
+// logs as they are recorded.
+func runEngine(t *testing.T, e *Engine) <-chan AttemptLog {
+	t.Helper()
+	logs := make(chan AttemptLog, 100)
+	e.OnAttempt = func(l AttemptLog) { logs <- l }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return logs
 }
 
 func call(t *testing.T, h http.Handler, method, path, body string, mods ...func(*http.Request)) *httptest.ResponseRecorder {
@@ -278,28 +296,31 @@ func TestEngineRetriesThenDisables(t *testing.T) {
 	healthy := register(t, api, ok.URL, "order.created", "pet.adopted")
 	register(t, api, ok.URL, "pet.adopted") // not subscribed
 
-	var mu sync.Mutex
-	var logs []AttemptLog
-	api.Engine.OnAttempt = func(l AttemptLog) { mu.Lock(); logs = append(logs, l); mu.Unlock() }
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go api.Engine.Run(ctx)
+	logs := runEngine(t, api.Engine)
 
 	w := call(t, api, "POST", "/v1/events", `{"eventType":"order.created"}`)
 	var sent petstore.EventSent
 	if w.Code != 202 || json.Unmarshal(w.Body.Bytes(), &sent) != nil || sent.Webhooks != 2 {
 		t.Fatalf("events: %d %s", w.Code, w.Body)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		hk, _ := st.GetWebhook(context.Background(), failing.ID)
-		if hk.Status == "disabled" && ok.count() == 1 {
-			break
+	// Each failed attempt is retried once the clock reaches its due time.
+	var last AttemptLog
+	for failed, healthyDone := 0, false; failed < 3 || !healthyDone; {
+		l := <-logs
+		if l.WebhookID == healthy.ID {
+			healthyDone = true
+			continue
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 5s: status %s, %d attempts at the failing target, %d at the healthy one", hk.Status, tg.count(), ok.count())
+		if failed++; failed < 3 {
+			if !l.Retrying || l.RetryIn != 5*time.Millisecond {
+				t.Fatalf("attempt %d: %+v", failed, l)
+			}
+			fake(api).Advance(l.RetryIn)
 		}
-		time.Sleep(5 * time.Millisecond)
+		last = l
+	}
+	if hk, _ := st.GetWebhook(context.Background(), failing.ID); hk.Status != "disabled" || ok.count() != 1 {
+		t.Fatalf("after the last attempt: status %s, %d attempts at the healthy target", hk.Status, ok.count())
 	}
 	if tg.count() != 3 {
 		t.Fatalf("failing target got %d attempts, want 3", tg.count())
@@ -312,14 +333,6 @@ func TestEngineRetriesThenDisables(t *testing.T) {
 	json.Unmarshal(call(t, api, "GET", "/v1/webhooks/"+healthy.ID+"/deliveries", "").Body.Bytes(), &list)
 	if len(list.Data) != 1 || list.Data[0].Status != 200 {
 		t.Fatalf("healthy deliveries = %+v", list.Data)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	var last AttemptLog
-	for _, l := range logs {
-		if l.WebhookID == failing.ID {
-			last = l
-		}
 	}
 	if !last.Disabled || last.Attempt.Attempt != 3 || last.Of != 3 {
 		t.Fatalf("last log = %+v", last)
@@ -371,17 +384,9 @@ func TestEngineResumesDueDeliveriesAfterRestart(t *testing.T) {
 	if tg.count() != 0 {
 		t.Fatal("delivered without an engine")
 	}
-	restarted := &Engine{Store: st, Client: &http.Client{}, Schedule: api.Engine.Schedule, Now: time.Now}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go restarted.Run(ctx)
-	// The target counts a delivery before the engine records its attempt.
-	var atts []store.Attempt
-	deadline := time.Now().Add(5 * time.Second)
-	for (tg.count() == 0 || len(atts) == 0) && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-		atts, _ = st.Attempts(context.Background(), h.ID, "")
-	}
+	restarted := &Engine{Store: st, Client: &http.Client{}, Schedule: api.Engine.Schedule, Clock: api.Engine.Clock}
+	<-runEngine(t, restarted)
+	atts, _ := st.Attempts(context.Background(), h.ID, "")
 	if tg.count() != 1 || len(atts) != 1 || atts[0].Status != 200 {
 		t.Fatalf("after restart: %d deliveries, attempts %+v", tg.count(), atts)
 	}

@@ -9,8 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/render"
+	"github.com/petstoreapi/petstore-webhooks/internal/retry"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
@@ -54,13 +56,12 @@ type Engine struct {
 	Store     *store.Store
 	Client    *http.Client
 	Schedule  []time.Duration
-	Now       func() time.Time
+	Clock     clock.Clock // nil: clock.Real()
 	UserAgent string
 	// OnAttempt is told of every attempt once it is recorded.
 	OnAttempt func(AttemptLog)
 
-	wakeOnce sync.Once
-	wake     chan struct{}
+	due retry.Loop // Run's; Enqueue and the attempts wake it
 }
 
 // AttemptLog is an attempt with what a log line needs.
@@ -73,15 +74,19 @@ type AttemptLog struct {
 	Disabled bool
 }
 
-func (e *Engine) wakeChan() chan struct{} {
-	e.wakeOnce.Do(func() { e.wake = make(chan struct{}, 1) })
-	return e.wake
+func (e *Engine) clock() clock.Clock {
+	if e.Clock == nil {
+		return clock.Real()
+	}
+	return e.Clock
 }
+
+func (e *Engine) now() time.Time { return e.clock().Now() }
 
 // Enqueue stores a delivery of body to each of hooks, due after the
 // schedule's first delay: all of them in one transaction, or none.
 func (e *Engine) Enqueue(ctx context.Context, hooks []store.Webhook, eventID, eventType string, body []byte) error {
-	due := e.Now().Add(e.Schedule[0])
+	due := e.now().Add(e.Schedule[0])
 	ds := make([]store.Delivery, len(hooks))
 	for i, w := range hooks {
 		ds[i] = store.Delivery{WebhookID: w.ID, EventID: eventID, EventType: eventType, Body: body, NextAttemptAt: due}
@@ -89,7 +94,7 @@ func (e *Engine) Enqueue(ctx context.Context, hooks []store.Webhook, eventID, ev
 	if err := e.Store.EnqueueDeliveries(ctx, ds); err != nil {
 		return err
 	}
-	e.wakeUp()
+	e.due.Wake()
 	return nil
 }
 
@@ -134,15 +139,14 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 		return ids
 	}
-	for {
+	e.due.Clock = e.clock()
+	e.due.MaxWait = time.Hour // or until an attempt ends, which wakes the loop
+	e.due.Poll = func(ctx context.Context, now time.Time) (time.Time, error) {
 		skip := busyIDs()
 		if free := maxInFlight - len(skip); free > 0 {
-			due, err := e.Store.DueDeliveries(ctx, e.Now(), free, skip...)
+			due, err := e.Store.DueDeliveries(ctx, now, free, skip...)
 			if err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return err
+				return time.Time{}, err
 			}
 			started := 0
 			for _, d := range due {
@@ -161,36 +165,21 @@ func (e *Engine) Run(ctx context.Context) error {
 					mu.Lock()
 					delete(busy, d.WebhookID)
 					mu.Unlock()
-					e.wakeUp()
+					e.due.Wake()
 				}()
 			}
 			if started > 0 {
-				continue
+				return now, nil // more may be due
 			}
 		}
-		wait := time.Hour // or until an attempt ends, which wakes the loop
 		if skip := busyIDs(); len(skip) < maxInFlight {
 			if next, ok, err := e.Store.NextDue(ctx, skip...); err == nil && ok {
-				wait = max(next.Sub(e.Now()), 0)
+				return next, nil
 			}
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil
-		case <-e.wakeChan():
-		case <-timer.C:
-		}
-		timer.Stop()
+		return time.Time{}, nil
 	}
-}
-
-func (e *Engine) wakeUp() {
-	select {
-	case e.wakeChan() <- struct{}{}:
-	default:
-	}
+	return e.due.Run(ctx)
 }
 
 // attempt makes one attempt at d and records it. An attempt cut short by
@@ -203,7 +192,7 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 	if err != nil {
 		return AttemptLog{}, err
 	}
-	header, err := signature.Petstore.Sign(signature.Payload{Body: d.Body, ID: d.EventID, Timestamp: e.Now()}, w.Secret)
+	header, err := signature.Petstore.Sign(signature.Payload{Body: d.Body, ID: d.EventID, Timestamp: e.now()}, w.Secret)
 	if err != nil {
 		return AttemptLog{}, err
 	}
@@ -211,7 +200,7 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 	header.Set("User-Agent", e.UserAgent)
 	attemptCtx, cancel := context.WithTimeout(ctx, AnswerTimeout)
 	defer cancel()
-	at := e.Now()
+	at := e.now()
 	res := sender.Send(attemptCtx, e.Client, w.URL, header, d.Body)
 	if ctx.Err() != nil {
 		return AttemptLog{}, ctx.Err()
@@ -234,7 +223,7 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 	if !res.OK() {
 		if a.Attempt < len(e.Schedule) {
 			log.Retrying, log.RetryIn = true, e.Schedule[a.Attempt]
-			retryAt = e.Now().Add(log.RetryIn)
+			retryAt = e.now().Add(log.RetryIn)
 		} else {
 			log.Disabled = true
 		}
@@ -243,7 +232,7 @@ func (e *Engine) attempt(ctx context.Context, d store.Delivery) (AttemptLog, err
 		return AttemptLog{}, err
 	}
 	if !retryAt.IsZero() {
-		e.wakeUp()
+		e.due.Wake()
 	}
 	if e.OnAttempt != nil {
 		e.OnAttempt(log)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/petstore"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -60,7 +61,7 @@ func FuzzAPI(f *testing.F) {
 	} {
 		f.Add(s.method, s.path, s.query, s.contentType, []byte(s.body))
 	}
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func FuzzAPI(f *testing.F) {
 	}
 	now := func() time.Time { return time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC) }
 	offline := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("offline") })}
-	eng := &Engine{Store: st, Client: offline, Schedule: DefaultSchedule, Now: now, UserAgent: "fuzz"}
+	eng := &Engine{Store: st, Client: offline, Schedule: DefaultSchedule, Clock: clock.NewFake(now()), UserAgent: "fuzz"}
 	api := &API{Store: st, Engine: eng, APIKey: key, Fixtures: fx, Now: now}
 	if err := st.CreateWebhook(context.Background(), store.Webhook{ID: "wh_fuzz", URL: "http://127.0.0.1:1/", Events: []string{"pet.adopted"},
 		Secret: "s3cret-s3cret", Status: petstore.StatusActive, CreatedAt: now(), UpdatedAt: now()}); err != nil {

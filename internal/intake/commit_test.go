@@ -55,7 +55,7 @@ func TestTheStartOfARejectedBodyIsKept(t *testing.T) {
 // Finished requests older than MaxAge are forgotten when the intake starts
 // and every minute after; those with forwards pending are kept.
 func TestPruneByAge(t *testing.T) {
-	st, err := store.Open(":memory:")
+	st, err := store.OpenHistory(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ type harness struct {
 func newHarness(t *testing.T, cfg Config, targets ...string) *harness {
 	t.Helper()
 	if cfg.Store == nil {
-		st, err := store.Open(":memory:")
+		st, err := store.OpenHistory(":memory:")
 		if err != nil {
 			t.Fatal(err)
 		}

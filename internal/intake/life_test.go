@@ -58,7 +58,7 @@ func TestAcceptedEventIsRecordedToldAndForwarded(t *testing.T) {
 // while the commit is held up, and the attempt is recorded after it.
 func TestFirstAttemptIsSentWhileTheCommitRuns(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(path)
+	st, err := store.OpenHistory(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestTargetDownThenUpGetsEachEventOnce(t *testing.T) {
 // Forwards an earlier run left pending are picked up by the loop.
 func TestForwardsLeftPendingByAnEarlierRunAreResumed(t *testing.T) {
 	a := newApp(t)
-	st, err := store.Open(":memory:")
+	st, err := store.OpenHistory(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +337,7 @@ func (h *harness) loopStopped() {
 // is recorded or told but the request, answered 503, and no claim is kept.
 func TestFirstAttemptOfAnUnrecordedRequestIsDropped(t *testing.T) {
 	a := newApp(t)
-	st, err := store.Open(":memory:")
+	st, err := store.OpenHistory(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

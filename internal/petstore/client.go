@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/retry"
 	"github.com/petstoreapi/petstore-webhooks/internal/urlmask"
 )
 
@@ -28,7 +28,12 @@ type Client struct {
 	Sleep func(context.Context, time.Duration) error
 	// MaxRetries is how many times a retryable call is tried again.
 	MaxRetries int
+	// listBounds are MaxListPages, MaxListWebhooks and MaxListBytes, which
+	// tests lower to reach them in less time.
+	listBounds listBounds
 }
+
+type listBounds struct{ pages, webhooks, bytes int }
 
 // NewClient returns a client of the API at base, authenticating with token.
 func NewClient(base, token string, httpClient *http.Client, userAgent string) (*Client, error) {
@@ -38,7 +43,8 @@ func NewClient(base, token string, httpClient *http.Client, userAgent string) (*
 	}
 	sameOrigin := *httpClient
 	sameOrigin.CheckRedirect = stayOnOrigin
-	return &Client{base: u, token: token, http: &sameOrigin, userAgent: userAgent, Sleep: Sleep, MaxRetries: 3}, nil
+	return &Client{base: u, token: token, http: &sameOrigin, userAgent: userAgent, Sleep: Sleep, MaxRetries: 3,
+		listBounds: listBounds{MaxListPages, MaxListWebhooks, MaxListBytes}}, nil
 }
 
 // stayOnOrigin follows a redirect only to the scheme, host and port the call
@@ -153,9 +159,9 @@ func (c *Client) ListWebhooks(ctx context.Context, limit int) ([]Webhook, error)
 		if len(page.Data) == 0 {
 			return nil, &AnswerError{"the API returned an empty page that names a next one"}
 		}
-		if pages >= MaxListPages || len(all) >= MaxListWebhooks || read >= MaxListBytes {
+		if b := c.listBounds; pages >= b.pages || len(all) >= b.webhooks || read >= b.bytes {
 			return nil, &AnswerError{fmt.Sprintf("the API kept paging: stopped after %d pages, %d webhooks and %d MiB (at most %d pages, %d webhooks and %d MiB are read; --limit lists fewer)",
-				pages, len(all), read>>20, MaxListPages, MaxListWebhooks, MaxListBytes>>20)}
+				pages, len(all), read>>20, b.pages, b.webhooks, b.bytes>>20)}
 		}
 		cursor = *page.NextCursor
 		seen[cursor] = true
@@ -307,17 +313,15 @@ func retryable(method string, status int) bool {
 }
 
 // backoff is Retry-After when the server gave one (seconds or a date, at most
-// a minute), else 0.5 s, 1 s, 2 s ... with jitter.
+// a minute), else 0.5 s, 1 s, 2 s ... with up to 50% jitter.
 func backoff(attempt int, retryAfter string, now time.Time) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(retryAfter)); err == nil && s >= 0 {
-		return time.Duration(min(s, 60)) * time.Second // capped before multiplying, which overflows
+	if d, ok := retry.RetryAfter(retryAfter, now, time.Minute); ok {
+		return d
 	}
-	if t, err := http.ParseTime(retryAfter); err == nil {
-		return min(max(t.Sub(now), 0), time.Minute)
-	}
-	base := 500 * time.Millisecond << attempt
-	return base + rand.N(base/2)
+	return apiBackoff.Delay(attempt + 1)
 }
+
+var apiBackoff = retry.Backoff{Base: 500 * time.Millisecond, Jitter: 0.5}
 
 // Sleep waits d, or less when ctx ends first (then it returns ctx.Err()).
 func Sleep(ctx context.Context, d time.Duration) error {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -302,31 +303,42 @@ func TestClientDoesNotSendTheKeyToAnotherOrigin(t *testing.T) {
 }
 
 // An API whose pages never end is followed up to MaxListPages pages,
-// MaxListWebhooks webhooks or MaxListBytes, not until memory runs out.
+// MaxListWebhooks webhooks or MaxListBytes, not until memory runs out. The
+// webhooks and bytes cases lower those two bounds: at the real ones, reading
+// 100,000 webhooks or 64 MiB took 2 s.
 func TestListStopsAnAPIThatKeepsPaging(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		perPage int
 		pad     int
+		bounds  listBounds
 		want    string
 	}{
-		{"pages", 1, 0, "the API kept paging: stopped after 1000 pages, 1000 webhooks and 0 MiB (at most 1000 pages, 100000 webhooks and 64 MiB are read; --limit lists fewer)"},
-		{"webhooks", 2000, 0, "the API kept paging: stopped after 50 pages, 100000 webhooks and 12 MiB (at most 1000 pages, 100000 webhooks and 64 MiB are read; --limit lists fewer)"},
-		{"bytes", 1, 1 << 20, "the API kept paging: stopped after 64 pages, 64 webhooks and 64 MiB (at most 1000 pages, 100000 webhooks and 64 MiB are read; --limit lists fewer)"},
+		{"pages", 1, 0, listBounds{MaxListPages, MaxListWebhooks, MaxListBytes},
+			"the API kept paging: stopped after 1000 pages, 1000 webhooks and 0 MiB (at most 1000 pages, 100000 webhooks and 64 MiB are read; --limit lists fewer)"},
+		{"webhooks", 200, 0, listBounds{MaxListPages, 1000, MaxListBytes},
+			"the API kept paging: stopped after 5 pages, 1000 webhooks and 0 MiB (at most 1000 pages, 1000 webhooks and 64 MiB are read; --limit lists fewer)"},
+		{"bytes", 1, 1 << 18, listBounds{MaxListPages, MaxListWebhooks, 1 << 20},
+			"the API kept paging: stopped after 4 pages, 4 webhooks and 1 MiB (at most 1000 pages, 100000 webhooks and 1 MiB are read; --limit lists fewer)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			calls := 0
 			item := strings.Replace(hookJSON, `"secret":"whsec_x",`, "", 1)
-			page := `{"data":[` + strings.Repeat(item+",", tt.perPage-1) + item + `],"pad":"` + strings.Repeat("x", tt.pad) + `","nextCursor":"%d"}`
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			page := `{"data":[` + strings.Repeat(item+",", tt.perPage-1) + item + `],"pad":"` + strings.Repeat("x", tt.pad) + `","nextCursor":"`
+			// In memory: a thousand calls over a socket took a tenth of a second.
+			endless := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 				calls++
-				fmt.Fprintf(w, page, calls)
-			}))
-			defer srv.Close()
-			c, err := NewClient(srv.URL+"/v1", "t", srv.Client(), "t")
+				return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Request: r,
+					Body: io.NopCloser(strings.NewReader(page + strconv.Itoa(calls) + `"}`))}, nil
+			})
+			c, err := NewClient("http://api.test/v1", "t", &http.Client{Transport: endless}, "t")
 			if err != nil {
 				t.Fatal(err)
 			}
+			if c.listBounds != (listBounds{MaxListPages, MaxListWebhooks, MaxListBytes}) {
+				t.Fatalf("NewClient's bounds = %+v", c.listBounds)
+			}
+			c.listBounds = tt.bounds
 			hooks, err := c.ListWebhooks(ctx, 0)
 			var ae *AnswerError
 			if !errors.As(err, &ae) || err.Error() != tt.want || hooks != nil {

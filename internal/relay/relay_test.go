@@ -93,7 +93,7 @@ func (a *app) count() int {
 
 // newRelay is a relay on a store in memory, at a fixed time.
 func newRelay(t *testing.T, cfg Config) *Relay {
-	st, err := store.Open(":memory:")
+	st, err := store.OpenHistory(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

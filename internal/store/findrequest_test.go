@@ -12,7 +12,7 @@ import (
 // The short id that listen and events list print ("…eb0c3480") names the
 // event whose id ends with it, when only one does.
 func TestFindRequestByShortID(t *testing.T) {
-	st := open(t, filepath.Join(t.TempDir(), "history.db"))
+	st := openHistory(t, filepath.Join(t.TempDir(), "history.db"))
 	var reqs []*Request
 	for _, id := range []string{
 		"019b4132-70aa-764f-b315-e2803d882a24", // #1

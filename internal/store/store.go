@@ -1,5 +1,6 @@
-// Package store is the embedded SQLite database (pure Go, no cgo) with
-// versioned migrations. It holds the emulator's state.
+// Package store is the embedded SQLite databases (pure Go, no cgo) with
+// versioned migrations: listen's history (OpenHistory) and the emulator's
+// state (OpenEmulator), each in a file of its own.
 package store
 
 import (
@@ -34,9 +35,11 @@ const (
 	insertForward = `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`
 )
 
-// migrations run in order, once each; append, never edit.
-var migrations = []string{
-	`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+// Older versions gave every file both schemas, by these three migrations:
+// a file they made is at version 1, 2 or 3 and may hold both. Each schema
+// keeps their numbers, with those that made the other's tables doing nothing.
+const (
+	legacyEmulatorTables = `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 	CREATE TABLE webhooks (
 		seq        INTEGER PRIMARY KEY AUTOINCREMENT,
 		id         TEXT NOT NULL UNIQUE,
@@ -70,9 +73,9 @@ var migrations = []string{
 		latency_ms   REAL NOT NULL,
 		error        TEXT NOT NULL
 	);
-	CREATE INDEX attempts_webhook ON attempts (webhook_id, id);`,
+	CREATE INDEX attempts_webhook ON attempts (webhook_id, id);`
 
-	`CREATE TABLE requests (
+	legacyHistoryTables = `CREATE TABLE requests (
 		id           INTEGER PRIMARY KEY,
 		received_at  TEXT NOT NULL,
 		event_id     TEXT NOT NULL,
@@ -107,16 +110,127 @@ var migrations = []string{
 		error        TEXT NOT NULL,
 		response     BLOB NOT NULL
 	);
-	CREATE INDEX forward_attempts_forward ON forward_attempts (forward_id);`,
+	CREATE INDEX forward_attempts_forward ON forward_attempts (forward_id);`
 
 	// The size of the body received, when only a prefix of it is kept;
 	// NULL when the whole body is.
-	`ALTER TABLE requests ADD COLUMN body_size INTEGER;`,
+	legacyBodySize = `ALTER TABLE requests ADD COLUMN body_size INTEGER;`
+)
+
+// A schema is the tables of one kind of file, with the migrations that make
+// them: run in order, once each; append, never edit.
+type schema struct {
+	what       string // what a file of this schema holds, for errors
+	id         int32  // the file's PRAGMA application_id, once migrated
+	migrations []migration
 }
 
-// Open opens (creating if needed) the database at path and migrates it.
-// ":memory:" is a database that lives as long as the Store.
-func Open(path string) (*Store, error) {
+// A migration runs in a transaction, with foreign keys off (see migrate).
+type migration func(*sql.Tx) error
+
+func exec(query string) migration {
+	return func(tx *sql.Tx) error {
+		_, err := tx.Exec(query)
+		return err
+	}
+}
+
+// otherSchemas is a legacy migration that made only the other schema's tables.
+func otherSchemas(*sql.Tx) error { return nil }
+
+var historySchema = &schema{
+	what: "listen's history",
+	id:   0x70776869, // "pwhi"
+	migrations: []migration{
+		otherSchemas,
+		exec(legacyHistoryTables),
+		exec(legacyBodySize),
+		// Ids are never given again: without AUTOINCREMENT, SQLite gives a
+		// new row the highest id plus one, the id of the latest row once it
+		// is deleted (listen --no-history, pruning), and `events show` or
+		// the relay's claims would take one request or forward for another.
+		// SQLite adds AUTOINCREMENT only to a new table: copy, drop, rename.
+		// forward_attempts keeps its ids, which never leave the store.
+		exec(`CREATE TABLE requests_new (
+			id           INTEGER PRIMARY KEY AUTOINCREMENT,
+			received_at  TEXT NOT NULL,
+			event_id     TEXT NOT NULL,
+			event_type   TEXT NOT NULL,
+			method       TEXT NOT NULL,
+			path         TEXT NOT NULL,
+			headers      TEXT NOT NULL,
+			body         BLOB NOT NULL,
+			status       INTEGER NOT NULL,
+			verification TEXT NOT NULL,
+			reason       TEXT NOT NULL,
+			duplicate    INTEGER NOT NULL,
+			body_size    INTEGER
+		);
+		INSERT INTO requests_new (id, received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate, body_size)
+			SELECT id, received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate, body_size FROM requests;
+		CREATE TABLE forwards_new (
+			id              INTEGER PRIMARY KEY AUTOINCREMENT,
+			request_id      INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+			target          TEXT NOT NULL,
+			state           TEXT NOT NULL,
+			attempts        INTEGER NOT NULL DEFAULT 0,
+			created_at      TEXT NOT NULL,
+			next_attempt_at TEXT
+		);
+		INSERT INTO forwards_new (id, request_id, target, state, attempts, created_at, next_attempt_at)
+			SELECT id, request_id, target, state, attempts, created_at, next_attempt_at FROM forwards;
+		DROP TABLE forwards;
+		DROP TABLE requests;
+		ALTER TABLE requests_new RENAME TO requests;
+		ALTER TABLE forwards_new RENAME TO forwards;
+		CREATE INDEX forwards_due ON forwards (state, next_attempt_at);
+		CREATE INDEX forwards_request ON forwards (request_id);`),
+		dropIfEmpty("settings", "attempts", "deliveries", "webhooks"),
+	},
+}
+
+var emulatorSchema = &schema{
+	what: "the emulator's state",
+	id:   0x70776d75, // "pwmu"
+	migrations: []migration{
+		exec(legacyEmulatorTables),
+		otherSchemas,
+		otherSchemas,
+		dropIfEmpty("forward_attempts", "forwards", "requests"),
+	},
+}
+
+// dropIfEmpty drops those of tables that exist and hold no row: an older
+// file's tables of the other schema, whose rows are never lost.
+func dropIfEmpty(tables ...string) migration {
+	return func(tx *sql.Tx) error {
+		for _, t := range tables {
+			var exists, rows bool
+			if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)`, t).Scan(&exists); err != nil || !exists {
+				return err
+			}
+			if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM ` + t + `)`).Scan(&rows); err != nil {
+				return err
+			}
+			if !rows {
+				if _, err := tx.Exec(`DROP TABLE ` + t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// OpenHistory opens (creating if needed) listen's history at path and
+// migrates it. ":memory:" is a database that lives as long as the Store.
+func OpenHistory(path string) (*Store, error) { return openSchema(path, historySchema) }
+
+// OpenEmulator opens (creating if needed) the emulator's state at path and
+// migrates it. ":memory:" is a database that lives as long as the Store.
+func OpenEmulator(path string) (*Store, error) { return openSchema(path, emulatorSchema) }
+
+func openSchema(path string, sc *schema) (*Store, error) {
 	dsn := ":memory:?_pragma=foreign_keys(1)"
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -139,7 +253,7 @@ func Open(path string) (*Store, error) {
 	// emulator's load never needs more.
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, stopCheckpoints: func() {}}
-	if err := s.migrate(); err != nil {
+	if err := s.migrate(sc); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
@@ -204,30 +318,75 @@ func (s *Store) startCheckpoints(path string) error {
 	return nil
 }
 
-func (s *Store) migrate() error {
-	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+// migrate runs the migrations sc's file has not had. They run with foreign
+// keys off, as SQLite's way to rebuild a table wants: dropping a table with
+// them on deletes the rows that reference it (ON DELETE CASCADE). Each
+// checks them before it commits.
+func (s *Store) migrate(sc *schema) error {
+	ctx := context.Background()
+	conn, err := s.db.Conn(ctx) // the pragma holds on this connection only
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var id int32
+	if err := conn.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+		return err
+	}
+	if other := otherSchema(sc); id == other.id {
+		return fmt.Errorf("it holds %s, not %s: give another file", other.what, sc.what)
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`)
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return err
 	}
 	var current int
-	if err := s.db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return err
 	}
-	if current > len(migrations) {
-		return fmt.Errorf("made by a newer petstore-webhooks (schema %d, this one knows %d)", current, len(migrations))
+	if current > len(sc.migrations) {
+		return fmt.Errorf("made by a newer petstore-webhooks (schema %d, this one knows %d)", current, len(sc.migrations))
 	}
-	for v := current + 1; v <= len(migrations); v++ {
-		err := s.inTx(context.Background(), func(tx *sql.Tx) error {
-			if _, err := tx.Exec(migrations[v-1]); err != nil {
-				return err
-			}
-			_, err := tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, formatTime(time.Now()))
-			return err
-		})
-		if err != nil {
+	for v := current + 1; v <= len(sc.migrations); v++ {
+		if err := migrateTo(ctx, conn, v, sc.migrations[v-1]); err != nil {
 			return fmt.Errorf("migration %d: %w", v, err)
 		}
 	}
-	return nil
+	_, err = conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, sc.id))
+	return err
+}
+
+func otherSchema(sc *schema) *schema {
+	if sc == historySchema {
+		return emulatorSchema
+	}
+	return historySchema
+}
+
+func migrateTo(ctx context.Context, conn *sql.Conn, version int, m migration) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := m(tx); err != nil {
+		return err
+	}
+	var table string
+	var rowid, parent, fk sql.NullInt64
+	switch err := tx.QueryRow(`PRAGMA foreign_key_check`).Scan(&table, &rowid, &parent, &fk); {
+	case err == nil:
+		return fmt.Errorf("a row of %s (rowid %d) would lose what it references", table, rowid.Int64)
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	if _, err := tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, formatTime(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -12,16 +12,6 @@ import (
 
 var ctx = context.Background()
 
-func open(t *testing.T, path string) *Store {
-	t.Helper()
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func hook(id string, events ...string) Webhook {
 	now := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
 	return Webhook{ID: id, URL: "http://127.0.0.1:9/" + id, Events: events, Secret: "whsec_" + id, Status: "active", CreatedAt: now, UpdatedAt: now}
@@ -29,7 +19,7 @@ func hook(id string, events ...string) Webhook {
 
 func TestWebhooksSurviveReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "emulator.db")
-	s := open(t, path)
+	s := openEmulator(t, path)
 	if err := s.CreateWebhook(ctx, hook("wh_1", "pet.adopted")); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +32,7 @@ func TestWebhooksSurviveReopen(t *testing.T) {
 		}
 	}
 	s.Close()
-	s = open(t, path)
+	s = openEmulator(t, path)
 	w, err := s.GetWebhook(ctx, "wh_1")
 	if err != nil || w.URL != "http://127.0.0.1:9/wh_1" || w.Events[0] != "pet.adopted" || !w.CreatedAt.Equal(hook("x").CreatedAt) {
 		t.Fatalf("after reopen: %+v, %v", w, err)
@@ -56,7 +46,7 @@ func TestWebhooksSurviveReopen(t *testing.T) {
 }
 
 func TestListWebhooksPages(t *testing.T) {
-	s := open(t, ":memory:")
+	s := openEmulator(t, ":memory:")
 	for i := range 5 {
 		s.CreateWebhook(ctx, hook(fmt.Sprintf("wh_%d", i), "pet.adopted"))
 	}
@@ -85,7 +75,7 @@ func TestListWebhooksPages(t *testing.T) {
 }
 
 func TestUpdateDeleteAndSubscribers(t *testing.T) {
-	s := open(t, ":memory:")
+	s := openEmulator(t, ":memory:")
 	s.CreateWebhook(ctx, hook("a", "pet.adopted", "order.created"))
 	s.CreateWebhook(ctx, hook("b", "order.created"))
 	off := hook("c", "order.created")
@@ -115,7 +105,7 @@ func TestUpdateDeleteAndSubscribers(t *testing.T) {
 }
 
 func TestDeliveryLifecycle(t *testing.T) {
-	s := open(t, ":memory:")
+	s := openEmulator(t, ":memory:")
 	s.CreateWebhook(ctx, hook("a", "pet.adopted"))
 	t0 := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
 	id, err := s.EnqueueDelivery(ctx, Delivery{WebhookID: "a", EventID: "e1", EventType: "pet.adopted", Body: []byte("{}"), NextAttemptAt: t0})
@@ -151,7 +141,7 @@ func TestDeliveryLifecycle(t *testing.T) {
 
 // The deliveries of one event are stored all together or not at all.
 func TestEnqueueDeliveriesIsAllOrNothing(t *testing.T) {
-	s := open(t, ":memory:")
+	s := openEmulator(t, ":memory:")
 	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON deliveries WHEN NEW.webhook_id = 'wh_b' BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +165,7 @@ func TestEnqueueDeliveriesIsAllOrNothing(t *testing.T) {
 // The emulator's ?eventId= poll asks SQL for one event's attempts rather
 // than loading every attempt of the webhook.
 func TestAttemptsOfOneEvent(t *testing.T) {
-	s := open(t, ":memory:")
+	s := openEmulator(t, ":memory:")
 	s.CreateWebhook(ctx, hook("a", "pet.adopted"))
 	t0 := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
 	for _, ev := range []string{"e1", "e2", "e1"} {

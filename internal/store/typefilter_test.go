@@ -32,7 +32,7 @@ func TestTypeFilterSelectsTheSameInSQLAndGo(t *testing.T) {
 		{"*.created, pet.adopted", []string{"pet.adopted", "order.created"}}, // a list, spaces trimmed
 		{"a*", nil},
 	}
-	st := open(t, filepath.Join(t.TempDir(), "history.db"))
+	st := openHistory(t, filepath.Join(t.TempDir(), "history.db"))
 	var reqs []*Request
 	for _, typ := range types {
 		reqs = append(reqs, &Request{ReceivedAt: time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC), EventType: typ, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})
@@ -68,7 +68,7 @@ func TestTypeFilterSelectsTheSameInSQLAndGo(t *testing.T) {
 // A filter of thousands of globs is one argument of one SQL call: SQLite
 // limits the depth of an expression, and an OR per glob failed at ~1000.
 func TestTypeFilterOfThousandsOfGlobs(t *testing.T) {
-	st := open(t, filepath.Join(t.TempDir(), "history.db"))
+	st := openHistory(t, filepath.Join(t.TempDir(), "history.db"))
 	var reqs []*Request
 	for _, typ := range []string{"pet.adopted", "order.created", "pet.sold"} {
 		reqs = append(reqs, &Request{ReceivedAt: time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC), EventType: typ, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})

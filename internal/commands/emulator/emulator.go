@@ -134,7 +134,7 @@ func parseSchedule(s string) ([]time.Duration, error) {
 }
 
 func emulatorRun(ctx context.Context, opts *Options) error {
-	st, err := store.Open(opts.DB)
+	st, err := store.OpenEmulator(opts.DB)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func emulatorRun(ctx context.Context, opts *Options) error {
 	}
 	log := newLogger(opts.IO, opts.Now, nil)
 	defer log.close()
-	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule, Now: opts.Now,
+	engine := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: opts.Schedule,
 		UserAgent: opts.UserAgent, OnAttempt: log.attempt}
 	api := &emulator.API{Store: st, Engine: engine, APIKey: key, Fixtures: fx, Now: opts.Now, OnRequest: log.request}
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}

@@ -19,7 +19,7 @@ var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 func hostileHistory(t *testing.T) string {
 	path := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(path)
+	st, err := store.OpenHistory(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func openHistory(path string) (*store.Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no history at %s: 'petstore-webhooks listen' records one (or pass --history)", path)
 	}
-	return store.Open(path)
+	return store.OpenHistory(path)
 }
 
 // openRequest opens the history and looks an event up by id or request

@@ -103,7 +103,7 @@ func TestPruneAsksOrNeedsYes(t *testing.T) {
 		f.IOStreams.SetTTY(tt.terminal, tt.terminal, tt.terminal)
 		s.In.WriteString(tt.answer)
 		err := cmdtest.Run(NewCmdEvents(f), append([]string{"prune", "--older-than", "24h", "--history", history}, tt.args...)...)
-		st, _ := store.Open(history)
+		st, _ := store.OpenHistory(history)
 		rows, _ := st.ListRequests(t.Context(), store.RequestFilter{})
 		st.Close()
 		if cmdutil.CodeOf(err) != tt.wantCode || strings.Contains(s.Err.String(), question) != tt.wantAsked || len(rows) != tt.wantRemaining {

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { cmdtest.MainInUTC(m) }
 // characters in it; and an empty history, with and without filters.
 func TestListRenderings(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(path)
+	st, err := store.OpenHistory(path)
 	if err != nil {
 		t.Fatal(err)
 	}

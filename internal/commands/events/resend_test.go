@@ -76,7 +76,7 @@ func TestResendRun(t *testing.T) {
 			}
 			for _, terminal := range []bool{true, false} {
 				history := filepath.Join(t.TempDir(), "history.db")
-				st, err := store.Open(history)
+				st, err := store.OpenHistory(history)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -29,7 +29,7 @@ func TestShowRenderings(t *testing.T) {
 		Reason: "signature does not match the secret (checked 2 secrets with the petstore scheme)", EventID: "019b4132-70aa-764f-b315-e2803d882a25",
 		EventType: "pet.adopted", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{}`)}
 	history := historyOf(t)
-	st, err := store.Open(history)
+	st, err := store.OpenHistory(history)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,7 +104,7 @@ func TestShowPrintsADeeplyNestedBodyAsItCame(t *testing.T) {
 func historyOf(t *testing.T, reqs ...*store.Request) string {
 	t.Helper()
 	history := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(history)
+	st, err := store.OpenHistory(history)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestListSaysNothingMatchesWithin80Columns(t *testing.T) {
 	dir := strings.Repeat("long-directory-name/", 3)
 	os.MkdirAll(dir, 0o700)
 	history := filepath.Join(dir, "history.db") // 70 columns
-	st, err := store.Open(history)
+	st, err := store.OpenHistory(history)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -297,7 +297,7 @@ func TestStoppedByCtrlCStartsItsOwnLine(t *testing.T) {
 // (the first thing said after ^C) starts on a line of its own too.
 func TestPendingForwardsAfterCtrlCStartTheirOwnLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(path)
+	st, err := store.OpenHistory(path)
 	if err != nil {
 		t.Fatal(err)
 	}

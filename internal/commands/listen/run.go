@@ -179,7 +179,7 @@ func (rec *recording) openStore() error {
 		}
 		rec.unlock = unlock
 	}
-	st, err := store.Open(rec.path)
+	st, err := store.OpenHistory(rec.path)
 	if err != nil {
 		rec.unlock()
 		return fmt.Errorf("history: %w", err)

@@ -322,14 +322,14 @@ func TestTriggerAPIAgainstTheEmulator(t *testing.T) {
 // its base URL and a channel told of each attempt once it is recorded.
 func startEmulator(t *testing.T) (string, <-chan struct{}) {
 	t.Helper()
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	fx, _ := fixtures.Load("")
 	attempted := make(chan struct{}, 100)
-	eng := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: emulator.DefaultSchedule, Now: time.Now, UserAgent: "test",
+	eng := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: emulator.DefaultSchedule, UserAgent: "test",
 		OnAttempt: func(emulator.AttemptLog) { attempted <- struct{}{} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -27,13 +27,13 @@ import (
 // newEmulator serves the emulator's API on a test server.
 func newEmulator(t *testing.T) string {
 	t.Helper()
-	st, err := store.Open(":memory:")
+	st, err := store.OpenEmulator(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	fx, _ := fixtures.Load("")
-	eng := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: []time.Duration{0, time.Hour}, Now: time.Now}
+	eng := &emulator.Engine{Store: st, Client: &http.Client{}, Schedule: []time.Duration{0, time.Hour}}
 	srv := httptest.NewServer(&emulator.API{Store: st, Engine: eng, APIKey: "k", Fixtures: fx, Now: time.Now})
 	t.Cleanup(srv.Close)
 	return srv.URL + "/v1"
