@@ -105,6 +105,24 @@ func (f *Fake) BlockUntil(n int) {
 	}
 }
 
+// BlockUntilTimers waits until cond, given the deadlines of the timers set
+// and not fired, reports true; it asks again each time a timer is set,
+// stopped or fired. cond runs with the fake locked: it must not use it.
+func (f *Fake) BlockUntilTimers(cond func(deadlines []time.Time) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for {
+		deadlines := make([]time.Time, len(f.timers))
+		for i, tm := range f.timers {
+			deadlines[i] = tm.deadline
+		}
+		if cond(deadlines) {
+			return
+		}
+		f.changed.Wait()
+	}
+}
+
 type fakeTimer struct {
 	clock    *Fake
 	c        chan time.Time

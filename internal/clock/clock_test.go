@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -88,4 +89,17 @@ func TestRealTimerFires(t *testing.T) {
 	if Real().Now().IsZero() {
 		t.Error("Real().Now() is zero")
 	}
+}
+
+func TestFakeBlockUntilTimersWaitsForATimerAtThatTime(t *testing.T) {
+	f := NewFake(start)
+	f.NewTimer(time.Second) // another deadline does not end the wait
+	done := make(chan struct{})
+	go func() {
+		<-f.NewTimer(time.Minute).C()
+		close(done)
+	}()
+	f.BlockUntilTimers(func(deadlines []time.Time) bool { return slices.ContainsFunc(deadlines, start.Add(time.Minute).Equal) })
+	f.Set(start.Add(time.Minute))
+	<-done
 }

@@ -29,10 +29,12 @@
 //     due after Config.Backoff, within RetryMax and RetryFor; or failed),
 //     recordAttempt commits it with the next group, the claim is released
 //     and the attempt is told to the subscribers.
-//  7. A pending forward is picked up by loop when it is due: loop reads the
-//     due forwards, claims each (skipping those in flight) and hands it to a
-//     worker, whose attempt (attempt, then settle as above) rereads it first.
-//     Without history, forget deletes a request whose forwards are finished.
+//  7. A pending forward is picked up by the retry loop (a retry.Loop whose
+//     poll is handOutDue) when it is due: handOutDue reads the due
+//     forwards, claims each (skipping those in flight) and hands it to a
+//     worker, whose attempt (attempt, then settle as above) rereads it
+//     first. Without history, forget deletes a request whose forwards are
+//     finished.
 //  8. With Passthrough there is no early attempt: Accept makes the one
 //     attempt after the commit (passthrough), records the status the sender
 //     gets, tells of the request then of the attempt, and returns the

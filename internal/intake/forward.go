@@ -113,66 +113,33 @@ func (in *Intake) release(id int64) {
 	in.mu.Unlock()
 }
 
-// poke has the loop look for due forwards now.
-func (in *Intake) poke() {
-	select {
-	case in.wake <- struct{}{}:
-	default:
-	}
-}
+// poke has the retry loop look for due forwards now.
+func (in *Intake) poke() { in.due.Wake() }
 
-// loop hands due forwards to the workers until ctx ends: then it sleeps
-// until the next is due, at most a minute, or until poked.
-func (in *Intake) loop(ctx context.Context) {
-	if in.cfg.loopWaits != nil {
-		defer in.cfg.loopWaits(time.Time{})
-	}
+// handOutDue is the retry loop's poll: it hands the forwards due at now,
+// but those in flight, to the workers and says when the next is due. A
+// store that fails is tried again when poked, or after a minute.
+func (in *Intake) handOutDue(ctx context.Context, now time.Time) (next time.Time, err error) {
 	st := in.cfg.Store
-	for {
-		now := in.cfg.Clock.Now()
-		due, err := st.DueForwards(ctx, now, 256)
-		if err != nil && ctx.Err() != nil {
-			return
+	due, err := st.DueForwards(ctx, now, 256)
+	if err != nil {
+		return time.Time{}, nil
+	}
+	for _, f := range due {
+		if !in.claim(f.ID) {
+			continue // in flight
 		}
-		for _, f := range due {
-			if !in.claim(f.ID) {
-				continue // in flight
-			}
-			select {
-			case in.jobs <- job{fwd: f}:
-			case <-ctx.Done():
-				in.release(f.ID)
-				return
-			}
-		}
-		wait := time.Minute
-		if next, ok, err := st.NextForwardDue(ctx); err == nil && ok {
-			wait = min(max(next.Sub(now), 10*time.Millisecond), time.Minute)
-		}
-		if !in.sleep(ctx, now.Add(wait)) {
-			return
+		select {
+		case in.jobs <- job{fwd: f}:
+		case <-ctx.Done():
+			in.release(f.ID)
+			return time.Time{}, nil
 		}
 	}
-}
-
-// sleep waits until the clock reaches until, or a poke, or ctx ends (then
-// it reports false).
-func (in *Intake) sleep(ctx context.Context, until time.Time) bool {
-	t := in.cfg.Clock.NewTimer(until.Sub(in.cfg.Clock.Now()))
-	defer t.Stop()
-	if !in.cfg.Clock.Now().Before(until) {
-		return ctx.Err() == nil // the clock passed until as the timer was made
+	if next, ok, err := st.NextForwardDue(ctx); err == nil && ok {
+		return next, nil
 	}
-	if in.cfg.loopWaits != nil {
-		in.cfg.loopWaits(until)
-	}
-	select {
-	case <-ctx.Done():
-		return false
-	case <-in.wake:
-	case <-t.C():
-	}
-	return true
+	return time.Time{}, nil
 }
 
 // attempt makes one attempt at a forward and records it.

@@ -12,6 +12,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/clock"
 	"github.com/petstoreapi/petstore-webhooks/internal/receiver"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/retry"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
@@ -51,10 +52,6 @@ type Config struct {
 	OnError func(error)
 
 	Clock clock.Clock // clock.Real() when nil
-
-	// loopWaits, in tests, is told each time the retry loop waits, of when
-	// it wakes unless poked, and of the zero time when it stops.
-	loopWaits func(until time.Time)
 }
 
 // Intake is what happens to each request the receiver accepts.
@@ -71,7 +68,7 @@ type Intake struct {
 	claims map[int64]struct{}
 
 	jobs     chan job
-	wake     chan struct{}
+	due      *retry.Loop // hands due retries to the workers
 	workers  sync.WaitGroup
 	stopLoop context.CancelFunc
 	loopDone chan struct{}
@@ -91,7 +88,7 @@ func New(cfg Config) *Intake {
 	if cfg.Workers == 0 {
 		cfg.Workers = 32
 	}
-	in := &Intake{cfg: cfg, claims: map[int64]struct{}{}, jobs: make(chan job, 4096), wake: make(chan struct{}, 1), loopDone: make(chan struct{})}
+	in := &Intake{cfg: cfg, claims: map[int64]struct{}{}, jobs: make(chan job, 4096), loopDone: make(chan struct{})}
 	in.commits = committer{queue: make(chan *toCommit, 1024), done: make(chan struct{}), sizePruning: cfg.SizePruning}
 	in.attemptCtx, in.cancelAttempts = context.WithCancel(context.Background())
 	if cfg.Store == nil {
@@ -123,11 +120,14 @@ func New(cfg Config) *Intake {
 			}
 		}()
 	}
+	// The loop waits at least 10 ms between looks at the store: forwards
+	// in flight are still due there.
+	in.due = &retry.Loop{Clock: cfg.Clock, Poll: in.handOutDue, MinWait: 10 * time.Millisecond, MaxWait: time.Minute}
 	loopCtx, stopLoop := context.WithCancel(context.Background())
 	in.stopLoop = stopLoop
 	go func() {
 		defer close(in.loopDone)
-		in.loop(loopCtx)
+		_ = in.due.Run(loopCtx) // handOutDue never fails
 	}()
 	return in
 }

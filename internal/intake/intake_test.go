@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -80,12 +81,11 @@ func (a *app) count() int {
 }
 
 type harness struct {
-	t     *testing.T
-	st    *store.Store
-	clk   *clock.Fake
-	in    *Intake
-	sub   *Subscription
-	waits chan time.Time // the loop's, see Config.loopWaits
+	t   *testing.T
+	st  *store.Store
+	clk *clock.Fake
+	in  *Intake
+	sub *Subscription
 }
 
 // newHarness starts an intake on a store in memory with the fake clock, the
@@ -100,7 +100,7 @@ func newHarness(t *testing.T, cfg Config, targets ...string) *harness {
 		t.Cleanup(func() { st.Close() })
 		cfg.Store = st
 	}
-	h := &harness{t: t, st: cfg.Store, clk: clock.NewFake(t0), waits: make(chan time.Time, 4096)}
+	h := &harness{t: t, st: cfg.Store, clk: clock.NewFake(t0)}
 	for _, u := range targets {
 		target, err := relay.ParseTarget(u)
 		if err != nil {
@@ -120,12 +120,6 @@ func newHarness(t *testing.T, cfg Config, targets ...string) *harness {
 	}
 	cfg.Clock = h.clk
 	cfg.OnError = func(err error) { t.Errorf("intake error: %v", err) }
-	cfg.loopWaits = func(until time.Time) {
-		select {
-		case h.waits <- until:
-		default:
-		}
-	}
 	h.in = New(cfg)
 	h.sub = h.in.Subscribe(1000, 1<<30)
 	t.Cleanup(func() { h.in.Close(0) })
@@ -173,27 +167,22 @@ func (h *harness) nextAttempt() relay.Result {
 	return *it.Attempt
 }
 
-// retryDue waits until the loop sleeps until due (it has seen the retry
-// recorded), then moves the clock there. The loop's naps of 10ms, while
-// attempts at due forwards are in flight, are cut short by a poke.
+// retryDue waits until the retry loop sleeps until due (it has seen the
+// retry recorded), then moves the clock there. The loop naps, rather than
+// sleeping until due, while attempts at due forwards are in flight, and a
+// delivered one does not wake it: the test wakes it from each nap.
 func (h *harness) retryDue(due time.Time) {
 	h.t.Helper()
-	for {
-		select {
-		case until := <-h.waits:
-			switch {
-			case until.IsZero():
-				h.t.Fatal("the loop stopped")
-			case until.Before(due):
-				h.in.poke()
-			case until.Equal(due):
-				h.clk.Set(due)
-				return
-			}
-		case <-time.After(10 * time.Second):
-			h.t.Fatalf("the loop did not wait for %s", due)
+	h.clk.BlockUntilTimers(func(deadlines []time.Time) bool {
+		if slices.ContainsFunc(deadlines, due.Equal) {
+			return true
 		}
-	}
+		if len(deadlines) > 0 {
+			h.in.poke()
+		}
+		return false
+	})
+	h.clk.Set(due)
 }
 
 // close closes the intake and returns every item the subscription had left.

@@ -319,19 +319,7 @@ func TestCloseLeavesUnfinishedForwardsPending(t *testing.T) {
 }
 
 // loopStopped waits for the retry loop to stop (Close stops it first).
-func (h *harness) loopStopped() {
-	h.t.Helper()
-	for {
-		select {
-		case until := <-h.waits:
-			if until.IsZero() {
-				return
-			}
-		case <-time.After(10 * time.Second):
-			h.t.Fatal("the loop did not stop")
-		}
-	}
-}
+func (h *harness) loopStopped() { <-h.in.loopDone }
 
 // When the commit fails, the first attempts' outcomes are dropped: nothing
 // is recorded or told but the request, answered 503, and no claim is kept.

@@ -5,12 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
+	"github.com/petstoreapi/petstore-webhooks/internal/retry"
 	"github.com/petstoreapi/petstore-webhooks/internal/sender"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
@@ -279,17 +278,17 @@ func retryable(resp *Response, err error) bool {
 	return resp.Status >= 500 || resp.Status == http.StatusRequestTimeout || resp.Status == http.StatusTooManyRequests
 }
 
+// forwardBackoff is 250 ms doubling per attempt up to 5 s, with up to 20%
+// jitter.
+var forwardBackoff = retry.Backoff{Base: 250 * time.Millisecond, Max: 5 * time.Second, Jitter: 0.2}
+
 // backoff is Retry-After on a 429 or 503 that gives one (at most an hour),
-// else 250 ms doubling per attempt up to 5 s, with up to 20% jitter.
+// else forwardBackoff.
 func backoff(attempt int, resp *Response, now time.Time) time.Duration {
 	if resp != nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
-			return time.Duration(min(s, 3600)) * time.Second // capped before multiplying, which overflows
-		}
-		if t, err := http.ParseTime(resp.Header.Get("Retry-After")); err == nil {
-			return min(max(t.Sub(now), 0), time.Hour)
+		if d, ok := retry.RetryAfter(resp.Header.Get("Retry-After"), now, time.Hour); ok {
+			return d
 		}
 	}
-	d := min(250*time.Millisecond<<min(attempt-1, 10), 5*time.Second)
-	return d + rand.N(d/5+1)
+	return forwardBackoff.Delay(attempt)
 }
