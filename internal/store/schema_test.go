@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,11 +95,6 @@ func tables(t *testing.T, s *Store) []string {
 	return names
 }
 
-var (
-	historyTables  = []string{"forward_attempts", "forwards", "requests"}
-	emulatorTables = []string{"attempts", "deliveries", "settings", "webhooks"}
-)
-
 func TestEachFileHoldsItsOwnTables(t *testing.T) {
 	dir := t.TempDir()
 	if got := tables(t, openHistory(t, filepath.Join(dir, "history.db"))); !slices.Equal(got, historyTables) {
@@ -135,7 +131,8 @@ func TestTheOtherKindOfFileIsRefused(t *testing.T) {
 func legacyFile(t *testing.T, history, emulator bool) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "legacy.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	// In write-ahead log mode, as older versions made it.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,6 +175,9 @@ func TestLegacyHistoryMigrates(t *testing.T) {
 	if got := tables(t, s); !slices.Equal(got, historyTables) {
 		t.Errorf("tables = %v, want %v", got, historyTables)
 	}
+	if id := applicationID(t, s); id != historySchema.id {
+		t.Errorf("application_id = %#x, want %#x (listen's history)", id, historySchema.id)
+	}
 	for id, wantFwds := range map[int64]int{1: 1, 2: 2} {
 		r, err := s.GetRequest(ctx, id)
 		if err != nil || r.EventID != fmt.Sprintf("evt_%d", id) || string(r.Body) != "{}" {
@@ -217,33 +217,13 @@ func TestLegacyHistoryMigrates(t *testing.T) {
 	}
 }
 
-// An older file that holds rows of both schemas keeps them all, whichever
-// opens it: a table of the other schema is dropped only when it is empty.
-func TestLegacyFileWithBothSchemasKeepsEveryRow(t *testing.T) {
-	s := openHistory(t, legacyFile(t, true, true))
-	if got, want := tables(t, s), append(slices.Clone(emulatorTables), historyTables...); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
-		t.Errorf("history tables = %v, want all of %v", got, want)
-	}
-	if w, err := s.GetWebhook(ctx, "wh_1"); err != nil || w.Secret != "whsec_1" {
-		t.Errorf("webhook kept in the history: %+v, %v", w, err)
-	}
-	if r, err := s.GetRequest(ctx, 2); err != nil || r.EventID != "evt_2" {
-		t.Errorf("request #2 = %+v, %v", r, err)
-	}
-
-	e := openEmulator(t, legacyFile(t, true, true))
-	if r, err := e.GetRequest(ctx, 2); err != nil || r.EventID != "evt_2" {
-		t.Errorf("request kept in the emulator's file: %+v, %v", r, err)
-	}
-	if k, err := e.Setting(ctx, "api_key"); err != nil || k != "k1" {
-		t.Errorf("api key = %q, %v", k, err)
-	}
-}
-
 func TestLegacyEmulatorFileMigrates(t *testing.T) {
 	s := openEmulator(t, legacyFile(t, false, true))
 	if got := tables(t, s); !slices.Equal(got, emulatorTables) {
 		t.Errorf("tables = %v, want %v", got, emulatorTables)
+	}
+	if id := applicationID(t, s); id != emulatorSchema.id {
+		t.Errorf("application_id = %#x, want %#x (the emulator's state)", id, emulatorSchema.id)
 	}
 	if w, err := s.GetWebhook(ctx, "wh_1"); err != nil || w.Secret != "whsec_1" {
 		t.Errorf("webhook = %+v, %v", w, err)
@@ -253,5 +233,220 @@ func TestLegacyEmulatorFileMigrates(t *testing.T) {
 	}
 	if k, err := s.Setting(ctx, "api_key"); err != nil || k != "k1" {
 		t.Errorf("api key = %q, %v", k, err)
+	}
+}
+
+func applicationID(t *testing.T, s *Store) int32 {
+	t.Helper()
+	var id int32
+	if err := s.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// dump lists every row of tables in the database at path, read without
+// writing to it; with no tables given, every table's, after the file's
+// application_id and user_version.
+func dump(t *testing.T, path string, tables ...string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var b strings.Builder
+	if len(tables) == 0 {
+		var id, version int32
+		if err := db.QueryRow(`PRAGMA application_id`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "application_id %#x, user_version %d\n", id, version)
+		rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tables, err = collect(rows, func(sc scanner) (string, error) {
+			var n string
+			return n, sc.Scan(&n)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, table := range tables {
+		rows, err := db.Query(`SELECT * FROM ` + table + ` ORDER BY rowid`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			values := make([]any, len(cols))
+			for i := range values {
+				values[i] = new(any)
+			}
+			if err := rows.Scan(values...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%s:", table)
+			for _, v := range values {
+				switch v := *v.(*any); v.(type) {
+				case string, []byte:
+					fmt.Fprintf(&b, " %q", v)
+				default:
+					fmt.Fprintf(&b, " %v", v)
+				}
+			}
+			b.WriteString("\n")
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+// A file made before each kind had a file of its own (#14) whose rows are
+// all of the other kind is that kind's: opening it as the wrong kind is
+// refused as for a stamped file, and changes nothing in it, so that its
+// owner still opens it with every row. (The emulator claimed an old history
+// it was given, and `events list` could no longer read it.)
+func TestALegacyFileOfTheOtherKindIsRefusedAndLeftAsItWas(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		history, emulator bool
+		open, owner       func(string) (*Store, error)
+		ownerSchema       *schema
+		refusal           string
+	}{
+		{"a history opened as the emulator's state", true, false, OpenEmulator, OpenHistory, historySchema,
+			"it holds listen's history, not the emulator's state: give another file"},
+		{"the emulator's state opened as a history", false, true, OpenHistory, OpenEmulator, emulatorSchema,
+			"it holds the emulator's state, not listen's history: give another file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := legacyFile(t, tc.history, tc.emulator)
+			ownTables := historyTables
+			if tc.ownerSchema == emulatorSchema {
+				ownTables = emulatorTables
+			}
+			bytes, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, rows := dump(t, path), dump(t, path, ownTables...)
+			if rows == "" {
+				t.Fatal("the legacy file holds no row of its kind")
+			}
+
+			s, err := tc.open(path)
+			if err == nil {
+				s.Close()
+			}
+			if want := "database " + path + ": " + tc.refusal; err == nil || err.Error() != want {
+				t.Errorf("open = %v, want %q", err, want)
+			}
+			if after := dump(t, path); after != before {
+				t.Errorf("the refused open changed the file:\n%s\nwas:\n%s", after, before)
+			}
+			if after, err := os.ReadFile(path); err != nil || !slices.Equal(after, bytes) {
+				t.Errorf("the refused open changed the file's bytes (%v)", err)
+			}
+
+			s, err = tc.owner(path)
+			if err != nil {
+				t.Fatalf("its own kind, after the refusal: %v", err)
+			}
+			if id := applicationID(t, s); id != tc.ownerSchema.id {
+				t.Errorf("application_id = %#x, want %#x (%s)", id, tc.ownerSchema.id, tc.ownerSchema.what)
+			}
+			s.Close()
+			if after := dump(t, path, ownTables...); after != rows {
+				t.Errorf("its own kind, after the refusal, holds:\n%s\nwant:\n%s", after, rows)
+			}
+		})
+	}
+}
+
+// A file made before each kind had a file of its own (#14) whose tables of
+// both kinds hold rows was given to both listen --history and emulator --db,
+// which worked then: both keep opening it, in either order and again, with
+// every row, and neither claims it. Its history gets ids that are never
+// given again, whichever opened it first.
+func TestASharedLegacyFileKeepsWorkingForBoth(t *testing.T) {
+	both := append(slices.Clone(historyTables), emulatorTables...)
+	for _, order := range [][]func(string) (*Store, error){
+		{OpenHistory, OpenEmulator, OpenHistory, OpenEmulator},
+		{OpenEmulator, OpenHistory, OpenEmulator, OpenHistory},
+	} {
+		path := legacyFile(t, true, true)
+		rows := dump(t, path, both...)
+		for i, open := range order {
+			s, err := open(path)
+			if err != nil {
+				t.Fatalf("open %d: %v", i+1, err)
+			}
+			if id := applicationID(t, s); id != 0 {
+				t.Errorf("open %d: application_id = %#x, want 0 (neither kind's)", i+1, id)
+			}
+			if got := tables(t, s); !slices.Equal(got, slices.Sorted(slices.Values(both))) {
+				t.Errorf("open %d: tables = %v, want all of %v", i+1, got, both)
+			}
+			s.Close()
+			if after := dump(t, path, both...); after != rows {
+				t.Errorf("open %d: the file holds\n%s\nwant:\n%s", i+1, after, rows)
+			}
+		}
+		e := openEmulator(t, path)
+		if w, err := e.GetWebhook(ctx, "wh_1"); err != nil || w.Secret != "whsec_1" {
+			t.Errorf("webhook = %+v, %v", w, err)
+		}
+		if k, err := e.Setting(ctx, "api_key"); err != nil || k != "k1" {
+			t.Errorf("api key = %q, %v", k, err)
+		}
+		e.Close()
+		h := openHistory(t, path)
+		if r, err := h.GetRequest(ctx, 2); err != nil || r.EventID != "evt_2" {
+			t.Errorf("request #2 = %+v, %v", r, err)
+		}
+		r, _ := recordDelivered(t, h, "evt_new")
+		if err := h.DeleteFinished(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if next, _ := recordDelivered(t, h, "evt_next"); next.ID <= r.ID {
+			t.Errorf("after deleting #%d, the next request is #%d: ids given again", r.ID, next.ID)
+		}
+	}
+}
+
+// A file made before each kind had a file of its own (#14) that holds no
+// row is the first opener's: its tables of the other kind go, and it is
+// stamped, so that the other kind is refused from then on.
+func TestAnEmptyLegacyFileIsTheFirstOpenersOwn(t *testing.T) {
+	for _, tc := range []struct {
+		open, other func(string) (*Store, error)
+		schema      *schema
+		tables      []string
+	}{
+		{OpenHistory, OpenEmulator, historySchema, historyTables},
+		{OpenEmulator, OpenHistory, emulatorSchema, emulatorTables},
+	} {
+		path := legacyFile(t, false, false)
+		s, err := tc.open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := applicationID(t, s); id != tc.schema.id {
+			t.Errorf("application_id = %#x, want %#x (%s)", id, tc.schema.id, tc.schema.what)
+		}
+		if got := tables(t, s); !slices.Equal(got, tc.tables) {
+			t.Errorf("%s: tables = %v, want %v", tc.schema.what, got, tc.tables)
+		}
+		s.Close()
+		if _, err := tc.other(path); err == nil || !strings.Contains(err.Error(), "it holds "+tc.schema.what) {
+			t.Errorf("the other kind, after %s: %v", tc.schema.what, err)
+		}
 	}
 }

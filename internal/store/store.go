@@ -120,8 +120,9 @@ const (
 // A schema is the tables of one kind of file, with the migrations that make
 // them: run in order, once each; append, never edit.
 type schema struct {
-	what       string // what a file of this schema holds, for errors
-	id         int32  // the file's PRAGMA application_id, once migrated
+	what       string   // what a file of this schema holds, for errors
+	id         int32    // the file's PRAGMA application_id, once migrated
+	tables     []string // its tables, which tell an older file's kind
 	migrations []migration
 }
 
@@ -138,9 +139,15 @@ func exec(query string) migration {
 // otherSchemas is a legacy migration that made only the other schema's tables.
 func otherSchemas(*sql.Tx) error { return nil }
 
+var (
+	historyTables  = []string{"forward_attempts", "forwards", "requests"}
+	emulatorTables = []string{"attempts", "deliveries", "settings", "webhooks"}
+)
+
 var historySchema = &schema{
-	what: "listen's history",
-	id:   0x70776869, // "pwhi"
+	what:   "listen's history",
+	id:     0x70776869, // "pwhi"
+	tables: historyTables,
 	migrations: []migration{
 		otherSchemas,
 		exec(legacyHistoryTables),
@@ -185,41 +192,86 @@ var historySchema = &schema{
 		ALTER TABLE forwards_new RENAME TO forwards;
 		CREATE INDEX forwards_due ON forwards (state, next_attempt_at);
 		CREATE INDEX forwards_request ON forwards (request_id);`),
-		dropIfEmpty("settings", "attempts", "deliveries", "webhooks"),
+		dropIfEmpty(emulatorTables),
 	},
 }
 
 var emulatorSchema = &schema{
-	what: "the emulator's state",
-	id:   0x70776d75, // "pwmu"
+	what:   "the emulator's state",
+	id:     0x70776d75, // "pwmu"
+	tables: emulatorTables,
 	migrations: []migration{
 		exec(legacyEmulatorTables),
 		otherSchemas,
 		otherSchemas,
-		dropIfEmpty("forward_attempts", "forwards", "requests"),
+		otherSchemas, // the history's tables, rebuilt to never give an id again
+		dropIfEmpty(historyTables),
 	},
 }
 
-// dropIfEmpty drops those of tables that exist and hold no row: an older
-// file's tables of the other schema, whose rows are never lost.
-func dropIfEmpty(tables ...string) migration {
+// sharedLegacy is an older file whose tables of both schemas hold rows: one
+// file given to both `listen --history` and `emulator --db`, which worked
+// before each had a file of its own. Stamping it as either would lock the
+// other out of its rows, so it gets both schemas' migrations, version by
+// version (they keep the same numbers), and stays unstamped
+// (application_id 0), so that both keep opening it.
+var sharedLegacy = &schema{
+	what:       "listen's history and the emulator's state",
+	migrations: bothSchemas(historySchema, emulatorSchema),
+}
+
+func bothSchemas(a, b *schema) []migration {
+	if len(a.migrations) != len(b.migrations) {
+		panic("store: the schemas number their migrations differently")
+	}
+	both := make([]migration, len(a.migrations))
+	for i := range both {
+		both[i] = func(tx *sql.Tx) error {
+			if err := a.migrations[i](tx); err != nil {
+				return err
+			}
+			return b.migrations[i](tx)
+		}
+	}
+	return both
+}
+
+// dropIfEmpty drops an older file's tables of the other schema when none of
+// them holds a row; a file where they do is shared (sharedLegacy) and keeps
+// them all.
+func dropIfEmpty(tables []string) migration {
 	return func(tx *sql.Tx) error {
+		if rows, err := holdRows(context.Background(), tx, tables); err != nil || rows {
+			return err
+		}
 		for _, t := range tables {
-			var exists, rows bool
-			if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)`, t).Scan(&exists); err != nil || !exists {
+			if _, err := tx.Exec(`DROP TABLE IF EXISTS ` + t); err != nil {
 				return err
-			}
-			if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM ` + t + `)`).Scan(&rows); err != nil {
-				return err
-			}
-			if !rows {
-				if _, err := tx.Exec(`DROP TABLE ` + t); err != nil {
-					return err
-				}
 			}
 		}
 		return nil
 	}
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// holdRows says whether any of those of tables that exist holds a row.
+func holdRows(ctx context.Context, q querier, tables []string) (bool, error) {
+	for _, t := range tables {
+		var exists, rows bool
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)`, t).Scan(&exists); err != nil {
+			return false, err
+		}
+		if !exists {
+			continue
+		}
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+`)`).Scan(&rows); err != nil || rows {
+			return rows, err
+		}
+	}
+	return false, nil
 }
 
 // OpenHistory opens (creating if needed) listen's history at path and
@@ -329,12 +381,15 @@ func (s *Store) migrate(sc *schema) error {
 		return err
 	}
 	defer conn.Close()
-	var id int32
-	if err := conn.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+	owner, err := fileOwner(ctx, conn)
+	if err != nil {
 		return err
 	}
-	if other := otherSchema(sc); id == other.id {
+	if other := otherSchema(sc); owner == other {
 		return fmt.Errorf("it holds %s, not %s: give another file", other.what, sc.what)
+	}
+	if owner == sharedLegacy {
+		sc = sharedLegacy
 	}
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return err
@@ -355,8 +410,42 @@ func (s *Store) migrate(sc *schema) error {
 			return fmt.Errorf("migration %d: %w", v, err)
 		}
 	}
+	if sc == sharedLegacy {
+		return nil
+	}
 	_, err = conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, sc.id))
 	return err
+}
+
+// fileOwner says whose a file is, from its application_id; for an older file
+// (application_id 0), from which schema's tables hold rows: sharedLegacy when
+// both do, nil when neither does (a new file too).
+func fileOwner(ctx context.Context, conn *sql.Conn) (*schema, error) {
+	var id int32
+	if err := conn.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+		return nil, err
+	}
+	for _, sc := range []*schema{historySchema, emulatorSchema} {
+		if id == sc.id {
+			return sc, nil
+		}
+	}
+	history, err := holdRows(ctx, conn, historySchema.tables)
+	if err != nil {
+		return nil, err
+	}
+	emulator, err := holdRows(ctx, conn, emulatorSchema.tables)
+	switch {
+	case err != nil:
+		return nil, err
+	case history && emulator:
+		return sharedLegacy, nil
+	case history:
+		return historySchema, nil
+	case emulator:
+		return emulatorSchema, nil
+	}
+	return nil, nil
 }
 
 func otherSchema(sc *schema) *schema {
