@@ -142,7 +142,7 @@ when the API failed or left a look at the deliveries unanswered.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return triggerRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
