@@ -164,7 +164,7 @@ carries.`,
 		events.NewCmdEvents(f),
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
-		newCmdVersion(f, nil),
+		NewCmdVersion(f, nil),
 		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp(helpColumns)),
 		newHelpTopic("environment", "Environment variables and what they set", environmentHelp(helpColumns)),
 	)
@@ -352,7 +352,11 @@ type VersionOptions struct {
 	Version string // with the commit and date when known
 }
 
-func newCmdVersion(f *cmdutil.Factory, runF func(context.Context, *VersionOptions) error) *cobra.Command {
+// NewCmdVersion builds `version`. It stays in cli, beside the root: the
+// version string it prints is the one the root's --version prints, read
+// from the build here, and a package under commands would have to import
+// cli for it.
+func NewCmdVersion(f *cmdutil.Factory, runF func(context.Context, *VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{IO: f.IOStreams}
 	return &cobra.Command{
 		Use:   "version",

@@ -59,7 +59,7 @@ func TestVersionOptions(t *testing.T) {
 	} {
 		f, _ := cmdtest.Factory(t, nil)
 		var got *VersionOptions
-		err := cmdtest.Run(newCmdVersion(f, func(_ context.Context, o *VersionOptions) error { got = o; return nil }), tt.args...)
+		err := cmdtest.Run(NewCmdVersion(f, func(_ context.Context, o *VersionOptions) error { got = o; return nil }), tt.args...)
 		if tt.wantErr != "" {
 			cmdtest.AssertUsageError(t, err, tt.wantErr)
 			if got != nil {

@@ -6,8 +6,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -33,6 +36,15 @@ type Setting struct {
 }
 
 // Settings lists every key the config file, environment and flags may set.
+//
+// Two environment variables are deliberately not settings, and are read
+// through the Factory's Getenv by the commands that take them:
+// PETSTORE_FORWARD_SECRET (cmdutil.ForwardSecretEnv: the secret of the app
+// behind `listen --forward-to` and `events resend`) and
+// PETSTORE_EMULATOR_API_KEY (the key a local emulator accepts). Each stands
+// in for a flag that ps would show, for one run; neither belongs in the
+// config file, where `config set` would store it in clear beside the
+// webhook secret and every later command would pick it up.
 var Settings = []Setting{
 	{Key: "webhook_secret", Env: "PETSTORE_WEBHOOK_SECRET", Secret: true, Help: "secret that signs and verifies Petstore events (generated on first use)"},
 	{Key: "api_key", Env: "PETSTORE_API_KEY", Flag: "api-key", Secret: true, Help: "token for the Petstore API, sent as Authorization: Bearer"},
@@ -146,7 +158,9 @@ func (l *Loader) Load(path string) (*Config, error) {
 // Load is NewLoader().Load(path): the configuration without flags.
 func Load(path string) (*Config, error) { return NewLoader().Load(path) }
 
-// source says which of viper's layers gave s its value.
+// source says which of viper's layers gave s its value. It reads the
+// process environment, as the viper does (an empty variable is unset to
+// both), not the Factory's Getenv.
 func (l *Loader) source(s Setting) string {
 	switch fl := l.flags[s.Key]; {
 	case fl != nil && fl.Changed:
@@ -169,12 +183,25 @@ func (c *Config) Value(s Setting) (value, source string) {
 
 // SetInFile writes key=value into the config file.
 func (c *Config) SetInFile(key, value string) error {
-	return c.updateFile(func(file map[string]string) { file[key] = value })
+	return c.updateFile(func(file map[string]string) {
+		deleteKey(file, key)
+		file[key] = value
+	})
 }
 
 // UnsetInFile removes key from the config file.
 func (c *Config) UnsetInFile(key string) error {
-	return c.updateFile(func(file map[string]string) { delete(file, key) })
+	return c.updateFile(func(file map[string]string) { deleteKey(file, key) })
+}
+
+// deleteKey removes key from file in whatever case the file wrote it, as
+// keys are not case-sensitive.
+func deleteKey(file map[string]string, key string) {
+	for k := range file {
+		if strings.EqualFold(k, key) {
+			delete(file, k)
+		}
+	}
 }
 
 // EnsureWebhookSecret returns the webhook secret in force; when there is
@@ -186,6 +213,7 @@ func (c *Config) EnsureWebhookSecret() (secret string, generated bool, err error
 	}
 	err = c.updateFile(func(file map[string]string) {
 		if file["webhook_secret"] == "" {
+			deleteKey(file, "webhook_secret") // an empty WEBHOOK_SECRET, say
 			file["webhook_secret"] = signature.NewSecret()
 			generated = true
 		}
@@ -257,6 +285,15 @@ func readFile(path string) (map[string]string, error) {
 	}
 	if file == nil {
 		file = map[string]string{}
+	}
+	// Keys are not case-sensitive: one written twice would be read as
+	// either value.
+	seen := map[string]string{}
+	for _, k := range slices.Sorted(maps.Keys(file)) {
+		if other, ok := seen[strings.ToLower(k)]; ok {
+			return nil, fmt.Errorf("config file %s has the key %q twice, as %q and %q (keys are not case-sensitive): keep one", path, strings.ToLower(k), other, k)
+		}
+		seen[strings.ToLower(k)] = k
 	}
 	return file, nil
 }

@@ -242,3 +242,55 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// Keys are not case-sensitive (viper's are not): a file written with
+// WEBHOOK_SECRET is read by `config get webhook_secret` as by listen.
+// Before #14 `config get` said "not set" while listen used the value.
+func TestKeysInAnyCaseAreRead(t *testing.T) {
+	clearEnv(t)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, path, "WEBHOOK_SECRET: x\nListen_Addr: 127.0.0.1:9000\n")
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := Lookup("webhook_secret")
+	if v, src := c.Value(s); v != "x" || src != SourceFile || c.WebhookSecret != "x" || c.ListenAddr != "127.0.0.1:9000" {
+		t.Fatalf("webhook_secret = %q from %q; config %+v", v, src, c)
+	}
+}
+
+// Setting or unsetting a key replaces it in whatever case the file wrote
+// it: the file never holds it twice, whose reading would pick either.
+func TestSetAndUnsetReplaceAKeyInAnyCase(t *testing.T) {
+	clearEnv(t)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, path, "WEBHOOK_SECRET: x\nlisten_addr: 127.0.0.1:9000\n")
+	c, _ := Load(path)
+	if err := c.SetInFile("webhook_secret", "y"); err != nil {
+		t.Fatal(err)
+	}
+	if raw, _ := os.ReadFile(path); string(raw) != "listen_addr: 127.0.0.1:9000\nwebhook_secret: \"y\"\n" {
+		t.Fatalf("after set, file:\n%s", raw)
+	}
+	writeFile(t, path, "Webhook_Secret: x\n")
+	if err := c.UnsetInFile("webhook_secret"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = Load(path); c.WebhookSecret != "" {
+		t.Fatalf("after unset, webhook_secret = %q", c.WebhookSecret)
+	}
+}
+
+// A file holding a key twice in different cases is refused, with what to
+// do, rather than read as either value.
+func TestAKeyTwiceInDifferentCasesIsRefused(t *testing.T) {
+	clearEnv(t)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, path, "webhook_secret: x\nWEBHOOK_SECRET: y\n")
+	_, err := Load(path)
+	want := "config file " + path + ` has the key "webhook_secret" twice, as "WEBHOOK_SECRET" and "webhook_secret" (keys are not case-sensitive): keep one`
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %s", err, want)
+	}
+}

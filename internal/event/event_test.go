@@ -3,6 +3,7 @@ package event
 import (
 	"errors"
 	"fmt"
+	mathrand "math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
@@ -338,5 +339,28 @@ func TestTheScanTellsTheDepthAndLoneSurrogatesOfABody(t *testing.T) {
 	}
 	if _, ok := ScanShape([]byte(`[1,`)); ok {
 		t.Error("ScanShape took invalid JSON")
+	}
+}
+
+// A Generator given a source of random bytes makes the same event from the
+// same bytes (what lets `fixtures show` and `trigger` have golden files),
+// and its UUIDs are still version 7 at its time.
+func TestGeneratorWithARandomSourceIsRepeatable(t *testing.T) {
+	fixture := []byte(`{"eventType":"pet.adopted","data":{"pet":"{{id:pet}}","last4":"{{digits:4}}","ref":"{{uuid}}"}}`)
+	now := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
+	build := func(seed byte) string {
+		body, _, err := Build(fixture, Edits{}, Generator{Now: now, Rand: mathrand.NewChaCha8([32]byte{seed})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(body)
+	}
+	a, b, other := build(1), build(1), build(2)
+	if a != b || a == other {
+		t.Fatalf("same source:\n%s\n%s\nanother:\n%s", a, b, other)
+	}
+	env, err := ParseEnvelope([]byte(a))
+	if err != nil || !uuidV7.MatchString(env.ID) || !strings.HasPrefix(env.ID, "01943b7c-7600-") {
+		t.Fatalf("id %q (%v): want a UUIDv7 of %s", env.ID, err, now)
 	}
 }

@@ -3,6 +3,7 @@ package event
 import (
 	"crypto/rand"
 	"fmt"
+	"io"
 	"math/big"
 	"strconv"
 	"strings"
@@ -22,6 +23,10 @@ var Placeholders = []struct{ Syntax, Meaning string }{
 // Generator makes the fresh values of one event.
 type Generator struct {
 	Now time.Time
+	// Rand, when not nil, is read for the random parts of ids and digits
+	// in place of crypto/rand, so that a test can make the same event
+	// twice; the UUIDs made from it do not count up within a millisecond.
+	Rand io.Reader
 }
 
 // ExpandPlaceholders replaces the placeholders in every string value of v.
@@ -103,6 +108,9 @@ func (g Generator) value(name, arg string, hasArg bool) (string, error) {
 	}
 	switch name {
 	case "uuid":
+		if g.Rand != nil {
+			return uuidFrom(g.Now, g.Rand), nil
+		}
 		return NewUUIDv7(g.Now), nil
 	case "now":
 		return g.Now.UTC().Format(time.RFC3339), nil
@@ -112,13 +120,13 @@ func (g Generator) value(name, arg string, hasArg bool) (string, error) {
 		if arg == "" {
 			return "", fmt.Errorf("id needs a prefix, as in {{id:pet}}")
 		}
-		return NewID(arg), nil
+		return arg + "_" + randomString(g.random(), alphanumeric, 16), nil
 	case "digits":
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 || n > 32 {
 			return "", fmt.Errorf("digits takes a count from 1 to 32, as in {{digits:4}}")
 		}
-		return randomString("0123456789", n), nil
+		return randomString(g.random(), "0123456789", n), nil
 	}
 	return "", fmt.Errorf("unknown placeholder (known: %s)", knownSyntax())
 }
@@ -132,17 +140,24 @@ func knownSyntax() string {
 }
 
 // NewID returns prefix, "_" and 16 random letters and digits.
-func NewID(prefix string) string { return prefix + "_" + randomString(alphanumeric, 16) }
+func NewID(prefix string) string { return prefix + "_" + randomString(rand.Reader, alphanumeric, 16) }
 
 const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-func randomString(alphabet string, n int) string {
+func (g Generator) random() io.Reader {
+	if g.Rand != nil {
+		return g.Rand
+	}
+	return rand.Reader
+}
+
+func randomString(r io.Reader, alphabet string, n int) string {
 	b := make([]byte, n)
 	max := big.NewInt(int64(len(alphabet)))
 	for i := range b {
-		k, err := rand.Int(rand.Reader, max)
+		k, err := rand.Int(r, max)
 		if err != nil {
-			panic(err) // crypto/rand does not fail on supported platforms
+			panic(err) // crypto/rand does not fail on supported platforms, nor a test's source
 		}
 		b[i] = alphabet[k.Int64()]
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"io"
 	"sync"
 	"time"
 )
@@ -30,7 +31,7 @@ func NewUUIDv7(now time.Time) string {
 	var random [12]byte
 	_, _ = rand.Read(random[:]) // never fails (crypto/rand documents it)
 	ms := uint64(now.UnixMilli())
-	fresh := binary.BigEndian.Uint64(random[:8]) >> (64 - counterBits + 1) // below half the range: room to count up
+	fresh := freshCounter(random)
 	counter := fresh
 	last.Lock()
 	if ms == last.ms && last.counter+1 < 1<<counterBits {
@@ -40,7 +41,24 @@ func NewUUIDv7(now time.Time) string {
 		last.ms, last.counter = ms, fresh
 	}
 	last.Unlock()
+	return formatUUIDv7(ms, counter, random)
+}
 
+// uuidFrom is a version 7 UUID whose random bits are read from r, with no
+// counter shared with other ids: the same bytes make the same id.
+func uuidFrom(now time.Time, r io.Reader) string {
+	var random [12]byte
+	_, _ = io.ReadFull(r, random[:])
+	return formatUUIDv7(uint64(now.UnixMilli()), freshCounter(random), random)
+}
+
+// freshCounter is where the counter starts in a new millisecond: below
+// half its range, to leave room to count up.
+func freshCounter(random [12]byte) uint64 {
+	return binary.BigEndian.Uint64(random[:8]) >> (64 - counterBits + 1)
+}
+
+func formatUUIDv7(ms, counter uint64, random [12]byte) string {
 	var u [16]byte
 	for i := range 6 {
 		u[i] = byte(ms >> (40 - 8*i))

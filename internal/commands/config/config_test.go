@@ -1,6 +1,7 @@
 package configcmd
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -53,5 +54,25 @@ func TestSetRefusesAddressesThatCannotWork(t *testing.T) {
 	} {
 		f, _ := cmdtest.Factory(t, nil)
 		cmdtest.AssertUsageError(t, cmdtest.Run(NewCmdConfig(f), "set", tt.key, tt.value), tt.want)
+	}
+}
+
+// A key the file wrote in capitals is the key: `config get` reads it as
+// listen does (before #14 it said "not set"), and `config set` replaces it.
+func TestGetAndSetAKeyWrittenInCapitals(t *testing.T) {
+	f, s := cmdtest.Factory(t, nil)
+	cfg, _ := f.Config()
+	if err := os.WriteFile(cfg.Path, []byte("WEBHOOK_SECRET: whsec_upper\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmdtest.Run(NewCmdConfig(f), "get", "webhook_secret"); err != nil || s.Out.String() != "whsec_upper\n" {
+		t.Fatalf("get: %q, %v", s.Out, err)
+	}
+	s.Out.Reset()
+	if err := cmdtest.Run(NewCmdConfig(f), "set", "webhook_secret", "whsec_lower"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmdtest.Run(NewCmdConfig(f), "get", "webhook_secret"); err != nil || s.Out.String() != "whsec_lower\n" {
+		t.Fatalf("get after set: %q, %v", s.Out, err)
 	}
 }

@@ -53,7 +53,7 @@ func runAPI(ctx context.Context, t *testing.T, base string, clock *fakeClock, ar
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": base, "PETSTORE_API_KEY": "test-key"})
 	cmd := NewCmdTrigger(f, func(_ context.Context, o *Options) error {
 		o.Now, o.pause = clock.Now, clock.pause
-		return run(ctx, o)
+		return triggerRun(ctx, o)
 	})
 	err = cmdtest.Run(cmd, append([]string{"--api"}, args...)...)
 	return s.Out.String(), s.Err.String(), err
@@ -295,7 +295,7 @@ func TestTriggerAPIAgainstTheEmulator(t *testing.T) {
 				return ctx.Err()
 			}
 		}
-		return run(ctx, o)
+		return triggerRun(ctx, o)
 	}), "pet.adopted", "--api")
 	if cmdutil.CodeOf(err) != cmdutil.ExitUnreachable || err.Error() != "the API could not reach the webhook in 1 of 3 first attempts" {
 		t.Fatalf("exit %d (%v)\n%s", cmdutil.CodeOf(err), err, s.Out)
@@ -436,7 +436,7 @@ func runAgainstHungDeliveries(t *testing.T, answer func(ev petstore.SendEvent, n
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_API_BASE": srv.URL + "/v1", "PETSTORE_API_KEY": "test-key"})
 	err = cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
 		o.Now, o.pause, o.lookTimeout = clock.Now, clock.pause, time.Millisecond
-		return run(ctx, o)
+		return triggerRun(ctx, o)
 	}), append([]string{"--api"}, args...)...)
 	mu.Lock()
 	defer mu.Unlock()

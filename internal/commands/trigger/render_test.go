@@ -124,7 +124,7 @@ func TestTriggerCountsCancelledRequestsApart(t *testing.T) {
 	}))
 	defer srv.Close()
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
-	err := cmdtest.Run(NewCmdTrigger(f, func(_ context.Context, o *Options) error { return run(ctx, o) }),
+	err := cmdtest.Run(NewCmdTrigger(f, func(_ context.Context, o *Options) error { return triggerRun(ctx, o) }),
 		"pet.adopted", "--url", srv.URL, "--count", "10")
 	if !errors.Is(err, cmdutil.ErrCancel) {
 		t.Fatalf("err = %v", err)
@@ -148,7 +148,7 @@ func TestTriggerCancelledLineOnATerminal(t *testing.T) {
 	defer srv.Close()
 	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_test"})
 	f.IOStreams.SetTTY(false, true, true)
-	err := cmdtest.Run(NewCmdTrigger(f, func(_ context.Context, o *Options) error { return run(ctx, o) }), "pet.adopted", "--url", srv.URL)
+	err := cmdtest.Run(NewCmdTrigger(f, func(_ context.Context, o *Options) error { return triggerRun(ctx, o) }), "pet.adopted", "--url", srv.URL)
 	if !errors.Is(err, cmdutil.ErrCancel) || !strings.Contains(golden.Plain(s.Out.String()), "  cancelled  ") || s.Err.String() != "\r\x1b[K" {
 		t.Fatalf("err = %v\nstdout %q\nstderr %q", err, s.Out, s.Err)
 	}

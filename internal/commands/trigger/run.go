@@ -44,7 +44,9 @@ type deliveryJSON struct {
 	Error     string  `json:"error,omitempty"`
 }
 
-func run(ctx context.Context, opts *Options) error {
+// triggerRun builds, signs and sends the events, or asks the API to, and
+// prints each delivery or the summary of a load run.
+func triggerRun(ctx context.Context, opts *Options) error {
 	tpls, err := templates(opts)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -40,7 +41,10 @@ type Options struct {
 	Fixtures   func() (*fixtures.Set, error)
 	Now        func() time.Time
 	Clock      clock.Clock // ticks the progress bar
-	UserAgent  string
+	// Rand, when not nil, replaces crypto/rand for the events' ids and
+	// random digits (see event.Generator): tests set it.
+	Rand      io.Reader
+	UserAgent string
 
 	Events      []string
 	URL         string
@@ -142,7 +146,7 @@ when the API failed or left a look at the deliveries unanswered.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return triggerRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -267,7 +271,7 @@ func templates(opts *Options) ([]template, error) {
 	fromFixture := func(name string, fixture []byte) template {
 		warnAddedKeys(opts, name, fixture, edits.Merge)
 		return template{name: name, build: func(now time.Time) ([]byte, event.Envelope, error) {
-			body, env, err := event.Build(fixture, edits, event.Generator{Now: now})
+			body, env, err := event.Build(fixture, edits, event.Generator{Now: now, Rand: opts.Rand})
 			if err != nil {
 				return nil, env, fmt.Errorf("%s: %w", name, err)
 			}

@@ -294,7 +294,7 @@ func TestTriggerProgressBarOnlyOnATerminal(t *testing.T) {
 	go func() {
 		done <- cmdtest.Run(NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
 			o.Clock = ticks
-			return run(ctx, o)
+			return triggerRun(ctx, o)
 		}), "pet.adopted", "--count", "8", "--url", held.URL)
 	}()
 	<-arrived
@@ -339,7 +339,7 @@ func TestTriggerViaAPI(t *testing.T) {
 	api := &fakeAPI{}
 	cmd := NewCmdTrigger(f, func(ctx context.Context, o *Options) error {
 		o.apiClient = func() (apiSender, error) { return api, nil }
-		return run(ctx, o)
+		return triggerRun(ctx, o)
 	})
 	if err := cmdtest.Run(cmd, "order.created", "--api", "--override", "data.order.currency=EUR", "--format", "json"); err != nil {
 		t.Fatal(err)
