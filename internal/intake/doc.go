@@ -10,10 +10,12 @@
 //     (relay.Relay.Route). A request without any, with KeepHistory false
 //     (--no-history), is only told to the subscribers (publishRequest).
 //  3. queueRequest hands the request, with a pending forward to each
-//     target, to the committer; start then hands the first attempts to idle
-//     workers (firstAttempts), which send the event (relay.Relay.Send) while
-//     the commit runs: that is why a target gets an event about as soon as
-//     the sender's 200 (docs/benchmarks.md).
+//     target, to the committer; start then queues the first attempts for
+//     the workers (firstAttempts, in jobs, which holds 4096). A free worker
+//     sends the event (relay.Relay.Send) while the commit runs: that is why
+//     a target gets an event about as soon as the sender's 200
+//     (docs/benchmarks.md). When all the workers are busy, the attempts
+//     wait in jobs until one is free, during the commit or after it.
 //  4. runCommits / commitGroup write whatever is queued, up to 256 requests
 //     and attempts, in one transaction (store.Store.Commit). Inside it,
 //     claimAll claims the new forwards, so that the retry loop, reading
@@ -22,8 +24,9 @@
 //  5. Accept waits for that commit (wait), tells the subscribers of the
 //     request (publishAnswered), and only then lets the first attempts go
 //     on (recorded): a request's item always comes before its attempts'.
-//     Forwards whose first attempt found no idle worker go to a worker now,
-//     or stay due for the loop. Accept returns, and the receiver answers.
+//     Forwards whose first attempt found jobs full are queued now, or,
+//     jobs being still full, stay due for the loop. Accept returns, and the
+//     receiver answers.
 //  6. Each worker's attempt ends in settle: relay.Relay.Judge makes the
 //     outcome an attempt and the forward's next state (delivered; pending,
 //     due after Config.Backoff, within RetryMax and RetryFor; or failed),

@@ -143,7 +143,8 @@ func (in *Intake) Subscribe(buffer int, maxBytes int64) *Subscription {
 // Accept records r, an answered request, with a pending forward to each
 // target its event goes to when it was accepted, and returns once that is
 // committed; r is told to the subscribers then, before any attempt at its
-// forwards. The first attempts start while the commit runs. With
+// forwards. The first attempts are queued for the workers before the
+// commit, so that a free worker sends them while it runs. With
 // Passthrough, Accept makes the one attempt after the commit and returns
 // the target's answer for the sender. An error means r was not recorded
 // (the receiver answers receiver.NotRecorded).
@@ -175,8 +176,8 @@ func (in *Intake) Accept(ctx context.Context, r *receiver.Request) (*receiver.An
 		in.publishAnswered(*r, err)
 		return nil, err
 	}
-	// The first attempts start once the request is queued: the worker
-	// woken then runs ahead of the committing goroutine, not after it.
+	// The first attempts are queued once the request is: a free worker
+	// then runs ahead of the committing goroutine, not after it.
 	first := in.start(req, targets)
 	err = in.wait(c)
 	in.publishAnswered(*r, err)

@@ -111,6 +111,31 @@ func TestFirstAttemptIsSentWhileTheCommitRuns(t *testing.T) {
 	}
 }
 
+// With every worker busy, a first attempt waits in jobs (it is not sent
+// while the commit runs) and is sent once a worker is free.
+func TestFirstAttemptsWaitInTheQueueWhileEveryWorkerIsBusy(t *testing.T) {
+	a := newApp(t)
+	a.held(t)
+	h := newHarness(t, Config{KeepHistory: true, Workers: 1}, a.URL)
+	h.accept(accepted("e1", "pet.adopted"))
+	<-a.entered // the one worker is busy
+	h.accept(accepted("e2", "pet.adopted"))
+	if n := len(h.in.jobs); n != 1 {
+		t.Fatalf("%d attempts wait in jobs, want e2's first", n)
+	}
+	a.letGo()
+	delivered := map[string]bool{}
+	for len(delivered) < 2 {
+		if it := h.next(); it.Attempt != nil && it.Attempt.Forward.State == store.Delivered {
+			delivered[it.Attempt.Request.EventID] = true
+		}
+	}
+	h.close()
+	if a.count() != 2 {
+		t.Fatalf("the app got %d requests for 2 events", a.count())
+	}
+}
+
 // Whatever order the first attempts end in, each subscriber gets a
 // request's item before the items of the attempts at its forwards.
 func TestARequestIsToldBeforeItsAttempts(t *testing.T) {
