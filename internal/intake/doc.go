@@ -41,7 +41,9 @@
 //  8. With Passthrough there is no early attempt: Accept makes the one
 //     attempt after the commit (passthrough), records the status the sender
 //     gets, tells of the request then of the attempt, and returns the
-//     target's answer (or a 502) for the receiver to give.
+//     target's answer (or a 502) for the receiver to give. That attempt is
+//     final (relay.Relay.JudgeFinal): the sender, not the intake, tries
+//     again, so a failed one is never retried.
 //  9. Close(grace) stops the loop, waits up to grace for the attempts in
 //     flight, cuts the rest short (their forwards stay pending in the
 //     store, for the next run), commits what is queued and ends the

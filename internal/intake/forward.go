@@ -187,7 +187,7 @@ func (in *Intake) settle(req *store.Request, f store.Forward, sent relay.Sent) {
 	if in.attemptCtx.Err() != nil {
 		return // cut short by Close: the forward stays pending
 	}
-	res := in.relay.Judge(req, f, true, sent)
+	res := in.relay.Judge(req, f, sent)
 	err := in.recordAttempt(res.Attempt, res.Forward.State, res.Forward.NextAttemptAt)
 	in.release(f.ID)
 	if err != nil {

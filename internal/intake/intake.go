@@ -212,7 +212,7 @@ func storeRequest(r *receiver.Request) *store.Request {
 // and body, or 502 when the target did not answer or its answer is not one
 // to pass on (a 1xx, or larger than relay.PassedResponse).
 func (in *Intake) passthrough(r receiver.Request, req *store.Request, f store.Forward) *receiver.Answer {
-	res := in.relay.Judge(req, f, false, in.relay.Send(context.Background(), req, f.Target))
+	res := in.relay.JudgeFinal(req, f, in.relay.Send(context.Background(), req, f.Target))
 	err := in.recordAttempt(res.Attempt, res.Forward.State, res.Forward.NextAttemptAt)
 	in.release(f.ID)
 	status := http.StatusBadGateway

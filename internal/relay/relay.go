@@ -131,7 +131,7 @@ func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, r
 		}
 		req = &loaded
 	}
-	res := r.Judge(req, f, retry, r.Send(ctx, req, f.Target))
+	res := r.judge(req, f, retry, r.Send(ctx, req, f.Target))
 	if ctx.Err() != nil {
 		return Result{}, ctx.Err()
 	}
@@ -151,9 +151,18 @@ type Sent struct {
 
 // Judge makes the attempt that s was at f, and moves f to its next state:
 // delivered on a 2xx; pending, due again after a backoff, when the failure
-// is worth a retry (retry true, and within RetryMax and RetryFor); else
-// failed.
-func (r *Relay) Judge(req *store.Request, f store.Forward, retry bool, s Sent) Result {
+// is worth a retry within RetryMax and RetryFor; else failed.
+func (r *Relay) Judge(req *store.Request, f store.Forward, s Sent) Result {
+	return r.judge(req, f, true, s)
+}
+
+// JudgeFinal is Judge for an attempt that is never retried (passthrough,
+// resend): f is delivered on a 2xx, else failed.
+func (r *Relay) JudgeFinal(req *store.Request, f store.Forward, s Sent) Result {
+	return r.judge(req, f, false, s)
+}
+
+func (r *Relay) judge(req *store.Request, f store.Forward, retry bool, s Sent) Result {
 	resp, sendErr := s.Response, s.Err
 	a := store.ForwardAttempt{ForwardID: f.ID, Attempt: f.Attempts + 1, AttemptedAt: s.At, Latency: s.Latency, Response: []byte{}}
 	if sendErr != nil {

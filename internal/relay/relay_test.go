@@ -148,7 +148,7 @@ func TestForwardSchemeResignsInTheAppsScheme(t *testing.T) {
 
 // Judge: a 2xx delivers; no answer, 5xx, 408 and 429 are retried after the
 // backoff while RetryMax and RetryFor allow; other answers, and any answer
-// when no retry is wanted, are final.
+// whatever JudgeFinal judges, are final.
 func TestJudge(t *testing.T) {
 	rl := newRelay(t, Config{RetryMax: 3, RetryFor: time.Minute, Backoff: func(attempt int, _ *Response) time.Duration { return time.Duration(attempt) * 10 * time.Second }})
 	f := store.Forward{ID: 7, Target: "http://app", CreatedAt: now, State: store.Pending}
@@ -169,12 +169,17 @@ func TestJudge(t *testing.T) {
 		{"429", 0, true, answer(429), store.Pending, 10 * time.Second},
 		{"no answer", 0, true, Sent{At: now, Err: errors.New("refused")}, store.Pending, 10 * time.Second},
 		{"4xx", 0, true, answer(404), store.Failed, 0},
-		{"no retry wanted", 0, false, answer(500), store.Failed, 0},
+		{"final", 0, false, answer(500), store.Failed, 0},
+		{"final 2xx", 0, false, answer(200), store.Delivered, 0},
 		{"retry max", 2, true, answer(500), store.Failed, 0},
 		{"retry for", 5, true, answer(500), store.Failed, 0}, // the sixth would wait 60s: past a minute of age
 	} {
 		f.Attempts = tc.attempts
-		res := rl.Judge(&store.Request{}, f, tc.retry, tc.sent)
+		judge := rl.Judge
+		if !tc.retry {
+			judge = rl.JudgeFinal
+		}
+		res := judge(&store.Request{}, f, tc.sent)
 		if res.Forward.State != tc.state || res.RetryIn != tc.retryIn || res.Attempt.Attempt != tc.attempts+1 || res.Attempt.ForwardID != 7 {
 			t.Errorf("%s: %s, retry in %s, attempt %d", tc.name, res.Forward.State, res.RetryIn, res.Attempt.Attempt)
 		}
