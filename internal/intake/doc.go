@@ -29,7 +29,7 @@
 //     receiver answers.
 //  6. Each worker's attempt ends in settle: relay.Relay.Judge makes the
 //     outcome an attempt and the forward's next state (delivered; pending,
-//     due after Config.Backoff, within RetryMax and RetryFor; or failed),
+//     due after relay.Config.Backoff, within RetryMax and RetryFor; or failed),
 //     recordAttempt commits it with the next group, the claim is released
 //     and the attempt is told to the subscribers.
 //  7. A pending forward is picked up by the retry loop (a retry.Loop whose

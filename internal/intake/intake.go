@@ -36,15 +36,12 @@ type Config struct {
 	SizePruning func()
 
 	// Relay is how to reach the targets (Targets, Client, Timeout,
-	// RetryMax, RetryFor, re-signing); without Targets nothing is
-	// forwarded. New sets its Store, Now, Backoff and PassAnswers.
+	// RetryMax, RetryFor, Backoff, re-signing); without Targets nothing is
+	// forwarded. New sets its Store, Now and PassAnswers.
 	Relay relay.Config
 	// Passthrough has the sender wait for the one attempt at the (one)
 	// target and answers it with the target's answer.
 	Passthrough bool
-	// Backoff is how long a forward waits before its next attempt; nil for
-	// the relay's (250 ms doubling up to 5 s, or Retry-After).
-	Backoff func(attempt int, resp *relay.Response) time.Duration
 	// Workers is how many attempts run at once (32 when 0).
 	Workers int
 	// OnError is told of what could not be recorded: the forward stays
@@ -107,9 +104,6 @@ func New(cfg Config) *Intake {
 	}
 	rc := cfg.Relay
 	rc.Store, rc.Now, rc.PassAnswers = cfg.Store, cfg.Clock.Now, cfg.Passthrough
-	if cfg.Backoff != nil {
-		rc.Backoff = cfg.Backoff
-	}
 	in.relay = relay.New(rc)
 	for range cfg.Workers {
 		in.workers.Add(1)

@@ -147,8 +147,8 @@ func TestForwardSchemeResignsInTheAppsScheme(t *testing.T) {
 }
 
 // Judge: a 2xx delivers; no answer, 5xx, 408 and 429 are retried after the
-// backoff while RetryMax and RetryFor allow; other answers, and any answer
-// whatever JudgeFinal judges, are final.
+// backoff while RetryMax and RetryFor allow; other answers, and every
+// answer JudgeFinal judges, are final.
 func TestJudge(t *testing.T) {
 	rl := newRelay(t, Config{RetryMax: 3, RetryFor: time.Minute, Backoff: func(attempt int, _ *Response) time.Duration { return time.Duration(attempt) * 10 * time.Second }})
 	f := store.Forward{ID: 7, Target: "http://app", CreatedAt: now, State: store.Pending}
