@@ -37,7 +37,7 @@ type Config struct {
 
 	// Relay is how to reach the targets (Targets, Client, Timeout,
 	// RetryMax, RetryFor, Backoff, re-signing); without Targets nothing is
-	// forwarded. New sets its Store, Now and PassAnswers.
+	// forwarded. New sets its Now and PassAnswers.
 	Relay relay.Config
 	// Passthrough has the sender wait for the one attempt at the (one)
 	// target and answers it with the target's answer.
@@ -103,7 +103,7 @@ func New(cfg Config) *Intake {
 		return in
 	}
 	rc := cfg.Relay
-	rc.Store, rc.Now, rc.PassAnswers = cfg.Store, cfg.Clock.Now, cfg.Passthrough
+	rc.Now, rc.PassAnswers = cfg.Clock.Now, cfg.Passthrough
 	in.relay = relay.New(rc)
 	for range cfg.Workers {
 		in.workers.Add(1)

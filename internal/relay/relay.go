@@ -49,7 +49,6 @@ func NewClient() *http.Client {
 
 // Config sets up a Relay.
 type Config struct {
-	Store         *store.Store // where Once records its attempt
 	Client        *http.Client
 	Timeout       time.Duration    // for one attempt
 	RetryMax      int              // attempts in all; 0 for no limit
@@ -119,26 +118,6 @@ func (r *Relay) Route(eventType string) []string {
 		}
 	}
 	return names
-}
-
-// Once makes one attempt at f and records it in the store. With retry false
-// the forward is finished by this attempt whatever its outcome (resend).
-func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, retry bool) (Result, error) {
-	if req == nil {
-		loaded, err := r.cfg.Store.GetRequest(ctx, f.RequestID)
-		if err != nil {
-			return Result{}, err
-		}
-		req = &loaded
-	}
-	res := r.judge(req, f, retry, r.Send(ctx, req, f.Target))
-	if ctx.Err() != nil {
-		return Result{}, ctx.Err()
-	}
-	if err := r.cfg.Store.RecordForwardAttempt(context.WithoutCancel(ctx), res.Attempt, res.Forward.State, res.Forward.NextAttemptAt); err != nil {
-		return Result{}, err
-	}
-	return res, nil
 }
 
 // Sent is what one send to a target came to.
