@@ -76,8 +76,9 @@ func (in *Intake) recorded(first *firstAttempts, fwds []store.Forward) {
 	}
 }
 
-// claimAll claims new forwards; the committer calls it inside the commit
-// that records them, so the loop never finds them unclaimed.
+// claimAll claims new forwards; the store calls it (Batch.BeforeCommit)
+// inside the transaction that records them, so the loop never finds them
+// unclaimed.
 func (in *Intake) claimAll(fwds [][]store.Forward) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -88,6 +89,7 @@ func (in *Intake) claimAll(fwds [][]store.Forward) {
 	}
 }
 
+// releaseAll lets go of the forwards of a commit that was rolled back.
 func (in *Intake) releaseAll(fwds [][]store.Forward) {
 	in.mu.Lock()
 	defer in.mu.Unlock()

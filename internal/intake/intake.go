@@ -65,7 +65,7 @@ type Intake struct {
 	claims map[int64]struct{}
 
 	jobs     chan job
-	due      *retry.Loop // hands due retries to the workers
+	due      *retry.Loop // hands due forwards to the workers (handOutDue)
 	workers  sync.WaitGroup
 	stopLoop context.CancelFunc
 	loopDone chan struct{}
@@ -134,10 +134,12 @@ func (in *Intake) Subscribe(buffer int, maxBytes int64) *Subscription {
 	return in.stream.subscribe(buffer, maxBytes)
 }
 
-// Accept records r, an answered request, with a pending forward to each
-// target its event goes to when it was accepted, and returns once that is
-// committed; r is told to the subscribers then, before any attempt at its
-// forwards. The first attempts are queued for the workers before the
+// Accept records r, a request the receiver has judged (r.Status is what it
+// means to answer) and answers once Accept returns, with a pending forward
+// to each target its event goes to when it was accepted, and returns once
+// that is committed; r is told to the subscribers then, before any attempt
+// at its forwards. Without a Store, or without history and targets, it is
+// only told. The first attempts are queued for the workers before the
 // commit, so that a free worker sends them while it runs. With
 // Passthrough, Accept makes the one attempt after the commit and returns
 // the target's answer for the sender. An error means r was not recorded
@@ -246,7 +248,7 @@ func (in *Intake) tellError(err error) {
 }
 
 // Close stops the intake: it stops picking up retries, waits up to grace
-// for the attempts in flight, cuts the rest short (their forwards stay
+// for the attempts in flight and those waiting in jobs, cuts the rest short (their forwards stay
 // pending, for the next run on the same store), commits what is queued and
 // ends the subscriptions. Accept must no longer be running.
 func (in *Intake) Close(grace time.Duration) {

@@ -52,6 +52,9 @@ func listenRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.ListenError(opts.Addr, err, "'petstore-webhooks config set listen_addr HOST:PORT'")
 	}
+	// --max-events counts what the receiver tells its Sink, not what the
+	// printer's subscription gets: a subscription may lose items (a slow
+	// stdout), and the count must not.
 	events := newCounter(opts)
 	h := receiver.New(receiverConfig(opts, secrets, rec, events.sink))
 	srv := &http.Server{
