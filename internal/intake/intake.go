@@ -73,6 +73,9 @@ type Intake struct {
 	attemptCtx     context.Context
 	cancelAttempts context.CancelFunc
 	stopCommits    context.CancelFunc
+
+	closeOnce sync.Once
+	left      int // the forwards left pending, counted by Close
 }
 
 // New starts an Intake: its committer, and with targets the workers and
@@ -250,15 +253,18 @@ func (in *Intake) tellError(err error) {
 // Close stops the intake: it stops picking up retries, waits up to grace
 // for the attempts in flight and those waiting in jobs, cuts the rest short (their forwards stay
 // pending, for the next run on the same store), commits what is queued and
-// ends the subscriptions. Accept must no longer be running.
-func (in *Intake) Close(grace time.Duration) {
+// ends the subscriptions. It returns how many forwards the store holds
+// pending then, this run's and any an earlier run left (0 when it cannot
+// tell). Accept must no longer be running.
+func (in *Intake) Close(grace time.Duration) (leftPending int) {
+	in.closeOnce.Do(func() { in.left = in.shutdown(grace) })
+	return in.left
+}
+
+func (in *Intake) shutdown(grace time.Duration) int {
 	in.mu.Lock()
-	closed := in.closed
 	in.closed = true
 	in.mu.Unlock()
-	if closed {
-		return
-	}
 	in.stopLoop()
 	<-in.loopDone
 	close(in.jobs)
@@ -276,4 +282,21 @@ func (in *Intake) Close(grace time.Duration) {
 	<-in.commits.done
 	in.cancelAttempts()
 	in.stream.close()
+	return in.countPending()
+}
+
+// countPending is how many forwards the store holds pending.
+func (in *Intake) countPending() int {
+	if in.cfg.Store == nil {
+		return 0
+	}
+	pending, err := in.cfg.Store.PendingTargets(context.Background())
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, count := range pending {
+		n += count
+	}
+	return n
 }

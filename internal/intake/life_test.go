@@ -305,12 +305,14 @@ func TestCloseWaitsForAttemptsInFlight(t *testing.T) {
 	h := newHarness(t, Config{KeepHistory: true}, a.URL)
 	h.accept(accepted("e1", "pet.adopted"))
 	<-a.entered
-	closed := make(chan struct{})
-	go func() { h.in.Close(time.Hour); close(closed) }()
+	left := make(chan int)
+	go func() { left <- h.in.Close(time.Hour) }()
 	h.loopStopped()
 	h.clk.BlockUntil(1) // Close's grace
 	a.letGo()
-	<-closed
+	if n := <-left; n != 0 {
+		t.Fatalf("Close says %d forwards are left pending, want none", n)
+	}
 	items := drain(h.sub)
 	if len(items) != 2 || items[1].Attempt == nil || items[1].Attempt.Forward.State != store.Delivered {
 		t.Fatalf("items %+v", items)
@@ -321,19 +323,21 @@ func TestCloseWaitsForAttemptsInFlight(t *testing.T) {
 }
 
 // Past its grace, Close cuts the attempts in flight short: their forwards
-// stay pending, without an attempt, for the next run.
+// stay pending, without an attempt, for the next run, and Close counts them.
 func TestCloseLeavesUnfinishedForwardsPending(t *testing.T) {
 	a := newApp(t)
 	a.held(t)
 	h := newHarness(t, Config{KeepHistory: true}, a.URL)
 	h.accept(accepted("e1", "pet.adopted"))
 	<-a.entered
-	closed := make(chan struct{})
-	go func() { h.in.Close(time.Second); close(closed) }()
+	left := make(chan int)
+	go func() { left <- h.in.Close(time.Second) }()
 	h.loopStopped()
 	h.clk.BlockUntil(1) // Close's grace
 	h.clk.Advance(time.Second)
-	<-closed
+	if n := <-left; n != 1 {
+		t.Fatalf("Close says %d forwards are left pending, want 1", n)
+	}
 	if items := drain(h.sub); len(items) != 1 || items[0].Request == nil {
 		t.Fatalf("items %+v, want only the request", items)
 	}
