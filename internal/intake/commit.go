@@ -136,8 +136,7 @@ func (in *Intake) commitQueued() {
 // transaction. When the queue runs dry it yields, until a yield brings
 // nothing, so that handlers about to queue join this commit rather than
 // wait for the next (docs/benchmarks.md). On an idle listener the yield lets
-// the first attempts at the request's forwards, started when it was queued,
-// go first.
+// the first attempts at the request's forwards, queued with it, go first.
 func (in *Intake) commitGroup(first *toCommit) {
 	group := []*toCommit{first}
 	for yield := true; yield && len(group) < 256; {

@@ -10,13 +10,13 @@ import (
 )
 
 // firstAttempts follows one request's forwards from before they are
-// recorded: their first attempts are sent while the commit runs, and
-// recorded once it is done. If the commit fails their outcomes are dropped:
+// recorded: their first attempts are queued for the workers before the
+// commit (a free worker sends while it runs), and recorded once it is done. If the commit fails their outcomes are dropped:
 // the sender is told the event was not recorded, and may send it again.
 type firstAttempts struct {
 	req     *store.Request
 	targets []string
-	started []bool        // per target: handed to a worker by start
+	started []bool        // per target: queued by start
 	done    chan struct{} // closed once the commit is done
 	fwds    []store.Forward
 }
@@ -31,8 +31,10 @@ type job struct {
 	req    *store.Request
 }
 
-// start hands the first attempts at req's forwards to idle workers, before
-// the forwards are recorded.
+// start queues the first attempts at req's forwards for the workers,
+// before the forwards are recorded: a free worker sends while the commit
+// runs; when all are busy, the attempts wait in jobs. Those that find jobs
+// full are left to recorded.
 func (in *Intake) start(req *store.Request, targets []string) *firstAttempts {
 	first := &firstAttempts{req: req, targets: targets, started: make([]bool, len(targets)), done: make(chan struct{})}
 	in.mu.Lock()
@@ -44,15 +46,15 @@ func (in *Intake) start(req *store.Request, targets []string) *firstAttempts {
 		select {
 		case in.jobs <- job{first: first, target: i}:
 			first.started[i] = true
-		default: // the workers are busy: recorded hands it over later
+		default: // jobs is full: recorded queues it later
 		}
 	}
 	return first
 }
 
 // recorded is told of the committed forwards (nil when the commit failed),
-// lets the attempts that started go on, and hands the others to the
-// workers or, when they are busy, leaves them due for the loop.
+// lets the attempts start queued go on, and queues the others or, when jobs
+// is still full, leaves them due for the loop.
 func (in *Intake) recorded(first *firstAttempts, fwds []store.Forward) {
 	first.fwds = fwds
 	close(first.done)
@@ -74,8 +76,9 @@ func (in *Intake) recorded(first *firstAttempts, fwds []store.Forward) {
 	}
 }
 
-// claimAll claims new forwards; the committer calls it inside the commit
-// that records them, so the loop never finds them unclaimed.
+// claimAll claims new forwards; the store calls it (Batch.BeforeCommit)
+// inside the transaction that records them, so the loop never finds them
+// unclaimed.
 func (in *Intake) claimAll(fwds [][]store.Forward) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -86,6 +89,7 @@ func (in *Intake) claimAll(fwds [][]store.Forward) {
 	}
 }
 
+// releaseAll lets go of the forwards of a commit that was rolled back.
 func (in *Intake) releaseAll(fwds [][]store.Forward) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -185,7 +189,7 @@ func (in *Intake) settle(req *store.Request, f store.Forward, sent relay.Sent) {
 	if in.attemptCtx.Err() != nil {
 		return // cut short by Close: the forward stays pending
 	}
-	res := in.relay.Judge(req, f, true, sent)
+	res := in.relay.Judge(req, f, sent)
 	err := in.recordAttempt(res.Attempt, res.Forward.State, res.Forward.NextAttemptAt)
 	in.release(f.ID)
 	if err != nil {

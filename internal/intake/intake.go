@@ -36,15 +36,12 @@ type Config struct {
 	SizePruning func()
 
 	// Relay is how to reach the targets (Targets, Client, Timeout,
-	// RetryMax, RetryFor, re-signing); without Targets nothing is
-	// forwarded. New sets its Store, Now, Backoff and PassAnswers.
+	// RetryMax, RetryFor, Backoff, re-signing); without Targets nothing is
+	// forwarded. New sets its Now and PassAnswers.
 	Relay relay.Config
 	// Passthrough has the sender wait for the one attempt at the (one)
 	// target and answers it with the target's answer.
 	Passthrough bool
-	// Backoff is how long a forward waits before its next attempt; nil for
-	// the relay's (250 ms doubling up to 5 s, or Retry-After).
-	Backoff func(attempt int, resp *relay.Response) time.Duration
 	// Workers is how many attempts run at once (32 when 0).
 	Workers int
 	// OnError is told of what could not be recorded: the forward stays
@@ -68,7 +65,7 @@ type Intake struct {
 	claims map[int64]struct{}
 
 	jobs     chan job
-	due      *retry.Loop // hands due retries to the workers
+	due      *retry.Loop // hands due forwards to the workers (handOutDue)
 	workers  sync.WaitGroup
 	stopLoop context.CancelFunc
 	loopDone chan struct{}
@@ -76,6 +73,9 @@ type Intake struct {
 	attemptCtx     context.Context
 	cancelAttempts context.CancelFunc
 	stopCommits    context.CancelFunc
+
+	closeOnce sync.Once
+	left      int // the forwards left pending, counted by Close
 }
 
 // New starts an Intake: its committer, and with targets the workers and
@@ -106,10 +106,7 @@ func New(cfg Config) *Intake {
 		return in
 	}
 	rc := cfg.Relay
-	rc.Store, rc.Now, rc.PassAnswers = cfg.Store, cfg.Clock.Now, cfg.Passthrough
-	if cfg.Backoff != nil {
-		rc.Backoff = cfg.Backoff
-	}
+	rc.Now, rc.PassAnswers = cfg.Clock.Now, cfg.Passthrough
 	in.relay = relay.New(rc)
 	for range cfg.Workers {
 		in.workers.Add(1)
@@ -140,10 +137,13 @@ func (in *Intake) Subscribe(buffer int, maxBytes int64) *Subscription {
 	return in.stream.subscribe(buffer, maxBytes)
 }
 
-// Accept records r, an answered request, with a pending forward to each
-// target its event goes to when it was accepted, and returns once that is
-// committed; r is told to the subscribers then, before any attempt at its
-// forwards. The first attempts start while the commit runs. With
+// Accept records r, a request the receiver has judged (r.Status is what it
+// means to answer) and answers once Accept returns, with a pending forward
+// to each target its event goes to when it was accepted, and returns once
+// that is committed; r is told to the subscribers then, before any attempt
+// at its forwards. Without a Store, or without history and targets, it is
+// only told. The first attempts are queued for the workers before the
+// commit, so that a free worker sends them while it runs. With
 // Passthrough, Accept makes the one attempt after the commit and returns
 // the target's answer for the sender. An error means r was not recorded
 // (the receiver answers receiver.NotRecorded).
@@ -175,8 +175,8 @@ func (in *Intake) Accept(ctx context.Context, r *receiver.Request) (*receiver.An
 		in.publishAnswered(*r, err)
 		return nil, err
 	}
-	// The first attempts start once the request is queued: the worker
-	// woken then runs ahead of the committing goroutine, not after it.
+	// The first attempts are queued once the request is: a free worker
+	// then runs ahead of the committing goroutine, not after it.
 	first := in.start(req, targets)
 	err = in.wait(c)
 	in.publishAnswered(*r, err)
@@ -211,7 +211,7 @@ func storeRequest(r *receiver.Request) *store.Request {
 // and body, or 502 when the target did not answer or its answer is not one
 // to pass on (a 1xx, or larger than relay.PassedResponse).
 func (in *Intake) passthrough(r receiver.Request, req *store.Request, f store.Forward) *receiver.Answer {
-	res := in.relay.Judge(req, f, false, in.relay.Send(context.Background(), req, f.Target))
+	res := in.relay.JudgeFinal(req, f, in.relay.Send(context.Background(), req, f.Target))
 	err := in.recordAttempt(res.Attempt, res.Forward.State, res.Forward.NextAttemptAt)
 	in.release(f.ID)
 	status := http.StatusBadGateway
@@ -251,17 +251,20 @@ func (in *Intake) tellError(err error) {
 }
 
 // Close stops the intake: it stops picking up retries, waits up to grace
-// for the attempts in flight, cuts the rest short (their forwards stay
+// for the attempts in flight and those waiting in jobs, cuts the rest short (their forwards stay
 // pending, for the next run on the same store), commits what is queued and
-// ends the subscriptions. Accept must no longer be running.
-func (in *Intake) Close(grace time.Duration) {
+// ends the subscriptions. It returns how many forwards the store holds
+// pending then, this run's and any an earlier run left (0 when it cannot
+// tell). Accept must no longer be running.
+func (in *Intake) Close(grace time.Duration) (leftPending int) {
+	in.closeOnce.Do(func() { in.left = in.shutdown(grace) })
+	return in.left
+}
+
+func (in *Intake) shutdown(grace time.Duration) int {
 	in.mu.Lock()
-	closed := in.closed
 	in.closed = true
 	in.mu.Unlock()
-	if closed {
-		return
-	}
 	in.stopLoop()
 	<-in.loopDone
 	close(in.jobs)
@@ -279,4 +282,21 @@ func (in *Intake) Close(grace time.Duration) {
 	<-in.commits.done
 	in.cancelAttempts()
 	in.stream.close()
+	return in.countPending()
+}
+
+// countPending is how many forwards the store holds pending.
+func (in *Intake) countPending() int {
+	if in.cfg.Store == nil {
+		return 0
+	}
+	pending, err := in.cfg.Store.PendingTargets(context.Background())
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, count := range pending {
+		n += count
+	}
+	return n
 }

@@ -115,8 +115,8 @@ func newHarness(t *testing.T, cfg Config, targets ...string) *harness {
 	if cfg.Relay.RetryFor == 0 {
 		cfg.Relay.RetryFor = time.Hour
 	}
-	if cfg.Backoff == nil {
-		cfg.Backoff = func(int, *relay.Response) time.Duration { return backoff }
+	if cfg.Relay.Backoff == nil {
+		cfg.Relay.Backoff = func(int, *relay.Response) time.Duration { return backoff }
 	}
 	cfg.Clock = h.clk
 	cfg.OnError = func(err error) { t.Errorf("intake error: %v", err) }

@@ -111,6 +111,31 @@ func TestFirstAttemptIsSentWhileTheCommitRuns(t *testing.T) {
 	}
 }
 
+// With every worker busy, a first attempt waits in jobs (it is not sent
+// while the commit runs) and is sent once a worker is free.
+func TestFirstAttemptsWaitInTheQueueWhileEveryWorkerIsBusy(t *testing.T) {
+	a := newApp(t)
+	a.held(t)
+	h := newHarness(t, Config{KeepHistory: true, Workers: 1}, a.URL)
+	h.accept(accepted("e1", "pet.adopted"))
+	<-a.entered // the one worker is busy
+	h.accept(accepted("e2", "pet.adopted"))
+	if n := len(h.in.jobs); n != 1 {
+		t.Fatalf("%d attempts wait in jobs, want e2's first", n)
+	}
+	a.letGo()
+	delivered := map[string]bool{}
+	for len(delivered) < 2 {
+		if it := h.next(); it.Attempt != nil && it.Attempt.Forward.State == store.Delivered {
+			delivered[it.Attempt.Request.EventID] = true
+		}
+	}
+	h.close()
+	if a.count() != 2 {
+		t.Fatalf("the app got %d requests for 2 events", a.count())
+	}
+}
+
 // Whatever order the first attempts end in, each subscriber gets a
 // request's item before the items of the attempts at its forwards.
 func TestARequestIsToldBeforeItsAttempts(t *testing.T) {
@@ -280,12 +305,14 @@ func TestCloseWaitsForAttemptsInFlight(t *testing.T) {
 	h := newHarness(t, Config{KeepHistory: true}, a.URL)
 	h.accept(accepted("e1", "pet.adopted"))
 	<-a.entered
-	closed := make(chan struct{})
-	go func() { h.in.Close(time.Hour); close(closed) }()
+	left := make(chan int)
+	go func() { left <- h.in.Close(time.Hour) }()
 	h.loopStopped()
 	h.clk.BlockUntil(1) // Close's grace
 	a.letGo()
-	<-closed
+	if n := <-left; n != 0 {
+		t.Fatalf("Close says %d forwards are left pending, want none", n)
+	}
 	items := drain(h.sub)
 	if len(items) != 2 || items[1].Attempt == nil || items[1].Attempt.Forward.State != store.Delivered {
 		t.Fatalf("items %+v", items)
@@ -296,19 +323,21 @@ func TestCloseWaitsForAttemptsInFlight(t *testing.T) {
 }
 
 // Past its grace, Close cuts the attempts in flight short: their forwards
-// stay pending, without an attempt, for the next run.
+// stay pending, without an attempt, for the next run, and Close counts them.
 func TestCloseLeavesUnfinishedForwardsPending(t *testing.T) {
 	a := newApp(t)
 	a.held(t)
 	h := newHarness(t, Config{KeepHistory: true}, a.URL)
 	h.accept(accepted("e1", "pet.adopted"))
 	<-a.entered
-	closed := make(chan struct{})
-	go func() { h.in.Close(time.Second); close(closed) }()
+	left := make(chan int)
+	go func() { left <- h.in.Close(time.Second) }()
 	h.loopStopped()
 	h.clk.BlockUntil(1) // Close's grace
 	h.clk.Advance(time.Second)
-	<-closed
+	if n := <-left; n != 1 {
+		t.Fatalf("Close says %d forwards are left pending, want 1", n)
+	}
 	if items := drain(h.sub); len(items) != 1 || items[0].Request == nil {
 		t.Fatalf("items %+v, want only the request", items)
 	}

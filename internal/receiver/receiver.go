@@ -65,8 +65,11 @@ type Config struct {
 	// again. The Answer it returns, when not nil, answers the request instead
 	// of the receiver.
 	Record func(*Request) (*Answer, error)
-	// Sink is told of every request before it is answered; it must be safe
-	// for concurrent use.
+	// Sink is told of every request before it is answered, in the request's
+	// goroutine; it must be safe for concurrent use. It misses none, unlike
+	// a subscription to the intake, which loses items its follower is too
+	// slow for: what must count every request (listen's --max-events)
+	// follows the Sink, not a subscription.
 	Sink func(Request)
 }
 

@@ -49,7 +49,6 @@ func NewClient() *http.Client {
 
 // Config sets up a Relay.
 type Config struct {
-	Store         *store.Store // where Once records its attempt
 	Client        *http.Client
 	Timeout       time.Duration    // for one attempt
 	RetryMax      int              // attempts in all; 0 for no limit
@@ -121,26 +120,6 @@ func (r *Relay) Route(eventType string) []string {
 	return names
 }
 
-// Once makes one attempt at f and records it in the store. With retry false
-// the forward is finished by this attempt whatever its outcome (resend).
-func (r *Relay) Once(ctx context.Context, req *store.Request, f store.Forward, retry bool) (Result, error) {
-	if req == nil {
-		loaded, err := r.cfg.Store.GetRequest(ctx, f.RequestID)
-		if err != nil {
-			return Result{}, err
-		}
-		req = &loaded
-	}
-	res := r.Judge(req, f, retry, r.Send(ctx, req, f.Target))
-	if ctx.Err() != nil {
-		return Result{}, ctx.Err()
-	}
-	if err := r.cfg.Store.RecordForwardAttempt(context.WithoutCancel(ctx), res.Attempt, res.Forward.State, res.Forward.NextAttemptAt); err != nil {
-		return Result{}, err
-	}
-	return res, nil
-}
-
 // Sent is what one send to a target came to.
 type Sent struct {
 	At       time.Time
@@ -151,9 +130,18 @@ type Sent struct {
 
 // Judge makes the attempt that s was at f, and moves f to its next state:
 // delivered on a 2xx; pending, due again after a backoff, when the failure
-// is worth a retry (retry true, and within RetryMax and RetryFor); else
-// failed.
-func (r *Relay) Judge(req *store.Request, f store.Forward, retry bool, s Sent) Result {
+// is worth a retry within RetryMax and RetryFor; else failed.
+func (r *Relay) Judge(req *store.Request, f store.Forward, s Sent) Result {
+	return r.judge(req, f, true, s)
+}
+
+// JudgeFinal is Judge for an attempt that is never retried (passthrough,
+// resend): f is delivered on a 2xx, else failed.
+func (r *Relay) JudgeFinal(req *store.Request, f store.Forward, s Sent) Result {
+	return r.judge(req, f, false, s)
+}
+
+func (r *Relay) judge(req *store.Request, f store.Forward, retry bool, s Sent) Result {
 	resp, sendErr := s.Response, s.Err
 	a := store.ForwardAttempt{ForwardID: f.ID, Attempt: f.Attempts + 1, AttemptedAt: s.At, Latency: s.Latency, Response: []byte{}}
 	if sendErr != nil {

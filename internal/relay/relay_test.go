@@ -91,14 +91,9 @@ func (a *app) count() int {
 	return len(a.bodies)
 }
 
-// newRelay is a relay on a store in memory, at a fixed time.
+// newRelay is a relay at a fixed time.
 func newRelay(t *testing.T, cfg Config) *Relay {
-	st, err := store.OpenHistory(":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	cfg.Store, cfg.Client, cfg.Now = st, &http.Client{}, func() time.Time { return now }
+	cfg.Client, cfg.Now = &http.Client{}, func() time.Time { return now }
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
@@ -110,15 +105,17 @@ func newRelay(t *testing.T, cfg Config) *Relay {
 
 var now = time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
 
-// forward records a request with a forward to target, as listen does.
-func forward(t *testing.T, rl *Relay, body string, header http.Header, target string) (*store.Request, store.Forward) {
-	t.Helper()
-	req := &store.Request{ReceivedAt: now, Method: "POST", Header: header, Body: []byte(body), Status: 200, EventID: "e1", EventType: "pet.adopted"}
-	fwds, err := rl.cfg.Store.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{target}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return req, fwds[0][0]
+// forward is a request with a new forward to target, as the intake records
+// them.
+func forward(body string, header http.Header, target string) (*store.Request, store.Forward) {
+	req := &store.Request{ID: 1, ReceivedAt: now, Method: "POST", Header: header, Body: []byte(body), Status: 200, EventID: "e1", EventType: "pet.adopted"}
+	return req, store.Forward{ID: 1, RequestID: 1, Target: target, State: store.Pending, CreatedAt: now, NextAttemptAt: now}
+}
+
+// attempt sends req to f's target and judges the answer, as the intake's
+// workers do.
+func attempt(rl *Relay, req *store.Request, f store.Forward) Result {
+	return rl.Judge(req, f, rl.Send(context.Background(), req, f.Target))
 }
 
 func TestForwardSecretResigns(t *testing.T) {
@@ -147,8 +144,8 @@ func TestForwardSchemeResignsInTheAppsScheme(t *testing.T) {
 }
 
 // Judge: a 2xx delivers; no answer, 5xx, 408 and 429 are retried after the
-// backoff while RetryMax and RetryFor allow; other answers, and any answer
-// when no retry is wanted, are final.
+// backoff while RetryMax and RetryFor allow; other answers, and every
+// answer JudgeFinal judges, are final.
 func TestJudge(t *testing.T) {
 	rl := newRelay(t, Config{RetryMax: 3, RetryFor: time.Minute, Backoff: func(attempt int, _ *Response) time.Duration { return time.Duration(attempt) * 10 * time.Second }})
 	f := store.Forward{ID: 7, Target: "http://app", CreatedAt: now, State: store.Pending}
@@ -169,33 +166,23 @@ func TestJudge(t *testing.T) {
 		{"429", 0, true, answer(429), store.Pending, 10 * time.Second},
 		{"no answer", 0, true, Sent{At: now, Err: errors.New("refused")}, store.Pending, 10 * time.Second},
 		{"4xx", 0, true, answer(404), store.Failed, 0},
-		{"no retry wanted", 0, false, answer(500), store.Failed, 0},
+		{"final", 0, false, answer(500), store.Failed, 0},
+		{"final 2xx", 0, false, answer(200), store.Delivered, 0},
 		{"retry max", 2, true, answer(500), store.Failed, 0},
 		{"retry for", 5, true, answer(500), store.Failed, 0}, // the sixth would wait 60s: past a minute of age
 	} {
 		f.Attempts = tc.attempts
-		res := rl.Judge(&store.Request{}, f, tc.retry, tc.sent)
+		judge := rl.Judge
+		if !tc.retry {
+			judge = rl.JudgeFinal
+		}
+		res := judge(&store.Request{}, f, tc.sent)
 		if res.Forward.State != tc.state || res.RetryIn != tc.retryIn || res.Attempt.Attempt != tc.attempts+1 || res.Attempt.ForwardID != 7 {
 			t.Errorf("%s: %s, retry in %s, attempt %d", tc.name, res.Forward.State, res.RetryIn, res.Attempt.Attempt)
 		}
 		if tc.state == store.Pending && !res.Forward.NextAttemptAt.Equal(now.Add(tc.retryIn)) {
 			t.Errorf("%s: due at %s", tc.name, res.Forward.NextAttemptAt)
 		}
-	}
-}
-
-// Once makes one attempt and records it (events resend).
-func TestOnceRecordsTheAttempt(t *testing.T) {
-	a := newApp(t, 500)
-	rl := newRelay(t, Config{})
-	req, f := forward(t, rl, "x", http.Header{}, a.URL)
-	res, err := rl.Once(context.Background(), nil, f, false)
-	if err != nil || res.Forward.State != store.Failed || res.Attempt.Status != 500 || string(res.Attempt.Response) != "app says hi" {
-		t.Fatalf("%+v, %v", res, err)
-	}
-	fwds, attempts, err := rl.cfg.Store.Forwards(context.Background(), req.ID)
-	if err != nil || fwds[0].State != store.Failed || len(attempts[f.ID]) != 1 || attempts[f.ID][0].Status != 500 {
-		t.Fatalf("recorded %+v, %+v, %v", fwds, attempts, err)
 	}
 }
 
@@ -311,16 +298,16 @@ func TestForwardToANamedTargetSendsItsCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	rl := newRelay(t, Config{Targets: []Target{target}})
-	req, f := forward(t, rl, `{"id":"e1"}`, nil, target.Name())
-	if _, err := rl.Once(context.Background(), req, f, true); err != nil {
-		t.Fatal(err)
+	if target.Name() != "http://user:****@"+strings.TrimPrefix(a.URL, "http://") {
+		t.Fatalf("the forward would be recorded to %q", target.Name())
+	}
+	req, f := forward(`{"id":"e1"}`, nil, target.Name())
+	if res := attempt(rl, req, f); res.Forward.State != store.Delivered {
+		t.Fatalf("%+v", res)
 	}
 	got, _ := a.first()
 	if user, pw, ok := (&http.Request{Header: got}).BasicAuth(); !ok || user != "user" || pw != "s3cret" {
 		t.Errorf("the app got %q", got.Get("Authorization"))
-	}
-	if fw, _, _ := rl.cfg.Store.Forwards(context.Background(), req.ID); fw[0].Target != "http://user:****@"+strings.TrimPrefix(a.URL, "http://") {
-		t.Errorf("recorded target %q", fw[0].Target)
 	}
 }
 
@@ -334,11 +321,8 @@ func TestForwardToAMaskedTargetNotConfiguredIsNotSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	rl := newRelay(t, Config{})
-	req, f := forward(t, rl, `{"id":"e1"}`, nil, target.Name())
-	res, err := rl.Once(context.Background(), req, f, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, f := forward(`{"id":"e1"}`, nil, target.Name())
+	res := attempt(rl, req, f)
 	want := "the credentials of " + target.Name() + " are not kept: give the target again with --forward-to"
 	if a.count() != 0 || res.Attempt.Error != want || res.Forward.State != store.Pending {
 		t.Fatalf("app got %d requests; attempt error %q, state %s", a.count(), res.Attempt.Error, res.Forward.State)
@@ -357,11 +341,8 @@ func TestARedirectIsNotFollowedAndSaysWhereItPointed(t *testing.T) {
 	moved := httptest.NewServer(http.RedirectHandler(withCreds+"/hooks", http.StatusMovedPermanently))
 	defer moved.Close()
 	rl := newRelay(t, Config{})
-	req, f := forward(t, rl, `{"id":"e1"}`, nil, moved.URL)
-	res, err := rl.Once(context.Background(), req, f, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, f := forward(`{"id":"e1"}`, nil, moved.URL)
+	res := attempt(rl, req, f)
 	a, state := res.Attempt, res.Forward.State
 	masked := strings.Replace(elsewhere.URL, "http://", "http://user:****@", 1)
 	if a.Status != 301 || a.Error != "redirected to "+masked+"/hooks (not followed)" || state != store.Failed {

@@ -1,7 +1,9 @@
 // Package relay forwards received requests to local targets: routing by event
 // type, byte-exact copies, re-signing, reading answers and judging each
 // attempt (delivered, due again after a backoff, or failed). What happens to
-// a forward over time (first attempts, retries) is internal/intake's.
+// a forward over time (first attempts, retries) is internal/intake's. The
+// relay writes nothing: its callers (the intake, `events resend`) record
+// the attempts it judges; it takes only the store's types.
 package relay
 
 import (

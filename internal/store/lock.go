@@ -69,3 +69,24 @@ func readPID(lockPath string) int {
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
 	return pid
 }
+
+// OpenHistoryLocked takes the history at path for this process (Lock) and
+// opens it (OpenHistory); closing the Store lets go of the lock. Another
+// process holding it is an *InUseError; an error opening it says "history:"
+// first. ":memory:" takes no lock.
+func OpenHistoryLocked(path string) (*Store, error) {
+	unlock := func() {}
+	if path != ":memory:" {
+		var err error
+		if unlock, err = Lock(path); err != nil {
+			return nil, err
+		}
+	}
+	st, err := OpenHistory(path)
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	st.unlock = unlock
+	return st, nil
+}

@@ -27,6 +27,7 @@ type Store struct {
 	// checkpoints copies the write-ahead log into the database file from a
 	// connection of its own, so that no commit waits for it.
 	stopCheckpoints func()
+	unlock          func() // OpenHistoryLocked's lock, let go of by Close; nil without one
 }
 
 // Statements on hot paths, prepared once per connection (rawStatements).
@@ -323,7 +324,11 @@ func (s *Store) Close() error {
 	s.stopCheckpoints()
 	s.closeRawStatements()
 	_, _ = s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-	return s.db.Close()
+	err := s.db.Close()
+	if s.unlock != nil {
+		s.unlock()
+	}
+	return err
 }
 
 // walLimit is the write-ahead log size past which a checkpoint also restarts

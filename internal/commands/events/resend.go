@@ -158,7 +158,8 @@ func resendTargets(ctx context.Context, opts *ResendOptions, st *store.Store, r 
 }
 
 // resendOnce makes one attempt at sending r to target, recorded in the
-// history as a new forward. It is the one place resend drives the relay.
+// history as a new forward that this attempt finishes, whatever its outcome
+// (it is never retried). It is the one place resend drives the relay.
 func resendOnce(ctx context.Context, opts *ResendOptions, st *store.Store, r *store.Request, target string) (relay.Result, error) {
 	fw, err := st.AddForward(ctx, r.ID, target, opts.Now())
 	if err != nil {
@@ -169,9 +170,16 @@ func resendOnce(ctx context.Context, opts *ResendOptions, st *store.Store, r *st
 		named = []relay.Target{*opts.To}
 	}
 	fwd := opts.Forwarding
-	rl := relay.New(relay.Config{Store: st, Client: opts.Client, Targets: named, Timeout: fwd.Timeout, Headers: fwd.Headers,
+	rl := relay.New(relay.Config{Client: opts.Client, Targets: named, Timeout: fwd.Timeout, Headers: fwd.Headers,
 		ForwardSecret: fwd.Secret, ForwardScheme: fwd.Scheme, Now: opts.Now})
-	return rl.Once(ctx, r, fw, false)
+	res := rl.JudgeFinal(r, fw, rl.Send(ctx, r, target))
+	if ctx.Err() != nil {
+		return relay.Result{}, ctx.Err()
+	}
+	if err := st.RecordForwardAttempt(context.WithoutCancel(ctx), res.Attempt, res.Forward.State, res.Forward.NextAttemptAt); err != nil {
+		return relay.Result{}, err
+	}
+	return res, nil
 }
 
 // resendOutcome gathers the targets that failed, for the closing error.

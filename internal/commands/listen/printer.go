@@ -148,7 +148,9 @@ func (p *printer) err() error {
 
 // counter counts the events --max-events waits for: accepted, no
 // duplicate, and shown (of the types --events shows). The receiver tells it
-// of each request as it answers it, whatever the printer has shown.
+// of each request as it answers it (receiver.Config.Sink), whatever the
+// printer has shown: the printer's subscription may lose items, the count
+// must not.
 type counter struct {
 	opts *Options
 	mu   sync.Mutex

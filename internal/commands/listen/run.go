@@ -52,6 +52,9 @@ func listenRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.ListenError(opts.Addr, err, "'petstore-webhooks config set listen_addr HOST:PORT'")
 	}
+	// --max-events counts what the receiver tells its Sink, not what the
+	// printer's subscription gets: a subscription may lose items (a slow
+	// stdout), and the count must not.
 	events := newCounter(opts)
 	h := receiver.New(receiverConfig(opts, secrets, rec, events.sink))
 	srv := &http.Server{
@@ -122,16 +125,15 @@ type recording struct {
 	intake      *intake.Intake
 	path        string
 	forwarding  bool           // --forward-to was given
-	unlock      func()         // lets go of the history, once it is closed
 	pending     map[string]int // forwards an earlier run left pending, by target
-	leftPending int            // forwards this run left pending, counted by close
+	leftPending int            // forwards left pending when the intake closed
 	closeOnce   sync.Once
 }
 
 // openRecorder opens the history and starts the intake on it, followed by
 // out.
 func openRecorder(opts *Options, out *printer) (*recording, error) {
-	rec := &recording{opts: opts, out: out, unlock: func() {}, forwarding: len(opts.ForwardTo) > 0}
+	rec := &recording{opts: opts, out: out, forwarding: len(opts.ForwardTo) > 0}
 	if !opts.NoHistory || rec.forwarding {
 		if err := rec.openStore(); err != nil {
 			return nil, err
@@ -154,8 +156,9 @@ func openRecorder(opts *Options, out *printer) (*recording, error) {
 	return rec, nil
 }
 
-// openStore locks and opens the history (a database in memory with
-// --no-history), and counts the forwards an earlier run left pending.
+// openStore opens the history, locked while it is open (a database in
+// memory with --no-history), and counts the forwards an earlier run left
+// pending, for the ready lines.
 func (rec *recording) openStore() error {
 	opts := rec.opts
 	rec.path = ":memory:"
@@ -168,28 +171,19 @@ func (rec *recording) openStore() error {
 			}
 		}
 	}
-	if rec.path != ":memory:" {
-		unlock, err := store.Lock(rec.path)
-		var inUse *store.InUseError
-		if errors.As(err, &inUse) {
-			return fmt.Errorf("history %s is in use by %s: stop it, or give this one another --history FILE or --no-history", rec.path, inUse.Holder("another listen"))
-		}
-		if err != nil {
-			return err
-		}
-		rec.unlock = unlock
+	st, err := store.OpenHistoryLocked(rec.path)
+	var inUse *store.InUseError
+	if errors.As(err, &inUse) {
+		return fmt.Errorf("history %s is in use by %s: stop it, or give this one another --history FILE or --no-history", rec.path, inUse.Holder("another listen"))
 	}
-	st, err := store.OpenHistory(rec.path)
 	if err != nil {
-		rec.unlock()
+		return err
+	}
+	if rec.pending, err = st.PendingTargets(context.Background()); err != nil {
+		st.Close()
 		return fmt.Errorf("history: %w", err)
 	}
 	rec.store = st
-	if rec.pending, err = st.PendingTargets(context.Background()); err != nil {
-		st.Close()
-		rec.unlock()
-		return fmt.Errorf("history: %w", err)
-	}
 	return nil
 }
 
@@ -202,23 +196,15 @@ func stop(rec *recording, out *printer) {
 	rec.tellPending()
 }
 
-// close closes the intake (it drains the forwards in flight and commits
-// what is queued), counts the forwards left pending (for tellPending) and
-// closes the database.
+// close closes the intake (it drains the forwards in flight, commits what
+// is queued and counts the forwards left pending, for tellPending), then
+// the history, which lets go of its lock.
 func (rec *recording) close() {
 	rec.closeOnce.Do(func() {
-		rec.intake.Close(drainGrace)
+		rec.leftPending = rec.intake.Close(drainGrace)
 		if rec.store != nil {
-			pending, err := rec.store.PendingTargets(context.Background())
-			for _, count := range pending {
-				rec.leftPending += count
-			}
-			if err != nil {
-				rec.leftPending = 0
-			}
 			rec.store.Close()
 		}
-		rec.unlock()
 	})
 }
 
