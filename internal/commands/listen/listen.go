@@ -95,7 +95,7 @@ shows the first 64 KiB of a body, indented when it is JSON at most 64 levels
 deep.
 
 A slow reader of stdout never slows listen down: lines are dropped when more
-than 4096 requests and forward attempts, or 64 MiB of their bodies, wait to be
+than 4096 requests and forward attempts, or 16 MiB of their bodies, wait to be
 shown, or when 4 MiB of lines wait and stdout has taken nothing for a second.
 They are counted on stderr (and as {"kind":"dropped","count":N} with --format
 json), never events: those are still recorded (unless --no-history) and

@@ -33,7 +33,7 @@ type printer struct {
 // bytes of bodies they may hold.
 const (
 	printerBuffer = 4096
-	printerBytes  = 64 << 20
+	printerBytes  = 16 << 20
 )
 
 // flushDelay is how long a line may wait to be written with the next ones.
