@@ -31,9 +31,9 @@
 //     receiver answers.
 //  6. Each worker's attempt ends in settle: relay.Relay.Judge makes the
 //     outcome an attempt and the forward's next state (delivered; pending,
-//     due after relay.Config.Backoff, within RetryMax and RetryFor; or failed),
-//     recordAttempt commits it with the next group, the claim is released
-//     and the attempt is told to the subscribers.
+//     due after relay.Config.Backoff, within RetryMax and RetryFor; or
+//     failed), recordAttempt commits it with the next group, the claim is
+//     released and the attempt is told to the subscribers.
 //  7. A pending forward is picked up by the retry loop (a retry.Loop whose
 //     poll is handOutDue) when it is due: handOutDue reads the due
 //     forwards, claims each (skipping those in flight) and hands it to a
@@ -56,9 +56,9 @@
 //     and ends the subscriptions.
 //
 // Subscribers (Subscribe) each have a buffer of their own, bounded in items
-// and in bytes of bodies; publishing never waits for one. A subscriber too slow to keep up loses its own items and
-// is told how many (Item.Missed, Subscription.Missed); the events are
-// recorded and forwarded all the same.
+// and in bytes of bodies; publishing never waits for one. A subscriber too
+// slow to keep up loses its own items and is told how many (Item.Missed,
+// Subscription.Missed); the events are recorded and forwarded all the same.
 //
 // The committer also keeps the history's size: finished requests older
 // than MaxAge are forgotten, and the oldest while it is larger than MaxSize.
