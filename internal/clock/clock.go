@@ -3,6 +3,7 @@
 package clock
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -75,15 +76,18 @@ func (f *Fake) Set(t time.Time) {
 	if t.After(f.now) {
 		f.now = t
 	}
-	kept := f.timers[:0]
+	var due, kept []*fakeTimer
 	for _, tm := range f.timers {
 		if tm.deadline.After(f.now) {
 			kept = append(kept, tm)
-			continue
+		} else {
+			due = append(due, tm)
 		}
-		tm.c <- tm.deadline // buffered, and drained by Reset: never blocks
 	}
-	clear(f.timers[len(kept):])
+	slices.SortStableFunc(due, func(a, b *fakeTimer) int { return a.deadline.Compare(b.deadline) })
+	for _, tm := range due {
+		tm.c <- tm.deadline // buffered, and drained by Stop and Reset: never blocks
+	}
 	f.timers = kept
 	f.changed.Broadcast()
 }
@@ -131,11 +135,16 @@ type fakeTimer struct {
 
 func (t *fakeTimer) C() <-chan time.Time { return t.c }
 
-// Stop reports whether it stopped the timer before it fired.
+// Stop reports whether it stopped the timer before it fired; as with
+// time.Timer since Go 1.23, a value fired and not yet received is discarded.
 func (t *fakeTimer) Stop() bool {
 	f := t.clock
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	select {
+	case <-t.c:
+	default:
+	}
 	return t.removeLocked()
 }
 

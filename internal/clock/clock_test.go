@@ -103,3 +103,17 @@ func TestFakeBlockUntilTimersWaitsForATimerAtThatTime(t *testing.T) {
 	f.Set(start.Add(time.Minute))
 	<-done
 }
+
+// Stop discards a value fired and not yet received, as time.Timer does
+// since Go 1.23.
+func TestFakeStopDiscardsAFiredValue(t *testing.T) {
+	f := NewFake(start)
+	tm := f.NewTimer(time.Second)
+	f.Advance(time.Second)
+	if tm.Stop() {
+		t.Error("Stop of a fired timer reported it active")
+	}
+	if fired(tm) {
+		t.Error("a value fired before Stop was still received")
+	}
+}

@@ -21,14 +21,10 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 )
 
-// EnvPrefix starts the name of each setting's environment variable:
-// PETSTORE_ and the key in capitals.
-const EnvPrefix = "PETSTORE"
-
 // Setting is one configuration key.
 type Setting struct {
 	Key     string
-	Env     string // EnvPrefix_KEY
+	Env     string // PETSTORE_ and the key in capitals
 	Flag    string // the flag that sets it on the commands that have it, bound by Loader.BindFlags
 	Default string
 	Secret  bool
@@ -102,10 +98,9 @@ type Loader struct {
 // NewLoader is a Loader with the defaults and the environment bound.
 func NewLoader() *Loader {
 	v := viper.New()
-	v.SetEnvPrefix(EnvPrefix)
 	for _, s := range Settings {
 		v.SetDefault(s.Key, s.Default)
-		_ = v.BindEnv(s.Key) // EnvPrefix_KEY; an error needs an empty key
+		_ = v.BindEnv(s.Key, s.Env) // the name help environment documents; an error needs an empty key
 	}
 	return &Loader{v: v, flags: map[string]*pflag.Flag{}}
 }

@@ -294,3 +294,23 @@ func TestAKeyTwiceInDifferentCasesIsRefused(t *testing.T) {
 		t.Fatalf("err = %v, want %s", err, want)
 	}
 }
+
+// Every setting's variable is PETSTORE_ and its key in capitals, the name
+// help environment documents and the one read.
+func TestEachSettingIsReadFromTheVariableItNames(t *testing.T) {
+	for _, s := range Settings {
+		if want := "PETSTORE_" + strings.ToUpper(s.Key); s.Env != want {
+			t.Errorf("%s: Env %s, want %s", s.Key, s.Env, want)
+		}
+		t.Setenv(s.Env, "from-"+s.Env)
+	}
+	c, err := Load(filepath.Join(t.TempDir(), "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Settings {
+		if got, source := c.Value(s); got != "from-"+s.Env || source != SourceEnv {
+			t.Errorf("%s = %q from %q, want it from %s", s.Key, got, source, s.Env)
+		}
+	}
+}

@@ -9,10 +9,11 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
-// firstAttempts follows one request's forwards from before they are
-// recorded: their first attempts are queued for the workers before the
-// commit (a free worker sends while it runs), and recorded once it is done. If the commit fails their outcomes are dropped:
-// the sender is told the event was not recorded, and may send it again.
+// firstAttempts follows one request's forwards from before they are recorded:
+// their first attempts are queued for the workers before the commit (a free
+// worker sends while it runs), and recorded once it is done. If the commit
+// fails their outcomes are dropped: the sender is told the event was not
+// recorded, and may send it again.
 type firstAttempts struct {
 	req     *store.Request
 	targets []string

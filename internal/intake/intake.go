@@ -250,11 +250,11 @@ func (in *Intake) tellError(err error) {
 	}
 }
 
-// Close stops the intake: it stops picking up retries, waits up to grace
-// for the attempts in flight and those waiting in jobs, cuts the rest short (their forwards stay
-// pending, for the next run on the same store), commits what is queued and
-// ends the subscriptions. It returns how many forwards the store holds
-// pending then, this run's and any an earlier run left (0 when it cannot
+// Close stops the intake: it stops picking up retries, waits up to grace for
+// the attempts in flight and those waiting in jobs, cuts the rest short (their
+// forwards stay pending, for the next run on the same store), commits what is
+// queued and ends the subscriptions. It returns how many forwards the store
+// holds pending then, this run's and any an earlier run left (0 when it cannot
 // tell). Accept must no longer be running.
 func (in *Intake) Close(grace time.Duration) (leftPending int) {
 	in.closeOnce.Do(func() { in.left = in.shutdown(grace) })

@@ -5,6 +5,7 @@ package retry
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -44,12 +45,16 @@ type Backoff struct {
 
 // Delay is the wait before the retry-th retry (1 is the first).
 func (b Backoff) Delay(retry int) time.Duration {
-	d := b.Base << min(max(retry-1, 0), 30)
-	if d <= 0 || (b.Max > 0 && d > b.Max) { // d <= 0: the shift overflowed
+	n := min(max(retry-1, 0), 30)
+	d := b.Base << n
+	if d>>n != b.Base { // the shift overflowed
+		d = math.MaxInt64
+	}
+	if b.Max > 0 && d > b.Max {
 		d = b.Max
 	}
 	jitter := int64(float64(d) * b.Jitter)
-	if jitter <= 0 {
+	if jitter <= 0 || d > math.MaxInt64-time.Duration(jitter) {
 		return d
 	}
 	random := b.Rand
@@ -88,7 +93,7 @@ type Loop struct {
 	// Poll hands out the items due at now and returns when the earliest
 	// item not handed out is due: the zero time when there is none (the
 	// loop then waits for Wake, or MaxWait), a time not after now to be
-	// called again at once. An error ends Run, which returns it.
+	// called again after MinWait. An error ends Run, which returns it.
 	Poll func(ctx context.Context, now time.Time) (next time.Time, err error)
 	// The loop waits at least MinWait and at most MaxWait (0: a minute)
 	// between polls, unless woken.

@@ -3,6 +3,7 @@ package retry
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -55,6 +56,13 @@ func TestBackoffDoublesUpToItsCapWithJitter(t *testing.T) {
 	uncapped := Backoff{Base: time.Second}
 	if got := uncapped.Delay(100); got <= 0 {
 		t.Errorf("uncapped Delay(100) = %v: overflowed", got)
+	}
+	// 10 s doubled 30 times is past the largest Duration: the wait is that
+	// largest one, not 0 (a retry at once), with or without jitter.
+	for _, b := range []Backoff{{Base: 10 * time.Second}, {Base: 10 * time.Second, Jitter: 0.5}} {
+		if got := b.Delay(31); got != math.MaxInt64 {
+			t.Errorf("%+v: Delay(31) = %v, want the largest Duration", b, got)
+		}
 	}
 	random := Backoff{Base: time.Second, Jitter: 0.5}
 	for range 100 {

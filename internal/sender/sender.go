@@ -103,7 +103,6 @@ func shorten(s string) string {
 // the address.
 func Refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
 
-// cause drops the `Post "URL": ` wrapping, which the caller already shows.
 // Cause is what went wrong with a request an http.Client could not make: the
 // error under the client's *url.Error (which repeats the method and URL the
 // caller shows anyway), or, when timeout is set and the request ran out of

@@ -154,3 +154,22 @@ func TestListenWarnsOfAGlobThatMatchesNoKnownType(t *testing.T) {
 		}
 	}
 }
+
+// Stopping waits for the requests being answered: with --passthrough, for
+// the attempt a sender waits for, however long --forward-timeout allows it.
+func TestShutdownWaitsForAPassthroughAttempt(t *testing.T) {
+	for _, c := range []struct {
+		passthrough bool
+		timeout     time.Duration
+		want        time.Duration
+	}{
+		{false, time.Minute, 10 * time.Second},
+		{true, time.Second, 10 * time.Second},
+		{true, time.Minute, 65 * time.Second},
+	} {
+		opts := &Options{Passthrough: c.passthrough, ForwardTimeout: c.timeout}
+		if got := shutdownWait(opts); got != c.want {
+			t.Errorf("passthrough %v, --forward-timeout %s: waits %s, want %s", c.passthrough, c.timeout, got, c.want)
+		}
+	}
+}

@@ -14,15 +14,15 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
 
-// printer shows what the intake tells of (follow), each request and
-// forward attempt as a line, in the order they happened: a request before
-// its attempts. It hands the lines to a lines.Writer, which writes a burst
-// of them at once and keeps the printer waiting for a stalled stdout at
-// most a second: past maxWaiting bytes, once stdout has taken nothing for
-// that second, lines are dropped and counted (their events are still
-// recorded, unless --no-history). The intake never waits for the printer:
-// items it could not take (printerBuffer of them, holding printerBytes, wait) are counted with
-// those lines.
+// printer shows what the intake tells of (follow), each request and forward
+// attempt as a line, in the order they happened: a request before its attempts.
+// It hands the lines to a lines.Writer, which writes a burst of them at once
+// and keeps the printer waiting for a stalled stdout at most a second: past
+// maxWaiting bytes, once stdout has taken nothing for that second, lines are
+// dropped and counted (their events are still recorded, unless --no-history).
+// The intake never waits for the printer: items it could not take
+// (printerBuffer of them, holding printerBytes, wait) are counted with those
+// lines.
 type printer struct {
 	opts     *Options
 	out      *lines.Writer

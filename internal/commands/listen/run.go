@@ -93,10 +93,11 @@ func listenRun(ctx context.Context, opts *Options) error {
 		// still pending, the summary) starts on a line of its own.
 		render.EndInterruptedLine(opts.IO)
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	wait := shutdownWait(opts)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "some requests were still running after 10s: %v\n", err)
+		fmt.Fprintf(opts.IO.ErrOut, "some requests were still running after %s: %v\n", render.ShortDuration(wait), err)
 	}
 	stop(rec, out)
 	printSummary(opts, h.Stats())
@@ -104,6 +105,16 @@ func listenRun(ctx context.Context, opts *Options) error {
 		result = out.err()
 	}
 	return result
+}
+
+// shutdownWait is how long the requests being answered may take when listen
+// stops: 10s, or with --passthrough the attempt a sender waits for and 5s
+// more, so that the intake never closes under an attempt it must record.
+func shutdownWait(opts *Options) time.Duration {
+	if opts.Passthrough {
+		return max(10*time.Second, opts.ForwardTimeout+5*time.Second)
+	}
+	return 10 * time.Second
 }
 
 // receiverConfig sets the receiver up to hand each request to rec's intake
