@@ -115,18 +115,17 @@ func (w *Writer) Emit(line []byte) {
 	}
 }
 
-// Lost counts n lines dropped before they reached the Writer (by a queue in
-// front of it): they are told of with the lines it drops itself.
+// Lost tells of n lines dropped before they reached the Writer (by a queue
+// in front of it) where they were lost: Dropped is told now, and what it
+// returns is emitted after the lines before them and before the lines after
+// them, which are written as usual.
 func (w *Writer) Lost(n int) {
-	if n <= 0 {
+	if n <= 0 || w.cfg.Dropped == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.buf) == 0 && w.lost == 0 {
-		signal(w.kick)
+	if note := w.cfg.Dropped(n); len(note) > 0 {
+		w.Emit(note)
 	}
-	w.lost += n
 }
 
 func signal(c chan struct{}) {

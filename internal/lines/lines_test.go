@@ -230,8 +230,9 @@ func TestLinesLostInFrontOfTheWriterAreToldOfInPlace(t *testing.T) {
 	w.Emit([]byte("a\n"))
 	w.Lost(3)
 	w.Lost(0)
+	w.Emit([]byte("b\n")) // shown: only the lines lost in front were lost
 	w.Close()
-	if got := out.String(); got != "a\n(3 lost)\n" {
+	if got := out.String(); got != "a\n(3 lost)\nb\n" {
 		t.Fatalf("out %q", got)
 	}
 }

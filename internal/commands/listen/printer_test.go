@@ -182,6 +182,35 @@ func TestPrinterFollowsTheIntake(t *testing.T) {
 	}
 }
 
+// The item that tells of the items lost before it is shown itself, after
+// the notice of those.
+func TestPrinterShowsTheItemAfterTheLostOnes(t *testing.T) {
+	ios, out, errOut := streams(false)
+	p := newPrinter(&Options{IO: ios, Format: "human"})
+	in := intake.New(intake.Config{})
+	sub := in.Subscribe(1, 1<<30)
+	for i := range 3 { // e000 waits; e001 and e002 are lost
+		r := accepted(i)
+		if _, err := in.Accept(context.Background(), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-sub.Items() // taken by someone else: the printer sees e003 only
+	r := accepted(3)
+	if _, err := in.Accept(context.Background(), &r); err != nil {
+		t.Fatal(err)
+	}
+	in.Close(0)
+	p.follow(sub)
+	p.close()
+	if got := out.String(); strings.Count(got, "\n") != 1 || !strings.Contains(got, "e003") {
+		t.Fatalf("stdout:\n%s", got)
+	}
+	if got, want := errOut.String(), "Dropped 2 lines not shown: stdout was not being read (their events are recorded)\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+}
+
 // --events selects events by type; a request that is no event (GET /, a
 // 404, a body that is not an event) is shown whatever the filter, as the
 // help and the README say: it is what a developer debugs.
