@@ -373,8 +373,9 @@ func TestALegacyFileOfTheOtherKindIsRefusedAndLeftAsItWas(t *testing.T) {
 // A file made before each kind had a file of its own (#14) whose tables of
 // both kinds hold rows was given to both listen --history and emulator --db,
 // which worked then: both keep opening it, in either order and again, with
-// every row, and neither claims it. Its history gets ids that are never
-// given again, whichever opened it first.
+// every row, and neither claims it, even once one kind's rows are all gone
+// (the history pruned). Its history gets ids that are never given again,
+// whichever opened it first.
 func TestASharedLegacyFileKeepsWorkingForBoth(t *testing.T) {
 	both := append(slices.Clone(historyTables), emulatorTables...)
 	for _, order := range [][]func(string) (*Store, error){
@@ -388,8 +389,8 @@ func TestASharedLegacyFileKeepsWorkingForBoth(t *testing.T) {
 			if err != nil {
 				t.Fatalf("open %d: %v", i+1, err)
 			}
-			if id := applicationID(t, s); id != 0 {
-				t.Errorf("open %d: application_id = %#x, want 0 (neither kind's)", i+1, id)
+			if id := applicationID(t, s); id != sharedLegacy.id {
+				t.Errorf("open %d: application_id = %#x, want %#x (shared, neither kind's)", i+1, id, sharedLegacy.id)
 			}
 			if got := tables(t, s); !slices.Equal(got, slices.Sorted(slices.Values(both))) {
 				t.Errorf("open %d: tables = %v, want all of %v", i+1, got, both)
@@ -417,6 +418,17 @@ func TestASharedLegacyFileKeepsWorkingForBoth(t *testing.T) {
 		}
 		if next, _ := recordDelivered(t, h, "evt_next"); next.ID <= r.ID {
 			t.Errorf("after deleting #%d, the next request is #%d: ids given again", r.ID, next.ID)
+		}
+		if _, err := h.db.ExecContext(ctx, `DELETE FROM forward_attempts; DELETE FROM forwards; DELETE FROM requests`); err != nil {
+			t.Fatal(err) // as pruning and --no-history do, in the end
+		}
+		h.Close()
+		for _, open := range []func(string) (*Store, error){OpenEmulator, OpenHistory, OpenEmulator} {
+			s, err := open(path)
+			if err != nil {
+				t.Fatalf("once the history is empty: %v", err)
+			}
+			s.Close()
 		}
 	}
 }

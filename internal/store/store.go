@@ -214,10 +214,11 @@ var emulatorSchema = &schema{
 // file given to both `listen --history` and `emulator --db`, which worked
 // before each had a file of its own. Stamping it as either would lock the
 // other out of its rows, so it gets both schemas' migrations, version by
-// version (they keep the same numbers), and stays unstamped
-// (application_id 0), so that both keep opening it.
+// version (they keep the same numbers), and a stamp of its own, so that both
+// keep opening it even once one kind's rows are all gone.
 var sharedLegacy = &schema{
 	what:       "listen's history and the emulator's state",
+	id:         0x70777368, // "pwsh"
 	migrations: bothSchemas(historySchema, emulatorSchema),
 }
 
@@ -415,9 +416,6 @@ func (s *Store) migrate(sc *schema) error {
 			return fmt.Errorf("migration %d: %w", v, err)
 		}
 	}
-	if sc == sharedLegacy {
-		return nil
-	}
 	_, err = conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, sc.id))
 	return err
 }
@@ -430,7 +428,7 @@ func fileOwner(ctx context.Context, conn *sql.Conn) (*schema, error) {
 	if err := conn.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
 		return nil, err
 	}
-	for _, sc := range []*schema{historySchema, emulatorSchema} {
+	for _, sc := range []*schema{historySchema, emulatorSchema, sharedLegacy} {
 		if id == sc.id {
 			return sc, nil
 		}
