@@ -351,7 +351,17 @@ func parseProblem(status int, answer []byte) Problem {
 
 func wrapDecode(err error) error {
 	if err != nil {
-		return fmt.Errorf("the API answered with JSON of an unexpected shape: %w", err)
+		return &shapeError{err}
 	}
 	return nil
 }
+
+// shapeError is an answer whose JSON does not decode into what was asked
+// for. The decoder's message quotes what the API sent: it is escaped.
+type shapeError struct{ err error }
+
+func (e *shapeError) Error() string {
+	return "the API answered with JSON of an unexpected shape: " + oneLine(e.err.Error(), 500)
+}
+
+func (e *shapeError) Unwrap() error { return e.err }
