@@ -63,7 +63,7 @@ func TestPruneByAge(t *testing.T) {
 	old := &store.Request{ReceivedAt: t0.Add(-48 * time.Hour), Header: http.Header{}, Body: []byte("x"), Status: 200}
 	pending := &store.Request{ReceivedAt: t0.Add(-48 * time.Hour), Header: http.Header{}, Body: []byte("y"), Status: 200}
 	fresh := &store.Request{ReceivedAt: t0.Add(-23 * time.Hour), Header: http.Header{}, Body: []byte("z"), Status: 200}
-	if _, err := st.RecordRequests(context.Background(), []*store.Request{old, pending, fresh}, [][]string{nil, {"http://a"}, nil}, nil); err != nil {
+	if _, err := st.RecordRequests(context.Background(), []*store.Request{old, pending, fresh}, [][]string{nil, {"http://a"}, nil}); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, Config{Store: st, KeepHistory: true, MaxAge: 24 * time.Hour})

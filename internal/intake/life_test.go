@@ -285,7 +285,7 @@ func TestForwardsLeftPendingByAnEarlierRunAreResumed(t *testing.T) {
 	}
 	defer st.Close()
 	req := &store.Request{ReceivedAt: t0.Add(-time.Minute), Method: "POST", Header: http.Header{}, Body: []byte("left"), Status: 200, EventID: "e0"}
-	if _, err := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}}, nil); err != nil {
+	if _, err := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}}); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, Config{Store: st, KeepHistory: true}, a.URL)
@@ -504,7 +504,7 @@ func TestAStaleDueForwardIsNotAttemptedTwice(t *testing.T) {
 	h := newHarness(t, Config{KeepHistory: true}, a.URL)
 	// Due in an hour: the loop leaves it alone, and the test plays its part.
 	req := &store.Request{ReceivedAt: t0.Add(time.Hour), Method: "POST", Header: http.Header{}, Body: []byte("{}"), Status: 200}
-	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}}, nil)
+	fwds, err := h.st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{a.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func BenchmarkRecordRequests(b *testing.B) {
 					reqs[j] = &Request{ReceivedAt: time.Now(), EventID: "e", EventType: "order.created", Method: "POST", Path: "/webhooks",
 						Header: hdr, Body: body, Status: 200, Verification: "verified"}
 				}
-				if _, err := st.RecordRequests(context.Background(), reqs, targets, nil); err != nil {
+				if _, err := st.RecordRequests(context.Background(), reqs, targets); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -23,7 +23,7 @@ func TestFindRequestByShortID(t *testing.T) {
 	} {
 		reqs = append(reqs, &Request{ReceivedAt: time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC), EventID: id, EventType: "pet.adopted", Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200, Verification: "verified"})
 	}
-	if _, err := st.RecordRequests(ctx, reqs, make([][]string, len(reqs)), nil); err != nil {
+	if _, err := st.RecordRequests(ctx, reqs, make([][]string, len(reqs))); err != nil {
 		t.Fatal(err)
 	}
 	for ref, want := range map[string]int64{

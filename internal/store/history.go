@@ -126,8 +126,8 @@ func (s *Store) Commit(ctx context.Context, b Batch) (forwards [][]Forward, err 
 }
 
 // RecordRequests commits requests and their forwards (see Batch).
-func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string, beforeCommit func([][]Forward)) ([][]Forward, error) {
-	return s.Commit(ctx, Batch{Requests: reqs, Targets: targets, BeforeCommit: beforeCommit})
+func (s *Store) RecordRequests(ctx context.Context, reqs []*Request, targets [][]string) ([][]Forward, error) {
+	return s.Commit(ctx, Batch{Requests: reqs, Targets: targets})
 }
 
 // RecordForwardAttempt commits an attempt and moves its forward to state,

@@ -44,7 +44,7 @@ func request(eventID string) *Request {
 func recordDelivered(t *testing.T, s *Store, eventID string) (*Request, Forward) {
 	t.Helper()
 	r := request(eventID)
-	fwds, err := s.RecordRequests(ctx, []*Request{r}, [][]string{{"http://127.0.0.1:9/"}}, nil)
+	fwds, err := s.RecordRequests(ctx, []*Request{r}, [][]string{{"http://127.0.0.1:9/"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func TestTypeFilterSelectsTheSameInSQLAndGo(t *testing.T) {
 	for _, typ := range types {
 		reqs = append(reqs, &Request{ReceivedAt: time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC), EventType: typ, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})
 	}
-	if _, err := st.RecordRequests(ctx, reqs, make([][]string, len(reqs)), nil); err != nil {
+	if _, err := st.RecordRequests(ctx, reqs, make([][]string, len(reqs))); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range tests {
@@ -73,7 +73,7 @@ func TestTypeFilterOfThousandsOfGlobs(t *testing.T) {
 	for _, typ := range []string{"pet.adopted", "order.created", "pet.sold"} {
 		reqs = append(reqs, &Request{ReceivedAt: time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC), EventType: typ, Method: "POST", Path: "/webhooks", Header: http.Header{}, Body: []byte("{}"), Status: 200})
 	}
-	if _, err := st.RecordRequests(ctx, reqs, make([][]string, len(reqs)), nil); err != nil {
+	if _, err := st.RecordRequests(ctx, reqs, make([][]string, len(reqs))); err != nil {
 		t.Fatal(err)
 	}
 	var f event.TypeFilter

@@ -28,7 +28,7 @@ func hostileHistory(t *testing.T) string {
 		Reason: "bad \x1b[31m", EventID: "e1\x1b[2J", EventType: "pet.adopted\n23:59:59 verified\u202e",
 		Header: http.Header{"X-Evil": {"a\xc2\x9bb\xff"}, "X-Api-Key": {"sk_live_123"}},
 		Body:   []byte("{\"a\":\"\xc2\x9b\xff\\u001b\"}")}
-	fwds, err := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{"http://app\x1b.test/"}}, nil)
+	fwds, err := st.RecordRequests(context.Background(), []*store.Request{req}, [][]string{{"http://app\x1b.test/"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,16 +26,18 @@ func runOptions(t *testing.T, newSub func(*cmdutil.Factory) *cobra.Command, args
 	return cmdtest.Run(newCmdEvents(newSub(f)), args...)
 }
 
-// flagCase is a row of a flags → Options table: the Options the command
-// built, or its usage error.
-type flagCase[O any] struct {
+// flagCase is a row of a flags → Options table: what a test compares of the
+// Options the command built (V), or its usage error.
+type flagCase[V any] struct {
 	name    string
 	args    []string
-	want    O
+	want    V
 	wantErr string
 }
 
-func checkFlags[O any](t *testing.T, tests []flagCase[O], newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, clean func(*O)) {
+// checkFlags runs each row through newCmd and compares view of the Options
+// it built with the row's.
+func checkFlags[O, V any](t *testing.T, tests []flagCase[V], newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, view func(*O) V) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,9 +52,8 @@ func checkFlags[O any](t *testing.T, tests []flagCase[O], newCmd func(*cmdutil.F
 			if err != nil {
 				t.Fatal(err)
 			}
-			clean(got)
-			if !reflect.DeepEqual(*got, tt.want) {
-				t.Fatalf("options\n%+v\nwant\n%+v", *got, tt.want)
+			if v := view(got); !reflect.DeepEqual(v, tt.want) {
+				t.Fatalf("options\n%+v\nwant\n%+v", v, tt.want)
 			}
 		})
 	}
@@ -72,7 +73,7 @@ func TestListFlags(t *testing.T) {
 		{name: "negative limit", args: []string{"list", "--limit", "-1"}, wantErr: "--limit must not be negative, got -1"},
 		{name: "bad since", args: []string{"list", "--since", "yesterday"}, wantErr: `--since "yesterday": want a duration such as 30m, 2h or 7d, or a time such as 2025-01-06 or 2025-01-06T12:00:00Z`},
 		{name: "argument", args: []string{"list", "x"}, wantErr: `events list takes no arguments, got "x"`},
-	}, NewCmdList, func(o *ListOptions) { o.IO, o.Now = nil, nil })
+	}, NewCmdList, func(o *ListOptions) ListOptions { o.IO, o.Now = nil, nil; return *o })
 }
 
 func TestShowFlags(t *testing.T) {
@@ -81,7 +82,7 @@ func TestShowFlags(t *testing.T) {
 		{name: "json", args: []string{"show", "…3d882a24", "--format", "json", "--history", "h.db"}, want: ShowOptions{History: "h.db", Ref: "…3d882a24", Format: "json"}},
 		{name: "no id", args: []string{"show"}, wantErr: "events show needs an event id, its end, or a request number (see 'events list')"},
 		{name: "bad format", args: []string{"show", "1", "--format", "yaml"}, wantErr: `invalid --format "yaml": want human or json`},
-	}, NewCmdShow, func(o *ShowOptions) { o.IO = nil })
+	}, NewCmdShow, func(o *ShowOptions) ShowOptions { o.IO = nil; return *o })
 }
 
 func TestPruneFlags(t *testing.T) {
@@ -91,7 +92,7 @@ func TestPruneFlags(t *testing.T) {
 		{name: "no age", args: []string{"prune"}, wantErr: "--older-than is required, such as 24h or 7d"},
 		{name: "bad age", args: []string{"prune", "--older-than", "soon"}, wantErr: `--older-than "soon": want a duration such as 30m, 24h or 7d`},
 		{name: "argument", args: []string{"prune", "--older-than", "1h", "all"}, wantErr: `events prune takes no arguments, got "all"`},
-	}, NewCmdPrune, func(o *PruneOptions) { o.IO = nil })
+	}, NewCmdPrune, func(o *PruneOptions) PruneOptions { o.IO = nil; return *o })
 }
 
 // resendFlags is what a test compares of ResendOptions: the scheme by name,
@@ -101,20 +102,16 @@ type resendFlags struct {
 	Secret, Scheme           string
 	Headers                  http.Header
 	Timeout                  time.Duration
+	Deps                     bool // the HTTP client and the clock are set
 }
 
 func TestResendFlags(t *testing.T) {
-	tests := []struct {
-		name    string
-		args    []string
-		want    resendFlags
-		wantErr string
-	}{
-		{"to every target", []string{"resend", "42"}, resendFlags{History: stateHistory, Ref: "42", Format: "human", Scheme: "petstore", Headers: http.Header{}, Timeout: 10 * time.Second}, ""},
+	checkFlags(t, []flagCase[resendFlags]{
+		{"to every target", []string{"resend", "42"}, resendFlags{History: stateHistory, Ref: "42", Format: "human", Scheme: "petstore", Headers: http.Header{}, Timeout: 10 * time.Second, Deps: true}, ""},
 		{"every flag", []string{"resend", "7", "--history", "h.db", "--to", "3000/hooks", "--forward-secret", "whsec_YQ==", "--forward-scheme", "standard",
 			"-H", "X-Tenant: a", "--forward-timeout", "2s", "--format", "json"},
-			resendFlags{"h.db", "7", "http://localhost:3000/hooks", "json", "whsec_YQ==", "standard", http.Header{"X-Tenant": {"a"}}, 2 * time.Second}, ""},
-		{"old timeout name", []string{"resend", "7", "--timeout", "3s"}, resendFlags{History: stateHistory, Ref: "7", Format: "human", Scheme: "petstore", Headers: http.Header{}, Timeout: 3 * time.Second}, ""},
+			resendFlags{"h.db", "7", "http://localhost:3000/hooks", "json", "whsec_YQ==", "standard", http.Header{"X-Tenant": {"a"}}, 2 * time.Second, true}, ""},
+		{"old timeout name", []string{"resend", "7", "--timeout", "3s"}, resendFlags{History: stateHistory, Ref: "7", Format: "human", Scheme: "petstore", Headers: http.Header{}, Timeout: 3 * time.Second, Deps: true}, ""},
 		{"no id", []string{"resend"}, resendFlags{}, "events resend needs an event id, its end, or a request number (see 'events list')"},
 		{"glob target", []string{"resend", "1", "--to", "pet.*=3000"}, resendFlags{}, `--to "pet.*=3000": want a URL, host:port[/path] or port[/path]`},
 		{"no timeout", []string{"resend", "1", "--forward-timeout", "0s"}, resendFlags{}, "--forward-timeout must be positive, got 0s"},
@@ -122,28 +119,13 @@ func TestResendFlags(t *testing.T) {
 			"--forward-scheme needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET"},
 		{"bad header", []string{"resend", "1", "-H", "nocolon"}, resendFlags{}, `--header "nocolon": want "Name: value"`},
 		{"bad format", []string{"resend", "1", "--format", "csv"}, resendFlags{}, `invalid --format "csv": want human or json`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got *ResendOptions
-			err := runOptions(t, func(f *cmdutil.Factory) *cobra.Command {
-				return NewCmdResend(f, func(_ context.Context, o *ResendOptions) error { got = o; return nil })
-			}, tt.args...)
-			if tt.wantErr != "" {
-				cmdtest.AssertUsageError(t, err, tt.wantErr)
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			fwd := got.Forwarding
-			g := resendFlags{History: got.History, Ref: got.Ref, Format: got.Format, Secret: fwd.Secret, Scheme: fwd.Scheme.Name(), Headers: fwd.Headers, Timeout: fwd.Timeout}
-			if got.To != nil {
-				g.To = got.To.URL
-			}
-			if !reflect.DeepEqual(g, tt.want) || got.Client == nil || got.Now == nil {
-				t.Fatalf("options\n%+v\nwant\n%+v", g, tt.want)
-			}
-		})
-	}
+	}, NewCmdResend, func(o *ResendOptions) resendFlags {
+		fwd := o.Forwarding
+		v := resendFlags{History: o.History, Ref: o.Ref, Format: o.Format, Secret: fwd.Secret, Scheme: fwd.Scheme.Name(), Headers: fwd.Headers, Timeout: fwd.Timeout,
+			Deps: o.Client != nil && o.Now != nil}
+		if o.To != nil {
+			v.To = o.To.URL
+		}
+		return v
+	})
 }

@@ -40,7 +40,7 @@ func TestListRenderings(t *testing.T) {
 		req(time.Second, "019b4132-70aa-764f-b315-e2803d882a27", "payment.succeeded", 200, "unverified"),
 	}
 	targets := [][]string{{"http://127.0.0.1:3000/"}, {"http://127.0.0.1:3000/"}, {"http://127.0.0.1:3000/"}, nil, nil, nil}
-	fwds, err := st.RecordRequests(ctx, reqs, targets, nil)
+	fwds, err := st.RecordRequests(ctx, reqs, targets)
 	if err != nil {
 		t.Fatal(err)
 	}

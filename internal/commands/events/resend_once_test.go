@@ -27,7 +27,7 @@ func TestResendOnceRecordsAFinalAttempt(t *testing.T) {
 	}
 	defer st.Close()
 	req := &store.Request{ReceivedAt: cmdtest.Now, EventID: "e1", Method: "POST", Header: http.Header{}, Body: []byte(`{"id":"e1"}`), Status: 200}
-	if _, err := st.RecordRequests(t.Context(), []*store.Request{req}, [][]string{nil}, nil); err != nil {
+	if _, err := st.RecordRequests(t.Context(), []*store.Request{req}, [][]string{nil}); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := cmdtest.Factory(t, nil)

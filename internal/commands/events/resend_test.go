@@ -71,7 +71,7 @@ func TestResendRun(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := st.RecordRequests(t.Context(), []*store.Request{event()}, [][]string{tt.forwardedTo}, nil); err != nil {
+				if _, err := st.RecordRequests(t.Context(), []*store.Request{event()}, [][]string{tt.forwardedTo}); err != nil {
 					t.Fatal(err)
 				}
 				st.Close()

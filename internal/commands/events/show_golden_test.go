@@ -35,7 +35,7 @@ func TestShowRenderings(t *testing.T) {
 	}
 	ctx := context.Background()
 	fwds, err := st.RecordRequests(ctx, []*store.Request{verified, rejected},
-		[][]string{{"http://127.0.0.1:3000/webhooks", "http://127.0.0.1:3001/hooks/petstore"}, nil}, nil)
+		[][]string{{"http://127.0.0.1:3000/webhooks", "http://127.0.0.1:3001/hooks/petstore"}, nil})
 	if err != nil {
 		t.Fatal(err)
 	}

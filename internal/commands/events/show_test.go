@@ -109,7 +109,7 @@ func historyOf(t *testing.T, reqs ...*store.Request) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.RecordRequests(context.Background(), reqs, make([][]string, len(reqs)), nil); err != nil {
+	if _, err := st.RecordRequests(context.Background(), reqs, make([][]string, len(reqs))); err != nil {
 		t.Fatal(err)
 	}
 	return history

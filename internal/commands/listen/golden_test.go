@@ -302,7 +302,7 @@ func TestPendingForwardsAfterCtrlCStartTheirOwnLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := []*store.Request{{ReceivedAt: goldenAt, Method: "POST", Path: "/webhooks", Status: 200, EventID: goldenID, EventType: "pet.adopted"}}
-	if _, err := st.RecordRequests(context.Background(), reqs, [][]string{{"http://localhost:3000/webhooks"}}, nil); err != nil {
+	if _, err := st.RecordRequests(context.Background(), reqs, [][]string{{"http://localhost:3000/webhooks"}}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
