@@ -1,9 +1,12 @@
 package event
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 )
 
 // Override sets one path of the event to a value.
@@ -51,43 +54,90 @@ type Edits struct {
 // timestamp, the edits, then fresh placeholder values. It leaves edits as
 // they were, so that they can build the next event.
 func Build(fixture []byte, edits Edits, g Generator) ([]byte, Envelope, error) {
+	t, err := Compile(fixture, edits)
+	if err != nil {
+		return nil, Envelope{}, err
+	}
+	return t.Build(g)
+}
+
+// Template is a fixture with its edits applied, ready to make many events:
+// its JSON is encoded once, and each event only fills in the strings that
+// hold placeholders.
+type Template struct {
+	literals [][]byte // literals[i] comes before slots[i]; one more literal ends the event
+	slots    []string // string values holding "{{", expanded for each event
+	size     int
+}
+
+// Compile decodes fixture, makes its id and timestamp placeholders, and
+// applies edits (which it leaves as they were).
+func Compile(fixture []byte, edits Edits) (*Template, error) {
 	v, err := DecodeJSON(fixture)
 	var le *LimitError
 	if errors.As(err, &le) {
-		return nil, Envelope{}, fmt.Errorf("fixture: %w", err)
+		return nil, fmt.Errorf("fixture: %w", err)
 	}
 	if err != nil {
-		return nil, Envelope{}, fmt.Errorf("fixture is not valid JSON: %w", err)
+		return nil, fmt.Errorf("fixture is not valid JSON: %w", err)
 	}
 	root, ok := v.(*Object)
 	if !ok {
-		return nil, Envelope{}, fmt.Errorf("fixture must be a JSON object")
+		return nil, fmt.Errorf("fixture must be a JSON object")
 	}
 	root.Set(presentKey(root, "id", "eventId"), "{{uuid}}")
 	root.Set(presentKey(root, "timestamp", "created_at"), "{{now}}")
 	if edits.Merge != nil {
 		if _, ok := edits.Merge.(*Object); !ok {
-			return nil, Envelope{}, &EditError{fmt.Errorf("--data must hold a JSON object")}
+			return nil, &EditError{fmt.Errorf("--data must hold a JSON object")}
 		}
 		Merge(root, Clone(edits.Merge))
 	}
 	for _, o := range edits.Overrides {
 		if _, err := SetPath(root, o.Path, Clone(o.Value)); err != nil {
-			return nil, Envelope{}, &EditError{fmt.Errorf("--override %s: %w", strings.Join(o.Path, "."), err)}
+			return nil, &EditError{fmt.Errorf("--override %s: %w", strings.Join(o.Path, "."), err)}
 		}
 	}
 	for _, p := range edits.Removes {
 		if _, err := RemovePath(root, p); err != nil {
-			return nil, Envelope{}, &EditError{fmt.Errorf("--remove %s: %w", strings.Join(p, "."), err)}
+			return nil, &EditError{fmt.Errorf("--remove %s: %w", strings.Join(p, "."), err)}
 		}
 	}
-	if _, err := g.ExpandPlaceholders(root); err != nil {
-		return nil, Envelope{}, err
-	}
-	body, err := EncodeJSON(root)
+	var buf bytes.Buffer
+	t := &Template{}
+	err = encodeValueWith(&buf, root, func(s string) bool {
+		if !strings.Contains(s, "{{") {
+			return false
+		}
+		t.literals = append(t.literals, bytes.Clone(buf.Bytes()))
+		t.slots = append(t.slots, s)
+		buf.Reset()
+		return true
+	})
 	if err != nil {
-		return nil, Envelope{}, err
+		return nil, err
 	}
+	buf.WriteByte('\n')
+	t.literals = append(t.literals, buf.Bytes())
+	for _, l := range t.literals {
+		t.size += len(l)
+	}
+	return t, nil
+}
+
+// Build makes one event: the template's bytes with fresh placeholder
+// values, in the order they appear.
+func (t *Template) Build(g Generator) ([]byte, Envelope, error) {
+	body := make([]byte, 0, t.size+64*len(t.slots))
+	for i, s := range t.slots {
+		body = append(body, t.literals[i]...)
+		expanded, err := g.ExpandString(s)
+		if err != nil {
+			return nil, Envelope{}, err
+		}
+		body = jsonenc.AppendString(body, expanded)
+	}
+	body = append(body, t.literals[len(t.slots)]...)
 	env, err := ParseEnvelope(body)
 	if err != nil {
 		return nil, Envelope{}, err

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/petstoreapi/petstore-webhooks/internal/jsonenc"
 )
 
 // Object is a JSON object that keeps its keys in the order they were written,
@@ -152,6 +154,12 @@ func Indent(body []byte) []byte {
 }
 
 func encodeValue(buf *bytes.Buffer, v any) error {
+	return encodeValueWith(buf, v, func(string) bool { return false })
+}
+
+// encodeValueWith encodes v, handing each string value (not key) to slot
+// first: a string slot took is not written.
+func encodeValueWith(buf *bytes.Buffer, v any, slot func(string) bool) error {
 	switch t := v.(type) {
 	case *Object:
 		buf.WriteByte('{')
@@ -161,7 +169,7 @@ func encodeValue(buf *bytes.Buffer, v any) error {
 			}
 			writeString(buf, k)
 			buf.WriteByte(':')
-			if err := encodeValue(buf, t.values[k]); err != nil {
+			if err := encodeValueWith(buf, t.values[k], slot); err != nil {
 				return err
 			}
 		}
@@ -172,13 +180,15 @@ func encodeValue(buf *bytes.Buffer, v any) error {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := encodeValue(buf, e); err != nil {
+			if err := encodeValueWith(buf, e, slot); err != nil {
 				return err
 			}
 		}
 		buf.WriteByte(']')
 	case string:
-		writeString(buf, t)
+		if !slot(t) {
+			writeString(buf, t)
+		}
 	case json.Number:
 		buf.WriteString(t.String())
 	case nil:
@@ -196,10 +206,7 @@ func encodeValue(buf *bytes.Buffer, v any) error {
 }
 
 func writeString(buf *bytes.Buffer, s string) {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	buf.Truncate(buf.Len() - 1)
+	buf.Write(jsonenc.AppendString(buf.AvailableBuffer(), s))
 }
 
 // Merge deep-merges src over dst: objects merge key by key, anything else replaces.

@@ -4,7 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -27,32 +27,6 @@ type Generator struct {
 	// in place of crypto/rand, so that a test can make the same event
 	// twice; the UUIDs made from it do not count up within a millisecond.
 	Rand io.Reader
-}
-
-// ExpandPlaceholders replaces the placeholders in every string value of v.
-func (g Generator) ExpandPlaceholders(v any) (any, error) {
-	switch t := v.(type) {
-	case string:
-		return g.ExpandString(t)
-	case *Object:
-		for _, k := range t.Keys() {
-			old, _ := t.Get(k)
-			nv, err := g.ExpandPlaceholders(old)
-			if err != nil {
-				return nil, err
-			}
-			t.Set(k, nv)
-		}
-	case []any:
-		for i := range t {
-			nv, err := g.ExpandPlaceholders(t[i])
-			if err != nil {
-				return nil, err
-			}
-			t[i] = nv
-		}
-	}
-	return v, nil
 }
 
 // ExpandString replaces each {{name}} or {{name:arg}} in s. Text that does not
@@ -151,15 +125,25 @@ func (g Generator) random() io.Reader {
 	return rand.Reader
 }
 
+// randomString draws n characters of alphabet (at most 256) uniformly
+// from r. It reads the bytes crypto/rand.Int would for each character (one
+// byte each, masked to the bits of the alphabet's largest index, and again
+// when the value is out of range), so that a test's source makes the same
+// string; but it reads them n at a time and without big.Int.
 func randomString(r io.Reader, alphabet string, n int) string {
-	b := make([]byte, n)
-	max := big.NewInt(int64(len(alphabet)))
-	for i := range b {
-		k, err := rand.Int(r, max)
-		if err != nil {
+	mask := byte(1)<<bits.Len(uint(len(alphabet)-1)) - 1
+	out := make([]byte, 0, n)
+	var buf [32]byte
+	for len(out) < n {
+		chunk := buf[:min(n-len(out), len(buf))]
+		if _, err := io.ReadFull(r, chunk); err != nil {
 			panic(err) // crypto/rand does not fail on supported platforms, nor a test's source
 		}
-		b[i] = alphabet[k.Int64()]
+		for _, b := range chunk {
+			if k := b & mask; int(k) < len(alphabet) {
+				out = append(out, alphabet[k])
+			}
+		}
 	}
-	return string(b)
+	return string(out)
 }
