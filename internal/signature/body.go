@@ -1,14 +1,17 @@
 package signature
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -119,9 +122,42 @@ func decodeHexDigest(s, prefix string) ([]byte, error) {
 }
 
 func hmacSHA256(key []byte, parts ...[]byte) []byte {
-	m := hmac.New(sha256.New, key)
+	pool := keyedMACs(key)
+	m := pool.Get().(hash.Hash)
+	m.Reset()
 	for _, p := range parts {
 		m.Write(p)
 	}
-	return m.Sum(nil)
+	sum := m.Sum(make([]byte, 0, sha256.Size))
+	pool.Put(m)
+	return sum
+}
+
+// maxKeyedMACs bounds how many secrets keep HMACs for reuse: a listen or
+// trigger run has a few, and an emulator with more webhooks than this
+// keys a new HMAC for each of the others.
+const maxKeyedMACs = 64
+
+// macs holds, per secret, HMACs already keyed with it: keying one hashes
+// two blocks, as much work as the HMAC of a small event.
+var macs struct {
+	sync.Mutex
+	pools map[string]*sync.Pool
+}
+
+func keyedMACs(key []byte) *sync.Pool {
+	macs.Lock()
+	defer macs.Unlock()
+	if p, ok := macs.pools[string(key)]; ok {
+		return p
+	}
+	k := bytes.Clone(key)
+	p := &sync.Pool{New: func() any { return hmac.New(sha256.New, k) }}
+	if macs.pools == nil {
+		macs.pools = map[string]*sync.Pool{}
+	}
+	if len(macs.pools) < maxKeyedMACs {
+		macs.pools[string(k)] = p
+	}
+	return p
 }
