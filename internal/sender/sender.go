@@ -5,6 +5,7 @@ package sender
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,33 +36,95 @@ type Result struct {
 // OK reports a 2xx answer.
 func (r Result) OK() bool { return r.Err == nil && r.Status >= 200 && r.Status < 300 }
 
-// Send POSTs body with header to target and reads the answer to the end.
-// A redirect is never followed, whatever client's policy: following one
-// would turn the POST into a body-less GET, carry the signature to another
-// host and report that host's answer as the delivery's. A 3xx is the answer,
-// a failure whose Reason names where it pointed.
+// Send POSTs body with header to target and reads the answer to the end;
+// see Sender.Send.
 func Send(ctx context.Context, client *http.Client, target string, header http.Header, body []byte) Result {
-	noRedirects := *client
-	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	s, err := New(client, target)
 	if err != nil {
 		return Result{Err: err}
 	}
-	for k, v := range header {
-		req.Header[k] = v
+	return s.Send(ctx, header, body)
+}
+
+// Sender posts to one URL, parsed once for a run of many deliveries.
+type Sender struct {
+	transport http.RoundTripper
+	timeout   time.Duration
+	target    *url.URL
+}
+
+// New is a Sender to target through client's transport, within client's
+// timeout. It never follows a redirect, whatever client's policy: following
+// one would turn the POST into a body-less GET, carry the signature to
+// another host and report that host's answer as the delivery's. A 3xx is
+// the answer, a failure whose Reason names where it pointed. Being no
+// http.Client, it has no cookies either, and saves the Client's copies of
+// each request that only redirects and cookies need.
+func New(client *http.Client, target string) (*Sender, error) {
+	// Parsed as http.NewRequest parses it, so that a bad URL gets its error.
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	transport := client.Transport
+	if transport == nil {
+		transport = http.DefaultTransport
+	}
+	return &Sender{transport: transport, timeout: client.Timeout, target: req.URL}, nil
+}
+
+// Send POSTs body with header, which becomes the request's own, and reads
+// the answer to the end. A "Host" in header is the request's Host.
+func (s *Sender) Send(ctx context.Context, header http.Header, body []byte) Result {
+	caller := ctx
+	if s.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
+	if header == nil {
+		header = http.Header{}
+	}
+	if u := s.target.User; u != nil && header.Get("Authorization") == "" { // as http.Client does
+		password, _ := u.Password()
+		header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+password)))
+	}
+	req := (&http.Request{
+		Method:        http.MethodPost,
+		URL:           s.target, // read, never written, by the transport
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        header,
+		Body:          http.NoBody,
+		GetBody:       func() (io.ReadCloser, error) { return http.NoBody, nil },
+		ContentLength: int64(len(body)),
+		Host:          s.target.Host,
+	}).WithContext(ctx)
+	if len(body) > 0 {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	if h := header.Get("Host"); h != "" {
 		req.Host = h
 	}
 	start := time.Now()
-	resp, err := noRedirects.Do(req)
+	resp, err := s.transport.RoundTrip(req)
 	if err != nil {
-		return Result{Latency: time.Since(start), Err: Cause(err, 0)}
+		if caller.Err() != nil { // the caller's deadline or cancel, not the timeout
+			return Result{Latency: time.Since(start), Err: Cause(err, 0)}
+		}
+		return Result{Latency: time.Since(start), Err: Cause(err, s.timeout)}
 	}
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	res := Result{Status: resp.StatusCode}
+	var answer []byte
+	if res.OK() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	} else {
+		answer, _ = io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	}
 	resp.Body.Close()
-	res := Result{Status: resp.StatusCode, Latency: time.Since(start)}
+	res.Latency = time.Since(start)
 	switch {
 	case res.OK():
 	case resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "":

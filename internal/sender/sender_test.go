@@ -2,6 +2,7 @@ package sender
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -111,5 +112,40 @@ func TestSendDoesNotFollowRedirects(t *testing.T) {
 	}
 	if want := "redirected to " + strings.Replace(other.URL, "http://", "http://user:****@", 1) + "/ (not followed)"; r.Reason != want {
 		t.Fatalf("reason %q, want %q", r.Reason, want)
+	}
+}
+
+// A Sender is no http.Client, yet a URL's user and password still reach the
+// receiver as Basic authorization, as with a Client; a header given wins.
+func TestSendAuthorizesFromTheURL(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	target := strings.Replace(srv.URL, "http://", "http://ann:s3cret@", 1) + "/webhooks"
+	Send(context.Background(), srv.Client(), target, nil, []byte(`{}`))
+	Send(context.Background(), srv.Client(), target, http.Header{"Authorization": {"Bearer t"}}, []byte(`{}`))
+	if want := []string{"Basic YW5uOnMzY3JldA==", "Bearer t"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("Authorization %q, want %q", got, want)
+	}
+}
+
+// The client's timeout is told as such; the caller's own deadline is left
+// for the caller to tell (the emulator names its own answer timeout).
+func TestSendTimeouts(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer srv.Close()
+	defer close(release)
+	r := Send(context.Background(), &http.Client{Timeout: 20 * time.Millisecond}, srv.URL, nil, nil)
+	if r.Err == nil || r.Err.Error() != "no answer within 20ms" {
+		t.Fatalf("client timeout: %+v", r)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	r = Send(ctx, &http.Client{Timeout: time.Hour}, srv.URL, nil, nil)
+	if !errors.Is(r.Err, context.DeadlineExceeded) {
+		t.Fatalf("caller's deadline: %+v", r)
 	}
 }

@@ -86,6 +86,10 @@ func triggerRun(ctx context.Context, opts *Options) error {
 // deliverAll sends every template opts.Count times with opts.Concurrency
 // workers, printing each delivery as it ends, until done or ctx ends.
 func deliverAll(ctx context.Context, opts *Options, tpls []template, secret string, loadMode bool) (sender.Summary, error) {
+	to, err := sender.New(opts.HTTPClient(), opts.URL)
+	if err != nil {
+		return sender.Summary{}, err
+	}
 	var stats sender.Stats
 	var printMu sync.Mutex
 	var printErr error
@@ -109,7 +113,7 @@ func deliverAll(ctx context.Context, opts *Options, tpls []template, secret stri
 			defer wg.Done()
 			for t := range jobs {
 				if ctx.Err() == nil { // after Ctrl-C nothing more is sent
-					report(deliver(ctx, opts, t, secret))
+					report(deliver(ctx, opts, to, t, secret))
 				}
 			}
 		}()
@@ -152,7 +156,7 @@ func checkBuilds(opts *Options, tpls []template) error {
 }
 
 // deliver builds one fresh event from t, signs it and sends it.
-func deliver(ctx context.Context, opts *Options, t template, secret string) delivery {
+func deliver(ctx context.Context, opts *Options, to *sender.Sender, t template, secret string) delivery {
 	now := opts.Now()
 	body, env, err := t.build(now)
 	if err != nil {
@@ -162,7 +166,7 @@ func deliver(ctx context.Context, opts *Options, t template, secret string) deli
 	if err != nil {
 		return delivery{SentAt: now, EventType: env.Type, Result: sender.Result{Err: err}}
 	}
-	res := sender.Send(ctx, opts.HTTPClient(), opts.URL, header, body)
+	res := to.Send(ctx, header, body)
 	return delivery{SentAt: now, EventID: env.ID, EventType: env.Type, Result: res}
 }
 

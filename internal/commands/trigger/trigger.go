@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -270,8 +271,13 @@ func templates(opts *Options) ([]template, error) {
 	}
 	fromFixture := func(name string, fixture []byte) template {
 		warnAddedKeys(opts, name, fixture, edits.Merge)
+		compile := sync.OnceValues(func() (*event.Template, error) { return event.Compile(fixture, edits) })
 		return template{name: name, build: func(now time.Time) ([]byte, event.Envelope, error) {
-			body, env, err := event.Build(fixture, edits, event.Generator{Now: now, Rand: opts.Rand})
+			tpl, err := compile()
+			if err != nil {
+				return nil, event.Envelope{}, fmt.Errorf("%s: %w", name, err)
+			}
+			body, env, err := tpl.Build(event.Generator{Now: now, Rand: opts.Rand})
 			if err != nil {
 				return nil, env, fmt.Errorf("%s: %w", name, err)
 			}
