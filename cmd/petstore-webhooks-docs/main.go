@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cli"
+	"github.com/petstoreapi/petstore-webhooks/internal/manpages"
 )
 
 func main() {
@@ -56,7 +57,7 @@ func run(completionsDir, manDir string) error {
 			}
 			date = time.Unix(n, 0)
 		}
-		return cli.WriteManPages(cli.Tree(), manDir, date)
+		return manpages.Write(cli.ManTree(), manDir, date, "petstore-webhooks "+cli.Version())
 	}
 	return nil
 }

@@ -2,15 +2,10 @@ package cli
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/config"
 )
@@ -42,55 +37,21 @@ func Completions(root *cobra.Command) (map[string][]byte, error) {
 	return scripts, nil
 }
 
-// WriteManPages writes a gzipped man page, section 1, for every command into
-// dir, dated date.
-func WriteManPages(root *cobra.Command, dir string, date time.Time) error {
-	tmp, err := os.MkdirTemp("", "petstore-webhooks-man")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	v, _, _ := buildVersion()
-	header := &doc.GenManHeader{Title: "PETSTORE-WEBHOOKS", Section: "1", Source: "petstore-webhooks " + v, Manual: "petstore-webhooks manual", Date: &date}
-	root.DisableAutoGenTag = true
-	long := root.Long
-	defer func() { root.Long = long }()
-	// The help topics are not commands that get pages of their own. man
-	// indents them, and does not wrap them: they are laid out narrower.
+// ManTree is Tree for the man pages: the root's description also carries
+// the help topics, which are not commands with pages of their own. man
+// indents them and does not wrap them: they are laid out narrower.
+func ManTree() *cobra.Command {
+	root := Tree()
 	width := helpColumns - manIndent
 	root.Long += "\n\n# EXIT CODES\n\n" + preformatted(exitCodesHelp(width)) + "\n\n# ENVIRONMENT\n\n" + preformatted(environmentHelp(width))
-	if err := doc.GenManTree(root, header, tmp); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	pages, err := filepath.Glob(filepath.Join(tmp, "*.1"))
-	if err != nil {
-		return err
-	}
-	for _, page := range pages {
-		if err := gzipFile(page, filepath.Join(dir, filepath.Base(page)+".gz")); err != nil {
-			return err
-		}
-	}
-	return nil
+	root.DisableAutoGenTag = true
+	return root
 }
 
-func gzipFile(src, dst string) error {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write(data); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return os.WriteFile(dst, b.Bytes(), 0o644)
+// Version is the version that `version` prints, without commit and date.
+func Version() string {
+	v, _, _ := buildVersion()
+	return v
 }
 
 // manIndent is how far man indents a page's text.

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/cmdutil/cmdtest"
 	"github.com/petstoreapi/petstore-webhooks/internal/config"
-	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 )
 
 // completions/ holds what the completion command makes; regenerate with
@@ -94,68 +91,13 @@ func TestEveryCommandHasExamples(t *testing.T) {
 	walk(Tree())
 }
 
-func TestManPages(t *testing.T) {
-	dir := t.TempDir()
-	root := Tree()
-	if err := WriteManPages(root, dir, cmdtest.Now); err != nil {
-		t.Fatal(err)
+// The man pages' extra sections are in ManTree's description only.
+func TestManTreeCarriesTheHelpTopics(t *testing.T) {
+	if !strings.Contains(ManTree().Long, "# EXIT CODES") || strings.Contains(Tree().Long, "EXIT CODES") {
+		t.Error("want the help topics in ManTree's description and not in Tree's")
 	}
-	for _, page := range []string{"petstore-webhooks.1.gz", "petstore-webhooks-listen.1.gz", "petstore-webhooks-events-resend.1.gz", "petstore-webhooks-completion-bash.1.gz"} {
-		if _, err := os.Stat(filepath.Join(dir, page)); err != nil {
-			t.Errorf("no man page %s", page)
-		}
-	}
-	if strings.Contains(root.Long, "EXIT CODES") {
-		t.Error("the root's help kept the man page's extra sections")
-	}
-}
-
-// manPage is the roff source of a page that WriteManPages wrote into dir.
-func manPage(t *testing.T, dir, name string) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(page)
-}
-
-// The man page's header names the version that `version` prints, and the
-// help topics it carries, which man indents and does not wrap, fit 80
-// columns once indented.
-func TestManPageHeaderAndTopics(t *testing.T) {
-	dir := t.TempDir()
-	if err := WriteManPages(Tree(), dir, cmdtest.Now); err != nil {
-		t.Fatal(err)
-	}
-	page := manPage(t, dir, "petstore-webhooks.1.gz")
-	v, _, _ := buildVersion()
-	if want := `"petstore-webhooks ` + v + `"`; !strings.Contains(page, want) {
-		t.Errorf("the header does not name %s:\n%s", want, page[:min(len(page), 200)])
-	}
-	inExample := false
-	for _, line := range strings.Split(page, "\n") {
-		switch line {
-		case ".EX":
-			inExample = true
-		case ".EE":
-			inExample = false
-		default:
-			if inExample {
-				if w := golden.Width(line); w > helpColumns-manIndent {
-					t.Errorf("preformatted line of %d columns, %d once man indents it:\n%s", w, w+manIndent, line)
-				}
-			}
-		}
+	if v, _, _ := buildVersion(); Version() != v {
+		t.Errorf("Version() = %q, want %q", Version(), v)
 	}
 }
 
