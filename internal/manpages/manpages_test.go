@@ -75,4 +75,3 @@ func TestManPageHeaderAndTopics(t *testing.T) {
 		}
 	}
 }
-
