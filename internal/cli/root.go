@@ -165,8 +165,8 @@ carries.`,
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
 		NewCmdVersion(f, nil),
-		newHelpTopic("exit-codes", "What each exit code means", exitCodesHelp(helpColumns)),
-		newHelpTopic("environment", "Environment variables and what they set", environmentHelp(helpColumns)),
+		newHelpTopic("exit-codes", "What each exit code means", func() string { return exitCodesHelp(helpColumns) }),
+		newHelpTopic("environment", "Environment variables and what they set", func() string { return environmentHelp(helpColumns) }),
 	)
 	root.AddCommand(webhooks.NewCmds(f)...)
 	describeCompletion(root)
@@ -380,14 +380,16 @@ func versionRun(_ context.Context, opts *VersionOptions) error {
 	return err
 }
 
-func newHelpTopic(name, short, long string) *cobra.Command {
-	return &cobra.Command{
-		Use:   name,
-		Short: short,
-		Long:  long,
-		// No Run: cobra lists it under "Additional help topics" and
-		// `help NAME` prints Long.
-	}
+// newHelpTopic is `help NAME`: cobra lists a command without Run under
+// "Additional help topics" and prints its Long. The text is laid out only
+// when asked for, not at every start.
+func newHelpTopic(name, short string, long func() string) *cobra.Command {
+	topic := &cobra.Command{Use: name, Short: short}
+	topic.SetHelpFunc(func(c *cobra.Command, args []string) {
+		c.Long = long()
+		c.Parent().HelpFunc()(c, args)
+	})
+	return topic
 }
 
 // exitCodesHelp is the text of `help exit-codes`, wrapped to columns.
