@@ -17,20 +17,29 @@
 //     load generator under `taskset -c 0` (this program re-executed as a
 //     child), so a ratio measures the server's own cost per request and not
 //     what the load generator leaves it. Each listen run comes right after a
-//     bare-handler run and is divided by it. The pinned load generator signs
-//     each event as it sends it, so that no event id repeats: listen takes a
-//     repeated id for a duplicate, which it records but does not print.
+//     bare-handler run and is divided by it. The pinned load generator is a
+//     raw HTTP/1.1 keep-alive client (raw.go) sending distinct signed
+//     pet.adopted events of about 900 bytes, made before the run: listen
+//     takes a repeated id for a duplicate, which it records but does not
+//     print. With wrk on PATH, each round also runs wrk as issue #15 did (one
+//     body: ids repeat) on the bare handler and both listens, as a reference.
 //   - -trigger compares `trigger order.created --count N --concurrency C`
-//     (-trigger-count, -trigger-concurrency; 50000 and 32 by default) with
-//     `hey -n N -c C` and, when wrk is on PATH, `wrk -t1 -c C -d DURATION`,
-//     each sending one identical signed body (trigger's own, from --dry-run),
-//     all on CPU 0 against the bare handler on CPU 1. hey is looked for on
-//     PATH and in $(go env GOPATH)/bin; without it that row is skipped
-//     (install: go install github.com/rakyll/hey@v0.1.5).
+//     (-trigger-count, -trigger-concurrency; 50000 and 32 by default), run
+//     under a pseudo-terminal (script) so that its progress bar and summary
+//     are on, with `hey -n N -c C` and, when wrk is on PATH, `wrk -t1 -c C -d
+//     DURATION`, each sending one identical signed body (trigger's own, from
+//     --dry-run), all on CPU 0 against the bare handler on CPU 1. It checks
+//     trigger's count against the bare handler's (GET /stats) and prints
+//     trigger's latencies beside hey's. hey is looked for on PATH and in
+//     $(go env GOPATH)/bin; without it that row is skipped (install: go
+//     install github.com/rakyll/hey@v0.1.5).
+//   - -profile DIR builds petstore-webhooks with -tags pprof and saves CPU
+//     and allocation profiles of listen (history on, then off) and trigger,
+//     pinned and under load, in DIR, and prints the top 25 of each.
 //
 // One command reproduces every figure:
 //
-//	go run ./tools/bench -pin -connections 4,32,64 -trigger
+//	go run ./tools/bench -pin -connections 4,32,64 -trigger -soak 60s -profile DIR
 package main
 
 import (
@@ -81,6 +90,7 @@ func main() {
 	trig := flag.Bool("trigger", false, "compare `trigger --count N --concurrency C` with hey and wrk, pinned, against the bare handler")
 	trigN := flag.Int("trigger-count", 50000, "events per run of trigger and hey with -trigger")
 	trigC := flag.Int("trigger-concurrency", 32, "concurrency of trigger, hey and wrk with -trigger")
+	profileDir := flag.String("profile", "", "save CPU and allocation profiles of listen (history on and off) and trigger, pinned and under load, in this directory, and print their top")
 	flag.Parse()
 	var conns []int
 	for _, f := range strings.Split(*connList, ",") {
@@ -91,14 +101,14 @@ func main() {
 		}
 		conns = append(conns, n)
 	}
-	if *pin || *trig {
+	if *pin || *trig || *profileDir != "" {
 		if _, err := exec.LookPath("taskset"); err != nil || runtime.NumCPU() < 2 {
-			fmt.Fprintln(os.Stderr, "bench: -pin and -trigger need taskset (util-linux) and at least 2 CPUs")
+			fmt.Fprintln(os.Stderr, "bench: -pin, -trigger and -profile need taskset (util-linux) and at least 2 CPUs")
 			os.Exit(2)
 		}
 	}
 	o := options{duration: *duration, conns: conns, latencyN: *latencyN, soak: *soak, rounds: *rounds,
-		pin: *pin, trigger: *trig, trigN: *trigN, trigC: *trigC}
+		pin: *pin, trigger: *trig, trigN: *trigN, trigC: *trigC, profileDir: *profileDir}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -113,6 +123,7 @@ type options struct {
 	rounds       int
 	pin, trigger bool
 	trigN, trigC int
+	profileDir   string
 }
 
 func run(o options) error {
@@ -153,8 +164,14 @@ func run(o options) error {
 			}
 		}
 	}
+	var trigRate float64 // events/s, 0 without -trigger
 	if o.trigger {
-		if err := triggerVsLoadTools(self, bin, dir, o.trigN, o.trigC, duration, rounds); err != nil {
+		if trigRate, err = triggerVsLoadTools(self, bin, dir, o.trigN, o.trigC, duration, rounds); err != nil {
+			return err
+		}
+	}
+	if o.profileDir != "" {
+		if err := profiles(self, dir, o.profileDir, duration, trigRate); err != nil {
 			return err
 		}
 	}
@@ -248,10 +265,18 @@ type signed struct {
 	id   string
 }
 
-// serveBare is the baseline: read the body, check the HMAC, answer 200.
+// serveBare is the baseline: read the body, check the HMAC, answer 200. It
+// counts the requests it reads, and answers GET /stats with that count, so
+// that what a sender says it sent can be checked against what arrived.
 func serveBare(addr string) {
 	key := []byte(secret)
+	var requests atomic.Int64
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "GET" && r.URL.Path == "/stats" {
+			fmt.Fprintf(w, "%d\n", requests.Load())
+			return
+		}
+		requests.Add(1)
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			w.WriteHeader(400)
@@ -287,7 +312,7 @@ func start(cmd *exec.Cmd, addr, dir string) (*process, error) {
 		return nil, err
 	}
 	cmd.Stdout = out
-	cmd.Env = append(os.Environ(), "PETSTORE_WEBHOOK_SECRET="+secret, "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir)
+	cmd.Env = append(cmd.Environ(), "PETSTORE_WEBHOOK_SECRET="+secret, "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir)
 	errPipe, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		return nil, err
