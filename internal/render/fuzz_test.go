@@ -69,3 +69,23 @@ func FuzzAppendRequestLine(f *testing.F) {
 		}
 	})
 }
+
+// appendCompact trusts that its input is valid JSON and makes what
+// json.Compact makes of it, byte for byte.
+func FuzzAppendCompactIsJSONCompact(f *testing.F) {
+	for _, s := range []string{`{"a": 1}`, "{\n \"a\" : [1, 2.5e3, \"x \\\" y\\\\\", \"\u2028\"]\n}\n", `" a\\"`, `[ ]`, "\t\"\xff \"\r\n", `{"k":"\\\\"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if !json.Valid(in) {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Compact(&want, in); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendCompact([]byte("prefix"), in); string(got) != "prefix"+want.String() {
+			t.Fatalf("%q: got %q, want %q", in, got[6:], want.Bytes())
+		}
+	})
+}
