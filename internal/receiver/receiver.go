@@ -110,7 +110,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.finish(w, &req, http.StatusMethodNotAllowed, "method_not_allowed", "send events with POST")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody), r.ContentLength)
 	req.Body = body
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -244,4 +244,32 @@ func (s *idSet) add(id string) bool {
 	s.next = (s.next + 1) % len(s.order)
 	s.full = s.full || s.next == 0
 	return true
+}
+
+// presizeLimit bounds the buffer made up front for a body from the length its
+// sender announced: a sender that claims more and sends less costs no more.
+const presizeLimit = 64 << 10
+
+// readBody reads body to its end, as io.ReadAll does, but into one buffer of
+// the announced length when there is one: io.ReadAll starts at 512 bytes and
+// grows, three buffers for a 900-byte event (a third of what listen
+// allocated under load).
+func readBody(body io.Reader, announced int64) ([]byte, error) {
+	if announced <= 0 || announced > presizeLimit {
+		return io.ReadAll(body)
+	}
+	b := make([]byte, 0, announced+1) // +1: the read that finds the end has room
+	for {
+		n, err := body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // more than announced: grow as io.ReadAll would
+		}
+	}
 }

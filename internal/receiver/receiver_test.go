@@ -2,11 +2,13 @@ package receiver
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
@@ -191,5 +193,26 @@ func TestTheRecordersAnswerIsTheOneTheSinkSees(t *testing.T) {
 	}
 	if got, want := h.Stats(), (Stats{Received: 1, Verified: 1}); got != want {
 		t.Fatalf("stats = %+v, want %+v", got, want)
+	}
+}
+
+// readBody reads what io.ReadAll reads, whatever the announced length says:
+// exact, short, long, absent or beyond the presized bound, in reads of any size.
+func TestReadBodyIsReadAll(t *testing.T) {
+	body := strings.Repeat("0123456789", 100)
+	for _, announced := range []int64{-1, 0, 1, 999, 1000, 1001, 5000, presizeLimit + 1} {
+		for _, reader := range []func() io.Reader{
+			func() io.Reader { return strings.NewReader(body) },
+			func() io.Reader { return iotest.OneByteReader(strings.NewReader(body)) },
+			func() io.Reader { return iotest.DataErrReader(strings.NewReader(body)) },
+		} {
+			got, err := readBody(reader(), announced)
+			if err != nil || string(got) != body {
+				t.Errorf("announced %d: %d bytes, %v", announced, len(got), err)
+			}
+		}
+	}
+	if _, err := readBody(iotest.TimeoutReader(strings.NewReader(body)), 2000); err == nil {
+		t.Error("a read error was lost")
 	}
 }

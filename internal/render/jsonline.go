@@ -145,15 +145,15 @@ func appendCompact(dst, valid []byte) []byte {
 // whose contents start at i, or len(b) when it has none.
 func stringEnd(b []byte, i int) int {
 	for {
-		j := bytes.IndexAny(b[i:], `"\`)
-		if j < 0 {
+		quote := bytes.IndexByte(b[i:], '"')
+		if quote < 0 {
 			return len(b)
 		}
-		i += j
-		if b[i] == '"' {
-			return i + 1
+		escape := bytes.IndexByte(b[i:i+quote], '\\')
+		if escape < 0 {
+			return i + quote + 1
 		}
-		i += 2 // a backslash and the character it escapes
+		i += escape + 2 // a backslash and the character it escapes
 		if i >= len(b) {
 			return len(b)
 		}
