@@ -27,6 +27,7 @@ type printer struct {
 	opts     *Options
 	out      *lines.Writer
 	followed chan struct{} // closed once follow has shown the last item; nil when not following
+	line     []byte        // the JSON line print makes, reused: Emit copies it
 }
 
 // How many of the intake's items may wait for the printer, and how many
@@ -35,6 +36,9 @@ const (
 	printerBuffer = 4096
 	printerBytes  = 16 << 20
 )
+
+// keptLine bounds the line buffer print keeps between lines.
+const keptLine = 64 << 10
 
 // flushDelay is how long a line may wait to be written with the next ones.
 const flushDelay = 10 * time.Millisecond
@@ -107,7 +111,11 @@ func (p *printer) print(r receiver.Request) {
 	}
 	ios := p.opts.IO
 	if p.opts.Format == "json" {
-		p.out.Emit(render.AppendRequestLine(nil, r))
+		p.line = render.AppendRequestLine(p.line[:0], r)
+		p.out.Emit(p.line)
+		if cap(p.line) > keptLine {
+			p.line = nil // a large body's line is not kept for the small ones
+		}
 		return
 	}
 	line := render.RequestLine(ios.OutStyles(), ios.IsStdoutTTY(), r) + "\n"
