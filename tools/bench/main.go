@@ -90,6 +90,7 @@ func main() {
 	trig := flag.Bool("trigger", false, "compare `trigger --count N --concurrency C` with hey and wrk, pinned, against the bare handler")
 	trigN := flag.Int("trigger-count", 50000, "events per run of trigger and hey with -trigger")
 	trigC := flag.Int("trigger-concurrency", 32, "concurrency of trigger, hey and wrk with -trigger")
+	startupTimes := flag.Bool("startup", false, "time the start-up of --version, trigger --dry-run and fixtures, in a release build and a go build")
 	profileDir := flag.String("profile", "", "save CPU and allocation profiles of listen (history on and off) and trigger, pinned and under load, in this directory, and print their top")
 	flag.Parse()
 	var conns []int
@@ -108,7 +109,7 @@ func main() {
 		}
 	}
 	o := options{duration: *duration, conns: conns, latencyN: *latencyN, soak: *soak, rounds: *rounds,
-		pin: *pin, trigger: *trig, trigN: *trigN, trigC: *trigC, profileDir: *profileDir}
+		pin: *pin, trigger: *trig, trigN: *trigN, trigC: *trigC, profileDir: *profileDir, startup: *startupTimes}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -124,6 +125,7 @@ type options struct {
 	pin, trigger bool
 	trigN, trigC int
 	profileDir   string
+	startup      bool
 }
 
 func run(o options) error {
@@ -165,6 +167,11 @@ func run(o options) error {
 		}
 	}
 	var trigRate float64 // events/s, 0 without -trigger
+	if o.startup {
+		if err := startup(dir); err != nil {
+			return err
+		}
+	}
 	if o.trigger {
 		if trigRate, err = triggerVsLoadTools(self, bin, dir, o.trigN, o.trigC, duration, rounds); err != nil {
 			return err
