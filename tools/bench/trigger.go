@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -217,6 +218,11 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 			p.stop()
 			if err != nil {
 				return 0, fmt.Errorf("hey: %v\n%s", err, out)
+			}
+			// hey counts a request that got no answer in its Requests/sec,
+			// and lists it under "Error distribution".
+			if bytes.Contains(out, []byte("Error distribution")) {
+				return 0, fmt.Errorf("hey had requests without an answer:\n%s", out)
 			}
 			for _, m := range heyStatus.FindAllSubmatch(out, -1) {
 				if string(m[1]) != "200" {
