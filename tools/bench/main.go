@@ -235,11 +235,7 @@ func unpinned(servers []server, duration time.Duration, conns, rounds int, bodie
 			fmt.Printf(" %8.0f/s", r)
 		}
 		if i > 0 {
-			fmt.Printf("   ratio to bare, median %.2fx (rounds:", median(ratios))
-			for _, x := range ratios {
-				fmt.Printf(" %.2f", x)
-			}
-			fmt.Printf(")  target >= %s", []string{"", "0.5x", "0.8x"}[i])
+			fmt.Printf("   ratio to bare, %s  target >= %s", ratioSummary(ratios), []string{"", "0.5x", "0.8x"}[i])
 		}
 		fmt.Println()
 	}
@@ -561,6 +557,17 @@ func median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// ratioSummary is "median 0.62x (rounds: 0.60 0.62 0.65)".
+func ratioSummary(ratios []float64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "median %.2fx (rounds:", median(ratios))
+	for _, x := range ratios {
+		fmt.Fprintf(&b, " %.2f", x)
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 func mean(v []float64) float64 {

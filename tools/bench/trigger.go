@@ -287,11 +287,7 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		for i := range trig {
 			ratios = append(ratios, trig[i]/heyR[i])
 		}
-		fmt.Printf("  trigger / hey: median %.2fx (rounds:", median(ratios))
-		for _, x := range ratios {
-			fmt.Printf(" %.2f", x)
-		}
-		fmt.Println(")  target >= 0.8x")
+		fmt.Printf("  trigger / hey: %s  target >= 0.8x\n", ratioSummary(ratios))
 	}
 	fmt.Println("  latency per round: trigger's own summary, the requests the bare handler read, hey's distribution (0.1 ms steps)")
 	for i, s := range own {
