@@ -110,7 +110,7 @@ func pinned(self, bin, dir string, d time.Duration, conns, rounds int) error {
 		return nil
 	}
 	fmt.Printf("throughput (2xx answers per second), %d rounds, %d connections, pinned: server on CPU 1, load generator on CPU 0\n", rounds, conns)
-	fmt.Printf("  load: the harness's raw HTTP/1.1 client, every request a distinct signed pet.adopted event of %d bytes\n", len(petAdopted(eventIDPrefix()+"100000")))
+	fmt.Printf("  load: the harness's raw HTTP/1.1 client, every request a distinct signed pet.adopted event of about %d bytes\n", len(petAdopted(eventIDPrefix()+"100000")))
 	for i, srv := range servers {
 		var ratios []float64
 		fmt.Printf("  %-22s bare", srv.name)
@@ -127,7 +127,7 @@ func pinned(self, bin, dir string, d time.Duration, conns, rounds int) error {
 	if wrk == "" {
 		fmt.Println("  wrk: not on PATH; its reference rows skipped")
 	} else {
-		fmt.Printf("  reference, as issue #15 measured: taskset -c 0 wrk -t1 -c%d -d%s (wrk, one body: ids repeat, so listen records one event and counts the rest as duplicates)\n", conns, d)
+		fmt.Printf("  reference, as issue #15 measured: taskset -c 0 wrk -t1 -c%d -d%s (wrk, one body: ids repeat, so listen marks every request after the first as a duplicate)\n", conns, d)
 		for i, srv := range wrkServers {
 			fmt.Printf("    %-22s", srv.name)
 			var ratios []float64
