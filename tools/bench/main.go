@@ -307,31 +307,44 @@ func start(cmd *exec.Cmd, addr, dir string) (*process, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer out.Close() // the child has its own copy
 	cmd.Stdout = out
 	cmd.Env = append(cmd.Environ(), "PETSTORE_WEBHOOK_SECRET="+secret, "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir)
-	errPipe, _ := cmd.StderrPipe()
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
 	found := make(chan string, 1)
+	stderrEnded := make(chan struct{})
 	var said strings.Builder
 	var mu sync.Mutex
 	go func() {
+		defer close(stderrEnded)
 		sc := bufio.NewScanner(errPipe)
 		for sc.Scan() {
 			mu.Lock()
 			said.WriteString(sc.Text() + "\n")
 			mu.Unlock()
 			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
+				select { // the first ready line; reading stderr goes on
+				case found <- m[1]:
+				default:
+				}
 			}
 		}
 	}()
 	select {
 	case u := <-found:
 		return &process{cmd: cmd, url: u}, nil
+	case <-stderrEnded: // it exited without a ready line
+		err := cmd.Wait()
+		return nil, fmt.Errorf("%v exited before it was ready (%v):\n%s", cmd.Args, err, said.String())
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
+		cmd.Wait()
 		mu.Lock()
 		defer mu.Unlock()
 		return nil, fmt.Errorf("%v not ready after 10s:\n%s", cmd.Args, said.String())
