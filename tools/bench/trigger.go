@@ -189,13 +189,13 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		began := time.Now()
 		out, err := cmd.CombinedOutput()
 		took := time.Since(began)
-		var count int
-		if err == nil {
-			count, err = bareCount(p)
-		}
+		count, countErr := bareCount(p)
 		p.stop()
 		if err != nil {
 			return 0, fmt.Errorf("trigger: %v\n%s", err, tail(string(out)))
+		}
+		if countErr != nil {
+			return 0, fmt.Errorf("asking the bare handler for its count: %v", countErr)
 		}
 		s, err := readTriggerOutput(out, n)
 		if err != nil {
@@ -259,7 +259,7 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		return 0, nil
 	}
 	row := func(name string, v []float64) {
-		fmt.Printf("  %-52s", name)
+		fmt.Printf("  %-62s", name)
 		for _, x := range v {
 			fmt.Printf(" %8.0f/s", x)
 		}
