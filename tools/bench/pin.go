@@ -110,14 +110,7 @@ func pinned(self, bin, dir string, d time.Duration, conns, rounds int) error {
 		return nil
 	}
 	fmt.Printf("throughput (2xx answers per second), %d rounds, %d connections, pinned: server on CPU 1, load generator on CPU 0\n", rounds, conns)
-	fmt.Printf("  load: the harness's raw HTTP/1.1 client, every request a distinct signed pet.adopted event of %d bytes\n", len(petAdopted(eventIDPrefix()+"100000")))
-	ratioList := func(ratios []float64) {
-		fmt.Printf("median %.2fx (rounds:", median(ratios))
-		for _, x := range ratios {
-			fmt.Printf(" %.2f", x)
-		}
-		fmt.Printf(")")
-	}
+	fmt.Printf("  load: the harness's raw HTTP/1.1 client, every request a distinct signed pet.adopted event of about %d bytes\n", len(petAdopted(eventIDPrefix()+"100000")))
 	for i, srv := range servers {
 		var ratios []float64
 		fmt.Printf("  %-22s bare", srv.name)
@@ -129,14 +122,12 @@ func pinned(self, bin, dir string, d time.Duration, conns, rounds int) error {
 			ratios = append(ratios, r/bareRates[i][round])
 			fmt.Printf(" %8.0f/s", r)
 		}
-		fmt.Printf("   ratio to the bare run before, ")
-		ratioList(ratios)
-		fmt.Printf("  target >= %s\n", targets[i])
+		fmt.Printf("   ratio to the bare run before, %s  target >= %s\n", ratioSummary(ratios), targets[i])
 	}
 	if wrk == "" {
 		fmt.Println("  wrk: not on PATH; its reference rows skipped")
 	} else {
-		fmt.Printf("  reference, as issue #15 measured: taskset -c 0 wrk -t1 -c%d -d%s (wrk, one body: ids repeat, so listen records one event and counts the rest as duplicates)\n", conns, d)
+		fmt.Printf("  reference, as issue #15 measured: taskset -c 0 wrk -t1 -c%d -d%s (wrk, one body: ids repeat, so listen marks every request after the first as a duplicate)\n", conns, d)
 		for i, srv := range wrkServers {
 			fmt.Printf("    %-22s", srv.name)
 			var ratios []float64
@@ -145,8 +136,7 @@ func pinned(self, bin, dir string, d time.Duration, conns, rounds int) error {
 				fmt.Printf(" %8.0f/s", r)
 			}
 			if i > 0 {
-				fmt.Printf("   ratio to wrk's bare run of the round, ")
-				ratioList(ratios)
+				fmt.Printf("   ratio to wrk's bare run of the round, %s", ratioSummary(ratios))
 			}
 			fmt.Println()
 		}

@@ -66,8 +66,8 @@ type rawRequests struct {
 }
 
 func makeRawRequests(u *url.URL, n int) *rawRequests {
-	// ids no other run gives: listen takes a repeated id for a duplicate,
-	// which takes a cheaper path.
+	// ids no other run gives: listen marks a repeated id as a duplicate,
+	// which a user's traffic seldom has.
 	prefix := eventIDPrefix()
 	head := "POST " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\nContent-Type: application/json\r\nContent-Length: "
 	size := len(head) + len(petAdopted(prefix+"0000000")) + 100

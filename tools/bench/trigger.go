@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -188,13 +189,13 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		began := time.Now()
 		out, err := cmd.CombinedOutput()
 		took := time.Since(began)
-		var count int
-		if err == nil {
-			count, err = bareCount(p)
-		}
+		count, countErr := bareCount(p)
 		p.stop()
 		if err != nil {
 			return 0, fmt.Errorf("trigger: %v\n%s", err, tail(string(out)))
+		}
+		if countErr != nil {
+			return 0, fmt.Errorf("asking the bare handler for its count: %v", countErr)
 		}
 		s, err := readTriggerOutput(out, n)
 		if err != nil {
@@ -217,6 +218,11 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 			p.stop()
 			if err != nil {
 				return 0, fmt.Errorf("hey: %v\n%s", err, out)
+			}
+			// hey counts a request that got no answer in its Requests/sec,
+			// and lists it under "Error distribution".
+			if bytes.Contains(out, []byte("Error distribution")) {
+				return 0, fmt.Errorf("hey had requests without an answer:\n%s", out)
 			}
 			for _, m := range heyStatus.FindAllSubmatch(out, -1) {
 				if string(m[1]) != "200" {
@@ -253,7 +259,7 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		return 0, nil
 	}
 	row := func(name string, v []float64) {
-		fmt.Printf("  %-52s", name)
+		fmt.Printf("  %-62s", name)
 		for _, x := range v {
 			fmt.Printf(" %8.0f/s", x)
 		}
@@ -281,11 +287,7 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		for i := range trig {
 			ratios = append(ratios, trig[i]/heyR[i])
 		}
-		fmt.Printf("  trigger / hey: median %.2fx (rounds:", median(ratios))
-		for _, x := range ratios {
-			fmt.Printf(" %.2f", x)
-		}
-		fmt.Println(")  target >= 0.8x")
+		fmt.Printf("  trigger / hey: %s  target >= 0.8x\n", ratioSummary(ratios))
 	}
 	fmt.Println("  latency per round: trigger's own summary, the requests the bare handler read, hey's distribution (0.1 ms steps)")
 	for i, s := range own {
