@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,15 +54,28 @@ func pinned(self, bin, dir string, d time.Duration, conns, rounds int) error {
 			return start(pinnedCmd("1", bin, append([]string{"listen", "--addr", addr, "--format", "json"}, args...)...), addr, dir)
 		}
 	}
+	// Each run with history starts from an empty file, so that every round
+	// and connection count writes into the same size of history.
+	withHistory := func(name string) func(string) (*process, error) {
+		path := filepath.Join(dir, name)
+		return func(addr string) (*process, error) {
+			for _, f := range []string{path, path + "-wal", path + "-shm"} {
+				if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return nil, err
+				}
+			}
+			return listen("--history", path)(addr)
+		}
+	}
 	servers := []server{
-		{"listen, history on", listen("--history", filepath.Join(dir, "pinned.db"))},
+		{"listen, history on", withHistory("pinned.db")},
 		{"listen --no-history", listen("--no-history")},
 	}
 	wrk, _ := exec.LookPath("wrk")
 	var wrkScript string
 	wrkServers := []server{
 		{"bare", bare},
-		{"listen, history on", listen("--history", filepath.Join(dir, "pinned-wrk.db"))},
+		{"listen, history on", withHistory("pinned-wrk.db")},
 		{"listen --no-history", listen("--no-history")},
 	}
 	wrkRates := make([][]float64, len(wrkServers))
