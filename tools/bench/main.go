@@ -269,16 +269,20 @@ type signed struct {
 }
 
 // serveBare is the baseline: read the body, check the HMAC, answer 200. It
-// counts the requests it reads, and answers GET /stats with that count, so
-// that what a sender says it sent can be checked against what arrived.
+// counts the requests it reads, and answers GET /stats with that count and
+// when the first and the last came, so that what a sender says it sent, and
+// the latency it measured, can be checked against what arrived.
 func serveBare(addr string) {
 	key := []byte(secret)
-	var requests atomic.Int64
+	var requests, first, last atomic.Int64 // first and last: when requests came, Unix ns
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "GET" && r.URL.Path == "/stats" {
-			fmt.Fprintf(w, "%d\n", requests.Load())
+			fmt.Fprintf(w, "%d %d %d\n", requests.Load(), first.Load(), last.Load())
 			return
 		}
+		now := time.Now().UnixNano()
+		first.CompareAndSwap(0, now)
+		last.Store(now)
 		requests.Add(1)
 		body, err := io.ReadAll(r.Body)
 		if err != nil {

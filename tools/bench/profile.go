@@ -152,8 +152,8 @@ func profileTrigger(self, bin, dir, base string, d time.Duration, rate float64) 
 	if _, err := readTriggerOutput(out.Bytes(), n); err != nil {
 		return 0, err
 	}
-	if got, err := bareCount(p); err != nil || got != n {
-		return 0, fmt.Errorf("trigger delivered %d events, the bare handler read %d requests (%v)", n, got, err)
+	if got, err := bareCount(p); err != nil || got.count != n {
+		return 0, fmt.Errorf("trigger delivered %d events, the bare handler read %d requests (%v)", n, got.count, err)
 	}
 	return n, nil
 }

@@ -84,19 +84,34 @@ func tail(s string) string {
 	return s
 }
 
-// bareCount asks a bare handler how many requests it read.
-func bareCount(p *process) (int, error) {
+// bareStats is what a bare handler saw: how many requests it read, and at
+// what rate from the first to the last.
+type bareStats struct {
+	count     int
+	perSecond float64
+}
+
+// bareCount asks a bare handler what it saw.
+func bareCount(p *process) (bareStats, error) {
 	base, _, _ := strings.Cut(strings.TrimPrefix(p.url, "http://"), "/")
 	resp, err := http.Get("http://" + base + "/stats")
 	if err != nil {
-		return 0, err
+		return bareStats{}, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, err
+		return bareStats{}, err
 	}
-	return strconv.Atoi(strings.TrimSpace(string(b)))
+	var st bareStats
+	var first, last int64
+	if _, err := fmt.Sscan(string(b), &st.count, &first, &last); err != nil {
+		return bareStats{}, fmt.Errorf("GET /stats answered %q: %v", b, err)
+	}
+	if last > first {
+		st.perSecond = float64(st.count-1) / time.Duration(last-first).Seconds()
+	}
+	return st, nil
 }
 
 // heyLatency returns hey's 50th and 99th percentiles.
@@ -176,7 +191,7 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 
 	var trig, heyR, wrkR []float64
 	var own []triggerSummary
-	var counted []int
+	var counted []bareStats
 	var heyP50, heyP99 []time.Duration
 	for round := range rounds {
 		fmt.Fprintf(os.Stderr, "trigger vs hey and wrk, round %d ...\n", round+1)
@@ -201,8 +216,8 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		if err != nil {
 			return 0, err
 		}
-		if count != n {
-			return 0, fmt.Errorf("trigger said it delivered %d events, the bare handler read %d requests", n, count)
+		if count.count != n {
+			return 0, fmt.Errorf("trigger said it delivered %d events, the bare handler read %d requests", n, count.count)
 		}
 		trig = append(trig, float64(n)/took.Seconds())
 		own = append(own, s)
@@ -289,9 +304,11 @@ func triggerVsLoadTools(self, bin, dir string, n, c int, d time.Duration, rounds
 		}
 		fmt.Printf("  trigger / hey: %s  target >= 0.8x\n", ratioSummary(ratios))
 	}
-	fmt.Println("  latency per round: trigger's own summary, the requests the bare handler read, hey's distribution (0.1 ms steps)")
+	fmt.Println("  latency per round: trigger's own summary; the bare handler's count, its rate from first to last request, and the mean")
+	fmt.Println("  latency that rate implies with C requests in flight (Little's law: C / rate); hey's distribution (0.1 ms steps)")
 	for i, s := range own {
-		fmt.Printf("    round %d: trigger p50 %s  p99 %s  %.0f answers/s; bare handler read %d requests (= %d sent)", i+1, ms(s.p50), ms(s.p99), s.perSecond, counted[i], n)
+		fmt.Printf("    round %d: trigger p50 %s  p99 %s  %.0f answers/s; bare handler read %d requests (= %d sent) at %.0f/s: C / rate %s",
+			i+1, ms(s.p50), ms(s.p99), s.perSecond, counted[i].count, n, counted[i].perSecond, ms(time.Duration(float64(c)/counted[i].perSecond*float64(time.Second))))
 		if hey != "" {
 			fmt.Printf("; hey p50 %s  p99 %s", ms(heyP50[i]), ms(heyP99[i]))
 		}
