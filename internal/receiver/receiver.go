@@ -4,6 +4,7 @@
 package receiver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -253,7 +254,8 @@ const presizeLimit = 64 << 10
 // readBody reads body to its end, as io.ReadAll does, but into one buffer of
 // the announced length when there is one: io.ReadAll starts at 512 bytes and
 // grows, three buffers for a 900-byte event (a third of what listen
-// allocated under load).
+// allocated under load). A body cut short keeps only what was read: the
+// request is held (by the printer, the history) and counted by its length.
 func readBody(body io.Reader, announced int64) ([]byte, error) {
 	if announced <= 0 || announced > presizeLimit {
 		return io.ReadAll(body)
@@ -266,7 +268,7 @@ func readBody(body io.Reader, announced int64) ([]byte, error) {
 			return b, nil
 		}
 		if err != nil {
-			return b, err
+			return bytes.Clone(b), err
 		}
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)] // more than announced: grow as io.ReadAll would

@@ -216,3 +216,37 @@ func TestReadBodyIsReadAll(t *testing.T) {
 		t.Error("a read error was lost")
 	}
 }
+
+// A body announced larger than MaxBody gets its 413 after MaxBody+1 bytes,
+// and what was read is all the request keeps (the sink and the history hold
+// it): the announced length must not size a buffer beyond MaxBody.
+func TestABodyLargerThanMaxBodyKeepsNoLargerBuffer(t *testing.T) {
+	h, rec := newHandler(false) // MaxBody 64
+	r := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(strings.Repeat(" ", 60000)))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusRequestEntityTooLarge || len(rec.reqs) != 1 {
+		t.Fatalf("status %d, %d requests told", w.Code, len(rec.reqs))
+	}
+	if body := rec.reqs[0].Body; cap(body) > 1024 {
+		t.Fatalf("a body read to the limit of 64 bytes holds a buffer of %d bytes (%d read)", cap(body), len(body))
+	}
+}
+
+// A sender that announces a long body and sends a few bytes gets its 400;
+// the few bytes are what the request keeps, not a buffer of the announced
+// length (listen's printer counts a body's length, not its buffer, against
+// its bound of bytes held).
+func TestAShortBodyKeepsNoBufferOfTheAnnouncedLength(t *testing.T) {
+	h, rec := newHandler(false)
+	r := httptest.NewRequest(http.MethodPost, "/webhooks", io.MultiReader(strings.NewReader(`{"id":"z"}`), iotest.ErrReader(io.ErrUnexpectedEOF)))
+	r.ContentLength = 60000
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusBadRequest || len(rec.reqs) != 1 {
+		t.Fatalf("status %d, %d requests told", w.Code, len(rec.reqs))
+	}
+	if body := rec.reqs[0].Body; cap(body) > 1024 {
+		t.Fatalf("a body of %d bytes holds a buffer of %d bytes", len(body), cap(body))
+	}
+}
