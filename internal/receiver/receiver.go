@@ -248,8 +248,10 @@ func (s *idSet) add(id string) bool {
 }
 
 // presizeLimit bounds the buffer made up front for a body from the length its
-// sender announced: a sender that claims more and sends less costs no more.
-const presizeLimit = 64 << 10
+// sender announced: a sender that announces more and then stalls holds at
+// most this much while it waits (io.ReadAll's first buffer is 512 bytes).
+// Webhook events are mostly smaller; a larger body is read as io.ReadAll does.
+const presizeLimit = 16 << 10
 
 // readBody reads body to its end, as io.ReadAll does, but into one buffer of
 // the announced length when there is one: io.ReadAll starts at 512 bytes and
