@@ -129,13 +129,18 @@ func Compile(fixture []byte, edits Edits) (*Template, error) {
 // values, in the order they appear.
 func (t *Template) Build(g Generator) ([]byte, Envelope, error) {
 	body := make([]byte, 0, t.size+64*len(t.slots))
+	var scratch [128]byte
 	for i, s := range t.slots {
 		body = append(body, t.literals[i]...)
-		expanded, err := g.ExpandString(s)
+		expanded, err := g.AppendExpanded(scratch[:0], s)
 		if err != nil {
 			return nil, Envelope{}, err
 		}
-		body = jsonenc.AppendString(body, expanded)
+		if plain(expanded) {
+			body = append(append(append(body, '"'), expanded...), '"')
+		} else {
+			body = jsonenc.AppendString(body, string(expanded))
+		}
 	}
 	body = append(body, t.literals[len(t.slots)]...)
 	env, err := ParseEnvelope(body)
@@ -153,4 +158,15 @@ func presentKey(o *Object, keys ...string) string {
 		}
 	}
 	return keys[0]
+}
+
+// plain reports bytes that a JSON string holds as they are: printable ASCII
+// but the quote and the backslash (ids, times and digits are).
+func plain(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -32,31 +32,34 @@ type Generator struct {
 // ExpandString replaces each {{name}} or {{name:arg}} in s. Text that does not
 // have that shape is left as it is; a well-formed but unknown name is an error.
 func (g Generator) ExpandString(s string) (string, error) {
-	var out strings.Builder
+	out, err := g.AppendExpanded(nil, s)
+	return string(out), err
+}
+
+// AppendExpanded appends s to dst with its placeholders replaced, as
+// ExpandString does.
+func (g Generator) AppendExpanded(dst []byte, s string) ([]byte, error) {
 	for {
 		start := strings.Index(s, "{{")
 		if start < 0 {
-			out.WriteString(s)
-			return out.String(), nil
+			return append(dst, s...), nil
 		}
 		end := strings.Index(s[start+2:], "}}")
 		if end < 0 {
-			out.WriteString(s)
-			return out.String(), nil
+			return append(dst, s...), nil
 		}
 		inner := s[start+2 : start+2+end]
 		name, arg, hasArg := strings.Cut(inner, ":")
 		if !isPlaceholderName(name) {
-			out.WriteString(s[:start+2])
+			dst = append(dst, s[:start+2]...)
 			s = s[start+2:]
 			continue
 		}
-		val, err := g.value(name, arg, hasArg)
-		if err != nil {
-			return "", fmt.Errorf("placeholder {{%s}}: %w", inner, err)
+		dst = append(dst, s[:start]...)
+		var err error
+		if dst, err = g.appendValue(dst, name, arg, hasArg); err != nil {
+			return nil, fmt.Errorf("placeholder {{%s}}: %w", inner, err)
 		}
-		out.WriteString(s[:start])
-		out.WriteString(val)
 		s = s[start+2+end+2:]
 	}
 }
@@ -73,36 +76,36 @@ func isPlaceholderName(s string) bool {
 	return true
 }
 
-func (g Generator) value(name, arg string, hasArg bool) (string, error) {
+func (g Generator) appendValue(dst []byte, name, arg string, hasArg bool) ([]byte, error) {
 	switch name {
 	case "uuid", "now", "today":
 		if hasArg {
-			return "", fmt.Errorf("%s takes no argument", name)
+			return nil, fmt.Errorf("%s takes no argument", name)
 		}
 	}
 	switch name {
 	case "uuid":
 		if g.Rand != nil {
-			return uuidFrom(g.Now, g.Rand), nil
+			return append(dst, uuidFrom(g.Now, g.Rand)...), nil
 		}
-		return NewUUIDv7(g.Now), nil
+		return append(dst, NewUUIDv7(g.Now)...), nil
 	case "now":
-		return g.Now.UTC().Format(time.RFC3339), nil
+		return g.Now.UTC().AppendFormat(dst, time.RFC3339), nil
 	case "today":
-		return g.Now.UTC().Format(time.DateOnly), nil
+		return g.Now.UTC().AppendFormat(dst, time.DateOnly), nil
 	case "id":
 		if arg == "" {
-			return "", fmt.Errorf("id needs a prefix, as in {{id:pet}}")
+			return nil, fmt.Errorf("id needs a prefix, as in {{id:pet}}")
 		}
-		return arg + "_" + randomString(g.random(), alphanumeric, 16), nil
+		return appendRandom(append(append(dst, arg...), '_'), g.random(), alphanumeric, 16), nil
 	case "digits":
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 || n > 32 {
-			return "", fmt.Errorf("digits takes a count from 1 to 32, as in {{digits:4}}")
+			return nil, fmt.Errorf("digits takes a count from 1 to 32, as in {{digits:4}}")
 		}
-		return randomString(g.random(), "0123456789", n), nil
+		return appendRandom(dst, g.random(), "0123456789", n), nil
 	}
-	return "", fmt.Errorf("unknown placeholder (known: %s)", knownSyntax())
+	return nil, fmt.Errorf("unknown placeholder (known: %s)", knownSyntax())
 }
 
 func knownSyntax() string {
@@ -114,7 +117,9 @@ func knownSyntax() string {
 }
 
 // NewID returns prefix, "_" and 16 random letters and digits.
-func NewID(prefix string) string { return prefix + "_" + randomString(rand.Reader, alphanumeric, 16) }
+func NewID(prefix string) string {
+	return string(appendRandom([]byte(prefix+"_"), rand.Reader, alphanumeric, 16))
+}
 
 const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -125,25 +130,24 @@ func (g Generator) random() io.Reader {
 	return rand.Reader
 }
 
-// randomString draws n characters of alphabet (at most 256) uniformly
-// from r. It reads the bytes crypto/rand.Int would for each character (one
-// byte each, masked to the bits of the alphabet's largest index, and again
-// when the value is out of range), so that a test's source makes the same
-// string; but it reads them n at a time and without big.Int.
-func randomString(r io.Reader, alphabet string, n int) string {
+// appendRandom appends n characters of alphabet (at most 256) drawn
+// uniformly from r. It reads the bytes crypto/rand.Int would for each
+// character (one byte each, masked to the bits of the alphabet's largest
+// index, and again when the value is out of range), so that a test's source
+// makes the same string; but it reads them n at a time and without big.Int.
+func appendRandom(dst []byte, r io.Reader, alphabet string, n int) []byte {
 	mask := byte(1)<<bits.Len(uint(len(alphabet)-1)) - 1
-	out := make([]byte, 0, n)
 	var buf [32]byte
-	for len(out) < n {
-		chunk := buf[:min(n-len(out), len(buf))]
+	for want := len(dst) + n; len(dst) < want; {
+		chunk := buf[:min(want-len(dst), len(buf))]
 		if _, err := io.ReadFull(r, chunk); err != nil {
 			panic(err) // crypto/rand does not fail on supported platforms, nor a test's source
 		}
 		for _, b := range chunk {
 			if k := b & mask; int(k) < len(alphabet) {
-				out = append(out, alphabet[k])
+				dst = append(dst, alphabet[k])
 			}
 		}
 	}
-	return string(out)
+	return dst
 }

@@ -170,13 +170,17 @@ func deliver(ctx context.Context, opts *Options, to *sender.Sender, t template, 
 	return delivery{SentAt: now, EventID: env.ID, EventType: env.Type, Result: res}
 }
 
+// jsonContentType is every event's Content-Type, shared: nothing changes a
+// request's header values once it is made.
+var jsonContentType = []string{"application/json"}
+
 func requestHeader(opts *Options, body []byte, env event.Envelope, now time.Time, secret string) (http.Header, error) {
 	h, err := opts.Scheme.Sign(signature.Payload{Body: body, ID: env.ID, Timestamp: now}, secret)
 	if err != nil {
 		return nil, err
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", opts.UserAgent)
+	h["Content-Type"] = jsonContentType
+	h["User-Agent"] = []string{opts.UserAgent}
 	for k, v := range opts.Headers {
 		h[k] = v
 	}
