@@ -89,6 +89,13 @@ func (s *Sender) Send(ctx context.Context, header http.Header, body []byte) Resu
 		password, _ := u.Password()
 		header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+password)))
 	}
+	newBody := func() (io.ReadCloser, error) { // as http.NewRequest makes them
+		if len(body) == 0 {
+			return http.NoBody, nil
+		}
+		return io.NopCloser(bytes.NewReader(body)), nil
+	}
+	first, _ := newBody()
 	req := (&http.Request{
 		Method:        http.MethodPost,
 		URL:           s.target, // read, never written, by the transport
@@ -96,25 +103,22 @@ func (s *Sender) Send(ctx context.Context, header http.Header, body []byte) Resu
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        header,
-		Body:          http.NoBody,
-		GetBody:       func() (io.ReadCloser, error) { return http.NoBody, nil },
+		Body:          first,
+		GetBody:       newBody,
 		ContentLength: int64(len(body)),
 		Host:          s.target.Host,
 	}).WithContext(ctx)
-	if len(body) > 0 {
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	}
 	if h := header.Get("Host"); h != "" {
 		req.Host = h
 	}
 	start := time.Now()
 	resp, err := s.transport.RoundTrip(req)
 	if err != nil {
+		timeout := s.timeout
 		if caller.Err() != nil { // the caller's deadline or cancel, not the timeout
-			return Result{Latency: time.Since(start), Err: Cause(err, 0)}
+			timeout = 0
 		}
-		return Result{Latency: time.Since(start), Err: Cause(err, s.timeout)}
+		return Result{Latency: time.Since(start), Err: Cause(err, timeout)}
 	}
 	res := Result{Status: resp.StatusCode}
 	var answer []byte

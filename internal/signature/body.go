@@ -128,7 +128,7 @@ func hmacSHA256(key []byte, parts ...[]byte) []byte {
 	for _, p := range parts {
 		m.Write(p)
 	}
-	sum := m.Sum(make([]byte, 0, sha256.Size))
+	sum := m.Sum(nil)
 	pool.Put(m)
 	return sum
 }

@@ -235,12 +235,7 @@ func unpinned(servers []server, duration time.Duration, conns, rounds int, bodie
 		if rounds == 0 {
 			break
 		}
-		fmt.Printf("  %-46s", srv.name)
-		var ratios []float64
-		for round, r := range rates[i] {
-			ratios = append(ratios, r/rates[0][round])
-			fmt.Printf(" %8.0f/s", r)
-		}
+		ratios := rateRow(srv.name, 46, rates[i], rates[0])
 		if i > 0 {
 			fmt.Printf("   ratio to bare, %s  target >= %s", ratioSummary(ratios), []string{"", "0.5x", "0.8x"}[i])
 		}
@@ -378,6 +373,18 @@ func listenProcess(bin, dir string, args ...string) func(addr string) (*process,
 	return func(addr string) (*process, error) {
 		return start(exec.Command(bin, append([]string{"listen", "--addr", addr, "--format", "json"}, args...)...), addr, dir)
 	}
+}
+
+// rateRow prints name, padded to width, and each round's rate, and returns
+// each rate's ratio to base's of the same round.
+func rateRow(name string, width int, rates, base []float64) []float64 {
+	fmt.Printf("  %-*s", width, name)
+	ratios := make([]float64, 0, len(rates))
+	for round, r := range rates {
+		ratios = append(ratios, r/base[round])
+		fmt.Printf(" %8.0f/s", r)
+	}
+	return ratios
 }
 
 func freeAddr() string {

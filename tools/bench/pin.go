@@ -143,12 +143,7 @@ func pinned(self, bin, dir string, d time.Duration, conns, rounds int) error {
 	} else {
 		fmt.Printf("  reference, as issue #15 measured: taskset -c 0 wrk -t1 -c%d -d%s (wrk, one body: ids repeat, so listen marks every request after the first as a duplicate)\n", conns, d)
 		for i, srv := range wrkServers {
-			fmt.Printf("    %-22s", srv.name)
-			var ratios []float64
-			for round, r := range wrkRates[i] {
-				ratios = append(ratios, r/wrkRates[0][round])
-				fmt.Printf(" %8.0f/s", r)
-			}
+			ratios := rateRow("  "+srv.name, 24, wrkRates[i], wrkRates[0])
 			if i > 0 {
 				fmt.Printf("   ratio to wrk's bare run of the round, %s", ratioSummary(ratios))
 			}
