@@ -62,3 +62,17 @@ func ListenError(addr string, err error, also string) error {
 	}
 	return fmt.Errorf("cannot listen on %s: %w", addr, err)
 }
+
+// NormalizeLoopbackAddr is NormalizeListenAddr for a server that must not be
+// reached from another machine (the inspector shows and replays events).
+func NormalizeLoopbackAddr(what, addr string) (string, error) {
+	addr, err := NormalizeListenAddr(what, addr)
+	if err != nil {
+		return "", err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", FlagErrorf("%s %s: it serves your events to whoever reaches it, so only a loopback address will do: give 127.0.0.1:PORT or PORT", what, Quote(addr))
+	}
+	return addr, nil
+}

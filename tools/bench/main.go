@@ -49,9 +49,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -74,6 +76,13 @@ func main() {
 		serveBare(os.Args[2])
 		return
 	}
+	if len(os.Args) == 3 && os.Args[1] == "-follow" {
+		if err := followStream(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench -follow:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) == 6 && os.Args[1] == "-load" {
 		if err := loadChild(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench -load:", err)
@@ -91,6 +100,7 @@ func main() {
 	trigN := flag.Int("trigger-count", 50000, "events per run of trigger and hey with -trigger")
 	trigC := flag.Int("trigger-concurrency", 32, "concurrency of trigger, hey and wrk with -trigger")
 	startupTimes := flag.Bool("startup", false, "time the start-up of --version, trigger --dry-run and fixtures, in a release build and a go build")
+	inspector := flag.Bool("inspector", false, "compare listen (history on, pinned) with --no-ui and with a follower of the inspector's stream: its reader alone, and headless Chromium when on PATH")
 	profileDir := flag.String("profile", "", "save CPU and allocation profiles of listen (history on and off) and trigger, pinned and under load, in this directory, and print their top")
 	flag.Parse()
 	var conns []int
@@ -102,14 +112,14 @@ func main() {
 		}
 		conns = append(conns, n)
 	}
-	if *pin || *trig || *profileDir != "" {
+	if *pin || *trig || *inspector || *profileDir != "" {
 		if _, err := exec.LookPath("taskset"); err != nil || runtime.NumCPU() < 2 {
-			fmt.Fprintln(os.Stderr, "bench: -pin, -trigger and -profile need taskset (util-linux) and at least 2 CPUs")
+			fmt.Fprintln(os.Stderr, "bench: -pin, -trigger, -inspector and -profile need taskset (util-linux) and at least 2 CPUs")
 			os.Exit(2)
 		}
 	}
 	o := options{duration: *duration, conns: conns, latencyN: *latencyN, soak: *soak, rounds: *rounds,
-		pin: *pin, trigger: *trig, trigN: *trigN, trigC: *trigC, profileDir: *profileDir, startup: *startupTimes}
+		pin: *pin, trigger: *trig, trigN: *trigN, trigC: *trigC, profileDir: *profileDir, startup: *startupTimes, inspector: *inspector}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -126,6 +136,7 @@ type options struct {
 	trigN, trigC int
 	profileDir   string
 	startup      bool
+	inspector    bool
 }
 
 func run(o options) error {
@@ -177,6 +188,11 @@ func run(o options) error {
 			return err
 		}
 	}
+	if o.inspector {
+		if err := inspectorCost(self, bin, dir, duration, slices.Max(o.conns), rounds, latencyN, bodies); err != nil {
+			return err
+		}
+	}
 	if o.profileDir != "" {
 		if err := profiles(self, dir, o.profileDir, duration, trigRate); err != nil {
 			return err
@@ -185,7 +201,7 @@ func run(o options) error {
 	conns := slices.Max(o.conns)
 
 	// Latency added by the relay.
-	direct, relayed, err := relayLatency(bin, dir, latencyN, bodies)
+	direct, relayed, err := relayLatency(bin, dir, latencyN, bodies, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -301,8 +317,9 @@ func serveBare(addr string) {
 }
 
 type process struct {
-	cmd *exec.Cmd
-	url string
+	cmd  *exec.Cmd
+	url  string
+	also func() // stops what was started with it, when not nil
 }
 
 var ready = regexp.MustCompile(`Listening on (http://\S+)`)
@@ -358,6 +375,9 @@ func start(cmd *exec.Cmd, addr, dir string) (*process, error) {
 }
 
 func (p *process) stop() {
+	if p.also != nil {
+		p.also()
+	}
 	p.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { p.cmd.Wait(); close(done) }()
@@ -460,8 +480,10 @@ func throughput(d time.Duration, conns int, bodies []signed, startServer func(st
 }
 
 // relayLatency sends events one at a time to the app directly, then through
-// `listen --forward-to`, and returns the send-to-arrival times.
-func relayLatency(bin, dir string, n int, bodies []signed) (direct, relayed []time.Duration, err error) {
+// `listen --forward-to` run with extra arguments, and returns the
+// send-to-arrival times. follow, when not nil, is started on the listen
+// before the events are sent, and stopped after.
+func relayLatency(bin, dir string, n int, bodies []signed, extra []string, follow func(*process) (func(), error)) (direct, relayed []time.Duration, err error) {
 	var mu sync.Mutex
 	arrived := map[string]chan time.Time{}
 	app := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -515,11 +537,24 @@ func relayLatency(bin, dir string, n int, bodies []signed) (direct, relayed []ti
 	if direct, err = measure("http://"+appAddr+"/hooks", 0); err != nil {
 		return nil, nil, err
 	}
-	p, err := listenProcess(bin, dir, "--history", filepath.Join(dir, "latency.db"), "--forward-to", "http://"+appAddr+"/hooks")(freeAddr())
+	db := filepath.Join(dir, "latency.db")
+	for _, f := range []string{db, db + "-wal", db + "-shm"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
+	}
+	p, err := listenProcess(bin, dir, append([]string{"--history", db, "--forward-to", "http://" + appAddr + "/hooks"}, extra...)...)(freeAddr())
 	if err != nil {
 		return nil, nil, err
 	}
 	defer p.stop()
+	if follow != nil {
+		stop, err := follow(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer stop()
+	}
 	relayed, err = measure(p.url, n+200)
 	return direct, relayed, err
 }

@@ -52,6 +52,10 @@ type Options struct {
 	NoHistory      bool
 	HistoryMaxAge  time.Duration
 	HistoryMaxSize int64
+
+	UIAddr      string // the inspector's address
+	UIAddrGiven bool   // --ui-addr was given: a port taken is an error, not a reason to try the next
+	NoUI        bool
 }
 
 // NewCmdListen builds `listen`.
@@ -204,6 +208,8 @@ See 'petstore-webhooks events'.`,
 	fl.BoolVar(&opts.NoHistory, "no-history", false, "record nothing; forwards then retry in memory only")
 	fl.DurationVar(&opts.HistoryMaxAge, "history-max-age", 7*24*time.Hour, "forget requests older than this while running")
 	fl.Var(cmdutil.SizeFlag{Bytes: &opts.HistoryMaxSize}, "history-max-size", "forget the oldest requests while the history is larger than this (500MB, 2GiB; 0: no limit)")
+	fl.StringVar(&opts.UIAddr, "ui-addr", inspectorAddr, "serve the inspector, the web page of the history, on this loopback HOST:PORT or PORT (default: the first free port from 4040)")
+	fl.BoolVar(&opts.NoUI, "no-ui", false, "serve no inspector")
 	schemes = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Several: true, Verify: true})
 	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	cmdutil.FormatFlag(cmd, &opts.Format)
@@ -247,7 +253,26 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 	case opts.NoHistory && fl.Changed("history"):
 		return cmdutil.FlagErrorf("--history and --no-history do not go together")
 	}
-	return nil
+	return checkUIFlags(cmd, opts)
+}
+
+// inspectorAddr is where the inspector is served unless --ui-addr says.
+const inspectorAddr = "127.0.0.1:4040"
+
+func checkUIFlags(cmd *cobra.Command, opts *Options) error {
+	opts.UIAddrGiven = cmd.Flags().Changed("ui-addr")
+	switch {
+	case opts.UIAddrGiven && opts.NoUI:
+		return cmdutil.FlagErrorf("--ui-addr and --no-ui do not go together")
+	case opts.UIAddrGiven && opts.NoHistory:
+		return cmdutil.FlagErrorf("--ui-addr needs the history, which the inspector shows: drop --no-history")
+	case opts.NoHistory:
+		opts.NoUI = true
+		return nil
+	}
+	addr, err := cmdutil.NormalizeLoopbackAddr("--ui-addr", opts.UIAddr)
+	opts.UIAddr = addr
+	return err
 }
 
 // warnUnmatchedTypes warns of the globs of --events and --forward-to that
