@@ -232,8 +232,6 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := http.NewResponseController(w)
-	s.followers.Add(1)
-	defer s.followers.Add(-1)
 	var live <-chan message
 	var wake <-chan struct{}
 	var f *follower
@@ -242,6 +240,8 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request) {
 		defer s.hub.leave(f)
 		live, wake = f.c, f.wake
 	}
+	s.followers.Add(1)
+	defer s.followers.Add(-1)
 	ctx := r.Context()
 	if after < 0 { // live only: from the newest request now
 		after = 0
