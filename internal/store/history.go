@@ -33,6 +33,56 @@ func init() {
 		}
 		return false, nil
 	})
+	// contains_fold(text, lowered) is whether text (a body or headers,
+	// TEXT or BLOB, any bytes) holds lowered in any case: literal, unlike
+	// LIKE, and Unicode's lower case, unlike SQLite's lower().
+	sqlite.MustRegisterDeterministicScalarFunction("contains_fold", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		lowered, _ := args[1].(string)
+		switch text := args[0].(type) {
+		case string:
+			return containsFold(text, lowered), nil
+		case []byte:
+			return containsFold(string(text), lowered), nil
+		}
+		return false, nil
+	})
+}
+
+// containsFold reports whether s holds lowered (in lower case) in any case.
+func containsFold(s, lowered string) bool {
+	if isASCII(lowered) {
+		// The common case: compared byte by byte, A-Z folded, without a
+		// lower-cased copy of s.
+		for i := 0; i+len(lowered) <= len(s); i++ {
+			if asciiLowerEqual(s[i:i+len(lowered)], lowered) {
+				return true
+			}
+		}
+		return false
+	}
+	return strings.Contains(strings.ToLower(s), lowered)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiLowerEqual(s, lowered string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lowered[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Request is one request that reached `listen`.
@@ -376,10 +426,18 @@ func (s *Store) Forwards(ctx context.Context, requestID int64) ([]Forward, map[i
 
 // RequestFilter narrows ListRequests.
 type RequestFilter struct {
-	Types  event.TypeFilter
-	Since  time.Time
-	Status string // delivered, pending, failed, rejected, received, or "" for all
-	Limit  int
+	Types        event.TypeFilter
+	Since        time.Time
+	Status       string // delivered, pending, failed, rejected, received, or "" for all
+	Verification string // verified, rejected, unverified, or "" for all
+	HTTPStatus   int    // the status the request was answered with; 0 for all
+	Target       string // only requests with a forward to this target (its Name); "" for all
+	// Search keeps the requests whose body or headers (as stored: their
+	// JSON) hold it, in any case; its characters are all literal.
+	Search   string
+	BeforeID int64 // only requests numbered below it; 0 for no bound
+	AfterID  int64 // only requests numbered above it
+	Limit    int   // 0 for all
 }
 
 // RequestSummary is a request with the state of its forwards.
@@ -400,9 +458,32 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSum
 		(SELECT COUNT(*) FROM forwards f WHERE f.request_id = r.id) AS nforwards
 		FROM requests r WHERE r.received_at >= ?`
 	args := []any{formatTime(f.Since)}
+	and := func(cond string, arg any) {
+		q += ` AND ` + cond
+		args = append(args, arg)
+	}
 	if len(f.Types) > 0 {
-		q += ` AND event_type_matches(?, r.event_type)`
-		args = append(args, strings.Join(f.Types, ",")) // ParseTypeFilter's globs hold no comma
+		and(`event_type_matches(?, r.event_type)`, strings.Join(f.Types, ",")) // ParseTypeFilter's globs hold no comma
+	}
+	if f.Verification != "" {
+		and(`r.verification = ?`, f.Verification)
+	}
+	if f.HTTPStatus != 0 {
+		and(`r.status = ?`, f.HTTPStatus)
+	}
+	if f.Target != "" {
+		and(`EXISTS (SELECT 1 FROM forwards f WHERE f.request_id = r.id AND f.target = ?)`, f.Target)
+	}
+	if f.BeforeID > 0 {
+		and(`r.id < ?`, f.BeforeID)
+	}
+	if f.AfterID > 0 {
+		and(`r.id > ?`, f.AfterID)
+	}
+	if f.Search != "" {
+		lowered := strings.ToLower(f.Search)
+		q += ` AND (contains_fold(r.body, ?) OR contains_fold(r.headers, ?))`
+		args = append(args, lowered, lowered)
 	}
 	q += `) WHERE 1 = 1`
 	if f.Status != "" {
@@ -424,6 +505,33 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSum
 		rs.Request, err = scanRequestWith(sc, &rs.State, &rs.Forwards)
 		return rs, err
 	})
+}
+
+// ForwardsOf returns the forwards of the requests numbered ids, oldest
+// first, by request.
+func (s *Store) ForwardsOf(ctx context.Context, ids []int64) (map[int64][]Forward, error) {
+	byRequest := map[int64][]Forward{}
+	const chunk = 500 // well below SQLite's limit on a statement's parameters
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := s.db.QueryContext(ctx, `SELECT `+forwardColumns+` FROM forwards WHERE request_id IN (?`+strings.Repeat(", ?", n-1)+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		fwds, err := collect(rows, scanForward)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fwds {
+			byRequest[f.RequestID] = append(byRequest[f.RequestID], f)
+		}
+	}
+	return byRequest, nil
 }
 
 // SetRequestStatus records the status a request was answered with, once it
