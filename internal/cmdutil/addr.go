@@ -46,7 +46,12 @@ func ReceiverURL(listenAddr string) (string, error) {
 // ListenError is the error of net.Listen on addr, in one sentence that says
 // what to do; also names another way to choose the address, if any.
 func ListenError(addr string, err error, also string) error {
-	fix := "choose another with --addr"
+	return ListenFlagError("--addr", addr, err, also)
+}
+
+// ListenFlagError is ListenError for an address given by another flag.
+func ListenFlagError(flag, addr string, err error, also string) error {
+	fix := "choose another with " + flag
 	if also != "" {
 		fix += " (or " + also + ")"
 	}

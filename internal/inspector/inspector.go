@@ -127,33 +127,37 @@ const fallbackPorts = 20
 
 // Listen listens on addr, which must be a loopback address (the inspector
 // shows and replays events: nobody else may reach it). With fallback, a port
-// taken makes it try the next ones, up to fallbackPorts of them.
+// taken makes it try the next ones, up to fallbackPorts of them, and then
+// any free port of the same host. Its errors say what went wrong, not what
+// to do: that depends on the command.
 func Listen(addr string, fallback bool) (net.Listener, error) {
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("inspector address %q: want HOST:PORT, such as 127.0.0.1:4040", addr)
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("inspector address %q: it serves your events to whoever reaches it, so give a loopback address such as 127.0.0.1:4040", addr)
+		return nil, fmt.Errorf("inspector address %q is not a loopback address: it serves your events to whoever reaches it", addr)
 	}
 	port, err := strconv.Atoi(portText)
 	if err != nil || port < 0 || port > 65535 {
 		return nil, fmt.Errorf("inspector address %q: the port must be a number from 0 to 65535", addr)
 	}
-	tries := 1
+	ports := []int{port}
 	if fallback && port != 0 {
-		tries += min(fallbackPorts, 65535-port)
+		for i := 1; i <= fallbackPorts && port+i <= 65535; i++ {
+			ports = append(ports, port+i)
+		}
+		ports = append(ports, 0)
 	}
-	for i := range tries {
-		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port+i)))
+	for _, p := range ports {
+		at := net.JoinHostPort(host, strconv.Itoa(p))
+		ln, err := net.Listen("tcp", at)
 		switch {
 		case err == nil:
 			return ln, nil
 		case !errors.Is(err, syscall.EADDRINUSE):
-			return nil, fmt.Errorf("cannot serve the inspector on %s: %w", net.JoinHostPort(host, strconv.Itoa(port+i)), err)
-		case tries == 1:
-			return nil, fmt.Errorf("cannot serve the inspector: %s is taken; give a free port", net.JoinHostPort(host, portText))
+			return nil, fmt.Errorf("cannot serve the inspector on %s: %w", at, err)
 		}
 	}
-	return nil, fmt.Errorf("cannot serve the inspector: ports %d to %d of %s are all taken; give a free port", port, port+tries-1, host)
+	return nil, fmt.Errorf("cannot serve the inspector: %s is taken", addr)
 }

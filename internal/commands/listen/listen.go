@@ -21,10 +21,11 @@ import (
 
 // Options are listen's inputs.
 type Options struct {
-	IO     *iostreams.IOStreams
-	Config func() (*config.Config, error)
-	Now    func() time.Time
-	Getenv func(string) string
+	IO         *iostreams.IOStreams
+	AppVersion string
+	Config     func() (*config.Config, error)
+	Now        func() time.Time
+	Getenv     func(string) string
 
 	Addr         string
 	Path         string
@@ -60,7 +61,7 @@ type Options struct {
 
 // NewCmdListen builds `listen`.
 func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Getenv: f.Getenv, HistoryMaxSize: 1 << 30}
+	opts := &Options{IO: f.IOStreams, AppVersion: f.AppVersion, Config: f.Config, Now: f.Now, Getenv: f.Getenv, HistoryMaxSize: 1 << 30}
 	var events string
 	var forwardSecret *cmdutil.ForwardSecretFlags
 	var forwardTo, headers []string

@@ -65,6 +65,15 @@ func listenRun(ctx context.Context, opts *Options) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	page, err := startInspector(opts, secrets, rec)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer page.close()
+	if page != nil {
+		rec.inspectorURL = page.url
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	printReady(opts, ln.Addr().(*net.TCPAddr), secrets, rec)
@@ -99,6 +108,7 @@ func listenRun(ctx context.Context, opts *Options) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "some requests were still running after %s: %v\n", render.ShortDuration(wait), err)
 	}
+	page.close()
 	stop(rec, out)
 	printSummary(opts, h.Stats())
 	if result == nil {
@@ -130,15 +140,16 @@ func receiverConfig(opts *Options, secrets []string, rec *recording, sink func(r
 // recording is the history (or, with --no-history and targets, a database
 // in memory for the forwards' sake, or none) and the intake of one run.
 type recording struct {
-	opts        *Options
-	out         *printer
-	store       *store.Store // nil with --no-history and no --forward-to
-	intake      *intake.Intake
-	path        string
-	forwarding  bool           // --forward-to was given
-	pending     map[string]int // forwards an earlier run left pending, by target
-	leftPending int            // forwards left pending when the intake closed
-	closeOnce   sync.Once
+	opts         *Options
+	out          *printer
+	store        *store.Store // nil with --no-history and no --forward-to
+	intake       *intake.Intake
+	path         string
+	inspectorURL string         // where the inspector is served; "" without one
+	forwarding   bool           // --forward-to was given
+	pending      map[string]int // forwards an earlier run left pending, by target
+	leftPending  int            // forwards left pending when the intake closed
+	closeOnce    sync.Once
 }
 
 // openRecorder opens the history and starts the intake on it, followed by
@@ -289,6 +300,9 @@ func printReady(opts *Options, addr *net.TCPAddr, secrets []string, rec *recordi
 	sentence := func(text string) { fmt.Fprintln(opts.IO.ErrOut, render.Wrap(width, "  ", text)) }
 	warning := func(text string) {
 		fmt.Fprintln(opts.IO.ErrOut, render.StyleLines(render.Wrap(width, "  ", text), st.Warning))
+	}
+	if rec.inspectorURL != "" {
+		sentence("Inspector: " + st.Bold(rec.inspectorURL))
 	}
 	for _, t := range opts.ForwardTo {
 		sentence(fmt.Sprintf("Forwarding %s to %s", orAll(t.Glob), st.Bold(t.Name())))
