@@ -41,8 +41,9 @@ type TargetStats struct {
 	// DeliveryRate is Delivered of the finished forwards; 0 when none is.
 	DeliveryRate float64 `json:"deliveryRate"`
 	Attempts     int     `json:"attempts"`
-	// LatencyMs is over the attempts the target answered.
+	// LatencyMs is over the attempts the target answered: Answered of them.
 	LatencyMs Percentiles `json:"latencyMs"`
+	Answered  int         `json:"-"`
 }
 
 // Percentiles are nearest-rank percentiles; 0 of no values.
@@ -129,7 +130,7 @@ func (s *Store) targetStats(ctx context.Context, from, to string) ([]TargetStats
 	var latencies []float64
 	done := func() {
 		if t := byTarget[current]; t != nil {
-			t.LatencyMs = percentiles(latencies)
+			t.LatencyMs, t.Answered = percentiles(latencies), len(latencies)
 		}
 	}
 	for rows.Next() {

@@ -73,8 +73,8 @@ func TestStatsOfAKnownHistory(t *testing.T) {
 		t.Errorf("rejected by reason %+v, want %+v", st.RejectedByReason, want)
 	}
 	want := []TargetStats{
-		{Target: b, Forwards: 1, Pending: 1, Attempts: 1, LatencyMs: Percentiles{7, 7, 7}},
-		{Target: a, Forwards: 3, Delivered: 2, Failed: 1, DeliveryRate: 2.0 / 3, Attempts: 4, LatencyMs: Percentiles{20, 100, 100}},
+		{Target: b, Forwards: 1, Pending: 1, Attempts: 1, LatencyMs: Percentiles{7, 7, 7}, Answered: 1},
+		{Target: a, Forwards: 3, Delivered: 2, Failed: 1, DeliveryRate: 2.0 / 3, Attempts: 4, LatencyMs: Percentiles{20, 100, 100}, Answered: 3},
 	}
 	if !slices.Equal(st.Targets, want) {
 		t.Errorf("targets\n%+v\nwant\n%+v", st.Targets, want)
@@ -117,7 +117,7 @@ func TestStatsOfAnEmptyHistory(t *testing.T) {
 }
 
 func TestTargetStatsJSON(t *testing.T) {
-	b, _ := json.Marshal(TargetStats{Target: "localhost:3000", Forwards: 3, Delivered: 2, Failed: 1, DeliveryRate: 0.5, Attempts: 4, LatencyMs: Percentiles{1.2, 3.4, 9.9}})
+	b, _ := json.Marshal(TargetStats{Target: "localhost:3000", Forwards: 3, Delivered: 2, Failed: 1, DeliveryRate: 0.5, Attempts: 4, LatencyMs: Percentiles{1.2, 3.4, 9.9}, Answered: 3})
 	want := `{"target":"localhost:3000","forwards":3,"delivered":2,"failed":1,"pending":0,"deliveryRate":0.5,"attempts":4,"latencyMs":{"p50":1.2,"p95":3.4,"p99":9.9}}`
 	if string(b) != want {
 		t.Errorf("%s\nwant\n%s", b, want)

@@ -45,7 +45,7 @@ func TestShowRenderings(t *testing.T) {
 		state string
 	}{
 		{fwds[0][0].ID, store.ForwardAttempt{Attempt: 1, AttemptedAt: cmdtest.Now, Status: 503, Latency: 12 * time.Millisecond,
-			Response: []byte(`{"error":"database is starting","retry":true}` + "\x1b[2J"),
+			Response:       []byte(`{"error":"database is starting","retry":true}` + "\x1b[2J"),
 			ResponseHeader: http.Header{"Retry-After": {"1"}, "Set-Cookie": {"session=s3cret", "id=2"}, "X-Note": {"db\x1b[2J"}}}, store.Pending},
 		{fwds[0][0].ID, store.ForwardAttempt{Attempt: 2, AttemptedAt: cmdtest.Now.Add(time.Second), Status: 200, Latency: 2300 * time.Microsecond,
 			Response: []byte(`{"ok":true}`), ResponseHeader: http.Header{"Content-Type": {"application/json"}}}, store.Delivered},
