@@ -87,6 +87,7 @@ func (in *Intake) recordRequest(ctx context.Context, req *store.Request, targets
 // recordAttempt commits an attempt and its forward's new state with the
 // next group: attempts share the commits of requests arriving meanwhile.
 func (in *Intake) recordAttempt(a store.ForwardAttempt, state string, next time.Time) error {
+	a.EncodeResponseHeader() // here, rather than in the one goroutine that commits
 	c := &toCommit{attempt: &store.AttemptRecord{Attempt: a, State: state, Next: next}}
 	if err := in.queue(context.Background(), c); err != nil {
 		return err

@@ -153,52 +153,55 @@ func (in *Intake) Accept(ctx context.Context, r *receiver.Request) (*receiver.An
 		targets = in.relay.Route(r.Event.Type)
 	}
 	if in.cfg.Store == nil || (!in.cfg.KeepHistory && len(targets) == 0) {
-		in.publishRequest(*r)
+		in.publishRequest(*r, 0)
 		return nil, nil
 	}
 	req := storeRequest(r)
 	if len(targets) == 0 {
 		_, err := in.recordRequest(ctx, req, nil)
-		in.publishAnswered(*r, err)
+		in.publishAnswered(*r, req.ID, err)
 		return nil, err
 	}
 	if in.cfg.Passthrough {
 		fwds, err := in.recordRequest(ctx, req, targets)
 		if err != nil {
-			in.publishAnswered(*r, err)
+			in.publishAnswered(*r, req.ID, err)
 			return nil, err
 		}
 		return in.passthrough(*r, req, fwds[0]), nil
 	}
 	c, err := in.queueRequest(ctx, req, targets)
 	if err != nil {
-		in.publishAnswered(*r, err)
+		in.publishAnswered(*r, req.ID, err)
 		return nil, err
 	}
 	// The first attempts are queued once the request is: a free worker
 	// then runs ahead of the committing goroutine, not after it.
 	first := in.start(req, targets)
 	err = in.wait(c)
-	in.publishAnswered(*r, err)
+	in.publishAnswered(*r, req.ID, err)
 	in.recorded(first, c.fwds)
 	return nil, err
 }
 
-// publishAnswered tells of r as the receiver answers it: NotRecorded when
-// it could not be recorded.
-func (in *Intake) publishAnswered(r receiver.Request, err error) {
+// publishAnswered tells of r, recorded as request id, as the receiver
+// answers it: NotRecorded, and no id, when it could not be recorded.
+func (in *Intake) publishAnswered(r receiver.Request, id int64, err error) {
 	if err != nil {
-		r.Status = receiver.NotRecorded
+		r.Status, id = receiver.NotRecorded, 0
 	}
-	in.publishRequest(r)
+	in.publishRequest(r, id)
 }
 
-func (in *Intake) publishRequest(r receiver.Request) { in.stream.publish(Item{Request: &r}) }
+// publishRequest tells of r, the history's request id (0: not recorded).
+func (in *Intake) publishRequest(r receiver.Request, id int64) {
+	in.stream.publish(Item{Request: &r, RequestID: id})
+}
 
 // storeRequest is what the history keeps of r.
 func storeRequest(r *receiver.Request) *store.Request {
 	req := &store.Request{ReceivedAt: r.ReceivedAt, Method: r.Method, Path: r.Path, Header: r.Header, Body: r.Body,
-		Status: r.Status, Verification: r.Verification, Reason: r.Reason, Duplicate: r.Duplicate}
+		Status: r.Status, Verification: r.Verification, Scheme: r.Scheme, Reason: r.Reason, Duplicate: r.Duplicate}
 	if r.Event != nil {
 		req.EventID, req.EventType = r.Event.ID, r.Event.Type
 	}
@@ -222,7 +225,7 @@ func (in *Intake) passthrough(r receiver.Request, req *store.Request, f store.Fo
 		in.tellError(fmt.Errorf("history: could not record the answer to request %d %w", req.ID, err))
 	}
 	r.Status = status
-	in.publishRequest(r)
+	in.publishRequest(r, req.ID)
 	if err == nil {
 		in.stream.publish(Item{Attempt: &res})
 		in.forget(res)

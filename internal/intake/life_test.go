@@ -365,8 +365,8 @@ func TestFirstAttemptOfAnUnrecordedRequestIsDropped(t *testing.T) {
 		t.Fatal("Accept recorded in a closed store")
 	}
 	items := h.close()
-	if len(items) != 1 || items[0].Request == nil || items[0].Request.Status != receiver.NotRecorded {
-		t.Fatalf("items %+v, want the request answered 503", items)
+	if len(items) != 1 || items[0].Request == nil || items[0].Request.Status != receiver.NotRecorded || items[0].RequestID != 0 {
+		t.Fatalf("items %+v, want the request answered 503, without a number", items)
 	}
 	if len(h.in.claims) != 0 {
 		t.Fatalf("claims kept: %v", h.in.claims)
@@ -551,4 +551,50 @@ func TestASlowSubscriberKeepsAtMostItsBytesOfBodies(t *testing.T) {
 	if got := drain(tiny); len(got) != 1 || got[0].Request.Event.ID != "a" || tiny.Missed() != 4 {
 		t.Fatalf("a subscriber with room for less than one body got %d items, missed %d; want a, then 4 missed", len(got), tiny.Missed())
 	}
+}
+
+// Every request item carries the request's number in the history (0 when it
+// was not recorded), the number its attempts' forwards name; the history
+// keeps the scheme that verified it and the headers the app answered with.
+func TestItemsCarryTheRequestsNumber(t *testing.T) {
+	a := newApp(t)
+	h := newHarness(t, Config{KeepHistory: true}, "pet.*="+a.URL)
+	r := accepted("e1", "pet.adopted")
+	r.Scheme = "standard-webhooks"
+	h.accept(r)
+	it := h.next()
+	res := h.nextAttempt()
+	h.accept(accepted("o1", "order.created")) // recorded, forwarded nowhere
+	other := h.next()
+	h.close()
+	rows := h.requests()
+	if len(rows) != 2 || it.RequestID != rows[1].ID || other.RequestID != rows[0].ID || it.RequestID == other.RequestID {
+		t.Fatalf("items name requests #%d and #%d; the history holds %+v", it.RequestID, other.RequestID, rows)
+	}
+	if res.Forward.RequestID != it.RequestID {
+		t.Errorf("the attempt's forward is of request #%d, its request item says #%d", res.Forward.RequestID, it.RequestID)
+	}
+	if rows[1].Scheme != "standard-webhooks" {
+		t.Errorf("the history's scheme = %q", rows[1].Scheme)
+	}
+	fwds, attempts := h.forwards(it.RequestID)
+	if got := attempts[fwds[0].ID]; len(got) != 1 || got[0].ResponseHeader.Get("X-App") != "1" {
+		t.Errorf("recorded attempts %+v, want the app's headers", got)
+	}
+
+	// Without history, a request with nowhere to go is not recorded.
+	h = newHarness(t, Config{KeepHistory: false}, "pet.*="+a.URL)
+	h.accept(accepted("o2", "order.created"))
+	if it := h.next(); it.Request == nil || it.RequestID != 0 {
+		t.Errorf("an unrecorded request's item: %+v, want number 0", it)
+	}
+	h.close()
+
+	// Passthrough tells of the request once the app answered, numbered.
+	h = newHarness(t, Config{KeepHistory: true, Passthrough: true}, a.URL)
+	h.accept(accepted("e2", "pet.adopted"))
+	if it := h.next(); it.Request == nil || it.RequestID == 0 || it.RequestID != h.nextAttempt().Forward.RequestID {
+		t.Errorf("a passthrough request's item: %+v", it)
+	}
+	h.close()
 }

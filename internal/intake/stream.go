@@ -12,7 +12,10 @@ import (
 // of the attempts at its forwards.
 type Item struct {
 	Request *receiver.Request
-	Attempt *relay.Result
+	// RequestID is Request's number in the history, 0 when it was not
+	// recorded; an attempt's is Attempt.Forward.RequestID.
+	RequestID int64
+	Attempt   *relay.Result
 	// Missed is how many items this subscriber lost, its buffer being full,
 	// just before this one.
 	Missed int

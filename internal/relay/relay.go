@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/petstoreapi/petstore-webhooks/internal/retry"
@@ -23,6 +25,11 @@ var hopByHop = []string{"Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy
 // keptResponse is how much of a target's answer the history keeps, and all
 // that is read of it unless the whole answer is handed back (passthrough).
 const keptResponse = 4 << 10
+
+// keptResponseHeader is how many bytes of an answer's header names and
+// values the history keeps; the answer's header is bounded by the client's
+// MaxResponseHeaderBytes only (10 MiB by default).
+const keptResponseHeader = 4 << 10
 
 // drainedResponse is how much more of an answer is read and thrown away so
 // that its connection can be reused; past it the connection is closed.
@@ -149,6 +156,7 @@ func (r *Relay) judge(req *store.Request, f store.Forward, retry bool, s Sent) R
 	} else {
 		a.Status = resp.Status
 		a.Response = resp.Body[:min(len(resp.Body), keptResponse)]
+		a.ResponseHeader = keptHeader(resp.Header)
 		if loc := resp.Header.Get("Location"); resp.Status >= 300 && resp.Status < 400 && loc != "" {
 			a.Error = "redirected to " + urlmask.Mask(loc) + " (not followed)"
 		}
@@ -171,6 +179,30 @@ func (r *Relay) judge(req *store.Request, f store.Forward, retry bool, s Sent) R
 	}
 	res.Forward.NextAttemptAt = next
 	return res
+}
+
+// keptHeader is h when its names and values hold at most
+// keptResponseHeader bytes; else as many of its values as fit, taken by
+// name in order, the others left out.
+func keptHeader(h http.Header) http.Header {
+	size := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	if size <= keptResponseHeader {
+		return h
+	}
+	kept, room := http.Header{}, keptResponseHeader
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[k] {
+			if n := len(k) + len(v); n <= room {
+				kept[k], room = append(kept[k], v), room-n
+			}
+		}
+	}
+	return kept
 }
 
 // targetURL is where a forward recorded as target goes: the URL of the

@@ -349,3 +349,34 @@ func TestARedirectIsNotFollowedAndSaysWhereItPointed(t *testing.T) {
 		t.Fatalf("attempt %d %q, state %s", a.Status, a.Error, state)
 	}
 }
+
+// An attempt keeps the answer's headers, whole while they are small; of
+// larger ones as many values as fit in keptResponseHeader, by name.
+func TestAnAttemptKeepsTheAnswersHeadersWithinItsBound(t *testing.T) {
+	a := newApp(t)
+	rl := newRelay(t, Config{})
+	req, f := forward(`{}`, http.Header{}, a.URL)
+	res := attempt(rl, req, f)
+	if h := res.Attempt.ResponseHeader; h.Get("Retry-After") != "0" || h.Get("Content-Length") != "11" {
+		t.Errorf("kept headers %v, want the app's", h)
+	}
+	if res := rl.Judge(req, f, Sent{At: now, Err: errors.New("refused")}); res.Attempt.ResponseHeader != nil {
+		t.Errorf("no answer kept headers %v", res.Attempt.ResponseHeader)
+	}
+
+	big := strings.Repeat("v", 1000)
+	header := http.Header{"A": {"1"}, "B-Large": {big, big, big, big, big}, "C": {big}, "D": {"4"}}
+	kept := rl.Judge(req, f, Sent{At: now, Response: &Response{Status: 200, Header: header}}).Attempt.ResponseHeader
+	size := 0
+	for k, vs := range kept {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	if size > keptResponseHeader || kept.Get("A") != "1" || kept.Get("D") != "4" || len(kept["B-Large"]) != 4 || len(kept["C"]) != 0 {
+		t.Errorf("kept %d bytes: A %q, %d of B-Large, %d of C, D %q", size, kept.Get("A"), len(kept["B-Large"]), len(kept["C"]), kept.Get("D"))
+	}
+	if len(header["B-Large"]) != 5 {
+		t.Error("keeping changed the answer's own header")
+	}
+}

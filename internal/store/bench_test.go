@@ -56,3 +56,43 @@ func BenchmarkRecordRequests(b *testing.B) {
 		})
 	}
 }
+
+// go test ./internal/store -run XXX -bench Stats
+// Stats of a day's history of 12 000 requests, each forwarded to one of
+// three targets and answered at the first attempt.
+func BenchmarkStats(b *testing.B) {
+	st, err := OpenHistory(filepath.Join(b.TempDir(), "h.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	now := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC)
+	body := make([]byte, 600)
+	for i := 0; i < 12000; i += 100 {
+		reqs, targets := make([]*Request, 100), make([][]string, 100)
+		for j := range reqs {
+			reqs[j] = &Request{ReceivedAt: now.Add(-time.Duration(i+j) * 7 * time.Second), EventID: "e", EventType: "order.created", Method: "POST",
+				Path: "/webhooks", Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Status: 200, Verification: "verified"}
+			targets[j] = []string{fmt.Sprintf("http://127.0.0.1:%d/", 3000+j%3)}
+		}
+		fwds, err := st.RecordRequests(ctx, reqs, targets)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var batch Batch
+		for j, f := range fwds {
+			batch.Attempts = append(batch.Attempts, AttemptRecord{State: Delivered,
+				Attempt: ForwardAttempt{ForwardID: f[0].ID, Attempt: 1, AttemptedAt: now, Status: 200, Latency: time.Duration(j) * time.Millisecond, Response: []byte{}}})
+		}
+		if _, err := st.Commit(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := st.Stats(ctx, now.Add(-24*time.Hour), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

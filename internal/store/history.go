@@ -98,6 +98,7 @@ type Request struct {
 	BodySize     int // the size of the body received, when Body is only its start; else 0
 	Status       int
 	Verification string
+	Scheme       string // the signature scheme that verified it
 	Reason       string
 	Duplicate    bool
 
@@ -130,6 +131,20 @@ type ForwardAttempt struct {
 	Latency     time.Duration
 	Error       string
 	Response    []byte // the start of the target's answer
+	// ResponseHeader is the answer's header (nil when there was none), as
+	// much of it as the relay keeps.
+	ResponseHeader http.Header
+
+	encodedResponseHeader []byte // see EncodeResponseHeader
+}
+
+// EncodeResponseHeader encodes the answer's header for storage now, off the
+// goroutine that commits (see Request.EncodeHeader); no answer is "".
+func (a *ForwardAttempt) EncodeResponseHeader() {
+	a.encodedResponseHeader = []byte{}
+	if a.ResponseHeader != nil {
+		a.encodedResponseHeader = jsonenc.AppendHeader(make([]byte, 0, 64*len(a.ResponseHeader)), a.ResponseHeader)
+	}
 }
 
 // Batch is what one transaction writes: requests, with a pending forward
@@ -201,7 +216,7 @@ func insertRequestAndForwards(exec rawExec, r *Request, targets []string) ([]For
 		size = int64(r.BodySize)
 	}
 	res, err := exec(insertRequest, received, r.EventID, r.EventType, r.Method, r.Path, string(r.encodedHeader), body, size,
-		int64(r.Status), r.Verification, r.Reason, r.Duplicate)
+		int64(r.Status), r.Verification, r.Scheme, r.Reason, r.Duplicate)
 	if err != nil {
 		return nil, err
 	}
@@ -222,8 +237,11 @@ func insertRequestAndForwards(exec rawExec, r *Request, targets []string) ([]For
 
 func insertAttempt(exec rawExec, r AttemptRecord) error {
 	a := r.Attempt
-	_, err := exec(`INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		a.ForwardID, int64(a.Attempt), formatTime(a.AttemptedAt), int64(a.Status), float64(a.Latency.Microseconds())/1000, a.Error, a.Response)
+	if a.encodedResponseHeader == nil {
+		a.EncodeResponseHeader()
+	}
+	_, err := exec(insertForwardAttempt, a.ForwardID, int64(a.Attempt), formatTime(a.AttemptedAt), int64(a.Status),
+		float64(a.Latency.Microseconds())/1000, a.Error, a.Response, string(a.encodedResponseHeader))
 	if err != nil {
 		return err
 	}
@@ -404,18 +422,23 @@ func (s *Store) Forwards(ctx context.Context, requestID int64) ([]Forward, map[i
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT a.forward_id, a.attempt, a.attempted_at, a.status, a.latency_ms, a.error, a.response
+	rows, err = s.db.QueryContext(ctx, `SELECT a.forward_id, a.attempt, a.attempted_at, a.status, a.latency_ms, a.error, a.response, a.response_headers
 		FROM forward_attempts a JOIN forwards f ON f.id = a.forward_id WHERE f.request_id = ? ORDER BY a.id`, requestID)
 	if err != nil {
 		return nil, nil, err
 	}
 	atts, err := collect(rows, func(sc scanner) (ForwardAttempt, error) {
 		var a ForwardAttempt
-		var at string
+		var at, header string
 		var ms float64
-		err := sc.Scan(&a.ForwardID, &a.Attempt, &at, &a.Status, &ms, &a.Error, &a.Response)
+		if err := sc.Scan(&a.ForwardID, &a.Attempt, &at, &a.Status, &ms, &a.Error, &a.Response, &header); err != nil {
+			return a, err
+		}
 		a.AttemptedAt, a.Latency = parseTime(at), time.Duration(ms*float64(time.Millisecond))
-		return a, err
+		if header != "" {
+			return a, json.Unmarshal([]byte(header), &a.ResponseHeader)
+		}
+		return a, nil
 	})
 	byForward := map[int64][]ForwardAttempt{}
 	for _, a := range atts {
@@ -605,7 +628,7 @@ func (s *Store) DeleteFinished(ctx context.Context, requestID int64) error {
 	return err
 }
 
-const requestColumns = `id, received_at, event_id, event_type, method, path, headers, body, body_size, status, verification, reason, duplicate`
+const requestColumns = `id, received_at, event_id, event_type, method, path, headers, body, body_size, status, verification, scheme, reason, duplicate`
 const forwardColumns = `id, request_id, target, state, attempts, created_at, COALESCE(next_attempt_at, '')`
 
 func prefixed(prefix, columns string) string {
@@ -622,7 +645,7 @@ func scanRequestWith(sc scanner, extra ...any) (Request, error) {
 	var r Request
 	var at, header string
 	var size sql.NullInt64
-	dest := append([]any{&r.ID, &at, &r.EventID, &r.EventType, &r.Method, &r.Path, &header, &r.Body, &size, &r.Status, &r.Verification, &r.Reason, &r.Duplicate}, extra...)
+	dest := append([]any{&r.ID, &at, &r.EventID, &r.EventType, &r.Method, &r.Path, &header, &r.Body, &size, &r.Status, &r.Verification, &r.Scheme, &r.Reason, &r.Duplicate}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return r, err
 	}

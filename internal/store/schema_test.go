@@ -308,6 +308,19 @@ func dump(t *testing.T, path string, tables ...string) string {
 	return b.String()
 }
 
+// migrated is a dump of an older file's rows as they read once it is
+// migrated: each request gains an empty scheme and each attempt empty
+// response_headers (#16), the emulator's rows are as they were.
+func migrated(rows string) string {
+	lines := strings.SplitAfter(rows, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "requests:") || strings.HasPrefix(l, "forward_attempts:") {
+			lines[i] = strings.TrimSuffix(l, "\n") + ` ""` + "\n"
+		}
+	}
+	return strings.Join(lines, "")
+}
+
 // A file made before each kind had a file of its own (#14) whose rows are
 // all of the other kind is that kind's: opening it as the wrong kind is
 // refused as for a stamped file, and changes nothing in it, so that its
@@ -363,7 +376,7 @@ func TestALegacyFileOfTheOtherKindIsRefusedAndLeftAsItWas(t *testing.T) {
 				t.Errorf("application_id = %#x, want %#x (%s)", id, tc.ownerSchema.id, tc.ownerSchema.what)
 			}
 			s.Close()
-			if after := dump(t, path, ownTables...); after != rows {
+			if after := dump(t, path, ownTables...); after != migrated(rows) {
 				t.Errorf("its own kind, after the refusal, holds:\n%s\nwant:\n%s", after, rows)
 			}
 		})
@@ -396,8 +409,8 @@ func TestASharedLegacyFileKeepsWorkingForBoth(t *testing.T) {
 				t.Errorf("open %d: tables = %v, want all of %v", i+1, got, both)
 			}
 			s.Close()
-			if after := dump(t, path, both...); after != rows {
-				t.Errorf("open %d: the file holds\n%s\nwant:\n%s", i+1, after, rows)
+			if after := dump(t, path, both...); after != migrated(rows) {
+				t.Errorf("open %d: the file holds\n%s\nwant:\n%s", i+1, after, migrated(rows))
 			}
 		}
 		e := openEmulator(t, path)
@@ -460,5 +473,105 @@ func TestAnEmptyLegacyFileIsTheFirstOpenersOwn(t *testing.T) {
 		if _, err := tc.other(path); err == nil || !strings.Contains(err.Error(), "it holds "+tc.schema.what) {
 			t.Errorf("the other kind, after %s: %v", tc.schema.what, err)
 		}
+	}
+}
+
+// A history made before #16 (schema 5) gains the scheme of each request and
+// the headers of each answer: its rows read with none, and new rows keep
+// them. A file stamped shared gains them too, the emulator's file nothing.
+func TestAHistoryBeforeTheInspectorGainsSchemesAndAnswerHeaders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	before := *historySchema
+	before.migrations = historySchema.migrations[:5]
+	s, err := openSchema(path, &before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, status, verification, reason, duplicate)
+			VALUES ('2025-01-06T12:00:00.000000000Z', 'evt_old', 'pet.adopted', 'POST', '/webhooks', '{}', x'7b7d', 200, 'verified', '', 0)`,
+		`INSERT INTO forwards (request_id, target, state, attempts, created_at) VALUES (1, 'http://127.0.0.1:9/', 'delivered', 1, '2025-01-06T12:00:00.000000000Z')`,
+		`INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response) VALUES (1, 1, '2025-01-06T12:00:00.000000000Z', 200, 1.5, '', x'6f6b')`,
+	} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+
+	s = openHistory(t, path)
+	old, err := s.GetRequest(ctx, 1)
+	if err != nil || old.EventID != "evt_old" || old.Scheme != "" {
+		t.Errorf("the older request = %+v, %v; want evt_old without a scheme", old, err)
+	}
+	fwds, atts, err := s.Forwards(ctx, 1)
+	if err != nil || len(fwds) != 1 || len(atts[fwds[0].ID]) != 1 {
+		t.Fatalf("the older forwards: %+v %+v, %v", fwds, atts, err)
+	}
+	if a := atts[fwds[0].ID][0]; a.ResponseHeader != nil || string(a.Response) != "ok" {
+		t.Errorf("the older attempt = %+v, want its answer without headers", a)
+	}
+
+	r := request("evt_new")
+	r.Scheme = "standard-webhooks"
+	fwd, err := s.RecordRequests(ctx, []*Request{r}, [][]string{{"http://127.0.0.1:9/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"a=1", "b=\xff\x1b"}}
+	for _, a := range []ForwardAttempt{
+		{ForwardID: fwd[0][0].ID, Attempt: 1, AttemptedAt: t0, Error: "connection refused", Response: []byte{}},
+		{ForwardID: fwd[0][0].ID, Attempt: 2, AttemptedAt: t0, Status: 200, Response: []byte("ok"), ResponseHeader: answer},
+	} {
+		if err := s.RecordForwardAttempt(ctx, a, Delivered, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := s.GetRequest(ctx, r.ID); err != nil || got.Scheme != "standard-webhooks" {
+		t.Errorf("a new request's scheme = %q, %v", got.Scheme, err)
+	}
+	_, atts, err = s.Forwards(ctx, r.ID)
+	got := atts[fwd[0][0].ID]
+	if err != nil || len(got) != 2 {
+		t.Fatalf("attempts = %+v, %v", got, err)
+	}
+	if got[0].ResponseHeader != nil {
+		t.Errorf("an attempt without an answer has headers %v", got[0].ResponseHeader)
+	}
+	// Bytes that are not UTF-8 are kept as encoding/json keeps them.
+	want := http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"a=1", "b=\ufffd\x1b"}}
+	if fmt.Sprint(got[1].ResponseHeader) != fmt.Sprint(want) {
+		t.Errorf("an answer's headers read back as %q, want %q", got[1].ResponseHeader, want)
+	}
+	if id := applicationID(t, s); id != historySchema.id {
+		t.Errorf("application_id = %#x, want %#x (listen's history)", id, historySchema.id)
+	}
+}
+
+// A shared older file gains the history's new columns too; the emulator's
+// own file gains nothing and keeps opening.
+func TestTheNewColumnsOfSharedAndEmulatorFiles(t *testing.T) {
+	path := legacyFile(t, true, true)
+	s := openHistory(t, path)
+	if r, err := s.GetRequest(ctx, 1); err != nil || r.Scheme != "" {
+		t.Errorf("request #1 of a shared file = %+v, %v", r, err)
+	}
+	r := request("evt_shared")
+	r.Scheme = "petstore"
+	if _, err := s.RecordRequests(ctx, []*Request{r}, [][]string{nil}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetRequest(ctx, r.ID); err != nil || got.Scheme != "petstore" {
+		t.Errorf("a new request's scheme in a shared file = %q, %v", got.Scheme, err)
+	}
+	s.Close()
+	e := openEmulator(t, path)
+	if w, err := e.GetWebhook(ctx, "wh_1"); err != nil || w.Secret != "whsec_1" {
+		t.Errorf("webhook of the shared file = %+v, %v", w, err)
+	}
+	emu := filepath.Join(t.TempDir(), "emulator.db")
+	openEmulator(t, emu).Close()
+	if got := tables(t, openEmulator(t, emu)); !slices.Equal(got, emulatorTables) {
+		t.Errorf("the emulator's file holds %v, want %v", got, emulatorTables)
 	}
 }

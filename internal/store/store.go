@@ -32,8 +32,9 @@ type Store struct {
 
 // Statements on hot paths, prepared once per connection (rawStatements).
 const (
-	insertRequest = `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, body_size, status, verification, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	insertForward = `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`
+	insertRequest        = `INSERT INTO requests (received_at, event_id, event_type, method, path, headers, body, body_size, status, verification, scheme, reason, duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertForwardAttempt = `INSERT INTO forward_attempts (forward_id, attempt, attempted_at, status, latency_ms, error, response, response_headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	insertForward        = `INSERT INTO forwards (request_id, target, state, created_at, next_attempt_at) VALUES (?, ?, 'pending', ?, ?)`
 )
 
 // Older versions gave every file both schemas, by these three migrations:
@@ -137,7 +138,8 @@ func exec(query string) migration {
 	}
 }
 
-// otherSchemas is a legacy migration that made only the other schema's tables.
+// otherSchemas is a migration of the other schema only: both number theirs
+// alike (sharedLegacy runs them side by side).
 func otherSchemas(*sql.Tx) error { return nil }
 
 var (
@@ -194,6 +196,11 @@ var historySchema = &schema{
 		CREATE INDEX forwards_due ON forwards (state, next_attempt_at);
 		CREATE INDEX forwards_request ON forwards (request_id);`),
 		dropIfEmpty(emulatorTables),
+		// The signature scheme that verified a request, and the headers of
+		// a target's answer (jsonenc.AppendHeader; '' when there was none),
+		// for the inspector.
+		exec(`ALTER TABLE requests ADD COLUMN scheme TEXT NOT NULL DEFAULT '';
+		ALTER TABLE forward_attempts ADD COLUMN response_headers TEXT NOT NULL DEFAULT '';`),
 	},
 }
 
@@ -207,6 +214,7 @@ var emulatorSchema = &schema{
 		otherSchemas,
 		otherSchemas, // the history's tables, rebuilt to never give an id again
 		dropIfEmpty(historyTables),
+		otherSchemas, // the scheme and response_headers columns of the history
 	},
 }
 

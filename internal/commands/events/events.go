@@ -19,7 +19,7 @@ import (
 // NewCmdEvents builds `events` and its subcommands. It does no work of its
 // own: it holds --history, which every subcommand reads.
 func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
-	return newCmdEvents(NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdResend(f, nil), NewCmdPrune(f, nil))
+	return newCmdEvents(NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdStats(f, nil), NewCmdResend(f, nil), NewCmdPrune(f, nil))
 }
 
 func newCmdEvents(subcommands ...*cobra.Command) *cobra.Command {
@@ -33,6 +33,7 @@ that listen and events list print (…3d882a24), or by its request number (the #
 column of 'events list').`,
 		Example: `  petstore-webhooks events list --since 1h --status failed
   petstore-webhooks events show 019b4132-70aa-764f-b315-e2803d882a24
+  petstore-webhooks events stats --since 1h
   petstore-webhooks events resend 42 --to 3000
   petstore-webhooks events prune --older-than 24h`,
 		Args:    cmdutil.NoArgs,

@@ -17,12 +17,13 @@ import (
 )
 
 type attemptJSON struct {
-	Attempt     int     `json:"attempt"`
-	AttemptedAt string  `json:"attemptedAt"`
-	Status      int     `json:"status"`
-	LatencyMs   float64 `json:"latencyMs"`
-	Error       string  `json:"error,omitempty"`
-	Response    string  `json:"response,omitempty"`
+	Attempt         int                  `json:"attempt"`
+	AttemptedAt     string               `json:"attemptedAt"`
+	Status          int                  `json:"status"`
+	LatencyMs       float64              `json:"latencyMs"`
+	Error           string               `json:"error,omitempty"`
+	Response        string               `json:"response,omitempty"`
+	ResponseHeaders []render.HeaderField `json:"responseHeaders"` // empty without an answer
 }
 
 type forwardJSON struct {
@@ -38,6 +39,7 @@ type eventJSON struct {
 	EventType    string            `json:"eventType"`
 	Status       int               `json:"status"`
 	Verification string            `json:"verification"`
+	Scheme       string            `json:"scheme"` // the signature scheme that verified it, or ""
 	Reason       string            `json:"reason,omitempty"`
 	Headers      map[string]string `json:"headers"`
 	Body         string            `json:"body"`
@@ -101,7 +103,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 // eventOf is a request with its forwards and their attempts, as show prints it.
 func eventOf(r store.Request, fwds []store.Forward, atts map[int64][]store.ForwardAttempt) eventJSON {
 	ev := eventJSON{Number: r.ID, ReceivedAt: r.ReceivedAt.UTC().Format(time.RFC3339Nano), EventID: r.EventID, EventType: r.EventType,
-		Status: r.Status, Verification: r.Verification, Reason: r.Reason, Headers: map[string]string{}, Body: string(r.Body), BodySize: r.BodySize, Forwards: []forwardJSON{}}
+		Status: r.Status, Verification: r.Verification, Scheme: r.Scheme, Reason: r.Reason, Headers: map[string]string{}, Body: string(r.Body), BodySize: r.BodySize, Forwards: []forwardJSON{}}
 	for k := range r.Header {
 		ev.Headers[k] = render.HeaderValue(r.Header, k)
 	}
@@ -109,7 +111,7 @@ func eventOf(r store.Request, fwds []store.Forward, atts map[int64][]store.Forwa
 		fj := forwardJSON{Target: fw.Target, State: fw.State, Attempts: []attemptJSON{}}
 		for _, a := range atts[fw.ID] {
 			fj.Attempts = append(fj.Attempts, attemptJSON{a.Attempt, a.AttemptedAt.UTC().Format(time.RFC3339Nano), a.Status,
-				float64(a.Latency.Microseconds()) / 1000, a.Error, string(a.Response)})
+				float64(a.Latency.Microseconds()) / 1000, a.Error, string(a.Response), render.HeaderFields(a.ResponseHeader)})
 		}
 		ev.Forwards = append(ev.Forwards, fj)
 	}
@@ -131,6 +133,9 @@ func printEvent(ios *iostreams.IOStreams, ev eventJSON) error {
 	esc := iostreams.Escape
 	var b strings.Builder
 	answered := fmt.Sprintf("answered %d · %s", ev.Status, render.OrDash(esc(ev.Verification)))
+	if ev.Scheme != "" {
+		answered += " with " + esc(ev.Scheme)
+	}
 	if ev.Reason != "" {
 		answered += fmt.Sprintf(" (%s)", esc(ev.Reason))
 	}

@@ -23,7 +23,7 @@ func TestShowRenderings(t *testing.T) {
 	header := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"Petstore-Webhooks/1.0"}, "X-Petstore-Signature": {signature},
 		longName: {"its value"}}
 	body := `{"id":"019b4132-70aa-764f-b315-e2803d882a24","type":"order.status_changed","data":{"order":{"id":"ord_1","status":"shipped"}}}`
-	verified := &store.Request{ReceivedAt: cmdtest.Now.Add(123 * time.Millisecond), Method: "POST", Path: "/webhooks", Status: 200, Verification: "verified",
+	verified := &store.Request{ReceivedAt: cmdtest.Now.Add(123 * time.Millisecond), Method: "POST", Path: "/webhooks", Status: 200, Verification: "verified", Scheme: "petstore",
 		EventID: "019b4132-70aa-764f-b315-e2803d882a24", EventType: "order.status_changed", Header: header, Body: []byte(body)}
 	rejected := &store.Request{ReceivedAt: cmdtest.Now, Method: "POST", Path: "/webhooks", Status: 401, Verification: "rejected",
 		Reason: "signature does not match the secret (checked 2 secrets with the petstore scheme)", EventID: "019b4132-70aa-764f-b315-e2803d882a25",
@@ -45,9 +45,10 @@ func TestShowRenderings(t *testing.T) {
 		state string
 	}{
 		{fwds[0][0].ID, store.ForwardAttempt{Attempt: 1, AttemptedAt: cmdtest.Now, Status: 503, Latency: 12 * time.Millisecond,
-			Response: []byte(`{"error":"database is starting","retry":true}` + "\x1b[2J")}, store.Pending},
+			Response:       []byte(`{"error":"database is starting","retry":true}` + "\x1b[2J"),
+			ResponseHeader: http.Header{"Retry-After": {"1"}, "Set-Cookie": {"session=s3cret", "id=2"}, "X-Note": {"db\x1b[2J"}}}, store.Pending},
 		{fwds[0][0].ID, store.ForwardAttempt{Attempt: 2, AttemptedAt: cmdtest.Now.Add(time.Second), Status: 200, Latency: 2300 * time.Microsecond,
-			Response: []byte(`{"ok":true}`)}, store.Delivered},
+			Response: []byte(`{"ok":true}`), ResponseHeader: http.Header{"Content-Type": {"application/json"}}}, store.Delivered},
 		{fwds[0][1].ID, store.ForwardAttempt{Attempt: 1, AttemptedAt: cmdtest.Now, Latency: 300 * time.Microsecond,
 			Error: "dial tcp 127.0.0.1:3001: connect: connection refused", Response: []byte{}}, store.Failed},
 	}
@@ -74,6 +75,11 @@ func TestShowRenderings(t *testing.T) {
 		})
 	}
 	assertJSON(t, "show-json", show("019b4132-70aa-764f-b315-e2803d882a24", "json"))
+	// an app's answer that sets a cookie does not show it
+	jf, js := cmdtest.Factory(t, nil)
+	if err := show("1", "json")(jf); err != nil || strings.Contains(js.Out.String(), "s3cret") || !strings.Contains(js.Out.String(), `"responseHeaders":[{"name":"Retry-After"`) {
+		t.Errorf("show --format json (%v) shows a credential of the app's answer, or not its headers:\n%s", err, js.Out)
+	}
 	// header values are data to copy: whole on a terminal too
 	f, s := cmdtest.Factory(t, nil)
 	f.IOStreams.SetTTY(false, true, true)
