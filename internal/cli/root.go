@@ -21,6 +21,7 @@ import (
 	emulatorcmd "github.com/petstoreapi/petstore-webhooks/internal/commands/emulator"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/events"
 	fixturescmd "github.com/petstoreapi/petstore-webhooks/internal/commands/fixtures"
+	"github.com/petstoreapi/petstore-webhooks/internal/commands/inspect"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/listen"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/signing"
 	"github.com/petstoreapi/petstore-webhooks/internal/commands/trigger"
@@ -162,6 +163,7 @@ carries.`,
 		signing.NewCmdVerify(f, nil),
 		fixturescmd.NewCmdFixtures(f, nil),
 		events.NewCmdEvents(f),
+		inspect.NewCmdInspect(f, nil),
 		emulatorcmd.NewCmdEmulator(f, nil),
 		configcmd.NewCmdConfig(f),
 		NewCmdVersion(f, nil),

@@ -46,12 +46,7 @@ func ReceiverURL(listenAddr string) (string, error) {
 // ListenError is the error of net.Listen on addr, in one sentence that says
 // what to do; also names another way to choose the address, if any.
 func ListenError(addr string, err error, also string) error {
-	return ListenFlagError("--addr", addr, err, also)
-}
-
-// ListenFlagError is ListenError for an address given by another flag.
-func ListenFlagError(flag, addr string, err error, also string) error {
-	fix := "choose another with " + flag
+	fix := "choose another with --addr"
 	if also != "" {
 		fix += " (or " + also + ")"
 	}
@@ -67,6 +62,9 @@ func ListenFlagError(flag, addr string, err error, also string) error {
 	}
 	return fmt.Errorf("cannot listen on %s: %w", addr, err)
 }
+
+// InspectorAddr is where the inspector is served unless --ui-addr says.
+const InspectorAddr = "127.0.0.1:4040"
 
 // NormalizeLoopbackAddr is NormalizeListenAddr for a server that must not be
 // reached from another machine (the inspector shows and replays events).

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -52,7 +51,7 @@ func bodySize(r *store.Request) int { return max(r.BodySize, len(r.Body)) }
 func summaryOf(rs store.RequestSummary, fwds []store.Forward) summary {
 	r := &rs.Request
 	s := summary{Number: r.ID, ReceivedAt: formatTime(r.ReceivedAt), EventID: r.EventID, EventType: r.EventType,
-		Method: r.Method, Path: r.Path, Status: r.Status, Verification: r.Verification, Scheme: requestScheme(r),
+		Method: r.Method, Path: r.Path, Status: r.Status, Verification: r.Verification, Scheme: r.Scheme,
 		Reason: r.Reason, Duplicate: r.Duplicate, State: rs.State, Forwards: []forwardJSON{}, BodySize: bodySize(r)}
 	for _, f := range fwds {
 		s.Forwards = append(s.Forwards, forwardJSON{Target: f.Target, State: f.State})
@@ -181,33 +180,6 @@ func (s *Server) request(w http.ResponseWriter, r *http.Request) (store.Request,
 	return req, true
 }
 
-type headerJSON struct {
-	Name   string `json:"name"`
-	Value  string `json:"value"`
-	Masked bool   `json:"masked"`
-}
-
-// headersJSON lists every value of h, names sorted, values in the order
-// received; credential headers' values are masked as the CLI masks them.
-func headersJSON(h map[string][]string) []headerJSON {
-	names := make([]string, 0, len(h))
-	for name := range h {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	list := []headerJSON{}
-	for _, name := range names {
-		masked := render.Sensitive(name)
-		for _, v := range h[name] {
-			if masked {
-				v = "****"
-			}
-			list = append(list, headerJSON{Name: name, Value: v, Masked: masked})
-		}
-	}
-	return list
-}
-
 type jsonCheck struct {
 	Valid  bool   `json:"valid"`
 	Error  string `json:"error,omitempty"`
@@ -240,13 +212,13 @@ func lineColumn(body []byte, offset int) (line, column int) {
 }
 
 type attemptJSON struct {
-	Attempt         int          `json:"attempt"`
-	AttemptedAt     string       `json:"attemptedAt"`
-	Status          int          `json:"status"`
-	LatencyMs       float64      `json:"latencyMs"`
-	Error           string       `json:"error"`
-	Response        string       `json:"response"`
-	ResponseHeaders []headerJSON `json:"responseHeaders"`
+	Attempt         int                  `json:"attempt"`
+	AttemptedAt     string               `json:"attemptedAt"`
+	Status          int                  `json:"status"`
+	LatencyMs       float64              `json:"latencyMs"`
+	Error           string               `json:"error"`
+	Response        string               `json:"response"`
+	ResponseHeaders []render.HeaderField `json:"responseHeaders"`
 }
 
 type forwardDetailJSON struct {
@@ -258,14 +230,14 @@ type forwardDetailJSON struct {
 
 type eventJSON struct {
 	summary
-	Headers       []headerJSON        `json:"headers"`
-	Body          *string             `json:"body"`
-	BodyBase64    string              `json:"bodyBase64"`
-	BodySha256    string              `json:"bodySha256"`
-	BodyTruncated bool                `json:"bodyTruncated"`
-	JSON          jsonCheck           `json:"json"`
-	Signature     signatureJSON       `json:"signature"`
-	Forwards      []forwardDetailJSON `json:"forwards"`
+	Headers       []render.HeaderField `json:"headers"`
+	Body          *string              `json:"body"`
+	BodyBase64    string               `json:"bodyBase64"`
+	BodySha256    string               `json:"bodySha256"`
+	BodyTruncated bool                 `json:"bodyTruncated"`
+	JSON          jsonCheck            `json:"json"`
+	Signature     signatureJSON        `json:"signature"`
+	Forwards      []forwardDetailJSON  `json:"forwards"`
 }
 
 func latencyMs(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -286,7 +258,7 @@ func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := sha256.Sum256(req.Body)
-	ev := eventJSON{summary: summaryOf(rows[0], fwds), Headers: headersJSON(req.Header),
+	ev := eventJSON{summary: summaryOf(rows[0], fwds), Headers: render.HeaderFields(req.Header),
 		BodyBase64: base64.StdEncoding.EncodeToString(req.Body), BodySha256: hex.EncodeToString(sum[:]),
 		BodyTruncated: req.BodySize > len(req.Body), JSON: checkJSON(req.Body), Signature: s.signatureOf(&req),
 		Forwards: []forwardDetailJSON{}}
@@ -302,7 +274,7 @@ func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, a := range attempts[f.ID] {
 			fj.Attempts = append(fj.Attempts, attemptJSON{Attempt: a.Attempt, AttemptedAt: formatTime(a.AttemptedAt), Status: a.Status,
-				LatencyMs: latencyMs(a.Latency), Error: a.Error, Response: string(a.Response), ResponseHeaders: headersJSON(attemptResponseHeader(a))})
+				LatencyMs: latencyMs(a.Latency), Error: a.Error, Response: string(a.Response), ResponseHeaders: render.HeaderFields(a.ResponseHeader)})
 		}
 		ev.Forwards = append(ev.Forwards, fj)
 	}
@@ -351,4 +323,19 @@ func statsSince(v string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("since: want a duration such as 1h or an RFC 3339 time, got %q", v)
+}
+
+func (s *Server) serveStats(w http.ResponseWriter, r *http.Request) {
+	now := s.cfg.Now()
+	since, err := statsSince(r.URL.Query().Get("since"), now)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	stats, err := s.cfg.History.Stats(r.Context(), since, now)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "history: "+err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, stats)
 }

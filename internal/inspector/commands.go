@@ -128,7 +128,7 @@ func triggerCommand(r *store.Request, t relay.Target) string {
 	target, leftOut := commandURL(t)
 	var b strings.Builder
 	b.WriteString("printf -- " + printfFormat(r.Body) + " |\n  petstore-webhooks trigger --raw - --url " + bashWord(target))
-	if scheme := requestScheme(r); scheme != "" {
+	if scheme := r.Scheme; scheme != "" {
 		b.WriteString(" --scheme " + bashWord(scheme))
 	}
 	var left []string

@@ -13,6 +13,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/golden"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -49,7 +50,7 @@ func testHistory(t *testing.T) *store.Store {
 	}
 	reqs := []*store.Request{
 		{ReceivedAt: testNow.Add(-3 * time.Minute), EventID: "evt_01", EventType: "order.created", Method: "POST", Path: "/webhooks",
-			Header: h1, Body: []byte(eventBody), Status: 200, Verification: "verified"},
+			Header: h1, Body: []byte(eventBody), Status: 200, Verification: "verified", Scheme: "petstore"},
 		{ReceivedAt: testNow.Add(-2 * time.Minute), Method: "POST", Path: "/webhooks",
 			Header: http.Header{"Content-Type": {"application/json"}, "X-Petstore-Signature": {"sha256=00"}},
 			Body:   []byte("{\n  \"a\": 1,\n  \"b\": é\n}"), Status: 401, Verification: "rejected", Reason: "mismatch"},
@@ -64,7 +65,8 @@ func testHistory(t *testing.T) *store.Store {
 	attempts := []store.AttemptRecord{
 		{Attempt: store.ForwardAttempt{ForwardID: f.ID, Attempt: 1, AttemptedAt: testNow.Add(-3 * time.Minute), Status: 503, Latency: 1200 * time.Microsecond, Response: []byte("busy")},
 			State: store.Pending, Next: testNow.Add(-2 * time.Minute)},
-		{Attempt: store.ForwardAttempt{ForwardID: f.ID, Attempt: 2, AttemptedAt: testNow.Add(-2 * time.Minute), Status: 200, Latency: 3400 * time.Microsecond, Response: []byte("ok")},
+		{Attempt: store.ForwardAttempt{ForwardID: f.ID, Attempt: 2, AttemptedAt: testNow.Add(-2 * time.Minute), Status: 200, Latency: 3400 * time.Microsecond, Response: []byte("ok"),
+			ResponseHeader: http.Header{"Content-Type": {"text/plain"}, "Set-Cookie": {"session=s3cr3t"}}},
 			State: store.Delivered},
 	}
 	for _, a := range attempts {
@@ -151,6 +153,7 @@ func TestAnswersGolden(t *testing.T) {
 		{"event-invalid-json", "/api/events/2"},
 		{"event-not-utf8", "/api/events/3"},
 		{"info", "/api/info"},
+		{"stats", "/api/stats?since=1h"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,7 +173,7 @@ func TestAnswersGolden(t *testing.T) {
 func TestEventDetail(t *testing.T) {
 	base := serve(t, New(testConfig(t)))
 	var ev struct {
-		Headers   []headerJSON
+		Headers   []render.HeaderField
 		Body      *string
 		JSON      jsonCheck
 		Signature signatureJSON

@@ -12,6 +12,7 @@ import (
 
 	"github.com/petstoreapi/petstore-webhooks/internal/event"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -29,14 +30,14 @@ type replayRequest struct {
 }
 
 type replayJSON struct {
-	To              string       `json:"to"`
-	Status          int          `json:"status"`
-	LatencyMs       float64      `json:"latencyMs"`
-	Error           string       `json:"error"`
-	Response        string       `json:"response"`
-	ResponseHeaders []headerJSON `json:"responseHeaders"`
-	SentSha256      string       `json:"sentSha256"`
-	SignedWith      string       `json:"signedWith"`
+	To              string               `json:"to"`
+	Status          int                  `json:"status"`
+	LatencyMs       float64              `json:"latencyMs"`
+	Error           string               `json:"error"`
+	Response        string               `json:"response"`
+	ResponseHeaders []render.HeaderField `json:"responseHeaders"`
+	SentSha256      string               `json:"sentSha256"`
+	SignedWith      string               `json:"signedWith"`
 }
 
 const (
@@ -80,9 +81,9 @@ func (s *Server) serveReplay(w http.ResponseWriter, r *http.Request) {
 	res := rl.JudgeFinal(out, store.Forward{}, rl.Send(r.Context(), out, t.Name()))
 	sum := sha256.Sum256(out.Body)
 	answer := replayJSON{To: t.Name(), Status: res.Attempt.Status, LatencyMs: latencyMs(res.Attempt.Latency), Error: res.Attempt.Error,
-		Response: string(res.Attempt.Response), ResponseHeaders: []headerJSON{}, SentSha256: hex.EncodeToString(sum[:]), SignedWith: signedWith}
+		Response: string(res.Attempt.Response), ResponseHeaders: []render.HeaderField{}, SentSha256: hex.EncodeToString(sum[:]), SignedWith: signedWith}
 	if res.Response != nil {
-		answer.ResponseHeaders = headersJSON(res.Response.Header)
+		answer.ResponseHeaders = render.HeaderFields(res.Response.Header)
 	}
 	writeJSON(w, http.StatusOK, answer)
 }

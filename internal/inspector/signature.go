@@ -21,7 +21,7 @@ type signatureJSON struct {
 // schemeOf is the scheme a request was verified with, else the first one
 // in force; nil when there is none.
 func (s *Server) schemeOf(r *store.Request) signature.Scheme {
-	name := requestScheme(r)
+	name := r.Scheme
 	for _, sc := range s.cfg.Schemes {
 		if sc.Name() == name {
 			return sc
@@ -39,7 +39,7 @@ func (s *Server) schemeOf(r *store.Request) signature.Scheme {
 }
 
 func (s *Server) signatureOf(r *store.Request) signatureJSON {
-	sig := signatureJSON{Verification: r.Verification, Scheme: requestScheme(r), Reason: r.Reason}
+	sig := signatureJSON{Verification: r.Verification, Scheme: r.Scheme, Reason: r.Reason}
 	scheme := s.schemeOf(r)
 	if scheme == nil {
 		return sig

@@ -162,7 +162,7 @@ func (h *hub) takeLost(f *follower) int {
 func (h *hub) messageOf(it intake.Item) (message, bool) {
 	switch {
 	case it.Request != nil:
-		id := itemRequestID(it)
+		id := it.RequestID
 		if id == 0 {
 			return message{}, false
 		}

@@ -30,7 +30,7 @@ func NewCmdStats(f *cmdutil.Factory, runF func(context.Context, *StatsOptions) e
 	var since string
 	cmd := &cobra.Command{
 		Use:   "stats",
-		Short: "Count received, verified and rejected events, and each target's deliveries",
+		Short: "Count events by verdict, and deliveries by target",
 		Long: `Count the requests received since --since: verified, unverified (listen
 --skip-verify), rejected (by reason) and duplicates; for each forward target,
 its forwards delivered, failed and pending, the delivery rate (delivered of

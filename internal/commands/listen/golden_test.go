@@ -310,7 +310,7 @@ func TestPendingForwardsAfterCtrlCStartTheirOwnLine(t *testing.T) {
 	f.IOStreams.SetTTY(false, true, true)
 	ctx, interrupt := context.WithCancel(context.Background())
 	interrupt() // Ctrl+C
-	if err := listenRun(ctx, &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: "127.0.0.1:0", Path: "/", History: path}); err != nil {
+	if err := listenRun(ctx, &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: "127.0.0.1:0", Path: "/", History: path, UIAddr: "127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
 	}
 	want := "\n\n1 forward(s) still pending: they resume when listen next starts with this\n  history and a --forward-to.\nStopped. received 0"

@@ -209,7 +209,7 @@ See 'petstore-webhooks events'.`,
 	fl.BoolVar(&opts.NoHistory, "no-history", false, "record nothing; forwards then retry in memory only")
 	fl.DurationVar(&opts.HistoryMaxAge, "history-max-age", 7*24*time.Hour, "forget requests older than this while running")
 	fl.Var(cmdutil.SizeFlag{Bytes: &opts.HistoryMaxSize}, "history-max-size", "forget the oldest requests while the history is larger than this (500MB, 2GiB; 0: no limit)")
-	fl.StringVar(&opts.UIAddr, "ui-addr", inspectorAddr, "serve the inspector, the web page of the history, on this loopback HOST:PORT or PORT (default: the first free port from 4040)")
+	fl.StringVar(&opts.UIAddr, "ui-addr", "", "serve the inspector, the web page of the history, on this loopback HOST:PORT or PORT (default: 127.0.0.1:4040, or the next free port)")
 	fl.BoolVar(&opts.NoUI, "no-ui", false, "serve no inspector")
 	schemes = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Several: true, Verify: true})
 	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
@@ -257,9 +257,6 @@ func checkRelayFlags(cmd *cobra.Command, opts *Options, forwardTo, headers []str
 	return checkUIFlags(cmd, opts)
 }
 
-// inspectorAddr is where the inspector is served unless --ui-addr says.
-const inspectorAddr = "127.0.0.1:4040"
-
 func checkUIFlags(cmd *cobra.Command, opts *Options) error {
 	opts.UIAddrGiven = cmd.Flags().Changed("ui-addr")
 	switch {
@@ -270,6 +267,9 @@ func checkUIFlags(cmd *cobra.Command, opts *Options) error {
 	case opts.NoHistory:
 		opts.NoUI = true
 		return nil
+	}
+	if !opts.UIAddrGiven {
+		opts.UIAddr = cmdutil.InspectorAddr
 	}
 	addr, err := cmdutil.NormalizeLoopbackAddr("--ui-addr", opts.UIAddr)
 	opts.UIAddr = addr
