@@ -54,7 +54,7 @@ var exampleWebhookID = regexp.MustCompile(`\bwh_[A-Za-z0-9]{16}\b`)
 
 // runsUntilStopped are the examples that serve: they pass once they say Ready.
 func runsUntilStopped(line string) bool {
-	return regexp.MustCompile(`petstore-webhooks (listen|emulator)\b`).MatchString(line) && !strings.Contains(line, "--print-")
+	return regexp.MustCompile(`petstore-webhooks (listen|emulator|inspect)\b`).MatchString(line) && !strings.Contains(line, "--print-")
 }
 
 // exampleWorld is a user's machine for a command's examples: the files and

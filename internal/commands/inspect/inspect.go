@@ -4,9 +4,8 @@ package inspect
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +37,7 @@ type Options struct {
 func NewCmdInspect(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, AppVersion: f.AppVersion}
 	var forwardTo, headers []string
+	var timeout time.Duration
 	var schemes, forwardScheme *cmdutil.SchemeFlags
 	var forwardSecret *cmdutil.ForwardSecretFlags
 	cmd := &cobra.Command{
@@ -47,7 +47,8 @@ func NewCmdInspect(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 over the history alone, without receiving: browse and search the events,
 open one (headers, body, signature verdict, forward attempts), diff two,
 replay one to a target or a URL, edited or not, and see the statistics.
-Events that a running listen records appear as they arrive.
+Events that a running listen records appear as they arrive (an empty history
+is made when there is none yet).
 
 It listens on loopback only: 127.0.0.1:4040, or the first free port after it,
 unless --ui-addr says. The page answers only to its own address (a request
@@ -55,7 +56,7 @@ naming another host gets 403) and replays only for itself (same origin and the
 token of this run). The signature verdicts say what the configured secret (or
 --secret) expects; it is never shown. Replays are not recorded.`,
 		Example: `  petstore-webhooks inspect
-  petstore-webhooks inspect --history ci-history.db --ui-addr 4100
+  petstore-webhooks inspect --history ci-history.db --ui-addr 9000
   petstore-webhooks inspect --forward-to 3000`,
 		GroupID: cmdutil.GroupEvents,
 		Args:    cmdutil.NoArgs,
@@ -80,7 +81,7 @@ token of this run). The signature verdicts say what the configured secret (or
 				}
 				opts.ForwardTo = append(opts.ForwardTo, target)
 			}
-			if opts.Forwarding, err = cmdutil.CheckForwardFlags(cmd, f.IOStreams, f.Getenv, forwardSecret, forwardScheme, headers, 0); err != nil {
+			if opts.Forwarding, err = cmdutil.CheckForwardFlags(cmd, f.IOStreams, f.Getenv, forwardSecret, forwardScheme, headers, timeout); err != nil {
 				return err
 			}
 			if opts.Schemes, err = schemes.Schemes(); err != nil {
@@ -99,6 +100,7 @@ token of this run). The signature verdicts say what the configured secret (or
 	fl.StringArrayVar(&forwardTo, "forward-to", nil, "offer this target for replays: a URL, HOST:PORT[/PATH] or PORT[/PATH]; repeatable")
 	forwardSecret = cmdutil.AddForwardSecretFlags(cmd, "re-sign replayed bodies with this secret, for an app with its own")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add "Name: value" to replayed requests; repeatable`)
+	fl.DurationVar(&timeout, "forward-timeout", 10*time.Second, "how long a target has to answer a replay")
 	schemes = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Several: true})
 	forwardScheme = cmdutil.AddSchemeFlags(cmd, cmdutil.SchemeFlagsFor{Prefix: "forward-"})
 	_ = cmd.MarkFlagFilename("history")
@@ -106,9 +108,6 @@ token of this run). The signature verdicts say what the configured secret (or
 }
 
 func inspectRun(ctx context.Context, opts *Options) error {
-	if _, err := os.Stat(opts.History); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("no history at %s: 'petstore-webhooks listen' records one (or pass --history)", opts.History)
-	}
 	st, err := store.OpenHistory(opts.History)
 	if err != nil {
 		return err
