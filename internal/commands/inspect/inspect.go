@@ -14,6 +14,7 @@ import (
 	"github.com/petstoreapi/petstore-webhooks/internal/inspector"
 	"github.com/petstoreapi/petstore-webhooks/internal/iostreams"
 	"github.com/petstoreapi/petstore-webhooks/internal/relay"
+	"github.com/petstoreapi/petstore-webhooks/internal/render"
 	"github.com/petstoreapi/petstore-webhooks/internal/signature"
 	"github.com/petstoreapi/petstore-webhooks/internal/store"
 )
@@ -132,8 +133,7 @@ func inspectRun(ctx context.Context, opts *Options) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	sty := opts.IO.ErrStyles()
-	fmt.Fprintf(opts.IO.ErrOut, "%s Inspector on %s · history %s · Ctrl+C to quit\n", sty.Success("Ready!"), sty.Bold("http://"+ln.Addr().String()), iostreams.Escape(opts.History))
+	printReady(opts, "http://"+ln.Addr().String())
 	select {
 	case <-ctx.Done():
 		srv.Close()
@@ -141,4 +141,11 @@ func inspectRun(ctx context.Context, opts *Options) error {
 	case err := <-served:
 		return fmt.Errorf("inspector stopped: %w", err)
 	}
+}
+
+// printReady tells where the page is, on lines that fit the terminal.
+func printReady(opts *Options, url string) {
+	sty := opts.IO.ErrStyles()
+	fmt.Fprintln(opts.IO.ErrOut, render.FitLines(render.StderrWidth(opts.IO), "       ", " · ",
+		sty.Success("Ready!")+" Inspector on "+sty.Bold(url), "history "+iostreams.Escape(opts.History), "Ctrl+C to quit"))
 }

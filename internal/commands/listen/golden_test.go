@@ -201,7 +201,7 @@ func TestGoldenReady(t *testing.T) {
 		addr *net.TCPAddr
 		rec  *recording
 	}{
-		{"ready", Options{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, &recording{path: "/home/dev/.local/state/petstore-webhooks/history.db"}},
+		{"ready", Options{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, &recording{path: "/home/dev/.local/state/petstore-webhooks/history.db", inspectorURL: "http://127.0.0.1:4040"}},
 		{"ready-everything", Options{ForwardTo: []relay.Target{target}, SkipVerify: true, Schemes: []signature.Scheme{signature.Petstore, standard}},
 			&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, &recording{path: ":memory:", pending: map[string]int{"http://localhost:3000/webhooks": 3}}},
 	} {

@@ -3,6 +3,8 @@ package listen
 import (
 	"context"
 	"net"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +54,17 @@ func TestListenFlags(t *testing.T) {
 		{"bad forward timeout", []string{"--forward-to", "3000", "--forward-timeout", "0s"}, nil, "--forward-timeout must be positive, got 0s"},
 		{"bad target", []string{"--forward-to", "99999"}, nil, `forward target "99999": port 99999 is out of range`},
 		{"history and no history", []string{"--history", "h.db", "--no-history"}, nil, "--history and --no-history do not go together"},
+		{"inspector by default", nil, func(o *Options) bool { return o.UIAddr == "127.0.0.1:4040" && !o.UIAddrGiven && !o.NoUI }, ""},
+		{"inspector on a port", []string{"--ui-addr", "4100"}, func(o *Options) bool { return o.UIAddr == "127.0.0.1:4100" && o.UIAddrGiven }, ""},
+		{"inspector on localhost", []string{"--ui-addr", "localhost:4100"}, func(o *Options) bool { return o.UIAddr == "localhost:4100" }, ""},
+		{"no inspector", []string{"--no-ui"}, func(o *Options) bool { return o.NoUI }, ""},
+		{"no inspector without history", []string{"--no-history"}, func(o *Options) bool { return o.NoUI }, ""},
+		{"inspector on every interface", []string{"--ui-addr", "0.0.0.0:4040"}, nil,
+			`--ui-addr "0.0.0.0:4040": it serves your events to whoever reaches it, so only a loopback address will do: give 127.0.0.1:PORT or PORT`},
+		{"inspector on another host", []string{"--ui-addr", "example.com:4040"}, nil,
+			`--ui-addr "example.com:4040": it serves your events to whoever reaches it, so only a loopback address will do: give 127.0.0.1:PORT or PORT`},
+		{"inspector and no inspector", []string{"--ui-addr", "4100", "--no-ui"}, nil, "--ui-addr and --no-ui do not go together"},
+		{"inspector without history", []string{"--ui-addr", "4100", "--no-history"}, nil, "--ui-addr needs the history, which the inspector shows: drop --no-history"},
 		{"unknown scheme", []string{"--scheme", "petstore,acme"}, nil, `--scheme: unknown signature scheme "acme" (known: github, hex, petstore, shopify, slack, standard, stripe)`},
 		{"bad tolerance", []string{"--tolerance", "0s"}, nil, "--tolerance must be positive, got 0s"},
 		{"forward scheme alone", []string{"--forward-to", "3000", "--forward-scheme", "stripe"}, nil, "--forward-scheme needs a secret to sign with: --forward-secret, --forward-secret-file or $PETSTORE_FORWARD_SECRET"},
@@ -171,5 +184,29 @@ func TestShutdownWaitsForAPassthroughAttempt(t *testing.T) {
 		if got := shutdownWait(opts); got != c.want {
 			t.Errorf("passthrough %v, --forward-timeout %s: waits %s, want %s", c.passthrough, c.timeout, got, c.want)
 		}
+	}
+}
+
+func TestInspectorPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := busy.Addr().String()
+	history := filepath.Join(t.TempDir(), "history.db")
+	f, s := cmdtest.Factory(t, cmdtest.Env{"PETSTORE_WEBHOOK_SECRET": "whsec_x"})
+	ctx, stop := context.WithCancel(context.Background())
+	stop()
+	err = listenRun(ctx, &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: "127.0.0.1:0", Path: "/", History: history, UIAddr: addr, UIAddrGiven: true})
+	if err == nil || err.Error() != "cannot serve the inspector: "+addr+" is taken: choose another with --ui-addr PORT, or serve none with --no-ui" {
+		t.Fatalf("--ui-addr %s taken: err = %v", addr, err)
+	}
+	// Not given, the address is a first choice: the next free port serves.
+	if err := listenRun(ctx, &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Addr: "127.0.0.1:0", Path: "/", History: history, UIAddr: addr}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(s.Err.String(), "Inspector: http://127.0.0.1:") || strings.Contains(s.Err.String(), "Inspector: http://"+addr) {
+		t.Errorf("the inspector is not on another port:\n%s", s.Err)
 	}
 }
